@@ -1,0 +1,131 @@
+"""The office that writes, its campaigns, their references, requested items and recipients."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+from docket.directory.models import Contact
+
+key_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits and underscores, starting with a letter."
+)
+
+
+class Office(models.Model):
+    """The oversight office: its letterhead, its signatory and who co-ordinates replies."""
+
+    name = models.CharField(max_length=200, help_text="For example: Independent Anti-Slavery Commissioner")
+    signatory_name = models.CharField(max_length=200)
+    signatory_honours = models.CharField(max_length=100, blank=True, help_text="For example: DBE QPM")
+    signatory_role = models.CharField(max_length=200)
+    address_lines = models.TextField(help_text="One line of the postal address per line")
+    phone = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    logo = models.FileField(upload_to="office/", blank=True)
+    signature = models.FileField(upload_to="office/", blank=True, help_text="An image of the signature")
+    coordinator_name = models.CharField(max_length=200, blank=True)
+    coordinator_role = models.CharField(max_length=200, blank=True)
+    coordinator_email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> list[str]:
+        return [line for line in self.address_lines.splitlines() if line.strip()]
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="campaigns")
+    letter_date = models.DateField(null=True, blank=True)
+    template_source = models.TextField(blank=True, help_text="Markdown with Jinja: the letter's body")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reference(models.Model):
+    """A source the letter cites; cited references become numbered footnotes."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="references")
+    key = models.CharField(max_length=50, validators=[key_validator])
+    author = models.CharField(max_length=300)
+    year = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "key"]
+        constraints = [models.UniqueConstraint("campaign", "key", name="reference_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.year}) {self.title}"
+
+
+class RequestedItem(models.Model):
+    """Something the campaign asks each recipient for, such as a Response Strategy."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(max_length=50, validators=[key_validator])
+    label = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "position", "key"]
+        constraints = [models.UniqueConstraint("campaign", "key", name="requested_item_key_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Recipient(models.Model):
+    """One contact in one campaign, with the fields that personalise their letter."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="recipients")
+    fields = models.JSONField(default=dict, blank=True, help_text="Per-recipient template fields")
+
+    class Meta:
+        ordering = ["campaign", "contact__body__name"]
+        constraints = [models.UniqueConstraint("campaign", "contact", name="recipient_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} in {self.campaign.slug}"
+
+
+class RecipientItem(models.Model):
+    """What a recipient is asked for one requested item: ask, already published, or not applicable."""
+
+    class State(models.TextChoices):
+        ASK = "ask", "Ask for it"
+        PUBLISHED = "published", "Already published"
+        NOT_APPLICABLE = "n/a", "Not applicable"
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="item_states")
+    item = models.ForeignKey(RequestedItem, on_delete=models.CASCADE, related_name="recipient_states")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ASK)
+    title = models.CharField(
+        max_length=300, blank=True, help_text="What this body calls the item, when not the item's label"
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="Where it is published")
+
+    class Meta:
+        ordering = ["recipient", "item__position", "item__key"]
+        constraints = [models.UniqueConstraint("recipient", "item", name="recipient_item_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item.key}: {self.state}"

@@ -1,0 +1,195 @@
+"""The ``docket`` command: thin calls into the packages, one subcommand each."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed without a traceback, exit status 1."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"Database ready ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}).")
+    email = os.environ.get("DOCKET_ADMIN_EMAIL", "")
+    password = os.environ.get("DOCKET_ADMIN_PASSWORD", "")
+    from docket.accounts import admin_exists, create_admin
+
+    if admin_exists() and not (email and password):
+        print("An admin account already exists.")
+        return 0
+    if not (email and password):
+        if args.no_input:
+            print("No admin created: set DOCKET_ADMIN_EMAIL and DOCKET_ADMIN_PASSWORD, or run without --no-input.")
+            return 0
+        email = email or input("Admin email: ").strip()
+        password = password or getpass.getpass("Admin password: ")
+    create_admin(email, password)
+    print(f"Admin account: {email}")
+    return 0
+
+
+def cmd_load_example(args: argparse.Namespace) -> int:
+    from docket.campaigns.examples import load_example
+
+    campaign, report = load_example(args.name)
+    print(f"Example campaign {campaign.slug!r} loaded: {report.summary('recipients')}")
+    return 0
+
+
+def cmd_import_contacts(args: argparse.Namespace) -> int:
+    from docket.directory.importing import import_contacts
+
+    report = import_contacts(Path(args.file), skip_invalid=args.skip_invalid)
+    print(report.summary("contacts"))
+    return 2 if report.skipped else 0
+
+
+def cmd_import_recipients(args: argparse.Namespace) -> int:
+    from docket.campaigns.importing import import_recipients
+    from docket.campaigns.models import Campaign
+
+    campaign = Campaign.objects.filter(slug=args.campaign).first()
+    if campaign is None:
+        raise CommandError(f"no campaign {args.campaign!r}")
+    report = import_recipients(campaign, Path(args.file), skip_invalid=args.skip_invalid)
+    print(report.summary("recipients"))
+    return 2 if report.skipped else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    print(f"Docket is running at http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
+    Granian(
+        "docket.wsgi:application",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        backpressure=args.threads,
+        static_path_route=[settings.STATIC_URL.rstrip("/")],
+        static_path_mount=[Path(settings.STATIC_ROOT)],
+        log_level=LogLevels(settings.LOG_LEVEL),
+    ).serve()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from docket.accounts import admin_exists, create_admin
+
+    args.no_input = True
+    cmd_init(args)
+    login_file = Path(settings.DATA_DIR) / "demo-login.txt"
+    if not admin_exists():
+        password = secrets.token_urlsafe(12)
+        create_admin("admin@docket.example", password)
+        login_file.touch(mode=0o600)
+        login_file.write_text(f"admin@docket.example {password}\n", encoding="utf-8")
+    cmd_load_example(argparse.Namespace(name="iasc-vru-2020"))
+    if login_file.exists():
+        email, password = login_file.read_text(encoding="utf-8").split()
+        print(f"Sign in at http://{args.host}:{args.port}/admin/ as {email} with password {password}")
+    else:
+        print(f"Sign in at http://{args.host}:{args.port}/admin/ with the admin account you set up.")
+    return cmd_serve(args)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["docket manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docket", description="Evidence-request campaigns for oversight bodies.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = command("init", cmd_init, "Create or upgrade the database and the first admin account.")
+    init.add_argument("--no-input", action="store_true", help="never ask; use DOCKET_ADMIN_EMAIL/PASSWORD")
+
+    example = command("load-example", cmd_load_example, "Load (or refresh) a shipped example campaign.")
+    example.add_argument("name", help="the example's name, e.g. iasc-vru-2020, or a folder")
+
+    contacts = command("import-contacts", cmd_import_contacts, "Import bodies and contacts from CSV or XLSX.")
+    contacts.add_argument("file")
+    contacts.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the bad ones")
+
+    recipients = command("import-recipients", cmd_import_recipients, "Import a campaign's recipients.")
+    recipients.add_argument("campaign", help="the campaign's slug")
+    recipients.add_argument("file")
+    recipients.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the bad ones")
+
+    for name, handler, help_text in [
+        ("serve", cmd_serve, "Run the web server (Granian, production grade)."),
+        ("demo", cmd_demo, "Set up, load the example campaign and serve it."),
+    ]:
+        server = command(name, handler, help_text)
+        server.add_argument("--host", default="127.0.0.1")
+        server.add_argument("--port", type=int, default=8000)
+        server.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+        server.add_argument("--threads", type=int, default=8, help="threads per process (default 8)")
+
+    manage = command("manage", cmd_manage, "Run a Django management command (for repairs).")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from docket.environment import SettingError
+
+    try:
+        _setup_django()
+        from docket.accounts import AccountError
+        from docket.campaigns.examples import ExampleError
+        from docket.importing import ImportFailed
+        from docket.spreadsheets import SpreadsheetError
+
+        user_errors = (CommandError, ImportFailed, SpreadsheetError, ExampleError, AccountError)
+        try:
+            status: int = args.handler(args)
+        except user_errors as error:
+            raise CommandError(str(error)) from error
+    except (CommandError, SettingError) as error:
+        print(f"docket {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

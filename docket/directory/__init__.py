@@ -1,0 +1,1 @@
+"""Public bodies and the people at them that campaigns write to."""

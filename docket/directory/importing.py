@@ -1,0 +1,163 @@
+"""Importing bodies and contacts from a CSV or XLSX file.
+
+Columns (headers in the first row; only ``body`` and ``full_name`` are required):
+
+``body``, ``body_kind``, ``area``, ``tags`` (separated by ``;``), ``website``,
+``full_name``, ``role``, ``salutation``, ``email``, ``address`` (one line per
+line of the cell, or lines separated by ``;``), ``postcode``.
+
+A column present in the file sets its value, blank included; a column left out
+leaves what is stored alone. Tags are only ever added. A contact is the same
+contact when its email address matches, or, without an email, its body and
+full name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from docket.directory.models import Body, Contact, Tag
+from docket.importing import CellError, ImportFailed, ImportReport, model_errors, update_fields
+from docket.spreadsheets import Row, read_sheet
+
+CONTACT_COLUMNS = (
+    "body",
+    "body_kind",
+    "area",
+    "tags",
+    "website",
+    "full_name",
+    "role",
+    "salutation",
+    "email",
+    "address",
+    "postcode",
+)
+REQUIRED_COLUMNS = ("body", "full_name")
+BODY_COLUMNS = {"name": "body", "kind": "body_kind", "area": "area", "website": "website"}
+PERSON_COLUMNS = {
+    "full_name": "full_name",
+    "role": "role",
+    "salutation": "salutation",
+    "email": "email",
+    "address_lines": "address",
+    "postcode": "postcode",
+}
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One row's contact, validated but not yet stored."""
+
+    row: int
+    body: dict[str, object]
+    tags: tuple[str, ...]
+    person: dict[str, object]
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        email = str(self.person.get("email", "")).lower()
+        return ("email", email) if email else ("name", str(self.body["name"]), str(self.person["full_name"]))
+
+
+def header_errors(headers: list[str], allowed: set[str] | None = None) -> list[CellError]:
+    errors = [CellError(1, name, "this column is required") for name in REQUIRED_COLUMNS if name not in headers]
+    known = set(CONTACT_COLUMNS) | (allowed or set())
+    errors += [
+        CellError(1, name, f"unknown column; the columns are: {', '.join(CONTACT_COLUMNS)}")
+        for name in headers
+        if name not in known
+    ]
+    return errors
+
+
+def parse_contact(row: Row) -> tuple[ContactRow | None, list[CellError]]:
+    cells = row.values
+    body: dict[str, object] = {name: cells[column] for name, column in BODY_COLUMNS.items() if column in cells}
+    person: dict[str, object] = {name: cells[column] for name, column in PERSON_COLUMNS.items() if column in cells}
+    if "address_lines" in person:
+        person["address_lines"] = "\n".join(_address_lines(cells["address"]))
+    errors = [
+        CellError(row.number, column, "this cell is required") for column in REQUIRED_COLUMNS if not cells[column]
+    ]
+    if not errors:
+        errors += model_errors(Body(**body), row.number, BODY_COLUMNS, exclude=["tags"])
+        errors += model_errors(Contact(**person), row.number, PERSON_COLUMNS, exclude=["body"])
+    tags = tuple(tag.strip() for tag in cells.get("tags", "").split(";") if tag.strip())
+    errors += [CellError(row.number, "tags", f"the tag {tag!r} is too long") for tag in tags if len(tag) > 100]
+    if errors:
+        return None, errors
+    return ContactRow(row.number, body, tags, person), []
+
+
+def _address_lines(cell: str) -> list[str]:
+    return [line.strip() for line in cell.replace(";", "\n").splitlines() if line.strip()]
+
+
+def duplicate_errors(contacts: list[ContactRow]) -> list[CellError]:
+    first_row: dict[tuple[str, ...], int] = {}
+    errors = []
+    for contact in contacts:
+        if contact.identity in first_row:
+            column = "email" if contact.identity[0] == "email" else "full_name"
+            errors.append(
+                CellError(contact.row, column, f"the same contact is already on row {first_row[contact.identity]}")
+            )
+        else:
+            first_row[contact.identity] = contact.row
+    return errors
+
+
+def save_contact(data: ContactRow) -> tuple[Contact, bool, bool]:
+    """Create or update the body and contact; return (contact, created, changed)."""
+    body, body_created = Body.objects.get_or_create(name=data.body["name"], defaults=data.body)
+    body_changed = body_created or update_fields(body, data.body)
+    if body_changed and not body_created:
+        body.save()
+    for name in data.tags:
+        tag, _ = Tag.objects.get_or_create(name=name)
+        if not body.tags.filter(pk=tag.pk).exists():
+            body.tags.add(tag)
+            body_changed = True
+    contact = _find_contact(body, data)
+    created = contact is None
+    if contact is None:
+        contact = Contact(body=body)
+    changed = update_fields(contact, {"body": body, **data.person})
+    if changed:
+        contact.save()
+    return contact, created, changed or body_changed
+
+
+def _find_contact(body: Body, data: ContactRow) -> Contact | None:
+    email = str(data.person.get("email", ""))
+    if email:
+        return Contact.objects.filter(email__iexact=email).first()
+    return Contact.objects.filter(body=body, full_name=data.person["full_name"], email="").first()
+
+
+def import_contacts(path: Path, *, skip_invalid: bool = False) -> ImportReport:
+    """Import every row, or nothing when any row is bad (unless ``skip_invalid``)."""
+    sheet = read_sheet(path)
+    errors = header_errors(sheet.headers)
+    if errors:
+        raise ImportFailed(path, errors)
+    contacts: list[ContactRow] = []
+    for row in sheet.rows:
+        contact, row_errors = parse_contact(row)
+        errors += row_errors
+        if contact:
+            contacts.append(contact)
+    errors += duplicate_errors(contacts)
+    if errors and not skip_invalid:
+        raise ImportFailed(path, errors)
+    bad_rows = {error.row for error in errors}
+    report = ImportReport(skipped=errors)
+    with transaction.atomic():
+        for contact in contacts:
+            if contact.row not in bad_rows:
+                report.count(*save_contact(contact)[1:])
+    return report

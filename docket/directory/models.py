@@ -1,0 +1,75 @@
+"""Public bodies, their contacts and the tags that group them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Tag(models.Model):
+    """A label for grouping bodies, such as "VRU area"."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Body(models.Model):
+    """A public body: a Police and Crime Commissioner, a council, a trust."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=100, blank=True, help_text="For example: Police and Crime Commissioner")
+    area = models.CharField(max_length=100, blank=True, help_text="The area it serves, for example: Hampshire")
+    website = models.URLField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="bodies")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person (or an office's shared mailbox) at a body that letters are addressed to.
+
+    A contact is identified by its email address when it has one, otherwise by its
+    body and full name; imports rely on this to update rather than duplicate.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="contacts")
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text="The line under the name in the address block")
+    salutation = models.CharField(max_length=100, blank=True, help_text='As in "Dear …": a first name or a title')
+    email = models.EmailField(blank=True)
+    address_lines = models.TextField(blank=True, help_text="One line of the postal address per line")
+    postcode = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["body__name", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="contact_email_unique",
+                condition=~models.Q(email=""),
+                violation_error_message="Another contact already has this email address.",
+            ),
+            models.UniqueConstraint(
+                "body",
+                "full_name",
+                name="contact_name_unique_without_email",
+                condition=models.Q(email=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.body.name})"
+
+    @property
+    def address(self) -> list[str]:
+        return [line for line in self.address_lines.splitlines() if line.strip()]

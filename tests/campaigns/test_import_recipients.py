@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+
+from docket.campaigns.importing import import_recipients
+from docket.campaigns.models import Recipient, RecipientItem
+from docket.importing import ImportFailed
+from tests.factories import contact_row, write_csv
+
+
+def recipient_row(number: int, **overrides: str) -> dict[str, str]:
+    return (
+        contact_row(number)
+        | {
+            "field:vru_work": f"is doing thing {number}",
+            "item:strategy": "ask",
+            "item:strategy:title": "",
+            "item:strategy:url": "",
+            "item:updates": "",
+        }
+        | overrides
+    )
+
+
+def test_it_stores_fields_and_item_states(campaign, tmp_path: Path):
+    rows = [
+        recipient_row(1),
+        recipient_row(
+            2,
+            **{
+                "item:strategy": "published",
+                "item:strategy:title": "Strategic Assessment",
+                "item:strategy:url": "https://body2.example/strategy",
+                "item:updates": "n/a",
+            },
+        ),
+    ]
+    report = import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
+    assert report.created == 2
+    second = Recipient.objects.get(contact__email="person2@body2.example")
+    assert second.fields == {"vru_work": "is doing thing 2"}
+    states = {s.item.key: (s.state, s.title, s.url) for s in second.item_states.all()}
+    assert states == {
+        "strategy": ("published", "Strategic Assessment", "https://body2.example/strategy"),
+        "updates": ("n/a", "", ""),
+    }
+    first = Recipient.objects.get(contact__email="person1@body1.example")
+    assert set(first.item_states.values_list("state", flat=True)) == {RecipientItem.State.ASK}
+
+
+def test_it_rejects_unknown_items_and_bad_states_and_writes_nothing(campaign, tmp_path: Path):
+    rows = [recipient_row(1, **{"item:strategy": "maybe"}) | {"item:budget": "ask"}]
+    with pytest.raises(ImportFailed) as failure:
+        import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
+    assert [(e.row, e.column) for e in failure.value.errors] == [(1, "item:budget")]
+    rows = [recipient_row(1), recipient_row(2, **{"item:strategy": "maybe"})]
+    with pytest.raises(ImportFailed) as failure:
+        import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
+    assert [(e.row, e.column) for e in failure.value.errors] == [(3, "item:strategy")]
+    assert Recipient.objects.count() == 0
+
+
+def test_it_refuses_a_url_for_an_item_that_is_asked_for(campaign, tmp_path: Path):
+    rows = [recipient_row(1, **{"item:strategy:url": "https://body1.example/s"})]
+    with pytest.raises(ImportFailed, match="only for an item that is published"):
+        import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
+
+
+def test_reimporting_updates_fields_without_duplicating(campaign, tmp_path: Path):
+    import_recipients(campaign, write_csv(tmp_path / "a.csv", [recipient_row(1), recipient_row(2)]))
+    changed = [recipient_row(1, **{"field:vru_work": "changed", "item:updates": "n/a"}), recipient_row(2)]
+    report = import_recipients(campaign, write_csv(tmp_path / "b.csv", changed))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    first = Recipient.objects.get(contact__email="person1@body1.example")
+    assert first.fields["vru_work"] == "changed"
+    assert first.item_states.get(item__key="updates").state == "n/a"
+    assert Recipient.objects.count() == 2
+
+
+def test_it_rejects_a_field_name_a_template_cannot_use(campaign, tmp_path: Path):
+    rows = [recipient_row(1) | {"field:vru work": "x"}]
+    with pytest.raises(ImportFailed, match="field name uses letters"):
+        import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))

@@ -1,0 +1,111 @@
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from docket.directory.importing import import_contacts
+from docket.directory.models import Body, Contact
+from docket.importing import ImportFailed
+from docket.spreadsheets import SpreadsheetError
+from tests.factories import contact_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def ten_rows(**bad: str) -> list[dict[str, str]]:
+    rows = [contact_row(n) for n in range(1, 11)]
+    rows[6] = rows[6] | bad  # spreadsheet row 8
+    return rows
+
+
+def snapshot() -> list[tuple[str, str, str]]:
+    return list(Contact.objects.values_list("full_name", "email", "address_lines"))
+
+
+def test_it_rejects_the_whole_file_when_one_row_is_bad(tmp_path: Path):
+    import_contacts(write_csv(tmp_path / "before.csv", [contact_row(99)]))
+    before = snapshot()
+    path = write_csv(tmp_path / "contacts.csv", ten_rows(email="not-an-email"))
+    with pytest.raises(ImportFailed) as failure:
+        import_contacts(path)
+    assert [(e.row, e.column) for e in failure.value.errors] == [(8, "email")]
+    assert "row 8, column 'email'" in str(failure.value)
+    assert snapshot() == before
+    assert Body.objects.count() == 1
+
+
+def test_it_imports_ten_and_reimporting_updates_instead_of_duplicating(tmp_path: Path):
+    path = write_csv(tmp_path / "contacts.csv", ten_rows())
+    report = import_contacts(path)
+    assert (report.created, report.updated) == (10, 0)
+    assert Contact.objects.count() == 10
+    again = import_contacts(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 10)
+    assert Contact.objects.count() == 10
+
+
+def test_it_updates_a_changed_row_in_place(tmp_path: Path):
+    import_contacts(write_csv(tmp_path / "a.csv", ten_rows()))
+    rows = ten_rows()
+    rows[0]["role"] = "Deputy"
+    report = import_contacts(write_csv(tmp_path / "b.csv", rows))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 9)
+    assert Contact.objects.get(email="person1@body1.example").role == "Deputy"
+
+
+def test_it_skips_invalid_rows_when_asked(tmp_path: Path):
+    path = write_csv(tmp_path / "contacts.csv", ten_rows(full_name=""))
+    report = import_contacts(path, skip_invalid=True)
+    assert report.created == 9
+    assert [(e.row, e.column) for e in report.skipped] == [(8, "full_name")]
+    assert Contact.objects.count() == 9
+
+
+def test_it_names_unknown_and_missing_columns(tmp_path: Path):
+    rows = [{k: v for k, v in contact_row(1).items() if k != "full_name"} | {"nickname": "x"}]
+    with pytest.raises(ImportFailed) as failure:
+        import_contacts(write_csv(tmp_path / "c.csv", rows))
+    assert {(e.row, e.column) for e in failure.value.errors} == {(1, "full_name"), (1, "nickname")}
+
+
+def test_it_reports_the_same_contact_twice_in_one_file(tmp_path: Path):
+    rows = [contact_row(1), contact_row(2, email="PERSON1@body1.example")]
+    with pytest.raises(ImportFailed) as failure:
+        import_contacts(write_csv(tmp_path / "c.csv", rows))
+    assert [(e.row, e.column) for e in failure.value.errors] == [(3, "email")]
+    assert "already on row 2" in str(failure.value)
+
+
+def test_it_reads_windows_1252_and_utf8_with_bom(tmp_path: Path):
+    import_contacts(write_csv(tmp_path / "excel.csv", [contact_row(1, full_name="Zoë Brontë")], encoding="cp1252"))
+    import_contacts(write_csv(tmp_path / "bom.csv", [contact_row(2, full_name="Siân Øyen")], encoding="utf-8-sig"))
+    assert set(Contact.objects.values_list("full_name", flat=True)) == {"Zoë Brontë", "Siân Øyen"}
+
+
+def test_it_reads_xlsx_and_keeps_address_lines(tmp_path: Path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    row = contact_row(1, address="Arnot Hill House\nArnot Hill Park; Arnold", postcode="NG5 6LU")
+    sheet.append(list(row))
+    sheet.append(list(row.values()))
+    book.save(tmp_path / "contacts.xlsx")
+    import_contacts(tmp_path / "contacts.xlsx")
+    contact = Contact.objects.get()
+    assert contact.address == ["Arnot Hill House", "Arnot Hill Park", "Arnold"]
+    assert list(contact.body.tags.values_list("name", flat=True)) == ["VRU area"]
+
+
+def test_it_refuses_a_file_it_cannot_read(tmp_path: Path):
+    (tmp_path / "contacts.txt").write_text("body,full_name\n")
+    with pytest.raises(SpreadsheetError, match=r"use a \.csv or \.xlsx"):
+        import_contacts(tmp_path / "contacts.txt")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(SpreadsheetError, match="not a readable XLSX"):
+        import_contacts(tmp_path / "broken.xlsx")
+
+
+def test_it_identifies_contacts_without_email_by_body_and_name(tmp_path: Path):
+    path = write_csv(tmp_path / "c.csv", [contact_row(1, email=""), contact_row(2, email="")])
+    import_contacts(path)
+    import_contacts(path)
+    assert Contact.objects.count() == 2
