@@ -47,9 +47,12 @@ install_python_env() {
     "$python" -m venv .venv
   fi
   log "installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]" 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -c 'import docket, django' || { echo "installing the Python packages failed" >&2; exit 1; }
+  if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"; } >.venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "installing the Python packages failed (log above, kept in .venv/install.log)" >&2
+    exit 1
+  fi
 }
 
 case "$mode" in

@@ -24,17 +24,21 @@ def _setup_django() -> None:
     django.setup()
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def _prepare_database() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Database ready ({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}).")
-    email = os.environ.get("DOCKET_ADMIN_EMAIL", "")
-    password = os.environ.get("DOCKET_ADMIN_PASSWORD", "")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
     from docket.accounts import admin_exists, create_admin
 
+    _prepare_database()
+    email = os.environ.get("DOCKET_ADMIN_EMAIL", "")
+    password = os.environ.get("DOCKET_ADMIN_PASSWORD", "")
     if admin_exists() and not (email and password):
         print("An admin account already exists.")
         return 0
@@ -104,20 +108,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from docket.accounts import admin_exists, create_admin
 
-    args.no_input = True
-    cmd_init(args)
+    _prepare_database()
     login_file = Path(settings.DATA_DIR) / "demo-login.txt"
-    if not admin_exists():
-        password = secrets.token_urlsafe(12)
-        create_admin("admin@docket.example", password)
-        login_file.touch(mode=0o600)
-        login_file.write_text(f"admin@docket.example {password}\n", encoding="utf-8")
-    cmd_load_example(argparse.Namespace(name="iasc-vru-2020"))
-    if login_file.exists():
+    email = os.environ.get("DOCKET_ADMIN_EMAIL", "")
+    password = os.environ.get("DOCKET_ADMIN_PASSWORD", "")
+    if email and password:
+        create_admin(email, password)
+        login = f"as {email} with the password in DOCKET_ADMIN_PASSWORD"
+    elif login_file.exists():
         email, password = login_file.read_text(encoding="utf-8").split()
-        print(f"Sign in at http://{args.host}:{args.port}/admin/ as {email} with password {password}")
+        login = f"as {email} with password {password}"
+    elif admin_exists():
+        login = "with the admin account you set up"
     else:
-        print(f"Sign in at http://{args.host}:{args.port}/admin/ with the admin account you set up.")
+        email, password = "admin@docket.example", secrets.token_urlsafe(12)
+        create_admin(email, password)
+        login_file.touch(mode=0o600)
+        login_file.write_text(f"{email} {password}\n", encoding="utf-8")
+        login = f"as {email} with password {password}"
+    cmd_load_example(argparse.Namespace(name="iasc-vru-2020"))
+    print(f"Sign in at http://{args.host}:{args.port}/admin/ {login}")
     return cmd_serve(args)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import socket
 import sqlite3
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -104,16 +107,35 @@ def test_demo_serves_the_example_and_prints_a_working_login(tmp_path: Path):
         assert "Log in" in page
         static = wait_for(f"http://127.0.0.1:{port}/static/admin/css/base.css")
         assert "body" in static
+        recipients = sign_in_and_get(port, email, password, "/admin/campaigns/recipient/")
+        for name in ("Anthony Stansfeld", "Paddy Tipping", "Michael Lane"):
+            assert name in recipients
+        assert "3 recipients" in recipients
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def sign_in_and_get(port: int, email: str, password: str, path: str) -> str:
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login_page = opener.open(f"{base}/admin/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page)
+    assert token
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token[1], "username": email, "password": password, "next": path}
+    ).encode()
+    request = urllib.request.Request(f"{base}/admin/login/", data=form, headers={"Referer": f"{base}/admin/login/"})
+    with opener.open(request) as response:
+        assert response.url.endswith(path), "the login was refused"
+        return str(response.read().decode())
 
 
 def wait_for(url: str) -> str:
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - localhost
+            with urllib.request.urlopen(url, timeout=5) as response:
                 return str(response.read().decode())
         except OSError:
             if time.monotonic() > deadline:
