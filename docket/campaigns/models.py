@@ -25,6 +25,9 @@ class Office(models.Model):
     website = models.URLField(blank=True)
     logo = models.FileField(upload_to="office/", blank=True)
     signature = models.FileField(upload_to="office/", blank=True, help_text="An image of the signature")
+    sign_with_name = models.BooleanField(
+        default=True, help_text="Print the signatory's name under the signature (the letterhead may already)"
+    )
     coordinator_name = models.CharField(max_length=200, blank=True)
     coordinator_role = models.CharField(max_length=200, blank=True)
     coordinator_email = models.EmailField(blank=True)

@@ -1,0 +1,66 @@
+"""From the database to the pure letter inputs of :mod:`docket.letters`."""
+
+from __future__ import annotations
+
+from docket.campaigns.models import Campaign, Office, Recipient
+from docket.letters import CampaignData, ItemData, OfficeData, RecipientData, ReferenceData
+
+
+def office_data(office: Office) -> OfficeData:
+    return OfficeData(
+        name=office.name,
+        signatory_name=office.signatory_name,
+        signatory_honours=office.signatory_honours,
+        signatory_role=office.signatory_role,
+        address=tuple(office.address),
+        phone=office.phone,
+        email=office.email,
+        website=office.website,
+        coordinator_name=office.coordinator_name,
+        coordinator_role=office.coordinator_role,
+        coordinator_email=office.coordinator_email,
+        sign_with_name=office.sign_with_name,
+        logo=office.logo.path if office.logo else None,
+        signature=office.signature.path if office.signature else None,
+    )
+
+
+def campaign_data(campaign: Campaign, template: str | None = None) -> CampaignData:
+    """The campaign as letter input; ``template`` overrides the stored source (live preview)."""
+    return CampaignData(
+        slug=campaign.slug,
+        title=campaign.title,
+        office=office_data(campaign.office),
+        template=campaign.template_source if template is None else template,
+        letter_date=campaign.letter_date,
+        references=tuple(
+            ReferenceData(key=r.key, author=r.author, title=r.title, year=r.year, url=r.url)
+            for r in campaign.references.all()
+        ),
+    )
+
+
+def recipient_data(recipient: Recipient) -> RecipientData:
+    contact = recipient.contact
+    return RecipientData(
+        id=str(recipient.pk),
+        full_name=contact.full_name,
+        body=contact.body.name,
+        role=contact.role,
+        salutation=contact.salutation,
+        area=contact.body.area,
+        email=contact.email,
+        address=tuple(contact.address),
+        postcode=contact.postcode,
+        fields={str(key): str(value) for key, value in recipient.fields.items()},
+        items=tuple(
+            ItemData(key=s.item.key, label=s.item.label, state=s.state, title=s.title, url=s.url)
+            for s in recipient.item_states.select_related("item")
+        ),
+    )
+
+
+def recipients_for_rendering(campaign: Campaign) -> list[Recipient]:
+    return list(
+        campaign.recipients.select_related("contact__body").prefetch_related("item_states__item").order_by("pk")
+    )

@@ -1,0 +1,55 @@
+"""Making the letter document for one recipient of one campaign."""
+
+from __future__ import annotations
+
+import jinja2
+
+from docket.letters.inputs import CampaignData, RecipientData, ReferenceData
+from docket.letters.markdown import to_blocks
+from docket.letters.model import Footnote, Letter, Letterhead, Run, Signature
+from docket.letters.templating import render_markdown
+from docket.letters.wording import long_date
+
+IMPERSONAL_SALUTATIONS = {"", "sir or madam", "sir/madam"}
+
+
+def build_letter(campaign: CampaignData, recipient: RecipientData, template: jinja2.Template | None = None) -> Letter:
+    markdown, cited = render_markdown(campaign, recipient, template)
+    office = campaign.office
+    personal = recipient.salutation.strip().lower() not in IMPERSONAL_SALUTATIONS
+    return Letter(
+        title=f"{campaign.title}: letter to {recipient.full_name}, {recipient.body}",
+        author=office.name,
+        letterhead=Letterhead(
+            name=" ".join(part for part in (office.signatory_name, office.signatory_honours) if part),
+            office=office.name,
+            address=office.address,
+            phone=office.phone,
+            email=office.email,
+            logo=office.logo,
+        ),
+        date=campaign.letter_date,
+        date_text=long_date(campaign.letter_date) if campaign.letter_date else "",
+        recipient_address=_address(recipient),
+        salutation=f"Dear {recipient.salutation.strip()}," if personal else "Dear Sir or Madam,",
+        blocks=to_blocks(markdown),
+        closing="Yours sincerely," if personal else "Yours faithfully,",
+        signature=Signature(
+            lines=tuple(
+                line for line in (office.signatory_name if office.sign_with_name else "", office.signatory_role) if line
+            ),
+            image=office.signature,
+            image_description=f"Signature of {office.signatory_name}",
+        ),
+        footnotes=tuple(Footnote(number, _reference_runs(ref)) for number, ref in enumerate(cited, start=1)),
+    )
+
+
+def _address(recipient: RecipientData) -> tuple[str, ...]:
+    lines = [recipient.full_name, recipient.role, *recipient.address, recipient.postcode]
+    return tuple(line for line in lines if line)
+
+
+def _reference_runs(reference: ReferenceData) -> tuple[Run, ...]:
+    author = f"{reference.author} ({reference.year}) " if reference.year else f"{reference.author} "
+    return (Run(author), Run(reference.title, href=reference.url or None))
