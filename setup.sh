@@ -61,8 +61,12 @@ case "$mode" in
     exec .venv/bin/docket demo "${@:2}"
     ;;
   test)
-    apt_install poppler-utils
+    # pdfinfo/pdftoppm check the PDFs; Debian's Chromium runs the browser and accessibility tests.
+    apt_install poppler-utils chromium
+    command -v npm >/dev/null || apt_install nodejs npm
     install_python_env
+    log "installing axe-core (accessibility checks) into node_modules"
+    npm install --no-audit --no-fund --silent >/dev/null
     exec bash scripts/run-tests "${@:2}"
     ;;
   *)

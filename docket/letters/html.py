@@ -28,21 +28,21 @@ body { font-family: "Liberation Sans", Arial, sans-serif; font-size: 1.1875rem; 
 """.strip()
 
 
-def _runs(runs: tuple[Run, ...], prefix: str) -> str:
-    parts = []
-    count: dict[int, int] = {}
-    for run in runs:
+class _Writer:
+    """Writes one letter's HTML; counts citations so that every anchor id is unique."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.citations: dict[int, int] = {}
+
+    def runs(self, runs: tuple[Run, ...]) -> str:
+        return "".join(self.run(run) for run in runs)
+
+    def run(self, run: Run) -> str:
         if run.note is not None:
-            count[run.note] = count.get(run.note, 0) + 1
-            anchor = f"{prefix}fnref{run.note}" + ("" if run.first_reference else f"-{count[run.note]}")
-            parts.append(
-                f'<sup><a id="{anchor}" href="#{prefix}fn{run.note}" '
-                f'aria-label="Footnote {run.note}">{run.note}</a></sup>'
-            )
-            continue
+            return self.note_reference(run.note)
         if run.line_break:
-            parts.append("<br>")
-            continue
+            return "<br>"
         text = escape(run.text)
         if run.bold:
             text = f"<strong>{text}</strong>"
@@ -50,19 +50,22 @@ def _runs(runs: tuple[Run, ...], prefix: str) -> str:
             text = f"<em>{text}</em>"
         if run.href:
             text = f'<a href="{escape(run.href)}">{text}</a>'
-        parts.append(text)
-    return "".join(parts)
+        return text
 
+    def note_reference(self, note: int) -> str:
+        count = self.citations[note] = self.citations.get(note, 0) + 1
+        anchor = f"{self.prefix}fnref{note}" + ("" if count == 1 else f"-{count}")
+        return f'<sup><a id="{anchor}" href="#{self.prefix}fn{note}" aria-label="Footnote {note}">{note}</a></sup>'
 
-def _block(block: Block, prefix: str) -> str:
-    if isinstance(block, Heading):
-        level = min(block.level + 1, 6)  # the page's own h1 is the letter's title
-        return f"<h{level}>{_runs(block.runs, prefix)}</h{level}>"
-    if isinstance(block, ListBlock):
-        tag = "ol" if block.ordered else "ul"
-        items = "".join(f"<li>{_runs(item, prefix)}</li>" for item in block.items)
-        return f"<{tag}>{items}</{tag}>"
-    return f"<p>{_runs(block.runs, prefix)}</p>"
+    def block(self, block: Block) -> str:
+        if isinstance(block, Heading):
+            level = min(block.level + 1, 6)  # the page's own h1 is the letter's title
+            return f"<h{level}>{self.runs(block.runs)}</h{level}>"
+        if isinstance(block, ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            items = "".join(f"<li>{self.runs(item)}</li>" for item in block.items)
+            return f"<{tag}>{items}</{tag}>"
+        return f"<p>{self.runs(block.runs)}</p>"
 
 
 def _lines(lines: tuple[str, ...] | list[str]) -> str:
@@ -71,6 +74,7 @@ def _lines(lines: tuple[str, ...] | list[str]) -> str:
 
 def to_html_fragment(letter: Letter, prefix: str = "") -> str:
     """The letter as an ``<article>``; ``prefix`` keeps ids unique when several share a page."""
+    writer = _Writer(prefix)
     head = letter.letterhead
     date = escape(letter.date_text)
     if letter.date:
@@ -84,14 +88,14 @@ def to_html_fragment(letter: Letter, prefix: str = "") -> str:
         f'<p class="letter__date">{date}</p>',
         f'<address class="letter__recipient">{_lines(letter.recipient_address)}</address>',
         f"<p>{escape(letter.salutation)}</p>",
-        *(_block(block, prefix) for block in letter.blocks),
+        *(writer.block(block) for block in letter.blocks),
         f"<p>{escape(letter.closing)}</p>",
         f'<p class="letter__signature">{_lines(letter.signature.lines)}</p>',
     ]
     if letter.footnotes:
         heading_id = f"{prefix}footnotes-heading"
         notes = "".join(
-            f'<li id="{prefix}fn{note.number}">{_runs(note.runs, prefix)} '
+            f'<li id="{prefix}fn{note.number}">{writer.runs(note.runs)} '
             f'<a href="#{prefix}fnref{note.number}" aria-label="Back to the text of footnote {note.number}">'
             "&#8617;</a></li>"
             for note in letter.footnotes
