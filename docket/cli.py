@@ -81,6 +81,40 @@ def cmd_import_recipients(args: argparse.Namespace) -> int:
     return 2 if report.skipped else 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
+    from docket.campaigns.models import Campaign
+    from docket.letters.bulk import render_all
+
+    campaign = Campaign.objects.filter(slug=args.campaign).first()
+    if campaign is None:
+        raise CommandError(f"no campaign {args.campaign!r}")
+    recipients = recipients_for_rendering(campaign)
+    if args.recipient:
+        wanted = set(args.recipient)
+        recipients = [r for r in recipients if str(r.pk) in wanted]
+        missing = wanted - {str(r.pk) for r in recipients}
+        if missing:
+            raise CommandError(f"no recipient {', '.join(sorted(missing))} in campaign {campaign.slug!r}")
+    formats = [fmt.strip() for fmt in args.format.split(",") if fmt.strip()]
+    columns = [TextColumn("Rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    with Progress(*columns, disable=args.quiet) as bar:
+        task = bar.add_task("letters", total=len(recipients))
+        result = render_all(
+            campaign_data(campaign),
+            [recipient_data(r) for r in recipients],
+            formats,
+            Path(args.out),
+            as_zip=args.zip,
+            workers=args.workers,
+            progress=lambda done: bar.advance(task, done),
+        )
+    print(f"{len(recipients)} letter(s) in {', '.join(formats)}: {result}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from granian import Granian
@@ -162,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     recipients.add_argument("file")
     recipients.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the bad ones")
 
+    render = command("render", cmd_render, "Render a campaign's letters to files, on every core.")
+    render.add_argument("campaign", help="the campaign's slug")
+    render.add_argument("--recipient", action="append", help="only this recipient id (repeatable)")
+    render.add_argument("--format", default="pdf", help="comma-separated: pdf,docx,html,txt,md (default pdf)")
+    render.add_argument("--out", required=True, help="the folder to write into")
+    render.add_argument("--zip", action="store_true", help="write one zip with a manifest instead of files")
+    render.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
+    render.add_argument("--quiet", action="store_true", help="no progress bar")
+
     for name, handler, help_text in [
         ("serve", cmd_serve, "Run the web server (Granian, production grade)."),
         ("demo", cmd_demo, "Set up, load the example campaign and serve it."),
@@ -186,9 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from docket.accounts import AccountError
         from docket.campaigns.examples import ExampleError
         from docket.importing import ImportFailed
+        from docket.letters import LetterError
         from docket.spreadsheets import SpreadsheetError
 
-        user_errors = (CommandError, ImportFailed, SpreadsheetError, ExampleError, AccountError)
+        user_errors = (CommandError, ImportFailed, SpreadsheetError, ExampleError, AccountError, LetterError)
         try:
             status: int = args.handler(args)
         except user_errors as error:

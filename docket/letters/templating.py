@@ -36,6 +36,10 @@ class LetterError(ValueError):
         where = f", template line {line}" if line else ""
         super().__init__(f"campaign {campaign!r}, recipient {recipient}{where}: {problem}")
 
+    def __reduce__(self) -> tuple[type[LetterError], tuple[str, str, int | None, str]]:
+        # Crosses process boundaries in bulk rendering.
+        return (type(self), (self.campaign, self.recipient, self.line, self.problem))
+
 
 class Verbatim(str):
     """Markdown written by Docket itself (a footnote marker), printed without escaping."""
