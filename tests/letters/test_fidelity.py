@@ -86,3 +86,24 @@ def test_a_change_of_one_word_is_caught(example_letters):
     seed = (Path(__file__).parent / "seeds" / "002_9240e55838eabc01.txt").read_text()
     altered = letter.replace("knife crime", "car crime")
     assert differences(words(seed).body, words(altered).body) == [("", LETTERHEAD), ("knife", "car")]
+
+
+def test_each_example_letter_has_five_word_footnotes_and_a_tagged_pdf(db, tmp_path):
+    import io
+    import subprocess
+
+    import docx
+    from lxml import etree
+
+    campaign, _ = load_example("iasc-vru-2020")
+    data = campaign_data(campaign)
+    namespace = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for recipient in recipients_for_rendering(campaign):
+        document = docx.Document(io.BytesIO(render(data, recipient_data(recipient), "docx")))
+        part = next(r.target_part for r in document.part.rels.values() if r.reltype.endswith("/footnotes"))
+        notes = [n for n in etree.fromstring(part.blob) if int(n.get(f"{namespace}id")) > 0]
+        assert len(notes) == 5
+        pdf = tmp_path / f"{recipient.pk}.pdf"
+        pdf.write_bytes(render(data, recipient_data(recipient), "pdf"))
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "Tagged:          yes" in info
