@@ -9,6 +9,10 @@ import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docket.campaigns.models import Campaign
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -71,12 +75,8 @@ def cmd_import_contacts(args: argparse.Namespace) -> int:
 
 def cmd_import_recipients(args: argparse.Namespace) -> int:
     from docket.campaigns.importing import import_recipients
-    from docket.campaigns.models import Campaign
 
-    campaign = Campaign.objects.filter(slug=args.campaign).first()
-    if campaign is None:
-        raise CommandError(f"no campaign {args.campaign!r}")
-    report = import_recipients(campaign, Path(args.file), skip_invalid=args.skip_invalid)
+    report = import_recipients(_campaign(args.campaign), Path(args.file), skip_invalid=args.skip_invalid)
     print(report.summary("recipients"))
     return 2 if report.skipped else 0
 
@@ -85,12 +85,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
-    from docket.campaigns.models import Campaign
     from docket.letters.bulk import render_all
 
-    campaign = Campaign.objects.filter(slug=args.campaign).first()
-    if campaign is None:
-        raise CommandError(f"no campaign {args.campaign!r}")
+    campaign = _campaign(args.campaign)
     recipients = recipients_for_rendering(campaign)
     if args.recipient:
         wanted = set(args.recipient)
@@ -112,6 +109,61 @@ def cmd_render(args: argparse.Namespace) -> int:
             progress=lambda done: bar.advance(task, done),
         )
     print(f"{len(recipients)} letter(s) in {', '.join(formats)}: {result}")
+    return 0
+
+
+def _campaign(slug: str) -> Campaign:
+    from docket.campaigns.models import Campaign
+
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise CommandError(f"no campaign {slug!r}")
+    return campaign
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from docket.campaigns.letters import recipients_for_rendering
+    from docket.mail.dispatch import queue_campaign
+    from docket.requests.actions import Actor
+
+    recipients = recipients_for_rendering(_campaign(args.campaign))
+    if args.recipient:
+        recipients = [r for r in recipients if str(r.pk) in set(args.recipient)]
+    queued, skipped = queue_campaign(recipients, Actor("docket queue"))
+    print(f"{len(queued)} letter(s) queued; run `docket send` to send them.")
+    for recipient, reason in skipped:
+        print(f"  not queued: {recipient.contact.full_name} (#{recipient.pk}): {reason}", file=sys.stderr)
+    return 1 if skipped else 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from docket.mail.channels.smtp import SmtpChannel
+    from docket.mail.outbox import dry_run, run
+
+    if args.dry_run:
+        lines = dry_run()
+        print("\n".join(lines) or "Nothing is due to be sent.")
+        return 0
+    config = settings.DOCKET_SMTP
+    print(f"Sending through {config.host}:{config.port} (Ctrl+C stops; it is safe to stop and restart).", flush=True)
+    tally = run(SmtpChannel(config), until_empty=args.until_empty, rate=args.rate)
+    print(f"Outbox: {tally}")
+    return 0
+
+
+def cmd_chase(args: argparse.Namespace) -> int:
+    from docket.mail.chasing import chase, requests_to_chase
+    from docket.requests.actions import Actor, today
+
+    campaign = _campaign(args.campaign) if args.campaign else None
+    if args.dry_run:
+        for request in requests_to_chase(campaign, today()):
+            print(f"would chase {request} (due {request.due_date}, {request.chasers_sent} chaser(s) so far)")
+        return 0
+    chasers = chase(campaign, Actor("docket chase"))
+    print(f"{len(chasers)} chaser(s) queued; run `docket send` to send them.")
     return 0
 
 
@@ -204,6 +256,21 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--zip", action="store_true", help="write one zip with a manifest instead of files")
     render.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    queue = command("queue", cmd_queue, "Approve and queue a campaign's letters for sending.")
+    queue.add_argument("campaign", help="the campaign's slug")
+    queue.add_argument("--recipient", action="append", help="only this recipient id (repeatable)")
+
+    send = command("send", cmd_send, "Send what is in the outbox (a worker; safe to stop and restart).")
+    send.add_argument("--until-empty", action="store_true", help="stop once nothing is left to send")
+    send.add_argument("--dry-run", action="store_true", help="list what would be sent, send nothing")
+    send.add_argument(
+        "--rate", type=int, default=None, help="messages a minute (default DOCKET_SEND_RATE; 0: no limit)"
+    )
+
+    chase = command("chase", cmd_chase, "Queue chasers for overdue requests.")
+    chase.add_argument("campaign", nargs="?", help="only this campaign")
+    chase.add_argument("--dry-run", action="store_true", help="list who would be chased")
 
     for name, handler, help_text in [
         ("serve", cmd_serve, "Run the web server (Granian, production grade)."),

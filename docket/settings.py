@@ -9,7 +9,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from docket.environment import SettingError, env_bool, env_choice, env_list, env_path, env_secret, env_str
+from docket.environment import SettingError, env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
 
 # Lets admin classes be written as ModelAdmin[Model] for the type checker.
 django_stubs_ext.monkeypatch()
@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "docket.directory",
     "docket.campaigns",
+    "docket.requests",
+    "docket.mail",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +126,23 @@ SESSION_COOKIE_SECURE = env_bool("DOCKET_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Mail. The SMTP URL is checked here so that a typo stops Docket at start-up.
+DOCKET_SMTP_URL = env_secret("DOCKET_SMTP_URL") or "smtp://127.0.0.1:25"
+try:
+    from docket.mail.channels.smtp import SmtpSettings
+
+    DOCKET_SMTP = SmtpSettings.from_url(DOCKET_SMTP_URL)
+except ValueError as error:
+    raise SettingError(f"DOCKET_SMTP_URL: {error}") from None
+DOCKET_REPLY_DOMAIN = env_str("DOCKET_REPLY_DOMAIN", "replies.docket.localhost")
+DOCKET_REPLY_PREFIX = env_str("DOCKET_REPLY_PREFIX", "reply")
+DOCKET_FROM_EMAIL = env_str("DOCKET_FROM_EMAIL", "")  # else the office's own address
+DOCKET_SEND_RATE = env_int("DOCKET_SEND_RATE", 60, minimum=0)  # messages a minute; 0: no limit
+DOCKET_SEND_MAX_ATTEMPTS = env_int("DOCKET_SEND_MAX_ATTEMPTS", 8, minimum=1)
+DOCKET_SEND_LEASE_SECONDS = env_int("DOCKET_SEND_LEASE_SECONDS", 900, minimum=60)
+
+TASKS = {"default": {"BACKEND": env_str("DOCKET_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
 LOG_LEVEL = env_choice("DOCKET_LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical"))
 LOGGING = {

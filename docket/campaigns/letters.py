@@ -54,7 +54,14 @@ def recipient_data(recipient: Recipient) -> RecipientData:
         postcode=contact.postcode,
         fields={str(key): str(value) for key, value in recipient.fields.items()},
         items=tuple(
-            ItemData(key=s.item.key, label=s.item.label, state=s.state, title=s.title, url=s.url)
+            ItemData(
+                key=s.item.key,
+                label=s.item.label,
+                state=s.state,
+                title=s.title,
+                url=s.url,
+                received=s.received_at is not None,
+            )
             for s in recipient.item_states.select_related("item")
         ),
     )

@@ -53,6 +53,20 @@ class Campaign(models.Model):
     template_source = models.TextField(blank=True, help_text="Markdown with Jinja: the letter's body")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
+    email_subject = models.CharField(max_length=200, blank=True, help_text="The email's subject; else the title")
+    response_working_days = models.PositiveIntegerField(
+        default=20, help_text="Working days (England and Wales) a body has to reply, from the day of sending"
+    )
+    very_overdue_working_days = models.PositiveIntegerField(
+        default=20, help_text="Working days past the due date after which a request counts as very overdue"
+    )
+    chaser_template = models.TextField(
+        blank=True, help_text="Markdown with Jinja for chasers; empty uses Docket's standard chaser"
+    )
+    max_chasers = models.PositiveIntegerField(default=2, help_text="Chasers sent to one body at most")
+    chase_interval_working_days = models.PositiveIntegerField(
+        default=10, help_text="Working days between two chasers to the same body"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -125,6 +139,8 @@ class RecipientItem(models.Model):
         max_length=300, blank=True, help_text="What this body calls the item, when not the item's label"
     )
     url = models.URLField(max_length=500, blank=True, help_text="Where it is published")
+    received_at = models.DateTimeField(null=True, blank=True, help_text="When the body sent it")
+    received_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["recipient", "item__position", "item__key"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import jinja2
 
 from docket.letters.inputs import CampaignData, RecipientData, ReferenceData
@@ -13,8 +16,14 @@ from docket.letters.wording import long_date
 IMPERSONAL_SALUTATIONS = {"", "sir or madam", "sir/madam"}
 
 
-def build_letter(campaign: CampaignData, recipient: RecipientData, template: jinja2.Template | None = None) -> Letter:
-    markdown, cited = render_markdown(campaign, recipient, template)
+def build_letter(
+    campaign: CampaignData,
+    recipient: RecipientData,
+    template: jinja2.Template | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Letter:
+    """The letter for one recipient; ``extra`` adds names to the template's context (a chaser's dates)."""
+    markdown, cited = render_markdown(campaign, recipient, template, extra)
     office = campaign.office
     personal = recipient.salutation.strip().lower() not in IMPERSONAL_SALUTATIONS
     return Letter(

@@ -131,3 +131,17 @@ def to_html(letter: Letter) -> bytes:
 </html>
 """
     return document.encode()
+
+
+def to_email_html(letter: Letter) -> str:
+    """The letter as an HTML email body: from the salutation on, footnotes at the end."""
+    writer = _Writer("")
+    parts = [f"<p>{escape(letter.salutation)}</p>", *(writer.block(block) for block in letter.blocks)]
+    parts += [f"<p>{escape(letter.closing)}</p>", f"<p><strong>{_lines(letter.signature.lines)}</strong></p>"]
+    if letter.footnotes:
+        notes = "".join(f'<li id="fn{n.number}">{writer.runs(n.runs)}</li>' for n in letter.footnotes)
+        parts.append(f"<ol>{notes}</ol>")
+    body = "\n".join(parts)
+    title = escape(letter.title)
+    head = f'<head><meta charset="utf-8"><title>{title}</title></head>'
+    return f'<!DOCTYPE html><html lang="en-GB">{head}<body>{body}</body></html>'

@@ -43,6 +43,7 @@ class ItemData:
     state: str = "ask"  # ask | published | n/a
     title: str = ""
     url: str = ""
+    received: bool = False
 
     @property
     def name(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,11 @@ class Items:
         return [item for item in self.all if item.state == "published"]
 
     @property
+    def outstanding(self) -> list[ItemData]:
+        """Asked for and not received yet."""
+        return [item for item in self.all if item.state == "ask" and not item.received]
+
+    @property
     def not_applicable(self) -> list[ItemData]:
         return [item for item in self.all if item.state == "n/a"]
 
@@ -119,7 +124,10 @@ def compile_template(source: str, campaign: str) -> jinja2.Template:
 
 
 def render_markdown(
-    campaign: CampaignData, recipient: RecipientData, template: jinja2.Template | None = None
+    campaign: CampaignData,
+    recipient: RecipientData,
+    template: jinja2.Template | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> tuple[str, list[ReferenceData]]:
     """The recipient's letter body as Markdown, and the references it cites in footnote order."""
     template = template or compile_template(campaign.template, campaign.slug)
@@ -133,6 +141,7 @@ def render_markdown(
         "items": Items(recipient.items),
         "cite": citations.cite,
         "letter_date": campaign.letter_date,
+        **(extra or {}),
     }
     try:
         text = template.render(context)

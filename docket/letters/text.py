@@ -109,3 +109,12 @@ def to_markdown(letter: Letter) -> bytes:
         *(f"[^{note.number}]: {_markdown_runs(note.runs)}" for note in letter.footnotes),
     ]
     return ("\n\n".join(section for section in sections if section) + "\n").encode()
+
+
+def to_email_text(letter: Letter) -> str:
+    """The letter as an email body: from the salutation on, footnotes at the end."""
+    sections = [letter.salutation, *(_plain_block(block) for block in letter.blocks)]
+    sections += [letter.closing, "\n".join(letter.signature.lines)]
+    if letter.footnotes:
+        sections.append("\n".join(_plain_footnote(note.number, note.runs) for note in letter.footnotes))
+    return "\n\n".join(section for section in sections if section) + "\n"

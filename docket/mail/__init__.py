@@ -1,0 +1,1 @@
+"""Mail: the outbox (stored first, sent exactly once), the SMTP channel, reply addresses, chasers, bounces."""

@@ -1,0 +1,142 @@
+"""The SMTP channel: one connection kept open across messages, every failure classified.
+
+The SMTP transaction is done step by step so that we know where it failed:
+anything before the message data is sent cannot have delivered it (retry, or
+give up on a 5xx); a refusal of the data (4xx/5xx reply) did not deliver it
+either; but a connection that breaks while the data is being sent or before
+the server replies leaves it unknown whether the message went.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from docket.mail.channels import DeliveryError
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str = ""
+    password: str = ""
+    implicit_tls: bool = False
+    starttls: bool = False
+    timeout: float = 60.0
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpSettings:
+        """``smtp://user:pass@host:587?starttls=1``, ``smtps://host:465``; ``timeout=`` in seconds."""
+        parts = urlsplit(url)
+        if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+            raise ValueError(f"{url!r} is not an smtp:// or smtps:// URL with a host")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        unknown = set(query) - {"starttls", "timeout"}
+        if unknown:
+            raise ValueError(f"unknown option(s) {', '.join(sorted(unknown))} in the SMTP URL")
+        implicit = parts.scheme == "smtps"
+        return cls(
+            host=parts.hostname,
+            port=parts.port or (465 if implicit else 25),
+            username=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            implicit_tls=implicit,
+            starttls=query.get("starttls", "0") in {"1", "true", "yes"},
+            timeout=float(query.get("timeout", "60")),
+        )
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode(errors="replace") if isinstance(message, bytes) else message
+    return f"{code} {text}".strip()
+
+
+class SmtpChannel:
+    def __init__(self, config: SmtpSettings) -> None:
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.connection is not None:
+            try:
+                if self.connection.noop()[0] == 250:
+                    return self.connection
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.close()
+        config = self.config
+        try:
+            if config.implicit_tls:
+                connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                    config.host, config.port, timeout=config.timeout, context=ssl.create_default_context()
+                )
+            else:
+                connection = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+            connection.ehlo()
+            if config.starttls:
+                connection.starttls(context=ssl.create_default_context())
+                connection.ehlo()
+            if config.username:
+                connection.login(config.username, config.password)
+        except smtplib.SMTPAuthenticationError as error:
+            raise DeliveryError(
+                f"the mail server refused the login: {_reply(error.smtp_code, error.smtp_error)}"
+            ) from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise DeliveryError(f"cannot reach the mail server {config.host}:{config.port}: {error}") from None
+        self.connection = connection
+        return connection
+
+    def deliver(
+        self, envelope_from: str, envelope_to: str, raw: bytes, before_data: Callable[[], None] | None = None
+    ) -> str:
+        connection = self._connect()
+        try:
+            code, message = connection.mail(envelope_from)
+            if code != 250:
+                raise self._refused(code, message)
+            code, message = connection.rcpt(envelope_to)
+            if code not in (250, 251):
+                raise self._refused(code, message)
+        except (smtplib.SMTPServerDisconnected, OSError) as error:
+            self.close()
+            raise DeliveryError(f"the mail server hung up before the message: {error}") from None
+        if before_data is not None:
+            before_data()
+        return self._send_data(connection, raw)
+
+    def _send_data(self, connection: smtplib.SMTP, raw: bytes) -> str:
+        try:
+            code, message = connection.data(raw)
+        except smtplib.SMTPDataError as error:
+            # The server answered the data with a refusal: it did not take the message.
+            self._reset(connection)
+            raise self._refused(error.smtp_code, error.smtp_error) from None
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError) as error:
+            self.close()
+            raise DeliveryError(
+                f"the connection broke while the server was taking the message: {error}", uncertain=True
+            ) from None
+        return _reply(code, message)
+
+    def _refused(self, code: int, message: bytes | str) -> DeliveryError:
+        if self.connection is not None:
+            self._reset(self.connection)
+        return DeliveryError(_reply(code, message), permanent=500 <= code < 600)
+
+    def _reset(self, connection: smtplib.SMTP) -> None:
+        try:
+            connection.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.connection.quit()
+            self.connection = None

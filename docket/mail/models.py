@@ -1,0 +1,55 @@
+"""The outbox: every message Docket sends is stored here, whole, before it is sent."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from docket.requests.models import Request
+
+
+class OutboxMessage(models.Model):
+    """One email, as bytes, and where it stands.
+
+    queued → sending → sent, or back to queued after a temporary failure, or
+    failed (permanent failure, or too many temporary ones), or uncertain: the
+    worker stopped while the message was with the mail server, so whether it
+    went is unknown and a person decides (confirm it went, or send it again).
+    """
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", "Letter"
+        CHASER = "chaser", "Chaser"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        UNCERTAIN = "uncertain", "Uncertain"
+        CANCELLED = "cancelled", "Cancelled"
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="outbox")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    message_id = models.CharField(max_length=250, unique=True)
+    envelope_from = models.CharField(max_length=250)
+    envelope_to = models.CharField(max_length=250)
+    subject = models.CharField(max_length=300)
+    raw = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    reached_data = models.BooleanField(default=False, help_text="The message data was being handed over")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    smtp_response = models.TextField(blank=True, help_text="What the mail server said when it accepted or refused")
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_diagnostic = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.message_id} ({self.state})"

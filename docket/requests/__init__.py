@@ -1,0 +1,1 @@
+"""Requests: one per campaign recipient, its states, named actions, deadlines and events."""

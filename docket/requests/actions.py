@@ -1,0 +1,174 @@
+"""Every change to a request, as a named action that writes its event in the same transaction.
+
+Views, commands and workers call these and nothing else changes a request's
+state. A transition the state diagram (``states.py``) does not allow raises
+``TransitionError`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from docket.campaigns.models import Recipient, RecipientItem
+from docket.requests import deadlines
+from docket.requests.models import Event, Request
+from docket.requests.states import ALLOWED_FROM, State
+
+
+class TransitionError(ValueError):
+    """The action is not allowed in the request's current state."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: a signed-in person, or a named part of Docket (``docket send``)."""
+
+    name: str
+    user: User | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(getattr(user, "email", "") or user.get_username(), user)
+
+
+SYSTEM = Actor("Docket")
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def request_for(recipient: Recipient, actor: Actor = SYSTEM) -> Request:
+    """The recipient's request, created as a draft the first time it is needed."""
+    with transaction.atomic():
+        request, created = Request.objects.get_or_create(
+            recipient=recipient, defaults={"campaign_id": recipient.campaign_id}
+        )
+        if created:
+            _event(request, actor, "create", State.DRAFT, State.DRAFT, "")
+    return request
+
+
+def _event(request: Request, actor: Actor, action: str, before: str, after: str, note: str) -> Event:
+    return Event.objects.create(
+        request=request,
+        actor=actor.user if actor.user is not None and actor.user.pk else None,
+        actor_name=actor.name,
+        action=action,
+        from_state=before,
+        to_state=after,
+        note=note,
+    )
+
+
+def transition(
+    request: Request, action: str, actor: Actor, to: str | None = None, note: str = "", **changes: Any
+) -> Request:
+    """Check the action is allowed now, apply it and log it, atomically; return the fresh request.
+
+    ``to`` is the new state (None keeps the current one); ``changes`` are other fields to set.
+    """
+    with transaction.atomic():
+        current = Request.objects.select_for_update().get(pk=request.pk)
+        if current.state not in ALLOWED_FROM[action]:
+            state = current.get_state_display().lower()
+            raise TransitionError(f"request #{current.pk} is {state}: {action.replace('_', ' ')} is not allowed")
+        before = current.state
+        current.state = to or before
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.save(update_fields=["state", *changes])
+        _event(current, actor, action, before, current.state, note)
+    request.refresh_from_db()
+    return current
+
+
+def record_event(request: Request, action: str, actor: Actor, note: str = "") -> Event:
+    """An event that changes no state (a chaser went, a send was interrupted)."""
+    return _event(request, actor, action, request.state, request.state, note)
+
+
+def approve(request: Request, actor: Actor, note: str = "") -> Request:
+    return transition(request, "approve", actor, State.APPROVED, note)
+
+
+def return_to_draft(request: Request, actor: Actor, note: str = "") -> Request:
+    return transition(request, "return_to_draft", actor, State.DRAFT, note)
+
+
+def mark_sent(request: Request, actor: Actor, sent_at: datetime.datetime, note: str = "") -> Request:
+    """The outbox handed the letter to the mail server: the reply clock starts."""
+    due = deadlines.add_working_days(timezone.localdate(sent_at), request.campaign.response_working_days)
+    return transition(request, "mark_sent", actor, State.SENT, note, sent_at=sent_at, due_date=due)
+
+
+def mark_undeliverable(request: Request, actor: Actor, diagnostic: str) -> Request:
+    return transition(request, "mark_undeliverable", actor, State.UNDELIVERABLE, diagnostic)
+
+
+def record_acknowledgement(request: Request, actor: Actor, note: str = "") -> Request:
+    return transition(request, "record_acknowledgement", actor, State.ACKNOWLEDGED, note)
+
+
+def _answer_state(request: Request) -> State:
+    asked = RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
+    if asked.exists() and not asked.filter(received_at__isnull=True).exists():
+        return State.ANSWERED
+    return State.PARTIALLY_ANSWERED
+
+
+def record_reply(request: Request, actor: Actor, note: str = "", *, complete: bool = False) -> Request:
+    """A reply came in; ``complete`` when it answers everything, else it counts as partial until all items are in."""
+    to = State.ANSWERED if complete else _answer_state(request)
+    return transition(request, "record_reply", actor, to, note)
+
+
+def mark_item_received(request: Request, item_key: str, actor: Actor, note: str = "") -> Request:
+    """One requested item has arrived; the request is answered once every item asked for has."""
+    with transaction.atomic():
+        item = RecipientItem.objects.select_for_update().get(recipient_id=request.recipient_id, item__key=item_key)
+        if item.state != RecipientItem.State.ASK:
+            raise TransitionError(f"request #{request.pk} did not ask for {item_key!r} ({item.get_state_display()})")
+        if item.received_at is None:
+            item.received_at = timezone.now()
+            item.received_note = note[:300]
+            item.save(update_fields=["received_at", "received_note"])
+        return transition(request, "mark_item_received", actor, _answer_state(request), f"{item_key}: {note}".strip())
+
+
+def refuse(request: Request, actor: Actor, reason: str) -> Request:
+    return transition(request, "refuse", actor, State.REFUSED, reason)
+
+
+def withdraw(request: Request, actor: Actor, reason: str) -> Request:
+    """Stop the request; a letter still waiting in the outbox is then not sent."""
+    return transition(request, "withdraw", actor, State.WITHDRAWN, reason)
+
+
+def reopen(request: Request, actor: Actor, reason: str) -> Request:
+    to = State.SENT if request.sent_at else State.DRAFT
+    return transition(request, "reopen", actor, to, reason)
+
+
+def extend_deadline(request: Request, working_days: int, actor: Actor, reason: str) -> Request:
+    if request.due_date is None:
+        raise TransitionError(f"request #{request.pk} has no due date to extend")
+    due = deadlines.add_working_days(request.due_date, working_days)
+    return transition(request, "extend_deadline", actor, None, f"+{working_days} working days: {reason}", due_date=due)
+
+
+def restart_deadline(request: Request, actor: Actor, reason: str, on: datetime.date | None = None) -> Request:
+    start = on or today()
+    due = deadlines.add_working_days(start, request.campaign.response_working_days)
+    return transition(request, "restart_deadline", actor, None, f"from {start.isoformat()}: {reason}", due_date=due)
+
+
+def set_chasing(request: Request, enabled: bool, actor: Actor, reason: str = "") -> Request:
+    action_note = ("chasers on" if enabled else "chasers off") + (f": {reason}" if reason else "")
+    return transition(request, "set_chasing", actor, None, action_note, chasing_enabled=enabled)

@@ -1,0 +1,62 @@
+"""A request (one campaign recipient asked for items by a date) and its event log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+
+from docket.campaigns.models import Campaign, Recipient
+from docket.requests import deadlines
+from docket.requests.states import WAITING_STATES, State
+
+
+class Request(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="requests")
+    recipient = models.OneToOneField(Recipient, on_delete=models.PROTECT, related_name="request")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    chasing_enabled = models.BooleanField(default=True)
+    chasers_sent = models.PositiveIntegerField(default=0)
+    last_chased_at = models.DateTimeField(null=True, blank=True)
+    # The letter as queued: frozen once sent (see docket.mail.dispatch.queue).
+    letter_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    letter_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    letter_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["campaign", "recipient__contact__body__name"]
+
+    def __str__(self) -> str:
+        return f"Request #{self.pk} to {self.recipient.contact.body.name}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.state in WAITING_STATES and self.due_date is not None and today > self.due_date
+
+    def is_very_overdue(self, today: datetime.date) -> bool:
+        if not self.is_overdue(today):
+            return False
+        assert self.due_date is not None
+        return today > deadlines.add_working_days(self.due_date, self.campaign.very_overdue_working_days)
+
+
+class Event(models.Model):
+    """One named action on a request: who, when, from which state to which, and why."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=50)
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state} → {self.to_state}"
