@@ -31,3 +31,18 @@ def campaign(office):
     from tests.factories import make_campaign
 
     return make_campaign(office)
+
+
+@pytest.fixture
+def example(db):
+    """The shipped example campaign, loaded."""
+    from docket.campaigns.examples import load_example
+
+    return load_example("iasc-vru-2020")[0]
+
+
+@pytest.fixture
+def coordinator(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("coordinator@office.example", "coordinator@office.example", "pw")

@@ -13,6 +13,10 @@ from django.conf import settings
 from django.utils import timezone
 
 
+# SMTP line endings; long lines allowed so that a Message-ID is never folded over two lines.
+POLICY = SMTP.clone(max_line_length=998)
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """An email ready for the outbox: the bytes and the envelope."""
@@ -49,7 +53,7 @@ def build_email(
     pdf_name: str,
     in_reply_to: str = "",
 ) -> Outgoing:
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=POLICY)
     message_id = new_message_id(request_id, kind)
     message["From"] = formataddr((office_name, settings.DOCKET_FROM_EMAIL or office_email))
     message["To"] = formataddr((to_name, to_email))

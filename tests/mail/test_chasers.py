@@ -1,0 +1,61 @@
+import datetime
+
+from django.utils import timezone
+
+from docket.mail import chasing, outbox
+from docket.mail.channels.smtp import SmtpChannel
+from docket.mail.dispatch import queue_campaign
+from docket.mail.models import OutboxMessage
+from docket.requests import actions
+from docket.requests.actions import Actor
+from docket.requests.deadlines import add_working_days
+from docket.requests.models import Request
+from tests.mailserver import smtp_server  # noqa: F401 - the fixture
+
+ACTOR = Actor("test")
+
+
+def sent_example(example, config):
+    queue_campaign(list(example.recipients.all()), ACTOR)
+    outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05)
+    return {r.recipient.contact.full_name: r for r in Request.objects.all()}
+
+
+def test_overdue_requests_are_chased_once_per_interval_up_to_the_maximum(example, smtp_server):  # noqa: F811
+    recorder, config = smtp_server
+    requests = sent_example(example, config)
+    due = requests["Michael Lane"].due_date
+    assert chasing.requests_to_chase(None, due) == []  # due today: not overdue yet
+    day_after = due + datetime.timedelta(days=1)
+    assert {r.pk for r in chasing.requests_to_chase(None, day_after)} == {r.pk for r in requests.values()}
+
+    actions.set_chasing(requests["Paddy Tipping"], False, ACTOR, "they rang to say it is coming")
+    actions.mark_item_received(requests["Anthony Stansfeld"], "problem_profile", ACTOR)
+    chasers = chasing.chase(None, ACTOR, today=day_after)
+    assert len(chasers) == 2
+    assert chasing.chase(None, ACTOR, today=day_after) == []  # already queued
+    outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05)
+
+    thames = next(
+        r for r in recorder.received if r.message["Subject"].startswith("Reminder") and "thamesvalley" in r.rcpt_tos[0]
+    )
+    text = thames.message.get_body(("plain",)).get_content()
+    assert "I asked for your Response Strategy and updates regarding progress on delivery." in text
+    assert "Problem Profile" not in text  # received already
+    assert (
+        thames.message["In-Reply-To"]
+        == OutboxMessage.objects.get(request=requests["Anthony Stansfeld"], kind="letter").message_id
+    )
+    assert any(p.get_content_type() == "application/pdf" for p in thames.message.iter_attachments())
+
+    # As if that chaser went on day_after: the next waits for the interval (10 working days)...
+    chased_at = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time(12)))
+    Request.objects.update(last_chased_at=chased_at)
+    assert chasing.chase(None, ACTOR, today=add_working_days(day_after, 9)) == []
+    assert len(chasing.chase(None, ACTOR, today=add_working_days(day_after, 10))) == 2
+    # ... and there are at most two.
+    Request.objects.update(last_chased_at=chased_at)
+    assert chasing.chase(None, ACTOR, today=day_after + datetime.timedelta(days=60)) == []
+    hampshire = Request.objects.get(pk=requests["Michael Lane"].pk)
+    assert hampshire.chasers_sent == 2
+    assert list(hampshire.events.filter(action="chase").values_list("note", flat=True))[0].startswith("chaser 1")

@@ -1,0 +1,178 @@
+"""Queuing and sending letters through a real SMTP server (aiosmtpd)."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.utils import timezone
+
+from docket.mail import outbox
+from docket.mail.addresses import request_id_from_address
+from docket.mail.channels.smtp import SmtpChannel
+from docket.mail.dispatch import confirm_delivered, queue_campaign, resend
+from docket.mail.models import OutboxMessage
+from docket.requests import actions
+from docket.requests.actions import Actor
+from docket.requests.deadlines import add_working_days
+from docket.requests.models import Request
+from docket.requests.states import State
+from tests.mailserver import smtp_server  # noqa: F401 - the fixture
+
+ACTOR = Actor("test")
+
+
+def send_all(config, **options):
+    return outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05, **options)
+
+
+def queue_example(example, **contact_changes):
+    recipients = list(example.recipients.order_by("pk"))
+    for recipient in recipients:
+        for name, value in contact_changes.get(recipient.contact.full_name, {}).items():
+            setattr(recipient.contact, name, value)
+            recipient.contact.save()
+    return queue_campaign(recipients, ACTOR)
+
+
+def test_a_queued_letter_is_sent_once_with_its_pdf_and_reply_address(example, smtp_server):  # noqa: F811
+    recorder, config = smtp_server
+    queued, skipped = queue_example(example)
+    assert (len(queued), skipped) == (3, [])
+    tally = send_all(config)
+    assert tally.sent == 3
+    assert len(recorder.received) == 3
+    hampshire = Request.objects.get(recipient__contact__full_name="Michael Lane")
+    item = next(r for r in recorder.received if r.rcpt_tos == ["pcc@hampshire-pcc.example"])
+    message = item.message
+    assert message["From"] == "Independent Anti-Slavery Commissioner <shelley.perera@iasc.independent.gov.uk>"
+    assert request_id_from_address(message["Reply-To"]) == hampshire.pk
+    assert item.mail_from == message["Reply-To"]  # bounces come back keyed to the request
+    pdf = next(part for part in message.iter_attachments() if part.get_content_type() == "application/pdf")
+    assert hashlib.sha256(pdf.get_content()).hexdigest() == hampshire.letter_sha256
+    assert "knife crime" in message.get_body(("plain",)).get_content()
+    assert hampshire.state == State.SENT
+    assert hampshire.due_date == add_working_days(timezone.localdate(hampshire.sent_at), 20)
+    stored = OutboxMessage.objects.get(request=hampshire)
+    assert stored.message_id == message["Message-ID"]
+    assert stored.smtp_response.startswith("250")
+    assert hampshire.events.filter(action="mark_sent", note__contains="250").exists()
+    assert send_all(config).sent == 0  # nothing is sent twice
+    assert len(recorder.received) == 3
+
+
+def test_a_recipient_without_email_is_not_queued_and_says_why(example, smtp_server):  # noqa: F811
+    queued, skipped = queue_example(example, **{"Paddy Tipping": {"email": ""}})
+    assert len(queued) == 2
+    assert "Paddy Tipping has no email address" in skipped[0][1]
+
+
+def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_server):  # noqa: F811
+    recorder, config = smtp_server
+    queue_example(example, **{"Michael Lane": {"email": "reject@hampshire-pcc.example"}})
+    tally = send_all(config)
+    assert (tally.sent, tally.failed) == (2, 1)
+    hampshire = Request.objects.get(recipient__contact__full_name="Michael Lane")
+    assert hampshire.state == State.UNDELIVERABLE
+    assert "550 5.1.1" in hampshire.events.last().note
+    assert OutboxMessage.objects.get(request=hampshire).state == OutboxMessage.State.FAILED
+
+
+def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):  # noqa: F811
+    recorder, config = smtp_server
+    queue_example(example, **{"Michael Lane": {"email": "later@hampshire-pcc.example"}})
+    channel = SmtpChannel(config)
+    token = outbox.worker_token()
+    tally = outbox.Tally()
+    for message in outbox.due_messages(timezone.now()):
+        assert outbox.claim(message, token)
+        outbox.send_one(channel, message, token, tally)
+    assert (tally.sent, tally.retried) == (2, 1)
+    waiting = OutboxMessage.objects.get(envelope_to="later@hampshire-pcc.example")
+    assert waiting.state == OutboxMessage.State.QUEUED
+    assert waiting.smtp_response.startswith("451")
+    assert waiting.next_attempt_at > timezone.now() + datetime.timedelta(seconds=50)
+    assert outbox.due_messages(timezone.now()) == []
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    (message,) = outbox.due_messages(later)
+    assert outbox.claim(message, token)
+    outbox.send_one(channel, message, token, tally)
+    channel.close()
+    assert tally.sent == 3
+    assert Request.objects.get(recipient__contact__full_name="Michael Lane").state == State.SENT
+
+
+def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):  # noqa: F811
+    recorder, config = smtp_server
+    queued, _ = queue_example(example)
+    actions.withdraw(queued[0].request, ACTOR, "changed our mind")
+    tally = send_all(config)
+    assert (tally.sent, tally.cancelled) == (2, 1)
+    assert OutboxMessage.objects.get(pk=queued[0].pk).state == OutboxMessage.State.CANCELLED
+
+
+def test_sending_is_throttled(example, smtp_server):  # noqa: F811
+    recorder, config = smtp_server
+    queue_example(example)
+    send_all(config, rate=120)  # one every half second
+    times = sorted(item.at for item in recorder.received)
+    assert [round(b - a, 1) >= 0.4 for a, b in zip(times, times[1:], strict=False)] == [True, True]
+
+
+def test_a_dry_run_lists_and_sends_nothing(example, smtp_server):  # noqa: F811
+    recorder, _ = smtp_server
+    queue_example(example)
+    lines = outbox.dry_run()
+    assert len(lines) == 3
+    assert "to pcc@hampshire-pcc.example" in "\n".join(lines)
+    assert recorder.received == []
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"queued"}
+
+
+def test_an_interrupted_send_is_queued_again_or_marked_uncertain(example, smtp_server):  # noqa: F811
+    recorder, config = smtp_server
+    first, second, third = queue_example(example)[0]
+    dead = "otherhost:1:1"
+    old = timezone.now() - datetime.timedelta(hours=1)
+    OutboxMessage.objects.filter(pk=first.pk).update(state="sending", claimed_by=dead, claimed_at=old)
+    OutboxMessage.objects.filter(pk=second.pk).update(
+        state="sending", claimed_by=dead, claimed_at=old, reached_data=True
+    )
+    OutboxMessage.objects.filter(pk=third.pk).update(state="sending", claimed_by=dead, claimed_at=timezone.now())
+    assert outbox.recover_interrupted() == (1, 1)
+    states = dict(OutboxMessage.objects.values_list("pk", "state"))
+    assert states == {first.pk: "queued", second.pk: "uncertain", third.pk: "sending"}  # third: lease not run out
+    assert second.request.events.filter(action="letter_uncertain").exists()
+
+
+def test_a_person_settles_an_uncertain_letter(example, smtp_server, coordinator):  # noqa: F811
+    recorder, config = smtp_server
+    first, second, _ = queue_example(example)[0]
+    OutboxMessage.objects.filter(pk__in=[first.pk, second.pk]).update(state="uncertain")
+    person = Actor.of(coordinator)
+    confirm_delivered(first, person, "the PCC's office confirmed by phone")
+    assert Request.objects.get(pk=first.request_id).state == State.SENT
+    resend(second, person, "not received")
+    send_all(config)
+    assert [r.message["Message-ID"] for r in recorder.received if r.rcpt_tos == [second.envelope_to]] == [
+        second.message_id
+    ]
+    assert Request.objects.get(pk=second.request_id).state == State.SENT
+
+
+@pytest.mark.parametrize("url", ["http://x", "smtp://", "smtp://h?tls=1"])
+def test_a_bad_smtp_url_is_refused(url):
+    from docket.mail.channels.smtp import SmtpSettings
+
+    with pytest.raises(ValueError):
+        SmtpSettings.from_url(url)
+
+
+def test_smtp_urls_are_read():
+    from docket.mail.channels.smtp import SmtpSettings
+
+    config = SmtpSettings.from_url("smtp://user%40x:p%2Fw@mail.example:587?starttls=1&timeout=5")
+    assert (config.host, config.port, config.username, config.password) == ("mail.example", 587, "user@x", "p/w")
+    assert config.starttls
+    assert not config.implicit_tls
+    assert config.timeout == 5
+    assert SmtpSettings.from_url("smtps://mail.example").port == 465

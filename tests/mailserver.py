@@ -1,0 +1,87 @@
+"""A real SMTP server (aiosmtpd) for the tests, recording what it accepts.
+
+Recipients can be made to fail: an address starting "reject" gets 550 at RCPT,
+one starting "later" gets 451 until ``later_until`` attempts have been made.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from docket.mail.channels.smtp import SmtpSettings
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+    at: float
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = message_from_bytes(self.data, policy=default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+@dataclass
+class Recorder:
+    received: list[Received] = field(default_factory=list)
+    delay: float = 0.0
+    later_until: int = 1
+    attempts: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address.startswith("reject"):
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if address.startswith("later"):
+            count = self.attempts[address] = self.attempts.get(address, 0) + 1
+            if count <= self.later_until:
+                return "451 4.7.1 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            time.sleep(self.delay)  # hold the transaction open, as a slow server would
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, time.time()))
+        return "250 2.0.0 Ok: queued as TEST"
+
+    def message_ids(self) -> list[str]:
+        with self.lock:
+            return [str(item.message["Message-ID"]) for item in self.received]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[tuple[Recorder, SmtpSettings]]:
+    recorder = Recorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, data_size_limit=50_000_000)
+    controller.start()
+    config = SmtpSettings.from_url(f"smtp://127.0.0.1:{port}?timeout=10")
+    settings.DOCKET_SMTP = config
+    settings.DOCKET_SEND_RATE = 0
+    try:
+        yield recorder, config
+    finally:
+        controller.stop()

@@ -1,0 +1,95 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from docket.requests import actions
+from docket.requests.actions import Actor, TransitionError
+from docket.requests.models import Event
+from docket.requests.states import State
+
+
+@pytest.fixture
+def request_(example):
+    return actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
+
+
+def sent(request_, actor):
+    request_ = actions.approve(request_, actor)
+    request_ = actions.transition(request_, "queue", actor, State.QUEUED)
+    when = datetime.datetime(2020, 10, 13, 10, tzinfo=datetime.UTC)
+    return actions.mark_sent(request_, actor, when)
+
+
+def test_each_action_writes_one_event_with_its_actor(request_, coordinator):
+    actor = Actor.of(coordinator)
+    request_ = sent(request_, actor)
+    assert request_.state == State.SENT
+    assert request_.due_date == datetime.date(2020, 11, 10)
+    events = list(request_.events.values_list("action", "from_state", "to_state", "actor_name"))
+    assert events == [
+        ("create", "draft", "draft", "Docket"),
+        ("approve", "draft", "approved", "coordinator@office.example"),
+        ("queue", "approved", "queued", "coordinator@office.example"),
+        ("mark_sent", "queued", "sent", "coordinator@office.example"),
+    ]
+    assert request_.events.last().actor == coordinator
+
+
+def test_a_forbidden_transition_changes_nothing(request_, coordinator):
+    actor = Actor.of(coordinator)
+    before = Event.objects.count()
+    with pytest.raises(TransitionError, match=r"request #\d+ is draft: refuse is not allowed"):
+        actions.refuse(request_, actor, "no")
+    request_.refresh_from_db()
+    assert request_.state == State.DRAFT
+    assert Event.objects.count() == before
+
+
+def test_items_received_move_the_request_to_answered(request_, coordinator):
+    actor = Actor.of(coordinator)
+    request_ = sent(request_, actor)
+    request_ = actions.mark_item_received(request_, "problem_profile", actor, "attached to the reply")
+    assert request_.state == State.PARTIALLY_ANSWERED
+    request_ = actions.mark_item_received(request_, "response_strategy", actor)
+    assert request_.state == State.PARTIALLY_ANSWERED
+    request_ = actions.mark_item_received(request_, "delivery_updates", actor)
+    assert request_.state == State.ANSWERED
+    assert request_.recipient.item_states.filter(received_at__isnull=True).count() == 0
+
+
+def test_an_item_not_asked_for_cannot_be_received(example, coordinator):
+    notts = actions.request_for(example.recipients.get(contact__full_name="Paddy Tipping"))
+    actor = Actor.of(coordinator)
+    notts = sent(notts, actor)
+    with pytest.raises(TransitionError, match="did not ask for 'response_strategy'"):
+        actions.mark_item_received(notts, "response_strategy", actor)
+    # Only the updates were asked for: receiving them answers the request.
+    assert actions.mark_item_received(notts, "delivery_updates", actor).state == State.ANSWERED
+
+
+def test_deadlines_extend_and_restart(request_, coordinator):
+    actor = Actor.of(coordinator)
+    request_ = sent(request_, actor)
+    request_ = actions.extend_deadline(request_, 5, actor, "asked for more time")
+    assert request_.due_date == datetime.date(2020, 11, 17)
+    request_ = actions.restart_deadline(request_, actor, "clarified", on=datetime.date(2020, 12, 1))
+    assert request_.due_date == datetime.date(2020, 12, 31)  # 20 working days; 25 and 28 December skipped
+    assert request_.state == State.SENT
+
+
+def test_overdue_is_computed_from_the_due_date(request_, coordinator):
+    request_ = sent(request_, Actor.of(coordinator))
+    assert not request_.is_overdue(datetime.date(2020, 11, 10))
+    assert request_.is_overdue(datetime.date(2020, 11, 11))
+    assert not request_.is_very_overdue(datetime.date(2020, 12, 8))
+    assert request_.is_very_overdue(datetime.date(2020, 12, 9))
+
+
+def test_withdraw_and_reopen(request_, coordinator):
+    actor = Actor.of(coordinator)
+    request_ = sent(request_, actor)
+    request_ = actions.withdraw(request_, actor, "sent to the wrong office")
+    assert request_.state == State.WITHDRAWN
+    assert actions.reopen(request_, actor, "right office after all").state == State.SENT
+    assert timezone.is_aware(request_.sent_at)
