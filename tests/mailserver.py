@@ -46,7 +46,7 @@ class Recorder:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address.startswith("reject"):
-            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         if address.startswith("later"):
             count = self.attempts[address] = self.attempts.get(address, 0) + 1
             if count <= self.later_until:

@@ -10,7 +10,6 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     list_display = ["message_id", "kind", "state", "envelope_to", "attempts", "sent_at", "bounced_at"]
     list_filter = ["state", "kind"]
     search_fields = ["message_id", "envelope_to", "subject"]
-    exclude = ["raw"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -26,7 +26,7 @@ from docket.mail.messages import attachment_name, build_email
 from docket.mail.models import OutboxMessage
 from docket.requests import deadlines
 from docket.requests.actions import Actor, transition
-from docket.requests.models import Request
+from docket.requests.models import FrozenLetter, Request
 from docket.requests.states import WAITING_STATES
 
 STANDARD_CHASER = """\
@@ -81,7 +81,7 @@ def queue_chaser(request: Request, actor: Actor) -> OutboxMessage:
         subject=f"Reminder: {campaign.email_subject or campaign.title}",
         text=to_email_text(letter),
         html=to_email_html(letter),
-        pdf=bytes(request.letter_pdf) if request.letter_pdf else None,
+        pdf=bytes(frozen.pdf) if (frozen := FrozenLetter.objects.filter(request=request).first()) else None,
         pdf_name=attachment_name(campaign.office.name, letter.date_text),
         in_reply_to=original.message_id if original else "",
     )

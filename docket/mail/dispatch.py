@@ -22,7 +22,7 @@ from docket.letters.pdf import to_pdf
 from docket.letters.text import to_text
 from docket.mail.addresses import reply_address
 from docket.mail.messages import Outgoing, attachment_name, build_email
-from docket.mail.models import OutboxMessage
+from docket.mail.models import OutboxBody, OutboxMessage
 from docket.requests.actions import (
     Actor,
     TransitionError,
@@ -32,20 +32,21 @@ from docket.requests.actions import (
     request_for,
     transition,
 )
-from docket.requests.models import Request
+from docket.requests.models import FrozenLetter, Request
 from docket.requests.states import State
 
 
 def _store(request: Request, kind: str, outgoing: Outgoing) -> OutboxMessage:
-    return OutboxMessage.objects.create(
+    message = OutboxMessage.objects.create(
         request=request,
         kind=kind,
         message_id=outgoing.message_id,
         envelope_from=outgoing.envelope_from,
         envelope_to=outgoing.envelope_to,
         subject=outgoing.subject,
-        raw=outgoing.raw,
     )
+    OutboxBody.objects.create(message=message, raw=outgoing.raw)
+    return message
 
 
 def queue(request: Request, actor: Actor, note: str = "") -> OutboxMessage:
@@ -75,16 +76,8 @@ def queue(request: Request, actor: Actor, note: str = "") -> OutboxMessage:
         pdf_name=attachment_name(campaign.office.name, letter.date_text),
     )
     with transaction.atomic():
-        transition(
-            request,
-            "queue",
-            actor,
-            "queued",
-            note,
-            letter_pdf=pdf,
-            letter_sha256=hashlib.sha256(pdf).hexdigest(),
-            letter_text=text,
-        )
+        transition(request, "queue", actor, State.QUEUED, note)
+        FrozenLetter.objects.create(request=request, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), text=text)
         return _store(request, OutboxMessage.Kind.LETTER, outgoing)
 
 

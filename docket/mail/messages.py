@@ -12,7 +12,6 @@ from email.utils import format_datetime, formataddr
 from django.conf import settings
 from django.utils import timezone
 
-
 # SMTP line endings; long lines allowed so that a Message-ID is never folded over two lines.
 POLICY = SMTP.clone(max_line_length=998)
 

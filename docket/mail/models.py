@@ -35,7 +35,6 @@ class OutboxMessage(models.Model):
     envelope_from = models.CharField(max_length=250)
     envelope_to = models.CharField(max_length=250)
     subject = models.CharField(max_length=300)
-    raw = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -53,3 +52,13 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.message_id} ({self.state})"
+
+
+class OutboxBody(models.Model):
+    """A stored message's bytes, apart from its state so that state changes do not rewrite them."""
+
+    message = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, primary_key=True, related_name="body")
+    raw = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{len(self.raw)} bytes of {self.message_id}"

@@ -18,22 +18,25 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from docket.mail.channels import Channel, DeliveryError
-from docket.mail.models import OutboxMessage
+from docket.mail.models import OutboxBody, OutboxMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.states import WAITING_STATES, State
 
 log = logging.getLogger(__name__)
 WORKER = Actor("docket send")
+T = TypeVar("T")
 State_ = OutboxMessage.State
 
 
@@ -109,20 +112,38 @@ def due_messages(now: datetime.datetime) -> list[OutboxMessage]:
     chasers = Q(kind=OutboxMessage.Kind.CHASER, request__state__in=WAITING_STATES)
     return list(
         OutboxMessage.objects.filter(ready, letters | chasers, state=State_.QUEUED)
-        .defer("raw")
+        .select_related("request__campaign")
         .order_by("created_at", "pk")[:100]
     )
 
 
+CLAIM_BATCH = 20
+
+
 def claim(message: OutboxMessage, token: str) -> bool:
-    claimed = OutboxMessage.objects.filter(pk=message.pk, state=State_.QUEUED).update(
+    return claim_batch([message], token) == [message]
+
+
+def claim_batch(messages: list[OutboxMessage], token: str) -> list[OutboxMessage]:
+    """Claim, in one statement, those still queued (another worker may have taken some).
+
+    Claiming ahead of sending is safe: a claimed message whose data was not
+    reached when its worker died is simply queued again.
+    """
+    ids = [message.pk for message in messages]
+    OutboxMessage.objects.filter(pk__in=ids, state=State_.QUEUED).update(
         state=State_.SENDING,
         claimed_by=token,
         claimed_at=timezone.now(),
         reached_data=False,
         attempts=F("attempts") + 1,
     )
-    return claimed == 1
+    mine = set(
+        OutboxMessage.objects.filter(pk__in=ids, claimed_by=token, state=State_.SENDING).values_list("pk", flat=True)
+    )
+    for message in messages:
+        message.claimed_by = token
+    return [message for message in messages if message.pk in mine]
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -146,28 +167,39 @@ class Tally:
         )
 
 
-def send_one(channel: Channel, message: OutboxMessage, token: str, tally: Tally) -> None:
-    message.claimed_by = token
-    raw = bytes(OutboxMessage.objects.values_list("raw", flat=True).get(pk=message.pk))
+def mark_reached_data(message: OutboxMessage, token: str) -> None:
+    """Only the data is left to send: from now on a failure may have delivered the message."""
+    OutboxMessage.objects.filter(pk=message.pk, claimed_by=token).update(reached_data=True)
 
-    def before_data() -> None:
-        OutboxMessage.objects.filter(pk=message.pk, claimed_by=token).update(reached_data=True)
 
-    try:
-        accepted = channel.deliver(message.envelope_from, message.envelope_to, raw, before_data)
-    except DeliveryError as error:
-        _failed(message, error, tally)
-        return
+def record_sent(message: OutboxMessage, accepted: str, tally: Tally) -> None:
+    """The server took the message: settle it and move the request on, in one transaction."""
     with transaction.atomic():
         sent_at = timezone.now()
         if not _settle(message, State_.SENT, last=accepted, sent_at=sent_at):
             return
         request = message.request
-        if message.kind == OutboxMessage.Kind.LETTER:
-            actions.mark_sent(request, WORKER, sent_at, f"accepted by the mail server: {accepted}")
-        else:
-            actions.record_event(request, "chaser_sent", WORKER, f"accepted by the mail server: {accepted}")
+        note = f"accepted by the mail server: {accepted}"
+        if message.kind == OutboxMessage.Kind.CHASER:
+            actions.record_event(request, "chaser_sent", WORKER, note)
+        elif request.state == State.QUEUED:
+            actions.mark_sent(request, WORKER, sent_at, note)
+        else:  # withdrawn while the letter was going: it went all the same, and the log says so
+            actions.record_event(request, "letter_sent", WORKER, f"{note}; the request was already {request.state}")
     tally.sent += 1
+
+
+def send_one(channel: Channel, message: OutboxMessage, token: str, tally: Tally) -> None:
+    """Send one claimed message and record the outcome, one step after another."""
+    raw = bytes(OutboxBody.objects.values_list("raw", flat=True).get(message_id=message.pk))
+    try:
+        accepted = channel.deliver(
+            message.envelope_from, message.envelope_to, raw, lambda: mark_reached_data(message, token)
+        )
+    except DeliveryError as error:
+        _failed(message, error, tally)
+        return
+    record_sent(message, accepted, tally)
 
 
 def _failed(message: OutboxMessage, error: DeliveryError, tally: Tally) -> None:
@@ -192,41 +224,90 @@ def _failed(message: OutboxMessage, error: DeliveryError, tally: Tally) -> None:
             tally.retried += 1
 
 
-def run(
-    channel: Channel,
-    *,
-    until_empty: bool = False,
-    rate: int | None = None,
-    poll_seconds: float = 5.0,
-    on_send: Callable[[OutboxMessage], None] | None = None,
-) -> Tally:
+class _Bookkeeper:
+    """Does the outbox's database work on a thread of its own, in the order it is given.
+
+    While the server takes one message, the previous one's outcome is written;
+    the "reached data" mark of a message is written while its envelope goes out.
+    Each write still happens before the step that depends on it, so the
+    guarantees are those of sending one message after another.
+    """
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="docket-outbox-db")
+        self.pending: list[Future[Any]] = []
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        future = self.pool.submit(function, *args)
+        self.pending.append(future)
+        return future
+
+    def call(self, function: Callable[..., T], *args: Any) -> T:
+        result: T = self.pool.submit(function, *args).result()
+        return result
+
+    def drain(self) -> None:
+        pending, self.pending = self.pending, []
+        for future in pending:
+            future.result()
+
+    def close(self) -> None:
+        try:
+            self.drain()
+        finally:
+            self.pool.submit(connections.close_all).result()
+            self.pool.shutdown()
+
+
+def _claim_with_bodies(messages: list[OutboxMessage], token: str) -> tuple[list[OutboxMessage], dict[int, bytes]]:
+    claimed = claim_batch(messages, token)
+    bodies = OutboxBody.objects.filter(message_id__in=[m.pk for m in claimed]).values_list("message_id", "raw")
+    return claimed, {pk: bytes(raw) for pk, raw in bodies}
+
+
+def run(channel: Channel, *, until_empty: bool = False, rate: int | None = None, poll_seconds: float = 5.0) -> Tally:
     """Send what is due, then wait for more (or stop once nothing is due, with ``until_empty``)."""
     token = worker_token()
     rate = settings.DOCKET_SEND_RATE if rate is None else rate
     interval = 60.0 / rate if rate else 0.0
     tally = Tally()
     last_send = 0.0
+    books = _Bookkeeper()
     try:
         while True:
-            tally.requeued += recover_interrupted()[0]
-            tally.cancelled += cancel_withdrawn()
-            batch = due_messages(timezone.now())
-            for message in batch:
-                wait = last_send + interval - time.monotonic()
-                if wait > 0:
-                    time.sleep(wait)
-                if not claim(message, token):
-                    continue  # another worker took it
-                last_send = time.monotonic()
-                send_one(channel, message, token, tally)
-                if on_send:
-                    on_send(message)
+            tally.requeued += books.call(recover_interrupted)[0]
+            tally.cancelled += books.call(cancel_withdrawn)
+            batch = books.call(due_messages, timezone.now())
+            # Claim a few at a time when unthrottled; one at a time when each must wait its turn anyway.
+            size = 1 if interval else CLAIM_BATCH
+            for start in range(0, len(batch), size):
+                claimed, bodies = books.call(_claim_with_bodies, batch[start : start + size], token)
+                outcome: tuple[Callable[..., None], tuple[Any, ...]] | None = None
+                for message in claimed:
+                    wait = last_send + interval - time.monotonic()
+                    if wait > 0:
+                        time.sleep(wait)
+                    last_send = time.monotonic()
+                    reached = books.submit(mark_reached_data, message, token)
+                    if outcome:  # the previous message's outcome, written while this one's envelope goes out
+                        books.submit(outcome[0], *outcome[1])
+                    try:
+                        accepted = channel.deliver(
+                            message.envelope_from, message.envelope_to, bodies[message.pk], reached.result
+                        )
+                        outcome = (record_sent, (message, accepted, tally))
+                    except DeliveryError as error:
+                        outcome = (_failed, (message, error, tally))
+                if outcome:
+                    books.submit(outcome[0], *outcome[1])
+                books.drain()
             if not batch:
-                if until_empty and not _retries_pending():
+                if until_empty and not books.call(_retries_pending):
                     return tally
                 time.sleep(poll_seconds if not until_empty else min(poll_seconds, 1.0))
     finally:
         channel.close()
+        books.close()
 
 
 def _retries_pending() -> bool:

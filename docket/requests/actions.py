@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from docket.campaigns.models import Recipient, RecipientItem
@@ -70,23 +71,35 @@ def _event(request: Request, actor: Actor, action: str, before: str, after: str,
 def transition(
     request: Request, action: str, actor: Actor, to: str | None = None, note: str = "", **changes: Any
 ) -> Request:
-    """Check the action is allowed now, apply it and log it, atomically; return the fresh request.
+    """Check the action is allowed now, apply it and log it, atomically; returns ``request``, updated.
 
     ``to`` is the new state (None keeps the current one); ``changes`` are other fields to set.
+    The update is conditional on the state we believe the request is in, so a stale copy
+    or a concurrent change is noticed and checked again rather than overwritten.
     """
-    with transaction.atomic():
-        current = Request.objects.select_for_update().get(pk=request.pk)
-        if current.state not in ALLOWED_FROM[action]:
-            state = current.get_state_display().lower()
-            raise TransitionError(f"request #{current.pk} is {state}: {action.replace('_', ' ')} is not allowed")
-        before = current.state
-        current.state = to or before
-        for name, value in changes.items():
-            setattr(current, name, value)
-        current.save(update_fields=["state", *changes])
-        _event(current, actor, action, before, current.state, note)
-    request.refresh_from_db()
-    return current
+    allowed = ALLOWED_FROM[action]
+    # No savepoint: inside a caller's transaction, a failure here fails it all anyway.
+    with transaction.atomic(savepoint=False):
+        before = request.state
+        updated = 0
+        if before in allowed:
+            updated = Request.objects.filter(pk=request.pk, state=before).update(state=to or before, **changes)
+        if not updated:
+            current = Request.objects.select_for_update().get(pk=request.pk)
+            if current.state not in allowed:
+                state = current.get_state_display().lower()
+                raise TransitionError(f"request #{current.pk} is {state}: {action.replace('_', ' ')} is not allowed")
+            before = current.state
+            Request.objects.filter(pk=request.pk).update(state=to or before, **changes)
+        _event(request, actor, action, before, to or before, note)
+    request.state = to or before
+    computed = [name for name, value in changes.items() if isinstance(value, Combinable)]
+    for name, value in changes.items():
+        if name not in computed:
+            setattr(request, name, value)
+    if computed:
+        request.refresh_from_db(fields=computed)
+    return request
 
 
 def record_event(request: Request, action: str, actor: Actor, note: str = "") -> Event:

@@ -21,8 +21,8 @@ class RequestAdmin(admin.ModelAdmin[Request]):
     list_display = ["__str__", "campaign", "state", "sent_at", "due_date", "chasers_sent"]
     list_filter = ["campaign", "state"]
     search_fields = ["recipient__contact__full_name", "recipient__contact__body__name"]
-    readonly_fields = ["campaign", "recipient", "state", "sent_at", "due_date", "chasers_sent", "letter_sha256"]
-    exclude = ["letter_pdf", "letter_text", "last_chased_at", "chasing_enabled"]
+    readonly_fields = ["campaign", "recipient", "state", "sent_at", "due_date", "chasers_sent"]
+    exclude = ["last_chased_at", "chasing_enabled"]
     inlines = [EventInline]
 
     def has_add_permission(self, request: object) -> bool:

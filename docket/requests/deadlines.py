@@ -17,9 +17,9 @@ import holidays
 
 
 @cache
-def _bank_holidays(year: int) -> holidays.HolidayBase:
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
     # England and Wales share one list of bank holidays ("ENG" in the package).
-    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 def is_working_day(day: datetime.date) -> bool:

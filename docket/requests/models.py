@@ -22,10 +22,6 @@ class Request(models.Model):
     chasing_enabled = models.BooleanField(default=True)
     chasers_sent = models.PositiveIntegerField(default=0)
     last_chased_at = models.DateTimeField(null=True, blank=True)
-    # The letter as queued: frozen once sent (see docket.mail.dispatch.queue).
-    letter_pdf = models.BinaryField(null=True, blank=True, editable=False)
-    letter_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    letter_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["campaign", "recipient__contact__body__name"]
@@ -41,6 +37,23 @@ class Request(models.Model):
             return False
         assert self.due_date is not None
         return today > deadlines.add_working_days(self.due_date, self.campaign.very_overdue_working_days)
+
+
+class FrozenLetter(models.Model):
+    """The letter exactly as it was queued and sent: its PDF, the PDF's sha256 and its text.
+
+    Its own table, written once: the request's row changes with every action and
+    should not carry (and rewrite) the PDF each time.
+    """
+
+    request = models.OneToOneField(Request, on_delete=models.PROTECT, primary_key=True, related_name="letter")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField()
+    frozen_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Letter of request #{self.request_id} (sha256 {self.sha256[:12]}…)"
 
 
 class Event(models.Model):

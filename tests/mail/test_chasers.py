@@ -58,4 +58,4 @@ def test_overdue_requests_are_chased_once_per_interval_up_to_the_maximum(example
     assert chasing.chase(None, ACTOR, today=day_after + datetime.timedelta(days=60)) == []
     hampshire = Request.objects.get(pk=requests["Michael Lane"].pk)
     assert hampshire.chasers_sent == 2
-    assert list(hampshire.events.filter(action="chase").values_list("note", flat=True))[0].startswith("chaser 1")
+    assert hampshire.events.filter(action="chase").first().note.startswith("chaser 1")

@@ -68,7 +68,7 @@ def test_killing_the_sender_never_duplicates_nor_loses_a_letter(tmp_path, smtp_s
         kills_during_sending = 0
         for _ in range(KILLS):
             before = len(recorder.received)
-            sender = subprocess.Popen(  # noqa: S603 - our own command
+            sender = subprocess.Popen(
                 [DOCKET, "send", "--until-empty"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             time.sleep(chance.uniform(0.2, 1.4))

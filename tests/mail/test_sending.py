@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import itertools
 
 import pytest
 from django.utils import timezone
@@ -48,7 +49,7 @@ def test_a_queued_letter_is_sent_once_with_its_pdf_and_reply_address(example, sm
     assert request_id_from_address(message["Reply-To"]) == hampshire.pk
     assert item.mail_from == message["Reply-To"]  # bounces come back keyed to the request
     pdf = next(part for part in message.iter_attachments() if part.get_content_type() == "application/pdf")
-    assert hashlib.sha256(pdf.get_content()).hexdigest() == hampshire.letter_sha256
+    assert hashlib.sha256(pdf.get_content()).hexdigest() == hampshire.letter.sha256
     assert "knife crime" in message.get_body(("plain",)).get_content()
     assert hampshire.state == State.SENT
     assert hampshire.due_date == add_working_days(timezone.localdate(hampshire.sent_at), 20)
@@ -67,7 +68,7 @@ def test_a_recipient_without_email_is_not_queued_and_says_why(example, smtp_serv
 
 
 def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_server):  # noqa: F811
-    recorder, config = smtp_server
+    _, config = smtp_server
     queue_example(example, **{"Michael Lane": {"email": "reject@hampshire-pcc.example"}})
     tally = send_all(config)
     assert (tally.sent, tally.failed) == (2, 1)
@@ -78,7 +79,7 @@ def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_serve
 
 
 def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):  # noqa: F811
-    recorder, config = smtp_server
+    _, config = smtp_server
     queue_example(example, **{"Michael Lane": {"email": "later@hampshire-pcc.example"}})
     channel = SmtpChannel(config)
     token = outbox.worker_token()
@@ -102,7 +103,7 @@ def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):  # 
 
 
 def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):  # noqa: F811
-    recorder, config = smtp_server
+    _, config = smtp_server
     queued, _ = queue_example(example)
     actions.withdraw(queued[0].request, ACTOR, "changed our mind")
     tally = send_all(config)
@@ -115,7 +116,7 @@ def test_sending_is_throttled(example, smtp_server):  # noqa: F811
     queue_example(example)
     send_all(config, rate=120)  # one every half second
     times = sorted(item.at for item in recorder.received)
-    assert [round(b - a, 1) >= 0.4 for a, b in zip(times, times[1:], strict=False)] == [True, True]
+    assert [round(b - a, 1) >= 0.4 for a, b in itertools.pairwise(times)] == [True, True]
 
 
 def test_a_dry_run_lists_and_sends_nothing(example, smtp_server):  # noqa: F811
@@ -129,7 +130,6 @@ def test_a_dry_run_lists_and_sends_nothing(example, smtp_server):  # noqa: F811
 
 
 def test_an_interrupted_send_is_queued_again_or_marked_uncertain(example, smtp_server):  # noqa: F811
-    recorder, config = smtp_server
     first, second, third = queue_example(example)[0]
     dead = "otherhost:1:1"
     old = timezone.now() - datetime.timedelta(hours=1)
@@ -163,7 +163,7 @@ def test_a_person_settles_an_uncertain_letter(example, smtp_server, coordinator)
 def test_a_bad_smtp_url_is_refused(url):
     from docket.mail.channels.smtp import SmtpSettings
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="URL"):
         SmtpSettings.from_url(url)
 
 

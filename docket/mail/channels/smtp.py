@@ -63,12 +63,7 @@ class SmtpChannel:
 
     def _connect(self) -> smtplib.SMTP:
         if self.connection is not None:
-            try:
-                if self.connection.noop()[0] == 250:
-                    return self.connection
-            except (smtplib.SMTPException, OSError):
-                pass
-            self.close()
+            return self.connection
         config = self.config
         try:
             if config.implicit_tls:
@@ -95,6 +90,13 @@ class SmtpChannel:
     def deliver(
         self, envelope_from: str, envelope_to: str, raw: bytes, before_data: Callable[[], None] | None = None
     ) -> str:
+        connection = self._envelope(envelope_from, envelope_to)
+        if before_data is not None:
+            before_data()
+        return self._send_data(connection, raw)
+
+    def _envelope(self, envelope_from: str, envelope_to: str, retry: bool = True) -> smtplib.SMTP:
+        """MAIL and RCPT; a connection the server closed while idle is opened again once."""
         connection = self._connect()
         try:
             code, message = connection.mail(envelope_from)
@@ -105,10 +107,10 @@ class SmtpChannel:
                 raise self._refused(code, message)
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             self.close()
+            if retry:
+                return self._envelope(envelope_from, envelope_to, retry=False)
             raise DeliveryError(f"the mail server hung up before the message: {error}") from None
-        if before_data is not None:
-            before_data()
-        return self._send_data(connection, raw)
+        return connection
 
     def _send_data(self, connection: smtplib.SMTP, raw: bytes) -> str:
         try:
