@@ -1,5 +1,7 @@
 """Delivery status notifications and plain bounces for our letters."""
 
+import pytest
+
 from docket.mail import outbox
 from docket.mail.bounces import handle_bounce
 from docket.mail.channels.smtp import SmtpChannel
@@ -8,6 +10,9 @@ from docket.mail.models import OutboxMessage
 from docket.requests.actions import Actor
 from docket.requests.states import State
 from tests.mailserver import smtp_server  # noqa: F401 - the fixture
+
+# The outbox writes from a thread of its own, which must see committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def dsn(message: OutboxMessage, action: str = "failed", status: str = "5.1.1") -> bytes:

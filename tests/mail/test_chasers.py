@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from docket.mail import chasing, outbox
@@ -11,6 +12,9 @@ from docket.requests.actions import Actor
 from docket.requests.deadlines import add_working_days
 from docket.requests.models import Request
 from tests.mailserver import smtp_server  # noqa: F401 - the fixture
+
+# The outbox writes from a thread of its own, which must see committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ACTOR = Actor("test")
 

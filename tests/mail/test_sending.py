@@ -19,6 +19,9 @@ from docket.requests.models import Request
 from docket.requests.states import State
 from tests.mailserver import smtp_server  # noqa: F401 - the fixture
 
+# The outbox writes from a thread of its own, which must see committed data.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 ACTOR = Actor("test")
 
 
