@@ -167,6 +167,28 @@ def cmd_chase(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_mail(args: argparse.Namespace) -> int:
+    from docket.mail.mailfiles import import_files
+
+    report = import_files([Path(name) for name in args.files], ocr=not args.no_ocr)
+    print(report)
+    return 1 if report.errors else 0
+
+
+def cmd_fetch_mail(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from docket.mail.imap import ImapError, fetch
+
+    if settings.DOCKET_IMAP is None:
+        raise CommandError("no mailbox is set up: set DOCKET_IMAP_URL (imap://user:password@host/INBOX)")
+    try:
+        print(fetch(settings.DOCKET_IMAP, ocr=not args.no_ocr))
+    except ImapError as error:
+        raise CommandError(str(error)) from None
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from granian import Granian
@@ -271,6 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
     chase = command("chase", cmd_chase, "Queue chasers for overdue requests.")
     chase.add_argument("campaign", nargs="?", help="only this campaign")
     chase.add_argument("--dry-run", action="store_true", help="list who would be chased")
+
+    import_mail = command("import-mail", cmd_import_mail, "Take in replies from .eml or .mbox files.")
+    import_mail.add_argument("files", nargs="+", help=".eml or .mbox files")
+    import_mail.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages and images")
+
+    fetch_mail = command("fetch-mail", cmd_fetch_mail, "Take in new replies from the mailbox (IMAP).")
+    fetch_mail.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages and images")
 
     for name, handler, help_text in [
         ("serve", cmd_serve, "Run the web server (Granian, production grade)."),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "docket.campaigns",
     "docket.requests",
     "docket.mail",
+    "docket.documents",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,13 @@ try:
     DOCKET_SMTP = SmtpSettings.from_url(DOCKET_SMTP_URL)
 except ValueError as error:
     raise SettingError(f"DOCKET_SMTP_URL: {error}") from None
+_imap_url = env_secret("DOCKET_IMAP_URL")
+try:
+    from docket.mail.imap_settings import ImapSettings
+
+    DOCKET_IMAP = ImapSettings.from_url(_imap_url) if _imap_url else None
+except ValueError as error:
+    raise SettingError(f"DOCKET_IMAP_URL: {error}") from None
 DOCKET_REPLY_DOMAIN = env_str("DOCKET_REPLY_DOMAIN", "replies.docket.localhost")
 DOCKET_REPLY_PREFIX = env_str("DOCKET_REPLY_PREFIX", "reply")
 DOCKET_FROM_EMAIL = env_str("DOCKET_FROM_EMAIL", "")  # else the office's own address

@@ -62,3 +62,60 @@ class OutboxBody(models.Model):
 
     def __str__(self) -> str:
         return f"{len(self.raw)} bytes of {self.message_id}"
+
+
+class InboundMessage(models.Model):
+    """A message that came in: its raw bytes (stored before anything reads them) and what was made of them."""
+
+    class Source(models.TextChoices):
+        IMAP = "imap", "Mailbox (IMAP)"
+        UPLOAD = "upload", "Uploaded file"
+        MANUAL = "manual", "Entered by hand"
+
+    class Status(models.TextChoices):
+        STORED = "stored", "Stored, not yet read"
+        FILED = "filed", "Filed to a request"
+        HOLDING = "holding", "In the holding pen"
+        BOUNCE = "bounce", "Bounce"
+        UNREADABLE = "unreadable", "Stored, but could not be read"
+
+    blob = models.OneToOneField("documents.Blob", on_delete=models.PROTECT, related_name="inbound_message")
+    message_id = models.CharField(max_length=500, blank=True, db_index=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    source_detail = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.STORED)
+    problems = models.TextField(blank=True, help_text="What was wrong with the message, if anything")
+    from_name = models.CharField(max_length=300, blank=True)
+    from_address = models.CharField(max_length=300, blank=True)
+    to_addresses = models.TextField(blank=True)
+    subject = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    in_reply_to = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    reply_text = models.TextField(blank=True, help_text="The body without the quoted earlier messages")
+    body_html = models.TextField(blank=True, help_text="Sanitised HTML body, for display")
+    is_auto_reply = models.BooleanField(default=False)
+    request = models.ForeignKey(
+        Request, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_messages"
+    )
+    match_method = models.CharField(max_length=30, blank=True)
+    holding_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject or '(no subject)'} from {self.from_address or 'unknown'}"
+
+
+class ImapCursor(models.Model):
+    """How far ``docket fetch-mail`` has read a mailbox: the highest UID stored, for one UIDVALIDITY."""
+
+    mailbox = models.CharField(max_length=300, unique=True)
+    uidvalidity = models.BigIntegerField(default=0)
+    last_uid = models.BigIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.mailbox}: UID {self.last_uid} of {self.uidvalidity}"

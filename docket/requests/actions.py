@@ -78,7 +78,9 @@ def transition(
     or a concurrent change is noticed and checked again rather than overwritten.
     """
     allowed = ALLOWED_FROM[action]
-    # No savepoint: inside a caller's transaction, a failure here fails it all anyway.
+    refusal: TransitionError | None = None
+    # No savepoint (two statements saved per action): a refusal is raised only after the
+    # block has ended without writing, so a caller's own transaction stays usable.
     with transaction.atomic(savepoint=False):
         before = request.state
         updated = 0
@@ -86,12 +88,19 @@ def transition(
             updated = Request.objects.filter(pk=request.pk, state=before).update(state=to or before, **changes)
         if not updated:
             current = Request.objects.select_for_update().get(pk=request.pk)
-            if current.state not in allowed:
-                state = current.get_state_display().lower()
-                raise TransitionError(f"request #{current.pk} is {state}: {action.replace('_', ' ')} is not allowed")
             before = current.state
-            Request.objects.filter(pk=request.pk).update(state=to or before, **changes)
-        _event(request, actor, action, before, to or before, note)
+            if before in allowed:
+                Request.objects.filter(pk=request.pk).update(state=to or before, **changes)
+            else:
+                state = current.get_state_display().lower()
+                refusal = TransitionError(
+                    f"request #{current.pk} is {state}: {action.replace('_', ' ')} is not allowed"
+                )
+        if refusal is None:
+            _event(request, actor, action, before, to or before, note)
+    if refusal is not None:
+        request.state = before
+        raise refusal
     request.state = to or before
     computed = [name for name, value in changes.items() if isinstance(value, Combinable)]
     for name, value in changes.items():

@@ -10,7 +10,7 @@ from lxml import etree
 
 from docket.letters import build_letter, render
 from docket.letters.pdf import to_pdf
-from tests.browser import axe_violations, browser  # noqa: F401 - the fixture
+from tests.browser import axe_violations
 from tests.letters.data import campaign, recipient
 
 W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
@@ -81,7 +81,7 @@ def test_the_html_has_footnotes_with_back_links():
 
 
 @pytest.mark.slow
-def test_the_html_has_no_accessibility_errors(browser, tmp_path):  # noqa: F811 - the fixture
+def test_the_html_has_no_accessibility_errors(browser, tmp_path):
     path = tmp_path / "letter.html"
     path.write_bytes(render(campaign(), recipient(), "html"))
     page = browser.new_page()

@@ -9,7 +9,6 @@ from docket.mail.dispatch import queue_campaign
 from docket.mail.models import OutboxMessage
 from docket.requests.actions import Actor
 from docket.requests.states import State
-from tests.mailserver import smtp_server  # noqa: F401 - the fixture
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,7 +56,7 @@ def sent_letters(example, config):
     return [OutboxMessage.objects.get(pk=message.pk) for message in queued]
 
 
-def test_a_dsn_marks_the_request_undeliverable_with_the_diagnostic(example, smtp_server):  # noqa: F811
+def test_a_dsn_marks_the_request_undeliverable_with_the_diagnostic(example, smtp_server):
     letter = sent_letters(example, smtp_server[1])[2]
     bounced = handle_bounce(dsn(letter))
     assert bounced == letter
@@ -68,14 +67,14 @@ def test_a_dsn_marks_the_request_undeliverable_with_the_diagnostic(example, smtp
     assert "550 5.1.1" in request.events.last().note
 
 
-def test_a_delay_notice_is_not_a_failure(example, smtp_server):  # noqa: F811
+def test_a_delay_notice_is_not_a_failure(example, smtp_server):
     letter = sent_letters(example, smtp_server[1])[0]
     assert handle_bounce(dsn(letter, action="delayed", status="4.4.7")) is None
     letter.request.refresh_from_db()
     assert letter.request.state == State.SENT
 
 
-def test_a_plain_bounce_sent_back_to_the_reply_address_is_matched(example, smtp_server):  # noqa: F811
+def test_a_plain_bounce_sent_back_to_the_reply_address_is_matched(example, smtp_server):
     letter = sent_letters(example, smtp_server[1])[1]
     raw = (
         f"From: postmaster@nottinghamshire-pcc.example\r\nTo: {letter.envelope_from}\r\n"
@@ -90,7 +89,7 @@ def test_a_plain_bounce_sent_back_to_the_reply_address_is_matched(example, smtp_
     assert "550 5.4.1" in letter.request.events.last().note
 
 
-def test_an_out_of_office_reply_is_not_a_bounce(example, smtp_server):  # noqa: F811
+def test_an_out_of_office_reply_is_not_a_bounce(example, smtp_server):
     letter = sent_letters(example, smtp_server[1])[0]
     raw = (
         f"From: Anthony Stansfeld <pcc@thamesvalley-pcc.example>\r\nTo: {letter.envelope_from}\r\n"

@@ -11,7 +11,6 @@ from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.deadlines import add_working_days
 from docket.requests.models import Request
-from tests.mailserver import smtp_server  # noqa: F401 - the fixture
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +24,7 @@ def sent_example(example, config):
     return {r.recipient.contact.full_name: r for r in Request.objects.all()}
 
 
-def test_overdue_requests_are_chased_once_per_interval_up_to_the_maximum(example, smtp_server):  # noqa: F811
+def test_overdue_requests_are_chased_once_per_interval_up_to_the_maximum(example, smtp_server):
     recorder, config = smtp_server
     requests = sent_example(example, config)
     due = requests["Michael Lane"].due_date

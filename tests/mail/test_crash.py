@@ -14,7 +14,6 @@ import pytest
 
 from tests.conftest import REPO
 from tests.isolated import isolated_database, query
-from tests.mailserver import smtp_server  # noqa: F401 - the fixture
 
 DOCKET = str(REPO / ".venv" / "bin" / "docket")
 LETTERS = 20
@@ -45,7 +44,7 @@ def twenty_recipients(path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_killing_the_sender_never_duplicates_nor_loses_a_letter(tmp_path, smtp_server):  # noqa: F811
+def test_killing_the_sender_never_duplicates_nor_loses_a_letter(tmp_path, smtp_server):
     recorder, config = smtp_server
     recorder.delay = 0.1  # a slow server: kills often land while a letter is being taken
     seed = int(os.environ.get("DOCKET_CRASH_SEED", random.randrange(1_000_000)))

@@ -17,7 +17,6 @@ from docket.requests.actions import Actor
 from docket.requests.deadlines import add_working_days
 from docket.requests.models import Request
 from docket.requests.states import State
-from tests.mailserver import smtp_server  # noqa: F401 - the fixture
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +37,7 @@ def queue_example(example, **contact_changes):
     return queue_campaign(recipients, ACTOR)
 
 
-def test_a_queued_letter_is_sent_once_with_its_pdf_and_reply_address(example, smtp_server):  # noqa: F811
+def test_a_queued_letter_is_sent_once_with_its_pdf_and_reply_address(example, smtp_server):
     recorder, config = smtp_server
     queued, skipped = queue_example(example)
     assert (len(queued), skipped) == (3, [])
@@ -64,13 +63,13 @@ def test_a_queued_letter_is_sent_once_with_its_pdf_and_reply_address(example, sm
     assert len(recorder.received) == 3
 
 
-def test_a_recipient_without_email_is_not_queued_and_says_why(example, smtp_server):  # noqa: F811
+def test_a_recipient_without_email_is_not_queued_and_says_why(example, smtp_server):
     queued, skipped = queue_example(example, **{"Paddy Tipping": {"email": ""}})
     assert len(queued) == 2
     assert "Paddy Tipping has no email address" in skipped[0][1]
 
 
-def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_server):  # noqa: F811
+def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_server):
     _, config = smtp_server
     queue_example(example, **{"Michael Lane": {"email": "reject@hampshire-pcc.example"}})
     tally = send_all(config)
@@ -81,7 +80,7 @@ def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_serve
     assert OutboxMessage.objects.get(request=hampshire).state == OutboxMessage.State.FAILED
 
 
-def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):  # noqa: F811
+def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):
     _, config = smtp_server
     queue_example(example, **{"Michael Lane": {"email": "later@hampshire-pcc.example"}})
     channel = SmtpChannel(config)
@@ -105,7 +104,7 @@ def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):  # 
     assert Request.objects.get(recipient__contact__full_name="Michael Lane").state == State.SENT
 
 
-def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):  # noqa: F811
+def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):
     _, config = smtp_server
     queued, _ = queue_example(example)
     actions.withdraw(queued[0].request, ACTOR, "changed our mind")
@@ -114,7 +113,7 @@ def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):  # noqa: 
     assert OutboxMessage.objects.get(pk=queued[0].pk).state == OutboxMessage.State.CANCELLED
 
 
-def test_sending_is_throttled(example, smtp_server):  # noqa: F811
+def test_sending_is_throttled(example, smtp_server):
     recorder, config = smtp_server
     queue_example(example)
     send_all(config, rate=120)  # one every half second
@@ -122,7 +121,7 @@ def test_sending_is_throttled(example, smtp_server):  # noqa: F811
     assert [round(b - a, 1) >= 0.4 for a, b in itertools.pairwise(times)] == [True, True]
 
 
-def test_a_dry_run_lists_and_sends_nothing(example, smtp_server):  # noqa: F811
+def test_a_dry_run_lists_and_sends_nothing(example, smtp_server):
     recorder, _ = smtp_server
     queue_example(example)
     lines = outbox.dry_run()
@@ -132,7 +131,7 @@ def test_a_dry_run_lists_and_sends_nothing(example, smtp_server):  # noqa: F811
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"queued"}
 
 
-def test_an_interrupted_send_is_queued_again_or_marked_uncertain(example, smtp_server):  # noqa: F811
+def test_an_interrupted_send_is_queued_again_or_marked_uncertain(example, smtp_server):
     first, second, third = queue_example(example)[0]
     dead = "otherhost:1:1"
     old = timezone.now() - datetime.timedelta(hours=1)
@@ -147,7 +146,7 @@ def test_an_interrupted_send_is_queued_again_or_marked_uncertain(example, smtp_s
     assert second.request.events.filter(action="letter_uncertain").exists()
 
 
-def test_a_person_settles_an_uncertain_letter(example, smtp_server, coordinator):  # noqa: F811
+def test_a_person_settles_an_uncertain_letter(example, smtp_server, coordinator):
     recorder, config = smtp_server
     first, second, _ = queue_example(example)[0]
     OutboxMessage.objects.filter(pk__in=[first.pk, second.pk]).update(state="uncertain")

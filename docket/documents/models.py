@@ -1,0 +1,68 @@
+"""Stored files and the attachments that point at them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from docket.campaigns.models import RecipientItem
+from docket.documents import blobstore
+
+
+class Blob(models.Model):
+    """A stored file, by the sha256 of its bytes (the bytes are in the blob store)."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}… ({self.size} bytes)"
+
+    def read(self) -> bytes:
+        return blobstore.read(self.sha256)
+
+
+def store(data: bytes) -> Blob:
+    """Write the bytes to the store (once) and record them (once)."""
+    digest = blobstore.write(data)
+    blob, _ = Blob.objects.get_or_create(sha256=digest, defaults={"size": len(data)})
+    return blob
+
+
+class Attachment(models.Model):
+    """A file that came with an inbound message (or inside a ZIP file that did), and its text."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not yet read"
+        EXTRACTED = "extracted", "Text extracted"
+        NO_TEXT = "no_text", "No text found"
+        FAILED = "failed", "Could not be read"
+        SKIPPED = "skipped", "Not read (type or size)"
+
+    message = models.ForeignKey("mail.InboundMessage", on_delete=models.CASCADE, related_name="attachments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="members")
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="attachments")
+    filename = models.CharField(max_length=300, blank=True)
+    declared_type = models.CharField(max_length=200, blank=True, help_text="What the sender's mail program said")
+    content_type = models.CharField(max_length=200, blank=True, help_text="What the bytes are")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    ocr_pages = models.PositiveIntegerField(default=0, help_text="Pages whose text came from OCR")
+    suggested_item = models.ForeignKey(
+        RecipientItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggested_attachments"
+    )
+    fulfils = models.ForeignKey(
+        RecipientItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+
+    class Meta:
+        ordering = ["message", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename or f"attachment {self.pk}"
+
+    @property
+    def size(self) -> int:
+        return self.blob.size

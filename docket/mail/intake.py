@@ -1,0 +1,223 @@
+"""Taking in replies: store the raw bytes first, then read, match and file them.
+
+``ingest`` is what every source calls (IMAP, an uploaded .eml or .mbox, a
+reply entered by hand). The same message arriving twice, by bytes or by
+Message-ID, is stored once. Reading can be run again from the stored bytes
+(``process``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from docket.campaigns.models import RecipientItem
+from docket.documents.models import Attachment, Blob, store
+from docket.documents.processing import add_attachment, read_attachment, suggest_items
+from docket.mail.bounces import handle_bounce
+from docket.mail.matching import Match, match
+from docket.mail.models import InboundMessage
+from docket.mail.parsing import parse, quick_message_id
+from docket.requests import actions
+from docket.requests.actions import SYSTEM, Actor, TransitionError
+from docket.requests.models import Request
+from docket.requests.states import WAITING_STATES
+
+log = logging.getLogger(__name__)
+Status = InboundMessage.Status
+
+
+@dataclass(frozen=True)
+class Ingested:
+    message: InboundMessage
+    created: bool
+
+
+def ingest(
+    raw: bytes,
+    source: str,
+    detail: str = "",
+    *,
+    request: Request | None = None,
+    actor: Actor = SYSTEM,
+    ocr: bool = True,
+) -> Ingested:
+    """Store ``raw`` (once) and process it; ``request`` files it there directly (manual entry)."""
+    blob = store(raw)
+    existing = _already_stored(blob, raw)
+    if existing is not None:
+        return Ingested(existing, False)
+    try:
+        with transaction.atomic():
+            message = InboundMessage.objects.create(
+                blob=blob, message_id=quick_message_id(raw)[:500], source=source, source_detail=detail[:300]
+            )
+    except IntegrityError:  # the same bytes, stored at this moment by another worker
+        return Ingested(InboundMessage.objects.get(blob=blob), False)
+    process(message, raw, request=request, actor=actor, ocr=ocr)
+    return Ingested(message, True)
+
+
+def _shares_message_id(message: InboundMessage) -> str:
+    others = InboundMessage.objects.filter(message_id=message.message_id).exclude(pk=message.pk)
+    if message.message_id and others.exists():
+        return f"shares its Message-ID with message(s) {', '.join(str(o.pk) for o in others[:5])} but differs"
+    return ""
+
+
+# Headers that mail systems add on the way; two copies of one message differ only in these.
+TRACE_HEADERS = re.compile(
+    rb"^(received|return-path|delivered-to|x-[\w-]+|envelope-to|dkim-signature|arc-[\w-]+|"
+    rb"authentication-results|status|content-length|lines)$",
+    re.I,
+)
+
+
+def _already_stored(blob: Blob, raw: bytes) -> InboundMessage | None:
+    """The same bytes, or a copy of the same message that differs only in transport headers
+    (fetched by IMAP once and uploaded as .eml once, say)."""
+    found = InboundMessage.objects.filter(blob=blob).first()
+    if found is not None:
+        return found
+    message_id = quick_message_id(raw)
+    if not message_id:
+        return None
+    key = content_key(raw)
+    for candidate in InboundMessage.objects.filter(message_id=message_id).select_related("blob"):
+        if content_key(candidate.blob.read()) == key:
+            return candidate
+    return None
+
+
+def content_key(raw: bytes) -> bytes:
+    """A digest of the message without its transport headers, line endings evened out."""
+    text = raw.replace(b"\r\n", b"\n")
+    head, _, body = text.partition(b"\n\n")
+    kept = [
+        line
+        for line in re.split(rb"\n(?![ \t])", head)  # one item per (unfolded) header
+        if not TRACE_HEADERS.match(line.split(b":", 1)[0].strip())
+    ]
+    return hashlib.sha256(b"\n".join(kept) + b"\n\n" + body.rstrip()).digest()
+
+
+def process(
+    message: InboundMessage,
+    raw: bytes | None = None,
+    *,
+    request: Request | None = None,
+    actor: Actor = SYSTEM,
+    ocr: bool = True,
+) -> InboundMessage:
+    """Read the stored bytes: headers, bodies, attachments; then bounce, file or hold."""
+    raw = message.blob.read() if raw is None else raw
+    try:
+        mail = parse(raw)
+    except Exception as error:  # the parser is tolerant; this is the last line of defence
+        log.exception("message %s cannot be parsed", message.pk)
+        message.status, message.problems = Status.UNREADABLE, f"cannot be read: {type(error).__name__}: {error}"
+        message.save(update_fields=["status", "problems"])
+        return message
+    message.message_id = (mail.message_id or message.message_id)[:500]
+    message.from_name, message.from_address = mail.from_name[:300], mail.from_address[:300]
+    message.to_addresses, message.subject, message.sent_at = mail.to, mail.subject, mail.sent_at
+    message.in_reply_to = " ".join(mail.in_reply_to)
+    message.body_text, message.reply_text, message.body_html = mail.text, mail.reply_text, mail.html
+    message.is_auto_reply = mail.auto_reply
+    problems = [*mail.problems, _shares_message_id(message)]
+    message.problems = "; ".join(dict.fromkeys(problem for problem in problems if problem))
+    message.save()
+
+    bounced = handle_bounce(raw)
+    if bounced is not None:
+        message.status, message.request = Status.BOUNCE, bounced.request
+        message.save(update_fields=["status", "request"])
+        return message
+
+    message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
+    attachments = []
+    for part in mail.attachments:
+        attachment = add_attachment(message.pk, part.filename, part.declared_type, part.data)
+        read_attachment(attachment, part.data, ocr=ocr)
+        attachments.append(attachment)
+
+    found = Match(request, "by hand") if request is not None else match(mail)
+    if found.request is None:
+        message.status, message.holding_reason = Status.HOLDING, found.reason
+        message.save(update_fields=["status", "holding_reason"])
+        return message
+    return _file(message, found.request, found.method, actor)
+
+
+def _file(message: InboundMessage, request: Request, method: str, actor: Actor) -> InboundMessage:
+    with transaction.atomic():
+        message.request, message.match_method, message.status = request, method, Status.FILED
+        message.holding_reason = ""
+        message.save(update_fields=["request", "match_method", "status", "holding_reason"])
+        note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
+        note += f": {message.subject!r} (matched by {method})"
+        if message.is_auto_reply or request.state not in WAITING_STATES:
+            actions.record_event(request, "auto_reply" if message.is_auto_reply else "reply_received", actor, note)
+        else:
+            actions.record_reply(request, actor, note)
+    items = list(
+        RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK).select_related(
+            "item"
+        )
+    )
+    suggest_items(list(message.attachments.all()), items)
+    return message
+
+
+def file_message(message: InboundMessage, request: Request, actor: Actor) -> InboundMessage:
+    """Move a message from the holding pen to a request (a person's decision)."""
+    if message.status != Status.HOLDING:
+        raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
+    return _file(message, request, "by hand from the holding pen", actor)
+
+
+def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> Request:
+    """This attachment is the requested item: record it on the attachment and the request."""
+    message = attachment.message
+    if message.request is None:
+        raise TransitionError(f"attachment {attachment.pk} is not filed to a request")
+    with transaction.atomic():
+        request = actions.mark_item_received(
+            message.request, item_key, actor, note or f"{attachment.filename or 'attachment'} ({attachment.pk})"
+        )
+        attachment.fulfils = RecipientItem.objects.get(recipient_id=request.recipient_id, item__key=item_key)
+        attachment.save(update_fields=["fulfils"])
+    return request
+
+
+def enter_by_hand(
+    request: Request,
+    actor: Actor,
+    *,
+    sender: str,
+    subject: str,
+    note: str,
+    files: list[tuple[str, bytes]],
+    received: str = "",
+) -> Ingested:
+    """A reply that came by post or by hand: recorded as a message like any other, then filed."""
+    contact = request.recipient.contact
+    mail = EmailMessage(policy=SMTP)
+    mail["From"] = formataddr((contact.full_name, sender or contact.email or "unknown@invalid"))
+    mail["Subject"] = subject or f"Reply from {contact.body.name}"
+    mail["Date"] = format_datetime(timezone.now())
+    mail["Message-ID"] = make_msgid(domain="manual.docket.invalid")
+    mail["X-Docket-Entered-By"] = actor.name
+    mail.set_content(note or "(entered by hand)")
+    for filename, data in files:
+        mail.add_attachment(data, maintype="application", subtype="octet-stream", filename=filename)
+    detail = f"entered by {actor.name}" + (f", received {received}" if received else "")
+    return ingest(mail.as_bytes(), InboundMessage.Source.MANUAL, detail, request=request, actor=actor)

@@ -1,0 +1,71 @@
+"""Which request an inbound message answers.
+
+In this order: our per-request reply address (its code checked), then a
+Message-ID of ours in In-Reply-To or References, then the sender's address,
+then the sender's domain, each among the contacts of requests that have been
+sent. Anything ambiguous or unknown goes to the holding pen with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from docket.mail.addresses import request_id_from_address
+from docket.mail.models import OutboxMessage
+from docket.mail.parsing import ParsedMail
+from docket.requests.models import Request
+from docket.requests.states import State
+
+SENT_STATES = [state for state in State if state not in {State.DRAFT, State.APPROVED, State.QUEUED}]
+
+
+@dataclass(frozen=True)
+class Match:
+    request: Request | None
+    method: str = ""
+    reason: str = ""  # why it went to the holding pen
+
+
+def _looks_like_ours(address: str) -> bool:
+    local, _, domain = address.partition("@")
+    return domain == settings.DOCKET_REPLY_DOMAIN.lower() and local.startswith(f"{settings.DOCKET_REPLY_PREFIX}+")
+
+
+def _one(requests: list[Request], method: str, what: str) -> Match | None:
+    if len(requests) == 1:
+        return Match(requests[0], method)
+    if len(requests) > 1:
+        names = ", ".join(f"#{r.pk}" for r in requests[:5])
+        return Match(None, reason=f"{what} matches {len(requests)} requests ({names}): file it by hand")
+    return None
+
+
+def match(mail: ParsedMail) -> Match:
+    bad_code = False
+    for address in mail.recipients:
+        request_id = request_id_from_address(address)
+        if request_id is not None:
+            request = Request.objects.filter(pk=request_id).first()
+            if request is not None:
+                return Match(request, "reply address")
+        bad_code = bad_code or _looks_like_ours(address)
+    if mail.in_reply_to:
+        ours = OutboxMessage.objects.filter(message_id__in=mail.in_reply_to).select_related("request").first()
+        if ours is not None:
+            return Match(ours.request, "thread")
+    sent = Request.objects.filter(state__in=SENT_STATES).select_related("recipient__contact")
+    if mail.from_address:
+        found = _one(list(sent.filter(recipient__contact__email__iexact=mail.from_address)), "sender", "the sender")
+        if found:
+            return found
+        domain = mail.from_address.rpartition("@")[2]
+        if domain:
+            by_domain = list(sent.filter(recipient__contact__email__iendswith=f"@{domain}"))
+            found = _one(by_domain, "sender's domain", f"the sender's domain ({domain})")
+            if found:
+                return found
+    if bad_code:
+        return Match(None, reason="sent to a reply address of ours whose code is wrong (mistyped or forged)")
+    return Match(None, reason="no request matches: not to a reply address, not in a thread of ours, unknown sender")

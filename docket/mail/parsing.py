@@ -1,0 +1,214 @@
+"""Reading real-world mail: broken MIME, unknown charsets, missing headers, HTML-only bodies.
+
+Nothing here raises for a bad message: what cannot be read is noted in
+``problems`` and the rest is still read. The raw bytes are kept elsewhere, so
+parsing can always be run again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage, Message
+from email.policy import compat32, default
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+
+import nh3
+
+from docket.documents.extraction import html_text
+
+AUTO_REPLY_SUBJECT = re.compile(r"^(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|abwesenheit)", re.I)
+QUOTE_MARKERS = [
+    re.compile(r"^On .{5,200} wrote:\s*$", re.M),
+    re.compile(r"^-{2,}\s*Original Message\s*-{2,}", re.M | re.I),
+    re.compile(r"^From: .+\n(Sent|Date): .+", re.M),
+    re.compile(r"^_{10,}\s*$", re.M),
+]
+
+
+@dataclass
+class Part:
+    filename: str
+    declared_type: str
+    data: bytes
+
+
+@dataclass
+class ParsedMail:
+    message_id: str = ""
+    from_name: str = ""
+    from_address: str = ""
+    recipients: list[str] = field(default_factory=list)  # To, Cc and delivery headers
+    to: str = ""
+    subject: str = ""
+    sent_at: datetime.datetime | None = None
+    in_reply_to: list[str] = field(default_factory=list)  # In-Reply-To and References
+    text: str = ""
+    html: str = ""
+    attachments: list[Part] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    auto_reply: bool = False
+
+    @property
+    def reply_text(self) -> str:
+        return fold_quoted(self.text)
+
+
+def message_ids(value: str) -> list[str]:
+    return re.findall(r"<[^<>\s]+>", value or "")
+
+
+def quick_message_id(raw: bytes) -> str:
+    """The Message-ID from the headers alone, without parsing the body."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0][:65536]
+    match = re.search(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", head, re.I | re.M)
+    if not match:
+        return ""
+    ids = message_ids(match[1].decode("ascii", "replace"))
+    return ids[0] if ids else ""
+
+
+def _header(message: Message, fallback: Message, name: str, problems: list[str]) -> str:
+    """A header as text: the modern parser's reading, or the raw value where that fails."""
+    try:
+        value = message.get(name)
+        return "" if value is None else str(value)
+    except Exception as error:  # the email package raises many types for malformed headers
+        problems.append(f"the {name} header is malformed ({type(error).__name__})")
+        raw = fallback.get(name)
+        return "" if raw is None else str(raw)
+
+
+def _payload_text(part: Message, problems: list[str]) -> str:
+    """A text part's content, whatever its declared charset says."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        problems.append(f"a {part.get_content_type()} part declares charset {charset!r}, which does not fit")
+        for fallback in ("utf-8", "cp1252"):
+            try:
+                return payload.decode(fallback)
+            except UnicodeDecodeError:
+                continue
+        return payload.decode("latin-1")
+
+
+def _filename(part: Message, problems: list[str]) -> str:
+    try:
+        return part.get_filename() or ""
+    except Exception:
+        problems.append("an attachment's file name is malformed")
+        return ""
+
+
+def _leaves(part: Message) -> list[Message]:
+    """The parts that hold content, not descending into attached messages (they are attachments)."""
+    if part.get_content_maintype() == "message" or not part.is_multipart():
+        return [part]
+    payload = part.get_payload()
+    return (
+        [leaf for sub in payload if isinstance(sub, Message) for leaf in _leaves(sub)]
+        if isinstance(payload, list)
+        else []
+    )
+
+
+def _attached_bytes(part: Message) -> bytes:
+    inner = part.get_payload()
+    if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+        try:
+            return inner[0].as_bytes()
+        except Exception:  # an attached message too broken to serialise: keep its undecoded text
+            return str(inner[0]).encode("utf-8", "replace")
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def _walk(message: Message, parsed: ParsedMail) -> None:
+    for part in _leaves(message):
+        content_type = part.get_content_type()
+        filename = _filename(part, parsed.problems)
+        disposition = (part.get_content_disposition() or "").lower()
+        if content_type == "message/rfc822" or (content_type.startswith("message/") and disposition == "attachment"):
+            parsed.attachments.append(Part(filename or "attached message.eml", content_type, _attached_bytes(part)))
+            continue
+        if disposition != "attachment" and not filename and content_type == "text/plain" and not parsed.text:
+            parsed.text = _payload_text(part, parsed.problems)
+        elif disposition != "attachment" and not filename and content_type == "text/html" and not parsed.html:
+            parsed.html = _payload_text(part, parsed.problems)
+        elif disposition == "attachment" or filename or not content_type.startswith(("text/", "multipart/")):
+            data = part.get_payload(decode=True)
+            if isinstance(data, bytes):
+                parsed.attachments.append(Part(filename, content_type, data))
+            else:
+                parsed.problems.append(f"an attachment ({filename or content_type}) has no content")
+
+
+def parse(raw: bytes) -> ParsedMail:
+    modern = message_from_bytes(raw, policy=default)
+    legacy = message_from_bytes(raw, policy=compat32)
+    parsed = ParsedMail()
+    problems = parsed.problems
+    parsed.message_id = (message_ids(_header(modern, legacy, "Message-ID", problems)) or [""])[0]
+    if not parsed.message_id:
+        problems.append("no Message-ID")
+    sender = _header(modern, legacy, "From", problems)
+    parsed.from_name, parsed.from_address = parseaddr(sender)
+    parsed.from_address = parsed.from_address.lower()
+    if not parsed.from_address:
+        problems.append("no sender address")
+    parsed.to = _header(modern, legacy, "To", problems)
+    headers = [
+        _header(modern, legacy, name, problems) for name in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+    ]
+    parsed.recipients = [address.lower() for _, address in getaddresses([h for h in headers if h]) if address]
+    parsed.subject = " ".join(_header(modern, legacy, "Subject", problems).split())[:500]
+    date = _header(modern, legacy, "Date", problems)
+    try:
+        parsed.sent_at = parsedate_to_datetime(date) if date else None
+        if parsed.sent_at and parsed.sent_at.tzinfo is None:
+            parsed.sent_at = parsed.sent_at.replace(tzinfo=datetime.UTC)
+    except (TypeError, ValueError, IndexError):
+        problems.append(f"the Date header {date[:60]!r} is not a date")
+    parsed.in_reply_to = message_ids(_header(modern, legacy, "In-Reply-To", problems)) + message_ids(
+        _header(modern, legacy, "References", problems)
+    )
+    parsed.auto_reply = _is_auto_reply(modern, legacy, parsed.subject, problems)
+    try:
+        _walk(modern if isinstance(modern, EmailMessage) else legacy, parsed)
+    except Exception as error:  # a structure too broken to walk: keep what we have
+        problems.append(f"the MIME structure cannot be read fully ({type(error).__name__}: {error})")
+    problems.extend(sorted({type(defect).__name__ for part in legacy.walk() for defect in part.defects}))
+    if parsed.html:
+        parsed.html = nh3.clean(parsed.html)
+        if not parsed.text.strip():
+            parsed.text = html_text(parsed.html)
+    return parsed
+
+
+def _is_auto_reply(modern: Message, legacy: Message, subject: str, problems: list[str]) -> bool:
+    submitted = _header(modern, legacy, "Auto-Submitted", problems).strip().lower()
+    if submitted and submitted != "no":
+        return True
+    if any(_header(modern, legacy, name, problems) for name in ("X-Autoreply", "X-Autorespond")):
+        return True
+    if _header(modern, legacy, "Precedence", problems).strip().lower() == "auto_reply":
+        return True
+    return bool(AUTO_REPLY_SUBJECT.match(subject))
+
+
+def fold_quoted(text: str) -> str:
+    """The reply without the earlier messages it quotes (kept in full in storage)."""
+    cut = len(text)
+    for marker in QUOTE_MARKERS:
+        found = marker.search(text)
+        if found and found.start() > 0:
+            cut = min(cut, found.start())
+    lines = [line for line in text[:cut].splitlines() if not line.lstrip().startswith(">")]
+    return "\n".join(lines).strip()

@@ -1,0 +1,65 @@
+"""End to end: a letter goes out by SMTP, its reply comes back into a real IMAP mailbox (Dovecot)."""
+
+import pytest
+
+from docket.cli import main
+from docket.documents.models import Attachment
+from docket.mail import outbox
+from docket.mail.channels.smtp import SmtpChannel
+from docket.mail.dispatch import queue_campaign
+from docket.mail.models import InboundMessage, OutboxMessage
+from docket.requests.actions import Actor
+from docket.requests.states import State
+from tests.samples import reply, text_pdf
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_reply_in_the_mailbox_reaches_its_request_with_its_attachment_text(
+    example,
+    smtp_server,
+    dovecot,
+    settings,
+    capsys,
+):
+    recorder, config = smtp_server
+    queue_campaign(list(example.recipients.all()), Actor("test"))
+    outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05)
+    letter = next(r.message for r in recorder.received if r.rcpt_tos == ["pcc@hampshire-pcc.example"])
+    pdf = text_pdf("Hampshire Violence Reduction Unit. Strategic Needs Assessment 2020. Knife crime in Hampshire.")
+    dovecot.append(
+        reply(
+            sender="Michael Lane <pcc@hampshire-pcc.example>",
+            to=letter["Reply-To"],
+            in_reply_to=letter["Message-ID"],
+            attachments=[("SNA 2020.pdf", "application/pdf", pdf)],
+            message_id="<reply-1@hampshire-pcc.example>",
+        )
+    )
+    settings.DOCKET_IMAP = dovecot.config
+
+    assert main(["fetch-mail"]) == 0
+    assert "1 new message(s) stored (1 filed)" in capsys.readouterr().out
+    message = InboundMessage.objects.get()
+    request = OutboxMessage.objects.get(message_id=letter["Message-ID"]).request
+    assert message.request == request
+    assert message.match_method == "reply address"
+    request.refresh_from_db()
+    assert request.state == State.PARTIALLY_ANSWERED
+    attachment = Attachment.objects.get()
+    assert "Strategic Needs Assessment 2020" in attachment.text
+    assert attachment.suggested_item.item.key == "problem_profile"
+    assert any("$DocketStored" in flags for flags in dovecot.flags())
+
+    assert main(["fetch-mail"]) == 0  # again: nothing new
+    assert "0 new message(s) stored" in capsys.readouterr().out
+    assert InboundMessage.objects.count() == 1
+    assert request.events.filter(action="record_reply").count() == 1
+
+
+def test_a_wrong_mailbox_password_is_a_clear_error(dovecot, settings, capsys, db):
+    from dataclasses import replace
+
+    settings.DOCKET_IMAP = replace(dovecot.config, password="wrong")
+    assert main(["fetch-mail"]) == 1
+    assert "cannot read the mailbox office@127.0.0.1" in capsys.readouterr().err
