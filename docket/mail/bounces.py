@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
-from email.policy import default
+from email.policy import compat32
 from email.utils import getaddresses
 
 from django.conf import settings
@@ -118,9 +118,10 @@ def find_outbox_message(message: Message, bounce: Bounce) -> OutboxMessage | Non
     return None
 
 
-def handle_bounce(raw: bytes) -> OutboxMessage | None:
-    """If ``raw`` bounces one of our messages, record it and mark the request undeliverable."""
-    message = message_from_bytes(raw, policy=default)
+def handle_bounce(raw: bytes, message: Message | None = None) -> OutboxMessage | None:
+    """If ``raw`` (or its parsed ``message``) bounces one of our messages, record it and mark
+    the request undeliverable."""
+    message = message if message is not None else message_from_bytes(raw, policy=compat32)
     bounce = parse_bounce(message)
     if bounce is None:
         return None

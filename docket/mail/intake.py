@@ -136,7 +136,7 @@ def process(
     message.problems = "; ".join(dict.fromkeys(problem for problem in problems if problem))
     message.save()
 
-    bounced = handle_bounce(raw)
+    bounced = handle_bounce(raw, mail.message)
     if bounced is not None:
         message.status, message.request = Status.BOUNCE, bounced.request
         message.save(update_fields=["status", "request"])

@@ -1,0 +1,140 @@
+"""Benchmark: taking in replies, against the bare standard library in the same run.
+
+    .venv/bin/python bench/intake.py [--messages 2000] [--pages 200]
+
+1. Messages: N replies, each with a small one-page PDF attachment, taken in by
+   `docket.mail.intake.ingest` (raw bytes stored to the blob store, the message
+   parsed, matched to its request and filed, the attachment stored, typed and its
+   text extracted; OCR off), against `email.message_from_bytes` of the same bytes.
+   Target: at least 200 messages/s.
+2. Text extraction: pages/s of `docket.documents.extraction.extract` on a many-page
+   PDF, against bare pypdfium2 text extraction of the same pages. Target: at least 0.8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import email
+import os
+import pstats
+import sys
+import tempfile
+import time
+from email.policy import default
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def setup() -> None:
+    folder = tempfile.mkdtemp(prefix="docket-bench-intake-")
+    os.environ.update(
+        DOCKET_DATA_DIR=folder,
+        DOCKET_DATABASE_URL=os.environ.get("DOCKET_BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3"),
+        DJANGO_SETTINGS_MODULE="docket.settings",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="print where ingest spends its time")
+    args = parser.parse_args()
+    setup()
+
+    from django.utils import timezone
+
+    from docket.campaigns.examples import load_example
+    from docket.documents.extraction import extract
+    from docket.mail.addresses import reply_address
+    from docket.mail.intake import ingest
+    from docket.mail.models import InboundMessage
+    from docket.requests import actions
+    from docket.requests.actions import Actor
+    from tests.samples import reply, text_pdf
+
+    campaign, _ = load_example("iasc-vru-2020")
+    actor = Actor("bench")
+    request = actions.request_for(campaign.recipients.get(contact__full_name="Michael Lane"))
+    request = actions.transition(actions.approve(request, actor), "queue", actor, "queued")
+    request = actions.mark_sent(request, actor, timezone.now())
+    address = reply_address(request.pk)
+    pdfs = [text_pdf(f"Update {n} on the Response Strategy: delivery is on track in area {n}.") for n in range(20)]
+    raws = [
+        reply(
+            sender="pcc@hampshire-pcc.example",
+            to=address,
+            subject=f"Re: update {n}",
+            body=f"Dear Commissioner,\n\nPlease find update {n} attached.\n\nMichael",
+            attachments=[(f"update-{n}.pdf", "application/pdf", pdfs[n % len(pdfs)])],
+            message_id=f"<update-{n}@hampshire-pcc.example>",
+        )
+        for n in range(args.messages)
+    ]
+
+    start = time.perf_counter()
+    for raw in raws:
+        email.message_from_bytes(raw, policy=default).get_body()
+    bare = len(raws) / (time.perf_counter() - start)
+
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    if args.profile:
+        profiler.enable()
+    for raw in raws:
+        ingest(raw, InboundMessage.Source.UPLOAD, ocr=False)
+    ours = len(raws) / (time.perf_counter() - start)
+    profiler.disable()
+    if args.profile:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    assert InboundMessage.objects.filter(status="filed").count() == len(raws)
+
+    print(f"{len(raws)} replies with a one-page PDF each ({sum(map(len, raws)) // len(raws) // 1024} kB)")
+    print(f"  bare email.message_from_bytes  {bare:8.1f} messages/s")
+    print(f"  Docket ingest (store, parse, match, file, extract)  {ours:8.1f} messages/s (target >= 200)")
+
+    import pypdfium2
+
+    text = " ".join(f"Paragraph {n} of the strategic needs assessment." for n in range(60))
+    pages = _many_pages(args.pages, text)
+    start = time.perf_counter()
+    document = pypdfium2.PdfDocument(pages)
+    for page in document:
+        page.get_textpage().get_text_range()
+    document.close()
+    bare_pages = args.pages / (time.perf_counter() - start)
+    start = time.perf_counter()
+    result = extract(pages, "application/pdf", ocr=False)
+    our_pages = result.pages / (time.perf_counter() - start)
+    assert result.pages == args.pages
+    print(f"  bare pypdfium2 text            {bare_pages:8.1f} pages/s")
+    print(
+        f"  Docket extract                 {our_pages:8.1f} pages/s ({our_pages / bare_pages:.2f} of bare; target >= 0.8)"
+    )
+
+
+def _many_pages(count: int, text: str) -> bytes:
+    import typst
+
+    from docket.letters.pdf import FONTS
+    from tests.samples import typst_string
+
+    body = "\n#pagebreak()\n".join(f"#{{{typst_string(f'Page {n}. {text}')}}}" for n in range(count))
+    result = typst.compile(
+        f'#set text(font: "Liberation Sans")\n{body}'.encode(), font_paths=[str(FONTS)], ignore_system_fonts=True
+    )
+    assert isinstance(result, bytes)
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Attachments: stored by content, their type read from their bytes, their text extracted (OCR for scans)."""
+
+import re
+
+import pytest
+
+from docket.documents.models import Attachment
+from docket.mail.addresses import reply_address
+from docket.mail.intake import ingest, mark_attachment_fulfils
+from docket.mail.models import InboundMessage
+from docket.requests import actions
+from docket.requests.actions import Actor
+from docket.requests.states import State
+from tests.samples import SCAN_TEXT, docx_file, odt_file, reply, scanned_pdf, text_pdf, xlsx_file, zip_file
+
+pytestmark = pytest.mark.django_db
+UPLOAD = InboundMessage.Source.UPLOAD
+
+
+@pytest.fixture
+def hampshire(example):
+    request = actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
+    request = actions.approve(request, Actor("test"))
+    request = actions.transition(request, "queue", Actor("test"), State.QUEUED)
+    from django.utils import timezone
+
+    return actions.mark_sent(request, Actor("test"), timezone.now())
+
+
+def test_each_kind_of_file_gives_its_text_and_a_bad_one_stops_nothing(hampshire):
+    files = [
+        ("strategy.docx", "application/octet-stream", docx_file(["Response Strategy 2020", "Our plan"])),
+        ("figures.xlsx", "application/octet-stream", xlsx_file([["Area", "Incidents"], ["Winchester", 12]])),
+        ("notes.odt", "application/octet-stream", odt_file(["Notes from the partnership board"])),
+        ("page.html", "text/html", b"<html><body><h1>Update</h1><script>x()</script><p>On track</p></body></html>"),
+        ("broken.pdf", "application/pdf", b"%PDF-1.7 this is not really a PDF"),
+        ("readme.txt", "text/plain", "Caf\u00e9 notes".encode("cp1252")),
+        ("disguised.pdf", "application/pdf", docx_file(["A Word file named .pdf"])),
+        (
+            "bundle.zip",
+            "application/zip",
+            zip_file({"inner.txt": b"Inside the zip", "sub/plan.docx": docx_file(["Plan"])}),
+        ),
+        ("program.exe", "application/octet-stream", b"MZ\x90\x00" + bytes(200)),
+    ]
+    raw = reply(sender="pcc@hampshire-pcc.example", to=reply_address(hampshire.pk), attachments=files)
+    message = ingest(raw, UPLOAD, ocr=False).message
+    by_name = {a.filename: a for a in Attachment.objects.filter(message=message)}
+    assert by_name["strategy.docx"].text == "Response Strategy 2020\nOur plan"
+    assert "Winchester\t12" in by_name["figures.xlsx"].text
+    assert by_name["notes.odt"].text == "Notes from the partnership board"
+    assert re.sub(r"\s+", " ", by_name["page.html"].text).strip() == "Update On track"
+    assert by_name["broken.pdf"].status == Attachment.Status.FAILED
+    assert by_name["broken.pdf"].error
+    assert by_name["readme.txt"].text == "Caf\u00e9 notes"
+    assert by_name["disguised.pdf"].content_type.endswith("wordprocessingml.document")
+    assert by_name["disguised.pdf"].text == "A Word file named .pdf"
+    assert by_name["inner.txt"].parent == by_name["bundle.zip"]
+    assert by_name["sub/plan.docx"].text == "Plan"
+    assert by_name["program.exe"].status == Attachment.Status.SKIPPED
+    assert "does not read" in by_name["program.exe"].error
+    assert by_name["strategy.docx"].suggested_item.item.key == "response_strategy"
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+@pytest.mark.slow
+def test_a_scanned_pdf_is_read_by_ocr_with_at_least_95_percent_of_words_right(hampshire):
+    raw = reply(
+        sender="pcc@hampshire-pcc.example",
+        to=reply_address(hampshire.pk),
+        attachments=[("scan.pdf", "application/pdf", scanned_pdf())],
+    )
+    attachment = ingest(raw, UPLOAD).message.attachments.get()
+    assert attachment.ocr_pages == 1
+    expected, found = words(SCAN_TEXT), words(attachment.text)
+    right = sum(1 for a, b in zip(expected, found, strict=False) if a == b)
+    print(f"\nOCR: {right} of {len(expected)} words right")
+    assert right / len(expected) >= 0.95
+    assert attachment.suggested_item.item.key == "problem_profile"
+
+
+def test_marking_items_received_answers_the_request(hampshire, coordinator):
+    raw = reply(
+        sender="pcc@hampshire-pcc.example",
+        to=reply_address(hampshire.pk),
+        attachments=[
+            ("Strategic Needs Assessment.pdf", "application/pdf", text_pdf("Strategic Needs Assessment")),
+            ("Response Strategy.pdf", "application/pdf", text_pdf("Response Strategy")),
+        ],
+    )
+    message = ingest(raw, UPLOAD, ocr=False).message
+    person = Actor.of(coordinator)
+    for attachment in message.attachments.all():
+        mark_attachment_fulfils(attachment, attachment.suggested_item.item.key, person)
+    hampshire.refresh_from_db()
+    assert hampshire.state == State.PARTIALLY_ANSWERED  # the updates on delivery are still to come
+    request = actions.mark_item_received(hampshire, "delivery_updates", person, "in the body of the email")
+    assert request.state == State.ANSWERED
+    assert {a.fulfils.item.key for a in message.attachments.all()} == {"problem_profile", "response_strategy"}
