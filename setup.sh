@@ -57,14 +57,20 @@ install_python_env() {
 
 case "$mode" in
   demo)
+    apt_install libmagic1 tesseract-ocr tesseract-ocr-eng
     install_python_env
     exec .venv/bin/docket demo "${@:2}"
     ;;
   test)
-    # pdfinfo/pdftoppm check the PDFs; Debian's Chromium runs the browser and accessibility tests.
-    apt_install poppler-utils chromium
+    # pdfinfo/pdftoppm check the PDFs; Chromium runs the browser and accessibility tests;
+    # Tesseract reads scans; Dovecot is the IMAP server the intake tests read from.
+    apt_install poppler-utils chromium tesseract-ocr tesseract-ocr-eng dovecot-imapd libmagic1
     command -v npm >/dev/null || apt_install nodejs npm
     install_python_env
+    # CPython's own email samples are the intake robustness corpus; Debian ships them apart.
+    if ! .venv/bin/python -c "import test.test_email" 2>/dev/null; then
+      apt_install "libpython3.$(.venv/bin/python -c 'import sys; print(sys.version_info.minor)')-testsuite"
+    fi
     log "installing axe-core (accessibility checks) into node_modules"
     npm install --no-audit --no-fund --silent >/dev/null
     exec bash scripts/run-tests "${@:2}"
