@@ -22,6 +22,11 @@ class Blob(models.Model):
         return blobstore.read(self.sha256)
 
 
+def storable(text: str) -> str:
+    """Text a database text column can hold: PostgreSQL refuses the NUL character."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 def store(data: bytes) -> Blob:
     """Write the bytes to the store (once) and record them (once)."""
     digest = blobstore.write(data)

@@ -11,7 +11,7 @@ import logging
 from docket.campaigns.models import RecipientItem
 from docket.documents import archives
 from docket.documents.extraction import ExtractionError, NotReadable, extract, sniff
-from docket.documents.models import Attachment, store
+from docket.documents.models import Attachment, storable, store
 from docket.documents.ocr import OcrUnavailable
 from docket.documents.suggestions import Candidate, suggest
 
@@ -28,8 +28,8 @@ def add_attachment(
         message_id=message_id,
         parent=parent,
         blob=store(data),
-        filename=filename[:300],
-        declared_type=declared_type[:200],
+        filename=storable(filename)[:300],
+        declared_type=storable(declared_type)[:200],
         content_type=sniff(data)[:200],
     )
 
@@ -43,18 +43,18 @@ def read_attachment(attachment: Attachment, data: bytes, *, ocr: bool = True, de
         if len(data) > MAX_EXTRACT_BYTES:
             raise NotReadable(f"{len(data)} bytes: larger than the {MAX_EXTRACT_BYTES} bytes Docket reads")
         result = extract(data, attachment.content_type, ocr=ocr)
-        attachment.text = result.text
+        attachment.text = storable(result.text)
         attachment.pages = result.pages
         attachment.ocr_pages = result.ocr_pages
         attachment.status = Attachment.Status.EXTRACTED if result.text.strip() else Attachment.Status.NO_TEXT
         attachment.error = ""
     except (NotReadable, archives.ArchiveRefused) as reason:
-        attachment.status, attachment.error = Attachment.Status.SKIPPED, str(reason)
+        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(str(reason))
     except (ExtractionError, OcrUnavailable) as error:
-        attachment.status, attachment.error = Attachment.Status.FAILED, str(error)
+        attachment.status, attachment.error = Attachment.Status.FAILED, storable(str(error))
     except Exception as error:  # one attachment must never stop the rest
         log.exception("reading attachment %s failed", attachment.pk)
-        attachment.status, attachment.error = Attachment.Status.FAILED, f"{type(error).__name__}: {error}"
+        attachment.status, attachment.error = Attachment.Status.FAILED, storable(f"{type(error).__name__}: {error}")
     attachment.save(update_fields=["text", "pages", "ocr_pages", "status", "error"])
 
 
@@ -64,7 +64,7 @@ def _open_zip(attachment: Attachment, data: bytes, *, ocr: bool, depth: int) -> 
         child = add_attachment(attachment.message_id, member.name, "", member.data, parent=attachment)
         read_attachment(child, member.data, ocr=ocr, depth=depth + 1)
     attachment.status = Attachment.Status.EXTRACTED
-    attachment.text = "\n".join(member.name for member in members)
+    attachment.text = storable("\n".join(member.name for member in members))
     attachment.save(update_fields=["status", "text"])
 
 

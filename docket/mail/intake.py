@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from docket.campaigns.models import RecipientItem
-from docket.documents.models import Attachment, Blob, store
+from docket.documents.models import Attachment, Blob, storable, store
 from docket.documents.processing import add_attachment, read_attachment, suggest_items
 from docket.mail.bounces import handle_bounce
 from docket.mail.matching import Match, match
@@ -126,14 +126,16 @@ def process(
         message.status, message.problems = Status.UNREADABLE, f"cannot be read: {type(error).__name__}: {error}"
         message.save(update_fields=["status", "problems"])
         return message
-    message.message_id = (mail.message_id or message.message_id)[:500]
-    message.from_name, message.from_address = mail.from_name[:300], mail.from_address[:300]
-    message.to_addresses, message.subject, message.sent_at = mail.to, mail.subject, mail.sent_at
-    message.in_reply_to = " ".join(mail.in_reply_to)
-    message.body_text, message.reply_text, message.body_html = mail.text, mail.reply_text, mail.html
+    message.message_id = storable(mail.message_id or message.message_id)[:500]
+    message.from_name, message.from_address = storable(mail.from_name)[:300], storable(mail.from_address)[:300]
+    message.to_addresses, message.subject = storable(mail.to), storable(mail.subject)
+    message.sent_at = mail.sent_at
+    message.in_reply_to = storable(" ".join(mail.in_reply_to))
+    message.body_text, message.reply_text = storable(mail.text), storable(mail.reply_text)
+    message.body_html = storable(mail.html)
     message.is_auto_reply = mail.auto_reply
     problems = [*mail.problems, _shares_message_id(message)]
-    message.problems = "; ".join(dict.fromkeys(problem for problem in problems if problem))
+    message.problems = storable("; ".join(dict.fromkeys(problem for problem in problems if problem)))
     message.save()
 
     bounced = handle_bounce(raw, mail.message)
