@@ -235,7 +235,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         login_file.write_text(f"{email} {password}\n", encoding="utf-8")
         login = f"as {email} with password {password}"
     cmd_load_example(argparse.Namespace(name="iasc-vru-2020"))
-    print(f"Sign in at http://{args.host}:{args.port}/admin/ {login}")
+    print(f"Sign in at http://{args.host}:{args.port}/ {login}")
     return cmd_serve(args)
 
 

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "docket.requests",
     "docket.mail",
     "docket.documents",
+    "docket.web",
+    "django_htmx",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +87,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it locks out repeated failed sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DOCKET_LOGIN_ATTEMPTS", 5, minimum=1)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+CSRF_COOKIE_HTTPONLY = True
 
 ROOT_URLCONF = "docket.urls"
 WSGI_APPLICATION = "docket.wsgi.application"
@@ -99,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "docket.web.context.workspace",
             ],
         },
     },

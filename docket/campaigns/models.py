@@ -53,6 +53,9 @@ class Campaign(models.Model):
     template_source = models.TextField(blank=True, help_text="Markdown with Jinja: the letter's body")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
+    team = models.ManyToManyField(
+        "auth.User", blank=True, related_name="campaigns", help_text="Who works on it (admins see every campaign)"
+    )
     email_subject = models.CharField(max_length=200, blank=True, help_text="The email's subject; else the title")
     response_working_days = models.PositiveIntegerField(
         default=20, help_text="Working days (England and Wales) a body has to reply, from the day of sending"

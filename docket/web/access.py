@@ -1,0 +1,78 @@
+"""Who may do what: roles, the rules of each, and which campaigns a person can see.
+
+Roles are Django groups. Each is a superset of the one before:
+viewer (reads) < editor (writes campaigns and recipients) < coordinator (sends, chases,
+files replies, publishes) < admin (users and the office profile; sees every campaign).
+A person sees only the campaigns whose team they are on; an admin sees all. Views ask
+these functions and nothing else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.db.models import QuerySet
+from django.http import Http404
+
+from docket.campaigns.models import Campaign
+from docket.requests.models import Request
+
+ROLES = ("viewer", "editor", "coordinator", "admin")
+RULES: dict[str, str] = {  # capability -> the least role that has it
+    "view": "viewer",
+    "edit": "editor",
+    "send": "coordinator",
+    "file": "coordinator",
+    "publish": "coordinator",
+    "manage_users": "admin",
+    "edit_office": "admin",
+}
+
+
+def role_of(user: User | AnonymousUser) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return "admin"
+    names = set(user.groups.values_list("name", flat=True))
+    held = [role for role in ROLES if role in names]
+    return held[-1] if held else None
+
+
+def can(user: User | AnonymousUser, capability: str) -> bool:
+    role = role_of(user)
+    return role is not None and ROLES.index(role) >= ROLES.index(RULES[capability])
+
+
+def set_role(user: User, role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user.groups.remove(*Group.objects.filter(name__in=ROLES))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+
+
+def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
+    if role_of(user) is None:
+        return Campaign.objects.none()
+    if role_of(user) == "admin":
+        return Campaign.objects.all()
+    assert isinstance(user, User)
+    return Campaign.objects.filter(team=user)
+
+
+def campaign_for(user: User | AnonymousUser, slug: str) -> Campaign:
+    """The campaign, if this person may see it; else 404 (not 403: its existence is not told)."""
+    campaign = campaigns_for(user).filter(slug=slug).select_related("office").first()
+    if campaign is None:
+        raise Http404("No such campaign")
+    return campaign
+
+
+def request_for(user: User | AnonymousUser, pk: int) -> Request:
+    found = (
+        Request.objects.filter(pk=pk, campaign__in=campaigns_for(user))
+        .select_related("campaign__office", "recipient__contact__body")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request")
+    return found

@@ -1,0 +1,86 @@
+"""The workspace's forms, styled by the templates (GOV.UK Frontend classes)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+from django.http import QueryDict
+
+from docket.campaigns.models import Campaign, Office, RecipientItem
+from docket.directory.models import Contact
+from docket.web.access import ROLES
+
+
+class TemplateForm(forms.ModelForm[Campaign]):
+    class Meta:
+        model = Campaign
+        fields = ["template_source"]
+        labels = {"template_source": "Letter template (Markdown with Jinja)"}
+
+
+class CampaignSettingsForm(forms.ModelForm[Campaign]):
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "letter_date",
+            "email_subject",
+            "response_working_days",
+            "max_chasers",
+            "chase_interval_working_days",
+        ]
+        widgets = {"letter_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class ContactForm(forms.ModelForm[Contact]):
+    class Meta:
+        model = Contact
+        fields = ["full_name", "role", "salutation", "email", "address_lines", "postcode"]
+        widgets = {"address_lines": forms.Textarea(attrs={"rows": 5})}
+
+
+class ItemStateForm(forms.ModelForm[RecipientItem]):
+    class Meta:
+        model = RecipientItem
+        fields = ["state", "title", "url"]
+
+
+class FieldsForm(forms.Form):
+    """Per-recipient template fields, one text box each (the campaign's field names)."""
+
+    def __init__(self, data: QueryDict | None = None, *, names: list[str], initial_values: dict[str, str]) -> None:
+        super().__init__(data)
+        for name in names:
+            self.fields[name] = forms.CharField(
+                required=False, initial=initial_values.get(name, ""), widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+
+class OfficeForm(forms.ModelForm[Office]):
+    class Meta:
+        model = Office
+        exclude: list[str] = []
+        widgets = {"address_lines": forms.Textarea(attrs={"rows": 4})}
+
+
+class NewUserForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=[(role, role.title()) for role in ROLES])
+    password = forms.CharField(widget=forms.PasswordInput, min_length=12, help_text="At least 12 characters")
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).lower()
+        if User.objects.filter(username__iexact=email).exists():
+            raise forms.ValidationError("There is already an account with this email address")
+        return email
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(help_text="An email (.eml), a mailbox (.mbox), or a document that came another way")
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="For a document: how it came"
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)

@@ -1,0 +1,74 @@
+"""The holding pen (messages no request claimed) and the outbox (sends that need a person)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from docket.mail.dispatch import confirm_delivered, resend
+from docket.mail.intake import file_message
+from docket.mail.models import InboundMessage, OutboxMessage
+from docket.mail.tasks import send_outbox
+from docket.requests.actions import Actor, TransitionError
+from docket.requests.models import Request
+from docket.web.access import campaigns_for, request_for
+from docket.web.decorators import actor_of, requires
+
+
+@requires("file")
+def holding_pen(request: HttpRequest) -> HttpResponse:
+    held = InboundMessage.objects.filter(status=InboundMessage.Status.HOLDING).prefetch_related("attachments")
+    requests = (
+        Request.objects.filter(campaign__in=campaigns_for(request.user))
+        .exclude(state__in=["draft", "approved", "queued"])
+        .select_related("campaign", "recipient__contact__body")
+        .order_by("campaign__title", "recipient__contact__body__name")
+    )
+    return render(request, "web/holding_pen.html", {"held": held, "requests": requests})
+
+
+@require_POST
+@requires("file")
+def file_held(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(InboundMessage, pk=pk, status=InboundMessage.Status.HOLDING)
+    target = request_for(request.user, int(request.POST.get("request") or 0))
+    try:
+        file_message(message, target, Actor.of(request.user))  # type: ignore[arg-type]
+        messages.success(request, f"The message is filed to {target}.")
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("web:holding_pen")
+
+
+@requires("send")
+def outbox(request: HttpRequest) -> HttpResponse:
+    waiting = (
+        OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
+        .filter(Q(state__in=[OutboxMessage.State.UNCERTAIN, OutboxMessage.State.FAILED]) | Q(state="queued"))
+        .select_related("request__recipient__contact__body")
+        .order_by("state", "created_at")
+    )
+    return render(request, "web/outbox.html", {"messages_": waiting})
+
+
+@require_POST
+@requires("send")
+def settle(request: HttpRequest, pk: int, how: str) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage, pk=pk, request__campaign__in=campaigns_for(request.user))
+    actor = actor_of(request)
+    try:
+        if how == "confirm":
+            confirm_delivered(message, actor, request.POST.get("note", ""))
+            messages.success(request, "Recorded as delivered.")
+        elif how == "resend":
+            resend(message, actor, request.POST.get("note", ""))
+            send_outbox.enqueue()
+            messages.success(request, "Sent again.")
+        else:
+            return HttpResponse("Unknown", status=404)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("web:outbox")

@@ -1,0 +1,184 @@
+"""One request: its timeline, the letter sent, the replies and their attachments, and its actions."""
+
+from __future__ import annotations
+
+import mailbox
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from docket.campaigns.models import RecipientItem
+from docket.documents.models import Attachment
+from docket.mail.chasing import queue_chaser
+from docket.mail.dispatch import queue
+from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils
+from docket.mail.models import InboundMessage
+from docket.mail.tasks import send_outbox
+from docket.requests import actions
+from docket.requests.actions import TransitionError
+from docket.requests.models import FrozenLetter
+from docket.requests.states import ALLOWED_FROM
+from docket.web.access import can, request_for
+from docket.web.decorators import actor_of, requires
+from docket.web.forms import NoteForm, UploadForm
+
+# Buttons on the request page: action -> (label, capability, needs a note)
+BUTTONS = {
+    "approve": ("Approve the letter", "send", False),
+    "queue": ("Send the letter", "send", False),
+    "record_acknowledgement": ("Record an acknowledgement", "file", False),
+    "chase": ("Send a chaser now", "send", False),
+    "extend_deadline": ("Extend the deadline by 10 working days", "send", True),
+    "refuse": ("Record a refusal", "file", True),
+    "withdraw": ("Withdraw the request", "send", True),
+    "reopen": ("Reopen", "send", True),
+}
+
+
+@requires("view")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = request_for(request.user, pk)
+    inbound = found.inbound_messages.prefetch_related(
+        Prefetch(
+            "attachments", queryset=Attachment.objects.select_related("blob", "suggested_item__item", "fulfils__item")
+        )
+    ).order_by("received_at")
+    items = RecipientItem.objects.filter(recipient_id=found.recipient_id).select_related("item")
+    buttons = [
+        (name, label, needs_note)
+        for name, (label, capability, needs_note) in BUTTONS.items()
+        if found.state in ALLOWED_FROM[name] and can(request.user, capability)
+    ]
+    context = {
+        "req": found,
+        "events": found.events.select_related("actor"),
+        "letter": FrozenLetter.objects.filter(request=found).only("sha256", "frozen_at").first(),
+        "outbox": found.outbox.all(),
+        "inbound": inbound,
+        "items": items,
+        "asked": [item for item in items if item.state == RecipientItem.State.ASK],
+        "buttons": buttons,
+        "upload_form": UploadForm(),
+    }
+    return render(request, "web/request.html", context)
+
+
+@requires("view")
+def frozen_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    found = request_for(request.user, pk)
+    letter = get_object_or_404(FrozenLetter, request=found)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{found.pk}-{letter.sha256[:8]}.pdf"'
+    return response
+
+
+@require_POST
+@requires("view")
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one named action on the request (its capability checked here)."""
+    found = request_for(request.user, pk)
+    if action not in BUTTONS:
+        return HttpResponse("Unknown action", status=404)
+    label, capability, _ = BUTTONS[action]
+    if not can(request.user, capability):
+        return HttpResponse("You cannot do this.", status=403)
+    form = NoteForm(request.POST)
+    note = form.data.get("note", "") if form.is_valid() else ""
+    actor = actor_of(request)
+    try:
+        if action == "approve":
+            actions.approve(found, actor, note)
+        elif action == "queue":
+            queue(found, actor, note)
+            send_outbox.enqueue()
+        elif action == "chase":
+            queue_chaser(found, actor)
+            send_outbox.enqueue()
+        elif action == "extend_deadline":
+            actions.extend_deadline(found, 10, actor, note or "extended from the request page")
+        elif action == "record_acknowledgement":
+            actions.record_acknowledgement(found, actor, note)
+        elif action == "refuse":
+            actions.refuse(found, actor, note)
+        elif action == "withdraw":
+            actions.withdraw(found, actor, note)
+        elif action == "reopen":
+            actions.reopen(found, actor, note)
+        messages.success(request, f"{label}: done.")
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("web:request", pk=pk)
+
+
+@require_POST
+@requires("file")
+def item_received(request: HttpRequest, pk: int) -> HttpResponse:
+    found = request_for(request.user, pk)
+    actor = actor_of(request)
+    key = request.POST.get("item", "")
+    attachment_id = request.POST.get("attachment")
+    try:
+        if attachment_id:
+            attachment = get_object_or_404(Attachment, pk=attachment_id, message__request=found)
+            mark_attachment_fulfils(attachment, key, actor)
+        else:
+            actions.mark_item_received(found, key, actor, request.POST.get("note", ""))
+        messages.success(request, "The item is marked as received.")
+    except (TransitionError, RecipientItem.DoesNotExist) as error:
+        messages.error(request, str(error))
+    return redirect("web:request", pk=pk)
+
+
+@require_POST
+@requires("file")
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """An .eml or .mbox file, taken in as mail; any other file, as a reply entered by hand."""
+    found = request_for(request.user, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a file to upload.")
+        return redirect("web:request", pk=pk)
+    upload_file = form.cleaned_data["file"]
+    data = upload_file.read()
+    name = upload_file.name or "upload"
+    actor = actor_of(request)
+    if name.lower().endswith(".eml"):
+        result = ingest(data, InboundMessage.Source.UPLOAD, name, request=found, actor=actor)
+        messages.success(request, f"{name} is {'taken in' if result.created else 'already stored'}.")
+    elif name.lower().endswith(".mbox"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload.mbox"
+            path.write_bytes(data)
+            box = mailbox.mbox(str(path), create=False)
+            count = sum(
+                ingest(box.get_bytes(key), InboundMessage.Source.UPLOAD, name, request=found, actor=actor).created
+                for key in box.iterkeys()
+            )
+            box.close()
+        messages.success(request, f"{count} message(s) from {name} taken in.")
+    else:
+        note = form.cleaned_data["note"] or f"{name}, uploaded by {actor.name}"
+        enter_by_hand(found, actor, sender="", subject=f"Document: {name}", note=note, files=[(name, data)])
+        messages.success(request, f"{name} is added to this request.")
+    return redirect("web:request", pk=pk)
+
+
+@requires("view")
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("message", "blob"), pk=pk)
+    if attachment.message.request_id is None:
+        if not can(request.user, "file"):
+            return HttpResponse("Not found", status=404)
+    else:
+        request_for(request.user, attachment.message.request_id)
+    response = HttpResponse(attachment.blob.read(), content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{(attachment.filename or "attachment").replace(chr(34), "")}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,38 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from docket.web import campaign_pages, mail_pages, office_pages, request_pages
+
+app_name = "web"
+urlpatterns = [
+    path("", campaign_pages.dashboard, name="dashboard"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="web/sign_in.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("campaigns/<slug:slug>/", campaign_pages.campaign, name="campaign"),
+    path("campaigns/<slug:slug>/bulk/", campaign_pages.campaign_bulk, name="campaign_bulk"),
+    path("campaigns/<slug:slug>/settings/", campaign_pages.campaign_settings, name="campaign_settings"),
+    path("campaigns/<slug:slug>/letter/", campaign_pages.editor, name="editor"),
+    path("campaigns/<slug:slug>/recipients/<int:pk>/", campaign_pages.recipient, name="recipient"),
+    path(
+        "campaigns/<slug:slug>/recipients/<int:pk>/letter.<str:fmt>",
+        campaign_pages.letter_file,
+        name="letter_file",
+    ),
+    path("requests/<int:pk>/", request_pages.detail, name="request"),
+    path("requests/<int:pk>/letter.pdf", request_pages.frozen_letter, name="frozen_letter"),
+    path("requests/<int:pk>/actions/<str:action>/", request_pages.act, name="request_action"),
+    path("requests/<int:pk>/items/", request_pages.item_received, name="item_received"),
+    path("requests/<int:pk>/upload/", request_pages.upload, name="upload"),
+    path("attachments/<int:pk>/", request_pages.attachment_file, name="attachment"),
+    path("holding-pen/", mail_pages.holding_pen, name="holding_pen"),
+    path("holding-pen/<int:pk>/file/", mail_pages.file_held, name="file_held"),
+    path("outbox/", mail_pages.outbox, name="outbox"),
+    path("outbox/<int:pk>/<str:how>/", mail_pages.settle, name="settle"),
+    path("office/", office_pages.office, name="office"),
+    path("users/", office_pages.users, name="users"),
+    path("users/<int:pk>/", office_pages.user_update, name="user_update"),
+]

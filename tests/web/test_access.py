@@ -1,0 +1,164 @@
+"""Every view, for every named actor: the public is sent to sign in, and each role gets exactly its rights."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from docket.web import urls as web_urls
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = "/sign-in/"
+ACTORS = ["viewer", "editor", "coordinator", "admin", "outsider"]
+
+
+def pages(team):
+    """(url name, method, url, data, {actor: expected status})"""
+    slug, req, recipient = team["campaign"].slug, team["request"], team["request"].recipient_id
+    ok_all_on_team = {"viewer": 200, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 404}
+    return [
+        ("dashboard", "get", reverse("web:dashboard"), None, dict.fromkeys(ACTORS, 200)),
+        ("campaign", "get", reverse("web:campaign", args=[slug]), None, ok_all_on_team),
+        ("editor", "get", reverse("web:editor", args=[slug]), None, ok_all_on_team),
+        (
+            "editor",
+            "post",
+            reverse("web:editor", args=[slug]),
+            {"template_source": "Hi", "action": "save"},
+            {"viewer": 403, "editor": 302, "coordinator": 302, "admin": 302, "outsider": 404},
+        ),
+        ("recipient", "get", reverse("web:recipient", args=[slug, recipient]), None, ok_all_on_team),
+        (
+            "recipient",
+            "post",
+            reverse("web:recipient", args=[slug, recipient]),
+            {"contact-full_name": ""},
+            {"viewer": 403, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 404},
+        ),
+        ("letter_file", "get", reverse("web:letter_file", args=[slug, recipient, "pdf"]), None, ok_all_on_team),
+        (
+            "campaign_settings",
+            "post",
+            reverse("web:campaign_settings", args=[slug]),
+            {"title": "New title"},
+            {"viewer": 403, "editor": 302, "coordinator": 302, "admin": 302, "outsider": 404},
+        ),
+        (
+            "campaign_bulk",
+            "post",
+            reverse("web:campaign_bulk", args=[slug]),
+            {"action": "approve"},
+            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
+        ),
+        ("request", "get", reverse("web:request", args=[req.pk]), None, ok_all_on_team),
+        (
+            "frozen_letter",
+            "get",
+            reverse("web:frozen_letter", args=[req.pk]),
+            None,
+            ok_all_on_team | {"viewer": 404, "editor": 404, "coordinator": 404, "admin": 404},
+        ),  # nothing sent yet
+        (
+            "request_action",
+            "post",
+            reverse("web:request_action", args=[req.pk, "approve"]),
+            {},
+            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
+        ),
+        (
+            "item_received",
+            "post",
+            reverse("web:item_received", args=[req.pk]),
+            {"item": "x"},
+            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
+        ),
+        (
+            "upload",
+            "post",
+            reverse("web:upload", args=[req.pk]),
+            {},
+            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
+        ),
+        ("attachment", "get", reverse("web:attachment", args=[999999]), None, dict.fromkeys(ACTORS, 404)),
+        (
+            "holding_pen",
+            "get",
+            reverse("web:holding_pen"),
+            None,
+            {"viewer": 403, "editor": 403, "coordinator": 200, "admin": 200, "outsider": 200},
+        ),
+        (
+            "file_held",
+            "post",
+            reverse("web:file_held", args=[999999]),
+            {"request": req.pk},
+            {"viewer": 403, "editor": 403, "coordinator": 404, "admin": 404, "outsider": 404},
+        ),
+        (
+            "outbox",
+            "get",
+            reverse("web:outbox"),
+            None,
+            {"viewer": 403, "editor": 403, "coordinator": 200, "admin": 200, "outsider": 200},
+        ),
+        (
+            "settle",
+            "post",
+            reverse("web:settle", args=[999999, "resend"]),
+            {},
+            {"viewer": 403, "editor": 403, "coordinator": 404, "admin": 404, "outsider": 404},
+        ),
+        (
+            "office",
+            "get",
+            reverse("web:office"),
+            None,
+            {"viewer": 403, "editor": 403, "coordinator": 403, "admin": 200, "outsider": 403},
+        ),
+        (
+            "users",
+            "get",
+            reverse("web:users"),
+            None,
+            {"viewer": 403, "editor": 403, "coordinator": 403, "admin": 200, "outsider": 403},
+        ),
+        (
+            "user_update",
+            "post",
+            reverse("web:user_update", args=[team["viewer"].pk]),
+            {"role": "admin"},
+            {"viewer": 403, "editor": 403, "coordinator": 403, "admin": 302, "outsider": 403},
+        ),
+    ]
+
+
+def test_every_view_is_in_the_table(team):
+    named = {p.name for p in get_resolver(web_urls).url_patterns} - {"login", "logout"}
+    assert named == {name for name, *_ in pages(team)}
+
+
+def test_the_anonymous_public_is_sent_to_sign_in(client, team):
+    for name, method, url, data, _ in pages(team):
+        response = getattr(client, method)(url, data or {})
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(SIGN_IN), name
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_role_gets_exactly_its_rights(client, team, actor):
+    for name, method, url, data, expected in pages(team):
+        client.force_login(team[actor])
+        response = getattr(client, method)(url, data or {})
+        assert response.status_code == expected[actor], f"{actor} {method.upper()} {name}: {response.status_code}"
+
+
+def test_guessing_the_id_of_another_campaigns_request_finds_nothing(client, team):
+    client.force_login(team["outsider"])
+    for pk in range(max(1, team["request"].pk - 2), team["request"].pk + 3):
+        assert client.get(reverse("web:request", args=[pk])).status_code == 404
+
+
+def test_repeated_failed_sign_ins_lock_the_account(client, team):
+    for _ in range(5):
+        client.post(SIGN_IN, {"username": "viewer@office.example", "password": "wrong"})
+    response = client.post(SIGN_IN, {"username": "viewer@office.example", "password": "a-long-test-password"})
+    assert response.status_code == 429
