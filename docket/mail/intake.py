@@ -131,7 +131,9 @@ def process(
     message.to_addresses, message.subject = storable(mail.to), storable(mail.subject)
     message.sent_at = mail.sent_at
     message.in_reply_to = storable(" ".join(mail.in_reply_to))
-    message.body_text, message.reply_text = storable(mail.text), storable(mail.reply_text)
+    message.body_text = storable(mail.text)
+    # The reply without what it quotes, kept only when it differs from the whole body.
+    message.reply_text = storable(mail.reply_text) if mail.reply_text.strip() != mail.text.strip() else ""
     message.body_html = storable(mail.html)
     message.is_auto_reply = mail.auto_reply
     problems = [*mail.problems, _shares_message_id(message)]

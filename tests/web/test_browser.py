@@ -1,0 +1,105 @@
+"""The workspace in a real browser (Debian's Chromium, driven by Playwright): the main flows,
+accessibility (axe-core) and screenshots of the main pages (in test-artefacts/)."""
+
+from pathlib import Path
+
+import pytest
+
+from docket.mail.addresses import reply_address
+from docket.requests.models import Request
+from tests.browser import axe_violations
+from tests.conftest import REPO
+from tests.samples import reply, text_pdf
+from tests.web.conftest import person
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+SHOTS = REPO / "test-artefacts" / "screenshots"
+
+
+@pytest.fixture
+def page(browser, live_server, example, smtp_server):
+    coordinator = person("coordinator@office.example", "coordinator", example)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(coordinator.email)
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    yield page
+    context.close()
+
+
+def check(page, name: str) -> None:
+    """No serious or critical accessibility problem, and a screenshot for people to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert axe_violations(page) == [], name
+
+
+def test_a_campaign_from_template_to_received_items(page, smtp_server, tmp_path: Path):
+    recorder, _ = smtp_server
+    check(page, "dashboard")
+    page.get_by_role("link", name="Violence Reduction Units and modern slavery (October 2020)").click()
+    page.get_by_role("table").wait_for()
+    check(page, "campaign")
+
+    page.get_by_role("link", name="Edit the letter").click()
+    assert "DIVERT Programme" in page.locator("#letter-preview").inner_text()  # the first recipient's
+    page.get_by_label("Preview for").select_option(label="Hampshire Police and Crime Commissioner (Michael Lane)")
+    page.wait_for_function("document.querySelector('#letter-preview').innerText.includes('knife crime')")
+    editor = page.get_by_label("Template")
+    editor.press("Control+End")
+    editor.type("\n\nA sentence added in the browser.")
+    page.wait_for_function("document.querySelector('#letter-preview').innerText.includes('added in the browser')")
+    check(page, "editor")
+    editor.type(" {{ fields.no_such_field }}")
+    page.locator("#preview-error").wait_for()
+    assert "no_such_field" in page.locator("#preview-error").inner_text()
+    editor.press("Control+z")
+    page.get_by_role("button", name="Save the template").click()
+    page.get_by_text("The letter template is saved.").wait_for()
+
+    page.go_back()
+    page.goto(page.url.split("/letter/")[0] + "/")
+    page.get_by_label("Select Hampshire Police and Crime Commissioner").check()
+    page.get_by_role("button", name="Approve and send selected").click()
+    page.get_by_text("1 letter(s) queued for sending.").wait_for()
+    assert [r.rcpt_tos for r in recorder.received] == [["pcc@hampshire-pcc.example"]]
+    assert "added in the browser" in recorder.received[0].message.get_body(("plain",)).get_content()
+
+    page.get_by_role("link", name="Hampshire Police and Crime Commissioner").click()
+    assert page.locator("#request-state").inner_text() == "Sent"
+    request = Request.objects.get(recipient__contact__full_name="Michael Lane")
+    eml = tmp_path / "reply.eml"
+    eml.write_bytes(
+        reply(
+            sender="pcc@hampshire-pcc.example",
+            to=reply_address(request.pk),
+            attachments=[("Response Strategy.pdf", "application/pdf", text_pdf("Hampshire Response Strategy 2020"))],
+        )
+    )
+    page.get_by_label("File").set_input_files(str(eml))
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_text("reply.eml is taken in.").wait_for()
+    assert page.locator("#request-state").inner_text() == "Partially answered"
+    page.get_by_text("Response Strategy (suggested)").wait_for(state="attached")
+    page.get_by_role("button", name="Mark as received").click()
+    page.get_by_text("The item is marked as received.").wait_for()
+    assert page.locator("#item-response_strategy").inner_text().startswith("Received")
+    check(page, "request")
+
+
+def test_the_letter_editor_works_without_javascript(browser, live_server, example):
+    coordinator = person("editor@office.example", "editor", example)
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(coordinator.email)
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/campaigns/{example.slug}/letter/")
+    page.get_by_label("Template").fill("Hello {{ contact.full_name }}, without JavaScript.")
+    page.get_by_role("button", name="Preview").click()
+    assert "Hello Anthony Stansfeld, without JavaScript." in page.locator("#letter-preview").inner_text()
+    context.close()
