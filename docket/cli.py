@@ -189,6 +189,14 @@ def cmd_fetch_mail(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_site(args: argparse.Namespace) -> int:
+    from docket.publishing.export import export_site
+
+    count = export_site(Path(args.out), args.url)
+    print(f"{count} files written to {args.out}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from granian import Granian
@@ -300,6 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     fetch_mail = command("fetch-mail", cmd_fetch_mail, "Take in new replies from the mailbox (IMAP).")
     fetch_mail.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages and images")
+
+    export = command(
+        "export-site", cmd_export_site, "Write the public site (pages, PDFs, open data, feed) to a folder."
+    )
+    export.add_argument("out", help="the folder (emptied first)")
+    export.add_argument("--url", default="", help="the address the site will have, for the feed's links")
 
     for name, handler, help_text in [
         ("serve", cmd_serve, "Run the web server (Granian, production grade)."),

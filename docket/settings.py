@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "docket.requests",
     "docket.mail",
     "docket.documents",
+    "docket.publishing",
     "docket.web",
     "django_htmx",
     "axes",
@@ -163,6 +164,7 @@ try:
     DOCKET_IMAP = ImapSettings.from_url(_imap_url) if _imap_url else None
 except ValueError as error:
     raise SettingError(f"DOCKET_IMAP_URL: {error}") from None
+DOCKET_PUBLIC_URL = env_str("DOCKET_PUBLIC_URL", "")  # where the exported site will live, for the feed
 DOCKET_REPLY_DOMAIN = env_str("DOCKET_REPLY_DOMAIN", "replies.docket.localhost")
 DOCKET_REPLY_PREFIX = env_str("DOCKET_REPLY_PREFIX", "reply")
 DOCKET_FROM_EMAIL = env_str("DOCKET_FROM_EMAIL", "")  # else the office's own address

@@ -26,6 +26,7 @@ from docket.requests.states import ALLOWED_FROM
 from docket.web.access import can, request_for
 from docket.web.decorators import actor_of, requires
 from docket.web.forms import NoteForm, UploadForm
+from docket.web.publication_pages import publishables
 
 # Buttons on the request page: action -> (label, capability, needs a note)
 BUTTONS = {
@@ -64,6 +65,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "asked": [item for item in items if item.state == RecipientItem.State.ASK],
         "buttons": buttons,
         "upload_form": UploadForm(),
+        "publishables": publishables(found) if can(request.user, "publish") else [],
     }
     return render(request, "web/request.html", context)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from docket.web import campaign_pages, mail_pages, office_pages, request_pages
+from docket.web import campaign_pages, mail_pages, office_pages, publication_pages, request_pages
 
 app_name = "web"
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("requests/<int:pk>/actions/<str:action>/", request_pages.act, name="request_action"),
     path("requests/<int:pk>/items/", request_pages.item_received, name="item_received"),
     path("requests/<int:pk>/upload/", request_pages.upload, name="upload"),
+    path("requests/<int:pk>/publication/", publication_pages.publication, name="publication"),
     path("attachments/<int:pk>/", request_pages.attachment_file, name="attachment"),
     path("holding-pen/", mail_pages.holding_pen, name="holding_pen"),
     path("holding-pen/<int:pk>/file/", mail_pages.file_held, name="file_held"),

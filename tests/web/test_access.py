@@ -78,6 +78,13 @@ def pages(team):
             {},
             {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
         ),
+        (
+            "publication",
+            "post",
+            reverse("web:publication", args=[req.pk]),
+            {"kind": "letter", "action": "approve"},
+            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
+        ),
         ("attachment", "get", reverse("web:attachment", args=[999999]), None, dict.fromkeys(ACTORS, 404)),
         (
             "holding_pen",

@@ -1,0 +1,66 @@
+"""The one place that decides what is public. Public pages and the static export read only this."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from docket.campaigns.models import Campaign
+from docket.publishing.models import Publication
+from docket.requests.models import Request
+
+
+def publications() -> QuerySet[Publication]:
+    """Published, and past any embargo."""
+    today = timezone.localdate()
+    return Publication.objects.filter(state=Publication.State.PUBLISHED).filter(
+        Q(embargo_until__isnull=True) | Q(embargo_until__lte=today)
+    )
+
+
+def campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(requests__publications__in=publications()).distinct().order_by("title")
+
+
+def campaign(slug: str) -> Campaign | None:
+    return campaigns().filter(slug=slug).first()
+
+
+def requests(of: Campaign) -> QuerySet[Request]:
+    """Requests of the campaign whose letter is public."""
+    letters = publications().filter(kind=Publication.Kind.LETTER)
+    return (
+        Request.objects.filter(campaign=of, publications__in=letters)
+        .distinct()
+        .select_related("recipient__contact__body")
+        .prefetch_related("recipient__item_states__item")
+        .order_by("recipient__contact__body__name")
+    )
+
+
+def of_request(request: Request) -> QuerySet[Publication]:
+    return publications().filter(request=request).order_by("kind", "published_at", "pk")
+
+
+def by_token(token: str) -> Publication | None:
+    return publications().filter(token=token).select_related("request__campaign", "redacted_pdf").first()
+
+
+def search(query: str) -> QuerySet[Publication]:
+    words = [word for word in query.split() if word][:8]
+    found = publications()
+    for word in words:
+        found = found.filter(Q(redacted_text__icontains=word) | Q(title__icontains=word))
+    return found.select_related("request__campaign", "request__recipient__contact__body").order_by("-published_at")
+
+
+def version() -> str:
+    """Changes whenever anything the public pages show may have changed: a publication, any
+    event on any request (states, items received), or the day (embargoes end at midnight)."""
+    from django.db.models import Max
+
+    from docket.requests.models import Event
+
+    changed = Publication.objects.aggregate(latest=Max("changed_at"))["latest"]
+    last_event = Event.objects.aggregate(latest=Max("pk"))["latest"]
+    return f"{changed.isoformat() if changed else '-'}|{last_event or 0}|{timezone.localdate().isoformat()}"

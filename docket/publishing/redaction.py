@@ -1,0 +1,96 @@
+"""Finding what must not be published, in text, and removing it.
+
+Built-in rules find email addresses and UK phone numbers of individuals; an
+allow-list keeps the generic ones an office publishes on purpose (its own
+addresses, info@, enquiries@…). Rules of the office's own add literal text or
+regular expressions, scoped to everything, a campaign, a body or a request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# UK numbers: +44 or 0, then 8-12 more digits; spaces (line breaks too), dots or dashes between.
+PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?(?:[\s.-]{0,3}\d){6,8}(?!\d)")
+GENERIC_MAILBOXES = frozenset(
+    {"info", "enquiries", "enquiry", "office", "contact", "admin", "foi", "press", "media", "pcc", "opcc", "mail"}
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: str
+    reason: str
+    is_regex: bool = False
+    replacement: str = "[redacted]"
+
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern if self.is_regex else re.escape(self.pattern), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+    replacement: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AllowList:
+    emails: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()  # digits only
+
+    def allows_email(self, address: str) -> bool:
+        address = address.lower()
+        return address in self.emails or address.split("@")[0] in GENERIC_MAILBOXES
+
+    def allows_phone(self, number: str) -> bool:
+        return _digits(number) in self.phones
+
+
+def _digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+def allow_list(emails: Iterable[str], phones: Iterable[str]) -> AllowList:
+    return AllowList(frozenset(e.lower() for e in emails if e), frozenset(_digits(p) for p in phones if p))
+
+
+def find(text: str, rules: Iterable[Rule], allowed: AllowList) -> list[Span]:
+    """Every span to redact, earliest first, overlaps merged."""
+    found: list[Span] = []
+    for match in EMAIL.finditer(text):
+        if not allowed.allows_email(match[0]):
+            found.append(Span(match.start(), match.end(), match[0], "[email address redacted]", "personal email"))
+    for match in PHONE.finditer(text):
+        if not allowed.allows_phone(match[0]):
+            found.append(Span(match.start(), match.end(), match[0], "[phone number redacted]", "personal phone"))
+    for rule in rules:
+        for match in rule.compiled().finditer(text):
+            if match.end() > match.start():
+                found.append(Span(match.start(), match.end(), match[0], rule.replacement, rule.reason))
+    found.sort(key=lambda span: (span.start, -span.end))
+    merged: list[Span] = []
+    for span in found:
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            if span.end > last.end:
+                merged[-1] = Span(last.start, span.end, text[last.start : span.end], last.replacement, last.reason)
+            continue
+        merged.append(span)
+    return merged
+
+
+def redact(text: str, spans: list[Span]) -> str:
+    parts, position = [], 0
+    for span in spans:
+        parts += [text[position : span.start], span.replacement]
+        position = span.end
+    parts.append(text[position:])
+    return "".join(parts)

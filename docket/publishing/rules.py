@@ -1,0 +1,35 @@
+"""The redaction rules that apply to one request: the built-in ones, and the office's within their scope."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from docket.campaigns.models import Office
+from docket.publishing.models import RedactionRule
+from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, redact
+from docket.requests.models import Request
+
+
+def rules_for(request: Request) -> list[Rule]:
+    scoped = RedactionRule.objects.filter(active=True).filter(
+        Q(scope=RedactionRule.Scope.EVERYWHERE)
+        | Q(scope=RedactionRule.Scope.CAMPAIGN, campaign_id=request.campaign_id)
+        | Q(scope=RedactionRule.Scope.BODY, body_id=request.recipient.contact.body_id)
+        | Q(scope=RedactionRule.Scope.REQUEST, request_id=request.pk)
+    )
+    return [Rule(r.pattern, r.reason, r.is_regex, r.replacement) for r in scoped.order_by("pk")]
+
+
+def allowed_for(request: Request) -> AllowList:
+    """What the office publishes on purpose: its own addresses and phone number."""
+    office: Office = request.campaign.office
+    return allow_list([office.email, office.coordinator_email], [office.phone])
+
+
+def spans_in(text: str, request: Request) -> list[Span]:
+    return find(text, rules_for(request), allowed_for(request))
+
+
+def redact_for(text: str, request: Request) -> tuple[str, list[Span]]:
+    spans = spans_in(text, request)
+    return redact(text, spans), spans

@@ -1,0 +1,165 @@
+"""The public site's pages, built from the published query layer only.
+
+Each page is a path (as in the static export, e.g. ``iasc-vru-2020/hampshire/``) and
+a context; the live views and ``docket export-site`` render the same templates with
+them, so what the export holds is what the public pages show.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils.text import slugify
+
+from docket.campaigns.models import Campaign, RecipientItem
+from docket.publishing import published
+from docket.publishing.models import Publication
+from docket.requests.models import Request
+from docket.requests.states import State
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site's root, "" for the home page; ends with "/" for a folder page
+    template: str
+    context: dict[str, Any]
+
+
+def body_slug(request: Request) -> str:
+    return slugify(request.recipient.contact.body.name) or f"request-{request.pk}"
+
+
+def file_path(publication: Publication) -> str:
+    name = slugify(publication.title.rsplit(".", 1)[0])[:60] or publication.kind
+    return f"files/{publication.token}/{name}.pdf"
+
+
+def _items(request: Request) -> list[dict[str, Any]]:
+    states = request.recipient.item_states.all()
+    return [
+        {"label": s.title or s.item.label, "asked": s.state == RecipientItem.State.ASK, "received": bool(s.received_at)}
+        for s in states
+    ]
+
+
+def request_summary(request: Request) -> dict[str, Any]:
+    items = _items(request)
+    asked = [i for i in items if i["asked"]]
+    return {
+        "request": request,
+        "body": request.recipient.contact.body.name,
+        "slug": body_slug(request),
+        "state": State(request.state).label,
+        "answered": request.state in {State.PARTIALLY_ANSWERED, State.ANSWERED},
+        "items": items,
+        "received": sum(1 for i in asked if i["received"]),
+        "asked": len(asked),
+    }
+
+
+def home() -> Page:
+    return Page("", "publishing/home.html", {"campaigns": list(published.campaigns())})
+
+
+def campaign_page(campaign: Campaign) -> Page:
+    rows = [request_summary(r) for r in published.requests(campaign)]
+    return Page(f"{campaign.slug}/", "publishing/campaign.html", {"campaign": campaign, "rows": rows})
+
+
+def body_page(campaign: Campaign, request: Request) -> Page:
+    items = list(published.of_request(request).select_related("redacted_pdf"))
+    for item in items:
+        item.public_file = file_path(item) if item.redacted_pdf_id else ""  # type: ignore[attr-defined]
+    context = {
+        "campaign": campaign,
+        "summary": request_summary(request),
+        "letter": next((p for p in items if p.kind == Publication.Kind.LETTER), None),
+        "replies": [p for p in items if p.kind == Publication.Kind.REPLY],
+        "documents": [p for p in items if p.kind == Publication.Kind.DOCUMENT],
+    }
+    return Page(f"{campaign.slug}/{body_slug(request)}/", "publishing/body.html", context)
+
+
+def pages() -> Iterator[Page]:
+    yield home()
+    for campaign in published.campaigns():
+        yield campaign_page(campaign)
+        for request in published.requests(campaign):
+            yield body_page(campaign, request)
+
+
+def files() -> Iterator[tuple[str, bytes]]:
+    for publication in published.publications().filter(redacted_pdf__isnull=False).select_related("redacted_pdf"):
+        assert publication.redacted_pdf is not None
+        yield file_path(publication), publication.redacted_pdf.read()
+
+
+OPEN_DATA_COLUMNS = ["campaign", "body", "state", "sent", "due", "items_asked", "items_received", "page"]
+
+
+def open_data_rows() -> list[dict[str, Any]]:
+    rows = []
+    for campaign in published.campaigns():
+        for request in published.requests(campaign):
+            summary = request_summary(request)
+            rows.append(
+                {
+                    "campaign": campaign.title,
+                    "body": summary["body"],
+                    "state": summary["state"],
+                    "sent": request.sent_at.date().isoformat() if request.sent_at else "",
+                    "due": request.due_date.isoformat() if request.due_date else "",
+                    "items_asked": summary["asked"],
+                    "items_received": summary["received"],
+                    "page": f"{campaign.slug}/{summary['slug']}/",
+                }
+            )
+    return rows
+
+
+def open_data_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(open_data_rows())
+    return buffer.getvalue().encode()
+
+
+def open_data_json() -> bytes:
+    return (json.dumps({"requests": open_data_rows()}, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def atom_feed(site_url: str) -> bytes:
+    """Newest first; the same database gives the same bytes."""
+    items = list(
+        published.publications()
+        .select_related("request__campaign", "request__recipient__contact__body")
+        .order_by("-published_at", "token")
+    )
+    updated = items[0].published_at.isoformat() if items and items[0].published_at else "1970-01-01T00:00:00+00:00"
+    entries = []
+    for p in items:
+        link = f"{site_url}{p.request.campaign.slug}/{body_slug(p.request)}/"
+        entries.append(
+            "<entry>"
+            f"<title>{escape(p.title)}</title>"
+            f'<link href="{escape(link)}"/>'
+            f"<id>urn:docket:publication:{p.token}</id>"
+            f"<updated>{p.published_at.isoformat() if p.published_at else updated}</updated>"
+            f"<summary>{escape(p.redacted_text[:500])}</summary>"
+            "</entry>"
+        )
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Published letters and replies</title>"
+        f'<link href="{escape(site_url)}"/><id>urn:docket:feed</id><updated>{updated}</updated>'
+        + "".join(entries)
+        + "</feed>\n"
+    )
+    return feed.encode()

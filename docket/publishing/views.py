@@ -1,0 +1,99 @@
+"""The public site, live: no sign-in, everything through ``docket.publishing.published``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+
+from docket.campaigns.models import Office
+from docket.publishing import published, site
+
+ROOT = "/public/"
+
+
+def _context(context: dict[str, Any]) -> dict[str, Any]:
+    office = Office.objects.order_by("pk").values_list("name", flat=True).first() or "Published correspondence"
+    return context | {"root": ROOT, "assets": static("docket/vendor/"), "office_name": office, "live": True}
+
+
+def _page(request: HttpRequest, page: site.Page) -> HttpResponse:
+    return render(request, page.template, _context(page.context))
+
+
+def cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep a rendered public page until anything it may show changes (``published.version``):
+    fast, and never a moment out of date after something is made private."""
+
+    @wraps(view)
+    def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = f"public:{published.version()}:{request.path}"
+        hit = cache.get(key)
+        if hit is not None:
+            return HttpResponse(hit, content_type="text/html; charset=utf-8")
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.content, timeout=3600)
+        return response
+
+    return serve
+
+
+@cached
+def home(request: HttpRequest) -> HttpResponse:
+    return _page(request, site.home())
+
+
+@cached
+def campaign(request: HttpRequest, slug: str) -> HttpResponse:
+    found = published.campaign(slug)
+    if found is None:
+        raise Http404("No such page")
+    return _page(request, site.campaign_page(found))
+
+
+@cached
+def body(request: HttpRequest, slug: str, body_slug: str) -> HttpResponse:
+    found = published.campaign(slug)
+    if found is None:
+        raise Http404("No such page")
+    for public_request in published.requests(found):
+        if site.body_slug(public_request) == body_slug:
+            return _page(request, site.body_page(found, public_request))
+    raise Http404("No such page")
+
+
+def document(request: HttpRequest, token: str, name: str) -> HttpResponse:
+    publication = published.by_token(token)
+    if (
+        publication is None
+        or publication.redacted_pdf is None
+        or site.file_path(publication) != f"files/{token}/{name}"
+    ):
+        raise Http404("No such file")
+    response = HttpResponse(publication.redacted_pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = list(published.search(query)) if query else []
+    for result in results:
+        result.slug = site.body_slug(result.request)  # type: ignore[attr-defined]
+    return render(request, "publishing/search.html", _context({"query": query, "results": results}))
+
+
+def feed(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(site.atom_feed(request.build_absolute_uri(ROOT)), content_type="application/atom+xml")
+
+
+def data(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt == "csv":
+        return HttpResponse(site.open_data_csv(), content_type="text/csv; charset=utf-8")
+    return HttpResponse(site.open_data_json(), content_type="application/json")

@@ -1,0 +1,101 @@
+"""Publishing from a request's page: each letter, reply and document, its redactions previewed in context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from docket.documents.models import Attachment
+from docket.mail.models import InboundMessage
+from docket.publishing import actions
+from docket.publishing.models import Publication
+from docket.publishing.pdf_redaction import RedactionFailed
+from docket.publishing.rules import spans_in
+from docket.requests.actions import TransitionError
+from docket.requests.models import FrozenLetter, Request
+from docket.web.access import request_for
+from docket.web.decorators import actor_of, requires
+
+CONTEXT_CHARS = 40
+
+
+def redaction_preview(text: str, request: Request) -> list[dict[str, str]]:
+    """Each redaction with a little of the text around it, for a person to check before publishing."""
+    return [
+        {
+            "before": text[max(0, span.start - CONTEXT_CHARS) : span.start],
+            "text": span.text,
+            "after": text[span.end : span.end + CONTEXT_CHARS],
+            "replacement": span.replacement,
+            "reason": span.reason,
+        }
+        for span in spans_in(text, request)
+    ]
+
+
+def publishables(request: Request) -> list[dict[str, Any]]:
+    existing = {(p.kind, p.message_id or p.attachment_id or 0): p for p in request.publications.all()}
+    rows: list[dict[str, Any]] = []
+    letter = FrozenLetter.objects.filter(request=request).only("text").first()
+    if letter is not None:
+        rows.append({"kind": "letter", "object": 0, "label": "The letter sent", "text": letter.text})
+    for message in request.inbound_messages.exclude(status=InboundMessage.Status.BOUNCE):
+        rows.append(
+            {
+                "kind": "reply",
+                "object": message.pk,
+                "label": f"Reply: {message.subject}",
+                "text": message.reply_text or message.body_text,
+            }
+        )
+        for attachment in message.attachments.all():
+            rows.append(
+                {
+                    "kind": "document",
+                    "object": attachment.pk,
+                    "label": attachment.filename or "Attachment",
+                    "text": attachment.text,
+                }
+            )
+    for row in rows:
+        row["publication"] = existing.get((row["kind"], row["object"]))
+        row["redactions"] = redaction_preview(row["text"], request)
+    return rows
+
+
+def _publication(found: Request, kind: str, object_id: int) -> Publication:
+    if kind == "letter":
+        return actions.letter_publication(found)
+    if kind == "reply":
+        message = get_object_or_404(InboundMessage, pk=object_id, request=found)
+        return actions.reply_publication(message.pk, found)
+    attachment = get_object_or_404(Attachment, pk=object_id, message__request=found)
+    return actions.document_publication(attachment.pk, found)
+
+
+@require_POST
+@requires("publish")
+def publication(request: HttpRequest, pk: int) -> HttpResponse:
+    found = request_for(request.user, pk)
+    actor = actor_of(request)
+    what = request.POST.get("action", "")
+    try:
+        item = _publication(found, request.POST.get("kind", ""), int(request.POST.get("object") or 0))
+        if what == "approve":
+            actions.approve(item, actor)
+        elif what == "publish":
+            if item.state == Publication.State.PRIVATE:
+                item = actions.approve(item, actor)
+            actions.publish(item, actor)
+        elif what == "private":
+            actions.make_private(item, actor, request.POST.get("note", ""))
+        else:
+            return HttpResponse("Unknown action", status=404)
+        messages.success(request, f"{item.get_kind_display()}: {what} done.")
+    except (TransitionError, RedactionFailed) as error:
+        messages.error(request, str(error))
+    return redirect("web:request", pk=pk)

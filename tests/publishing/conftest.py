@@ -1,0 +1,58 @@
+"""Part of the example campaign, published: some items public, some private, one embargoed, some redacted."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from docket.mail import outbox
+from docket.mail.addresses import reply_address
+from docket.mail.channels.smtp import SmtpChannel
+from docket.mail.dispatch import queue_campaign
+from docket.mail.intake import ingest
+from docket.mail.models import InboundMessage
+from docket.publishing import actions
+from docket.publishing.models import Publication, RedactionRule
+from docket.requests.actions import Actor
+from docket.requests.models import Request
+from tests.samples import reply, text_pdf
+
+ACTOR = Actor("test")
+
+
+@pytest.fixture
+def published_in_part(example, smtp_server):
+    queue_campaign(list(example.recipients.all()), ACTOR)
+    outbox.run(SmtpChannel(smtp_server[1]), until_empty=True, poll_seconds=0.05)
+    requests = {r.recipient.contact.body.area: r for r in Request.objects.select_related("recipient__contact__body")}
+    hampshire, notts, thames = requests["Hampshire"], requests["Nottinghamshire"], requests["Thames Valley"]
+    RedactionRule.objects.create(
+        pattern="Jane Doe", reason="an officer's name", scope="body", body=hampshire.recipient.contact.body
+    )
+    answer = ingest(
+        reply(
+            sender="pcc@hampshire-pcc.example",
+            to=reply_address(hampshire.pk),
+            body="Our lead is Jane Doe (michael.private@gmail.example, 07700 900123). Strategy attached.",
+            attachments=[
+                ("strategy.pdf", "application/pdf", text_pdf("Response Strategy. Contact Jane Doe on 07700 900123.")),
+                ("private.pdf", "application/pdf", text_pdf("PRIVATE-DOC-TEXT not for publication")),
+            ],
+        ),
+        InboundMessage.Source.UPLOAD,
+    ).message
+    ingest(
+        reply(sender="pcc@nottinghamshire-pcc.example", to=reply_address(notts.pk), body="NOTTS-SECRET-REPLY"), "upload"
+    )
+    strategy = answer.attachments.get(filename="strategy.pdf")
+    private = answer.attachments.get(filename="private.pdf")
+    for item in (
+        actions.letter_publication(hampshire),
+        actions.reply_publication(answer.pk, hampshire),
+        actions.document_publication(strategy.pk, hampshire),
+        actions.letter_publication(thames),
+    ):
+        actions.publish(actions.approve(item, ACTOR), ACTOR)
+    actions.set_embargo(actions.letter_publication(thames), timezone.localdate() + datetime.timedelta(days=30), ACTOR)
+    actions.approve(actions.document_publication(private.pk, hampshire), ACTOR)  # approved, never published
+    return {"hampshire": hampshire, "private": Publication.objects.get(attachment=private)}
