@@ -62,8 +62,8 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
         text=True,
         check=True,
     ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
-    p99, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    p99, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
     return rate, float(p99) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def example_inputs(count: int):  # type: ignore[no-untyped-def]
+def example_inputs(count: int):
     """The example campaign, with `count` recipients made from its three (each name and sentence distinct)."""
     os.environ["DOCKET_DATA_DIR"] = tempfile.mkdtemp(prefix="docket-bench-")
     os.environ["DOCKET_DATABASE_URL"] = f"sqlite:///{os.environ['DOCKET_DATA_DIR']}/bench.sqlite3"
@@ -54,7 +54,7 @@ def example_inputs(count: int):  # type: ignore[no-untyped-def]
     return campaign_data(campaign), recipients
 
 
-def chunks(items: list, size: int = 16) -> list[list]:  # type: ignore[type-arg]
+def chunks(items: list, size: int = 16) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
@@ -95,7 +95,7 @@ def pandoc_docx(documents: list[bytes], folder: str) -> int:
     return len(documents)
 
 
-def in_pool(function, items: list, workers: int) -> float:  # type: ignore[no-untyped-def, type-arg]
+def in_pool(function, items: list, workers: int) -> float:
     """Seconds to run `function` over `items` in chunks on `workers` processes (pool start-up included)."""
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
@@ -105,7 +105,7 @@ def in_pool(function, items: list, workers: int) -> float:  # type: ignore[no-un
         return time.perf_counter() - start
 
 
-def ours(campaign, recipients, fmt: str, workers: int) -> float:  # type: ignore[no-untyped-def]
+def ours(campaign, recipients, fmt: str, workers: int) -> float:
     from docket.letters.bulk import render_all
 
     with tempfile.TemporaryDirectory() as folder:

@@ -31,6 +31,14 @@ class Page:
     context: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A publication as a page shows it: with the site path of its redacted PDF, if it has one."""
+
+    item: Publication
+    file: str
+
+
 def body_slug(request: Request) -> str:
     return slugify(request.recipient.contact.body.name) or f"request-{request.pk}"
 
@@ -73,15 +81,13 @@ def campaign_page(campaign: Campaign) -> Page:
 
 
 def body_page(campaign: Campaign, request: Request) -> Page:
-    items = list(published.of_request(request).select_related("redacted_pdf"))
-    for item in items:
-        item.public_file = file_path(item) if item.redacted_pdf_id else ""  # type: ignore[attr-defined]
+    items = [Shown(p, file_path(p) if p.redacted_pdf_id else "") for p in published.of_request(request)]
     context = {
         "campaign": campaign,
         "summary": request_summary(request),
-        "letter": next((p for p in items if p.kind == Publication.Kind.LETTER), None),
-        "replies": [p for p in items if p.kind == Publication.Kind.REPLY],
-        "documents": [p for p in items if p.kind == Publication.Kind.DOCUMENT],
+        "letter": next((s for s in items if s.item.kind == Publication.Kind.LETTER), None),
+        "replies": [s for s in items if s.item.kind == Publication.Kind.REPLY],
+        "documents": [s for s in items if s.item.kind == Publication.Kind.DOCUMENT],
     }
     return Page(f"{campaign.slug}/{body_slug(request)}/", "publishing/body.html", context)
 

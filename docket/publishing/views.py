@@ -83,9 +83,8 @@ def document(request: HttpRequest, token: str, name: str) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = list(published.search(query)) if query else []
-    for result in results:
-        result.slug = site.body_slug(result.request)  # type: ignore[attr-defined]
+    found = list(published.search(query)) if query else []
+    results = [{"item": p, "slug": site.body_slug(p.request)} for p in found]
     return render(request, "publishing/search.html", _context({"query": query, "results": results}))
 
 

@@ -12,7 +12,7 @@ from docket.mail.dispatch import confirm_delivered, resend
 from docket.mail.intake import file_message
 from docket.mail.models import InboundMessage, OutboxMessage
 from docket.mail.tasks import send_outbox
-from docket.requests.actions import Actor, TransitionError
+from docket.requests.actions import TransitionError
 from docket.requests.models import Request
 from docket.web.access import campaigns_for, request_for
 from docket.web.decorators import actor_of, requires
@@ -36,7 +36,7 @@ def file_held(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(InboundMessage, pk=pk, status=InboundMessage.Status.HOLDING)
     target = request_for(request.user, int(request.POST.get("request") or 0))
     try:
-        file_message(message, target, Actor.of(request.user))  # type: ignore[arg-type]
+        file_message(message, target, actor_of(request))
         messages.success(request, f"The message is filed to {target}.")
     except TransitionError as error:
         messages.error(request, str(error))
