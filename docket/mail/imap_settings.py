@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
+
+from docket.mail.server_urls import parse_server_url
 
 
 @dataclass(frozen=True)
@@ -20,23 +21,16 @@ class ImapSettings:
     @classmethod
     def from_url(cls, url: str) -> ImapSettings:
         """``imap://user:pass@host:143/INBOX?starttls=1`` or ``imaps://user:pass@host/INBOX``."""
-        parts = urlsplit(url)
-        if parts.scheme not in {"imap", "imaps"} or not parts.hostname or not parts.username:
-            raise ValueError(f"{url!r} is not an imap:// or imaps:// URL with a user and a host")
-        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        unknown = set(query) - {"starttls", "timeout"}
-        if unknown:
-            raise ValueError(f"unknown option(s) {', '.join(sorted(unknown))} in the IMAP URL")
-        implicit = parts.scheme == "imaps"
+        server = parse_server_url(url, "imap", (143, 993), user_required=True)
         return cls(
-            host=parts.hostname,
-            port=parts.port or (993 if implicit else 143),
-            username=unquote(parts.username),
-            password=unquote(parts.password or ""),
-            mailbox=unquote(parts.path.strip("/")) or "INBOX",
-            implicit_tls=implicit,
-            starttls=query.get("starttls", "0") in {"1", "true", "yes"},
-            timeout=float(query.get("timeout", "60")),
+            server.host,
+            server.port,
+            server.username,
+            server.password,
+            server.path or "INBOX",
+            server.implicit_tls,
+            server.starttls,
+            server.timeout,
         )
 
     @property

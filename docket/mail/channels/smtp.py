@@ -14,9 +14,9 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from docket.mail.channels import DeliveryError
+from docket.mail.server_urls import parse_server_url
 
 
 @dataclass(frozen=True)
@@ -32,22 +32,15 @@ class SmtpSettings:
     @classmethod
     def from_url(cls, url: str) -> SmtpSettings:
         """``smtp://user:pass@host:587?starttls=1``, ``smtps://host:465``; ``timeout=`` in seconds."""
-        parts = urlsplit(url)
-        if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-            raise ValueError(f"{url!r} is not an smtp:// or smtps:// URL with a host")
-        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        unknown = set(query) - {"starttls", "timeout"}
-        if unknown:
-            raise ValueError(f"unknown option(s) {', '.join(sorted(unknown))} in the SMTP URL")
-        implicit = parts.scheme == "smtps"
+        server = parse_server_url(url, "smtp", (25, 465))
         return cls(
-            host=parts.hostname,
-            port=parts.port or (465 if implicit else 25),
-            username=unquote(parts.username or ""),
-            password=unquote(parts.password or ""),
-            implicit_tls=implicit,
-            starttls=query.get("starttls", "0") in {"1", "true", "yes"},
-            timeout=float(query.get("timeout", "60")),
+            server.host,
+            server.port,
+            server.username,
+            server.password,
+            server.implicit_tls,
+            server.starttls,
+            server.timeout,
         )
 
 
