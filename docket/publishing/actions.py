@@ -23,7 +23,7 @@ State = Publication.State
 
 
 def letter_publication(request: Request) -> Publication:
-    if not FrozenLetter.objects.filter(request=request).exists():
+    if request.sent_at is None or not FrozenLetter.objects.filter(request=request).exists():
         raise TransitionError(f"request #{request.pk} has no letter sent to publish")
     publication, _ = Publication.objects.get_or_create(request=request, kind=Publication.Kind.LETTER)
     return publication

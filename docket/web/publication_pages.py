@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,6 @@ from docket.publishing import actions
 from docket.publishing.models import Publication
 from docket.publishing.pdf_redaction import RedactionFailed
 from docket.publishing.rules import spans_in
-from docket.requests.actions import TransitionError
 from docket.requests.models import FrozenLetter, Request
 from docket.web.access import request_for
 from docket.web.decorators import actor_of, requires
@@ -85,6 +85,12 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     what = request.POST.get("action", "")
     try:
         item = _publication(found, request.POST.get("kind", ""), int(request.POST.get("object") or 0))
+        consent = request.POST.get("consent", "").strip()
+        if consent and consent != item.consent:
+            item = actions.record_consent(item, consent, actor)
+        embargo = request.POST.get("embargo_until", "").strip()
+        if embargo:
+            item = actions.set_embargo(item, datetime.date.fromisoformat(embargo), actor)
         if what == "approve":
             actions.approve(item, actor)
         elif what == "publish":
@@ -96,6 +102,8 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponse("Unknown action", status=404)
         messages.success(request, f"{item.get_kind_display()}: {what} done.")
-    except (TransitionError, RedactionFailed) as error:
+    except ValueError as error:  # TransitionError, RedactionFailed, a date that is not a date
+        messages.error(request, str(error))
+    except RedactionFailed as error:
         messages.error(request, str(error))
     return redirect("web:request", pk=pk)

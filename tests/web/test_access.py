@@ -169,3 +169,30 @@ def test_repeated_failed_sign_ins_lock_the_account(client, team):
         client.post(SIGN_IN, {"username": "viewer@office.example", "password": "wrong"})
     response = client.post(SIGN_IN, {"username": "viewer@office.example", "password": "a-long-test-password"})
     assert response.status_code == 429
+
+
+def test_a_coordinator_publishes_with_an_embargo_and_consent(client, team):
+    from django.utils import timezone
+
+    from docket.mail.dispatch import queue
+    from docket.publishing.models import Publication
+    from docket.requests import actions
+    from docket.requests.actions import Actor
+
+    request = actions.approve(team["request"], Actor("test"))
+    queue(request, Actor("test"))
+    actions.mark_sent(request, Actor("test"), timezone.now())
+    client.force_login(team["coordinator"])
+    url = reverse("web:publication", args=[request.pk])
+    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    data = {"kind": "letter", "object": 0, "action": "publish", "embargo_until": tomorrow, "consent": "Not needed"}
+    assert client.post(url, data).status_code == 302
+    publication = Publication.objects.get(kind="letter")
+    assert (publication.state, publication.embargo_until.isoformat(), publication.consent) == (
+        "published",
+        tomorrow,
+        "Not needed",
+    )
+    assert client.get("/public/").content.decode().count("iasc-vru-2020") == 0  # embargoed until tomorrow
+    bad = client.post(url, {"kind": "letter", "object": 0, "action": "private", "embargo_until": "soon"}, follow=True)
+    assert "Invalid isoformat" in bad.content.decode() or "soon" in bad.content.decode()
