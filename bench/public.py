@@ -72,6 +72,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--threads", type=int, default=4, help="Python threads per server worker (docket serve's default)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -84,7 +87,7 @@ def main() -> None:
     }
     prepare(env)
     server = subprocess.Popen(
-        [DOCKET, "serve", "--port", str(port), "--workers", str(args.workers)],
+        [DOCKET, "serve", "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

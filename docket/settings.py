@@ -48,7 +48,6 @@ def _database() -> dict[str, Any]:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while a worker writes; IMMEDIATE makes
         # writers queue for the lock instead of failing with "database is locked".
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
