@@ -50,9 +50,3 @@ def coordinator(db):
     from django.contrib.auth.models import User
 
     return User.objects.create_user("coordinator@office.example", "coordinator@office.example", "pw")
-
-
-# Servers and a browser shared by the tests that ask for them by name.
-from tests.browser import browser  # noqa: E402, F401
-from tests.imapserver import dovecot  # noqa: E402, F401
-from tests.mailserver import smtp_server  # noqa: E402, F401
