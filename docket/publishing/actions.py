@@ -44,7 +44,7 @@ def document_publication(attachment_id: int, request: Request) -> Publication:
 
 
 def _move(
-    publication: Publication, allowed: set[str], to: str, actor: Actor, what: str, **changes: object
+    publication: Publication, allowed: set[str], to: str, actor: Actor, what: str, note: str = "", **changes: object
 ) -> Publication:
     with transaction.atomic():
         current = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -54,7 +54,8 @@ def _move(
         for name, value in changes.items():
             setattr(current, name, value)
         current.save()
-        record_event(current.request, f"publication_{what.replace(' ', '_')}", actor, f"{current.get_kind_display()}")
+        detail = f"{current.get_kind_display()}" + (f": {note}" if note else "")
+        record_event(current.request, f"publication_{what.replace(' ', '_')}", actor, detail)
     return current
 
 
@@ -64,7 +65,7 @@ def approve(publication: Publication, actor: Actor) -> Publication:
 
 def make_private(publication: Publication, actor: Actor, reason: str = "") -> Publication:
     return _move(
-        publication, {State.APPROVED, State.PUBLISHED}, State.PRIVATE, actor, "made private", published_at=None
+        publication, {State.APPROVED, State.PUBLISHED}, State.PRIVATE, actor, "made private", reason, published_at=None
     )
 
 

@@ -22,7 +22,7 @@ from docket.mail.tasks import send_outbox
 from docket.requests import actions
 from docket.requests.models import Request
 from docket.requests.states import WAITING_STATES, State
-from docket.web.access import campaign_for, campaigns_for
+from docket.web.access import campaign_for, campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, ItemStateForm, TemplateForm
 
@@ -141,7 +141,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
     form = TemplateForm(request.POST or None, instance=found)
     source = request.POST.get("template_source", found.template_source)
     if request.method == "POST" and request.POST.get("action") == "save":
-        if not request.user.is_authenticated or not _may_edit(request):
+        if not can(request.user, "edit"):
             return HttpResponse("You cannot change this campaign.", status=403)
         if form.is_valid():
             form.save()
@@ -153,12 +153,6 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "web/_preview.html", context)
     return render(request, "web/editor.html", context)
-
-
-def _may_edit(request: HttpRequest) -> bool:
-    from docket.web.access import can
-
-    return can(request.user, "edit")
 
 
 @requires("view")
@@ -192,7 +186,7 @@ def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         for state in chosen.item_states.select_related("item")
     ]
     if request.method == "POST":
-        if not _may_edit(request):
+        if not can(request.user, "edit"):
             return HttpResponse("You cannot change recipients.", status=403)
         forms_ok = contact_form.is_valid() and fields_form.is_valid() and all(f.is_valid() for _, f in item_forms)
         if forms_ok:
