@@ -30,7 +30,9 @@ def storable(text: str) -> str:
 def store(data: bytes) -> Blob:
     """Write the bytes to the store (once) and record them (once)."""
     digest = blobstore.write(data)
-    blob, _ = Blob.objects.get_or_create(sha256=digest, defaults={"size": len(data)})
+    blob = Blob(sha256=digest, size=len(data))
+    # One INSERT that does nothing when the blob is known: cheaper than a SELECT first.
+    Blob.objects.bulk_create([blob], ignore_conflicts=True)
     return blob
 
 

@@ -62,15 +62,19 @@ def ingest(
             )
     except IntegrityError:  # the same bytes, stored at this moment by another worker
         return Ingested(InboundMessage.objects.get(blob=blob), False)
-    process(message, raw, request=request, actor=actor, ocr=ocr)
+    process(message, raw, request=request, actor=actor, ocr=ocr, fresh=True)
     return Ingested(message, True)
 
 
 def _shares_message_id(message: InboundMessage) -> str:
-    others = InboundMessage.objects.filter(message_id=message.message_id).exclude(pk=message.pk)
-    if message.message_id and others.exists():
-        return f"shares its Message-ID with message(s) {', '.join(str(o.pk) for o in others[:5])} but differs"
-    return ""
+    if not message.message_id:
+        return ""
+    others = list(
+        InboundMessage.objects.filter(message_id=message.message_id)
+        .exclude(pk=message.pk)
+        .values_list("pk", flat=True)[:5]
+    )
+    return f"shares its Message-ID with message(s) {', '.join(map(str, others))} but differs" if others else ""
 
 
 # Headers that mail systems add on the way; two copies of one message differ only in these.
@@ -84,11 +88,11 @@ TRACE_HEADERS = re.compile(
 def _already_stored(blob: Blob, raw: bytes) -> InboundMessage | None:
     """The same bytes, or a copy of the same message that differs only in transport headers
     (fetched by IMAP once and uploaded as .eml once, say)."""
-    found = InboundMessage.objects.filter(blob=blob).first()
-    if found is not None:
-        return found
+    same_bytes = InboundMessage.objects.filter(blob=blob).values_list("pk", flat=True).first()
+    if same_bytes is not None:
+        return InboundMessage.objects.get(pk=same_bytes)
     message_id = quick_message_id(raw)
-    if not message_id:
+    if not message_id or not InboundMessage.objects.filter(message_id=message_id).exists():
         return None
     key = content_key(raw)
     for candidate in InboundMessage.objects.filter(message_id=message_id).select_related("blob"):
@@ -116,8 +120,12 @@ def process(
     request: Request | None = None,
     actor: Actor = SYSTEM,
     ocr: bool = True,
+    fresh: bool = False,
 ) -> InboundMessage:
-    """Read the stored bytes: headers, bodies, attachments; then bounce, file or hold."""
+    """Read the stored bytes: headers, bodies, attachments; then bounce, file or hold.
+
+    ``fresh``: the message was only just stored, so there is nothing of an earlier reading to clear.
+    """
     raw = message.blob.read() if raw is None else raw
     try:
         mail = parse(raw)
@@ -146,7 +154,8 @@ def process(
         message.save(update_fields=["status", "request"])
         return message
 
-    message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
+    if not fresh:
+        message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
     attachments = []
     for part in mail.attachments:
         attachment = add_attachment(message.pk, part.filename, part.declared_type, part.data)
