@@ -265,8 +265,19 @@ def _claim_with_bodies(messages: list[OutboxMessage], token: str) -> tuple[list[
     return claimed, {pk: bytes(raw) for pk, raw in bodies}
 
 
-def run(channel: Channel, *, until_empty: bool = False, rate: int | None = None, poll_seconds: float = 5.0) -> Tally:
-    """Send what is due, then wait for more (or stop once nothing is due, with ``until_empty``)."""
+def run(
+    channel: Channel,
+    *,
+    until_empty: bool = False,
+    rate: int | None = None,
+    poll_seconds: float = 5.0,
+    wait_for_retries: bool = True,
+) -> Tally:
+    """Send what is due, then wait for more (or stop once nothing is due, with ``until_empty``).
+
+    With ``until_empty``, a message to be retried within minutes is waited for, unless
+    ``wait_for_retries`` is off (a web request must not wait out a mail server's outage).
+    """
     token = worker_token()
     rate = settings.DOCKET_SEND_RATE if rate is None else rate
     interval = 60.0 / rate if rate else 0.0
@@ -302,7 +313,7 @@ def run(channel: Channel, *, until_empty: bool = False, rate: int | None = None,
                     books.submit(outcome[0], *outcome[1])
                 books.drain()
             if not batch:
-                if until_empty and not books.call(_retries_pending):
+                if until_empty and not (wait_for_retries and books.call(_retries_pending)):
                     return tally
                 time.sleep(poll_seconds if not until_empty else min(poll_seconds, 1.0))
     finally:

@@ -178,3 +178,19 @@ def test_smtp_urls_are_read():
     assert not config.implicit_tls
     assert config.timeout == 5
     assert SmtpSettings.from_url("smtps://mail.example").port == 465
+
+
+def test_the_task_does_not_wait_out_a_mail_server_that_is_down(example, settings):
+    import time
+
+    from docket.mail.channels.smtp import SmtpSettings
+    from docket.mail.tasks import send_outbox
+    from tests.mailserver import free_port
+
+    settings.DOCKET_SMTP = SmtpSettings.from_url(f"smtp://127.0.0.1:{free_port()}?timeout=2")  # nothing listens
+    queue_example(example)
+    started = time.monotonic()
+    result = send_outbox.enqueue()
+    assert result.return_value["retried"] == 3
+    assert time.monotonic() - started < 30
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"queued"}
