@@ -25,7 +25,7 @@ class Words:
 
 
 def _sup(match: re.Match[str]) -> str:
-    inner = match[1].strip()
+    inner = re.sub(r"<[^>]+>", "", match[1]).strip()  # <sup><a href="#fn1">1</a></sup>
     # A superscript holding no number is conversion debris (e.g. <sup>&</sup>).
     return f"^{inner}" if inner.isdigit() else ""
 

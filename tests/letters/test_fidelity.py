@@ -25,12 +25,19 @@ LETTERHEAD = (
     "Dame Sara Thornton DBE QPM Independent Anti-Slavery Commissioner 5th Floor, Globe House "
     "89 Eccleston Square London, SW1V 1PN Tel: +44 (0) 20 3513 0477 Email: shelley.perera@iasc.independent.gov.uk"
 )
-# (what the seed has, what the letter has): defects of the seeds' conversions, not of the letters.
+# (what the seed has, what the letter has): defects of the seeds' own conversions, not of the letters.
 KNOWN_DIFFERENCES = {
-    "000_3c504daf5aebc070.txt": [("", LETTERHEAD), ("Act(2015", "Act 2015")],  # letterhead lost; ")" typo
-    "001_4c17799ced527872.txt": [],
-    "002_9240e55838eabc01.txt": [("", LETTERHEAD)],  # letterhead lost
+    "000_3c504daf5aebc070.txt": [("Act(2015", "Act 2015")],  # "(" for a space
 }
+
+
+def without_missing_letterhead(seed: list[str], ours: list[str]) -> list[str]:
+    """Most conversions dropped the letterhead (it is page design, not text): when the seed has
+    none, compare from the date on. A seed that has one is compared with it."""
+    letterhead = LETTERHEAD.split()
+    if ours[: len(letterhead)] == letterhead and seed[: len(letterhead)] != letterhead:
+        return ours[len(letterhead) :]
+    return ours
 
 
 def differences(seed: list[str], ours: list[str]) -> list[tuple[str, str]]:
@@ -62,6 +69,7 @@ def test_the_letter_matches_its_seed(seed_path: Path, example_letters: dict[str,
     matches = [name for name in example_letters if name in strip_markup(seed_text)]
     assert len(matches) == 1, f"{seed_path.name}: no single example recipient named in it ({matches})"
     seed, ours = words(seed_text), words(example_letters[matches[0]])
+    ours.body = without_missing_letterhead(seed.body, ours.body)
     assert differences(seed.body, ours.body) == KNOWN_DIFFERENCES.get(seed_path.name, [])
     assert seed.footnotes == ours.footnotes
     assert len(ours.footnotes) == 5
@@ -85,7 +93,8 @@ def test_a_change_of_one_word_is_caught(example_letters):
     letter = example_letters["Michael Lane"]
     seed = (Path(__file__).parent / "seeds" / "002_9240e55838eabc01.txt").read_text()
     altered = letter.replace("knife crime", "car crime")
-    assert differences(words(seed).body, words(altered).body) == [("", LETTERHEAD), ("knife", "car")]
+    seed_words = words(seed).body
+    assert differences(seed_words, without_missing_letterhead(seed_words, words(altered).body)) == [("knife", "car")]
 
 
 def test_each_example_letter_has_five_word_footnotes_and_a_tagged_pdf(db, tmp_path):
@@ -107,3 +116,14 @@ def test_each_example_letter_has_five_word_footnotes_and_a_tagged_pdf(db, tmp_pa
         pdf.write_bytes(render(data, recipient_data(recipient), "pdf"))
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert "Tagged:          yes" in info
+
+
+def test_the_normalisation_reads_a_format_it_was_not_written_for(db):
+    """Docket's own Markdown (footnotes as [^1], escapes, bold) normalises to the same words as its text."""
+    campaign, _ = load_example("iasc-vru-2020")
+    data = campaign_data(campaign)
+    for recipient in recipients_for_rendering(campaign):
+        markdown = words(render(data, recipient_data(recipient), "md").decode())
+        text = words(render(data, recipient_data(recipient), "txt").decode())
+        assert markdown.body == text.body
+        assert {n: [w for w in ws if not w.startswith("<")] for n, ws in text.footnotes.items()} == markdown.footnotes
