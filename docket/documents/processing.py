@@ -20,11 +20,21 @@ ZIP_TYPES = {"application/zip", "application/x-zip-compressed"}
 MAX_EXTRACT_BYTES = 60 * 1024 * 1024
 
 
-def add_attachment(
-    message_id: int, filename: str, declared_type: str, data: bytes, parent: Attachment | None = None
-) -> Attachment:
-    """Store the bytes and record the attachment (text not read yet)."""
-    return Attachment.objects.create(
+def take_attachment(
+    message_id: int,
+    filename: str,
+    declared_type: str,
+    data: bytes,
+    *,
+    ocr: bool = True,
+    parent: Attachment | None = None,
+    depth: int = 0,
+) -> list[Attachment]:
+    """Store the bytes, read the text (or open the ZIP), and record it all in one row.
+
+    Returns the attachment, followed by the files inside it when it is a ZIP.
+    """
+    attachment = Attachment(
         message_id=message_id,
         parent=parent,
         blob=store(data),
@@ -32,14 +42,16 @@ def add_attachment(
         declared_type=storable(declared_type)[:200],
         content_type=sniff(data)[:200],
     )
+    if attachment.content_type in ZIP_TYPES:
+        return _open_zip(attachment, data, ocr=ocr, depth=depth)
+    _read(attachment, data, ocr=ocr)
+    attachment.save()
+    return [attachment]
 
 
-def read_attachment(attachment: Attachment, data: bytes, *, ocr: bool = True, depth: int = 0) -> None:
-    """Extract the text (or open the ZIP); record the outcome on the attachment."""
+def _read(attachment: Attachment, data: bytes, *, ocr: bool) -> None:
+    """Extract the text onto the attachment, or the reason it could not be read."""
     try:
-        if attachment.content_type in ZIP_TYPES:
-            _open_zip(attachment, data, ocr=ocr, depth=depth)
-            return
         if len(data) > MAX_EXTRACT_BYTES:
             raise NotReadable(f"{len(data)} bytes: larger than the {MAX_EXTRACT_BYTES} bytes Docket reads")
         result = extract(data, attachment.content_type, ocr=ocr)
@@ -48,30 +60,39 @@ def read_attachment(attachment: Attachment, data: bytes, *, ocr: bool = True, de
         attachment.ocr_pages = result.ocr_pages
         attachment.status = Attachment.Status.EXTRACTED if result.text.strip() else Attachment.Status.NO_TEXT
         attachment.error = ""
-    except (NotReadable, archives.ArchiveRefused) as reason:
+    except NotReadable as reason:
         attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(str(reason))
     except (ExtractionError, OcrUnavailable) as error:
         attachment.status, attachment.error = Attachment.Status.FAILED, storable(str(error))
     except Exception as error:  # one attachment must never stop the rest
-        log.exception("reading attachment %s failed", attachment.pk)
+        log.exception("reading attachment %r failed", attachment.filename)
         attachment.status, attachment.error = Attachment.Status.FAILED, storable(f"{type(error).__name__}: {error}")
-    attachment.save(update_fields=["text", "pages", "ocr_pages", "status", "error"])
 
 
-def _open_zip(attachment: Attachment, data: bytes, *, ocr: bool, depth: int) -> None:
-    members = archives.members(data, depth)
-    for member in members:
-        child = add_attachment(attachment.message_id, member.name, "", member.data, parent=attachment)
-        read_attachment(child, member.data, ocr=ocr, depth=depth + 1)
+def _open_zip(attachment: Attachment, data: bytes, *, ocr: bool, depth: int) -> list[Attachment]:
+    try:
+        members = archives.members(data, depth)
+    except archives.ArchiveRefused as reason:
+        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(str(reason))
+        attachment.save()
+        return [attachment]
     attachment.status = Attachment.Status.EXTRACTED
     attachment.text = storable("\n".join(member.name for member in members))
-    attachment.save(update_fields=["status", "text"])
+    attachment.save()
+    taken = [attachment]
+    for member in members:
+        taken += take_attachment(
+            attachment.message_id, member.name, "", member.data, ocr=ocr, parent=attachment, depth=depth + 1
+        )
+    return taken
 
 
 def suggest_items(attachments: list[Attachment], items: list[RecipientItem]) -> None:
     """Point each attachment at the requested item it probably is, for a person to confirm."""
     candidates = [Candidate(item.item.key, tuple(n for n in (item.item.label, item.title) if n)) for item in items]
     by_key = {item.item.key: item for item in items}
+    if not candidates:
+        return
     for attachment in attachments:
         key = suggest(attachment.filename, attachment.text, candidates)
         if key is not None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from docket.campaigns.models import RecipientItem
 from docket.documents.models import Attachment, Blob, storable, store
-from docket.documents.processing import add_attachment, read_attachment, suggest_items
+from docket.documents.processing import suggest_items, take_attachment
 from docket.mail.bounces import handle_bounce
 from docket.mail.matching import Match, match
 from docket.mail.models import InboundMessage
@@ -156,21 +156,25 @@ def process(
 
     if not fresh:
         message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
-    attachments = []
+    attachments: list[Attachment] = []
     for part in mail.attachments:
-        attachment = add_attachment(message.pk, part.filename, part.declared_type, part.data)
-        read_attachment(attachment, part.data, ocr=ocr)
-        attachments.append(attachment)
+        attachments += take_attachment(message.pk, part.filename, part.declared_type, part.data, ocr=ocr)
 
     found = Match(request, "by hand") if request is not None else match(mail)
     if found.request is None:
         message.status, message.holding_reason = Status.HOLDING, found.reason
         message.save(update_fields=["status", "holding_reason"])
         return message
-    return _file(message, found.request, found.method, actor)
+    return _file(message, found.request, found.method, actor, attachments)
 
 
-def _file(message: InboundMessage, request: Request, method: str, actor: Actor) -> InboundMessage:
+def _file(
+    message: InboundMessage,
+    request: Request,
+    method: str,
+    actor: Actor,
+    attachments: list[Attachment] | None = None,
+) -> InboundMessage:
     with transaction.atomic():
         message.request, message.match_method, message.status = request, method, Status.FILED
         message.holding_reason = ""
@@ -186,7 +190,7 @@ def _file(message: InboundMessage, request: Request, method: str, actor: Actor) 
             "item"
         )
     )
-    suggest_items(list(message.attachments.all()), items)
+    suggest_items(list(message.attachments.all()) if attachments is None else attachments, items)
     return message
 
 

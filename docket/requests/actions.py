@@ -139,10 +139,13 @@ def record_acknowledgement(request: Request, actor: Actor, note: str = "") -> Re
 
 
 def _answer_state(request: Request) -> State:
-    asked = RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
-    if asked.exists() and not asked.filter(received_at__isnull=True).exists():
-        return State.ANSWERED
-    return State.PARTIALLY_ANSWERED
+    """Answered once every item asked for has come; partially answered until then."""
+    received = list(
+        RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK).values_list(
+            "received_at", flat=True
+        )
+    )
+    return State.ANSWERED if received and all(received) else State.PARTIALLY_ANSWERED
 
 
 def record_reply(request: Request, actor: Actor, note: str = "", *, complete: bool = False) -> Request:
