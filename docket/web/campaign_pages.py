@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -35,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = []
     for campaign in campaigns:
-        states = Counter(dict(campaign.requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n")))
+        states = dict(campaign.requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
         rows.append({"campaign": campaign, "states": [(State(s).label, n) for s, n in sorted(states.items())]})
     overdue = (
         Request.objects.filter(campaign__in=campaigns, state__in=WAITING_STATES, due_date__lt=today)
