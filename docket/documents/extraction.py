@@ -82,7 +82,7 @@ def extract(data: bytes, content_type: str, *, ocr: bool = True) -> Extraction:
         if content_type in {"text/html", "application/xhtml+xml"}:
             return Extraction(html_text(data.decode("utf-8", "replace")))
         if content_type.startswith("text/"):
-            return Extraction(_decode(data))
+            return Extraction(decode_text(data))
         if content_type.startswith("image/"):
             if not ocr:
                 raise NotReadable("an image: its text needs OCR, which is off")
@@ -94,7 +94,8 @@ def extract(data: bytes, content_type: str, *, ocr: bool = True) -> Extraction:
     raise NotReadable(f"Docket does not read {content_type} files")
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """Text whose encoding is unknown or wrongly declared: UTF-8, else Windows-1252, else Latin-1."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

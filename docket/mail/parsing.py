@@ -19,7 +19,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
 
-from docket.documents.extraction import html_text
+from docket.documents.extraction import decode_text, html_text
 
 AUTO_REPLY_SUBJECT = re.compile(r"^(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|abwesenheit)", re.I)
 QUOTE_MARKERS = [
@@ -103,12 +103,7 @@ def _payload_text(part: Message, problems: list[str]) -> str:
         return payload.decode(charset)
     except (LookupError, UnicodeDecodeError):
         problems.append(f"a {part.get_content_type()} part declares charset {charset!r}, which does not fit")
-        for fallback in ("utf-8", "cp1252"):
-            try:
-                return payload.decode(fallback)
-            except UnicodeDecodeError:
-                continue
-        return payload.decode("latin-1")
+        return decode_text(payload)
 
 
 def _filename(part: Message, problems: list[str]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mailbox
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib import messages
@@ -20,24 +22,47 @@ from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils
 from docket.mail.models import InboundMessage
 from docket.mail.tasks import send_outbox
 from docket.requests import actions
-from docket.requests.actions import TransitionError
-from docket.requests.models import FrozenLetter
+from docket.requests.actions import Actor, TransitionError
+from docket.requests.models import FrozenLetter, Request
 from docket.requests.states import ALLOWED_FROM
 from docket.web.access import can, request_for
 from docket.web.decorators import actor_of, requires
 from docket.web.forms import NoteForm, UploadForm
 from docket.web.publication_pages import publishables
 
-# Buttons on the request page: action -> (label, capability, needs a note)
+
+def _send_letter(found: Request, actor: Actor, note: str) -> None:
+    queue(found, actor, note)
+    send_outbox.enqueue()
+
+
+def _chase_now(found: Request, actor: Actor, note: str) -> None:
+    queue_chaser(found, actor)
+    send_outbox.enqueue()
+
+
+def _extend(found: Request, actor: Actor, note: str) -> None:
+    actions.extend_deadline(found, 10, actor, note or "extended from the request page")
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    capability: str
+    needs_note: bool
+    run: Callable[[Request, Actor, str], object]
+
+
+# The request page's buttons: each runs one named action (the state diagram decides when it shows).
 BUTTONS = {
-    "approve": ("Approve the letter", "send", False),
-    "queue": ("Send the letter", "send", False),
-    "record_acknowledgement": ("Record an acknowledgement", "file", False),
-    "chase": ("Send a chaser now", "send", False),
-    "extend_deadline": ("Extend the deadline by 10 working days", "send", True),
-    "refuse": ("Record a refusal", "file", True),
-    "withdraw": ("Withdraw the request", "send", True),
-    "reopen": ("Reopen", "send", True),
+    "approve": Button("Approve the letter", "send", False, actions.approve),
+    "queue": Button("Send the letter", "send", False, _send_letter),
+    "record_acknowledgement": Button("Record an acknowledgement", "file", False, actions.record_acknowledgement),
+    "chase": Button("Send a chaser now", "send", False, _chase_now),
+    "extend_deadline": Button("Extend the deadline by 10 working days", "send", True, _extend),
+    "refuse": Button("Record a refusal", "file", True, actions.refuse),
+    "withdraw": Button("Withdraw the request", "send", True, actions.withdraw),
+    "reopen": Button("Reopen", "send", True, actions.reopen),
 }
 
 
@@ -51,9 +76,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("received_at")
     items = RecipientItem.objects.filter(recipient_id=found.recipient_id).select_related("item")
     buttons = [
-        (name, label, needs_note)
-        for name, (label, capability, needs_note) in BUTTONS.items()
-        if found.state in ALLOWED_FROM[name] and can(request.user, capability)
+        (name, button.label, button.needs_note)
+        for name, button in BUTTONS.items()
+        if found.state in ALLOWED_FROM[name] and can(request.user, button.capability)
     ]
     context = {
         "req": found,
@@ -86,32 +111,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     found = request_for(request.user, pk)
     if action not in BUTTONS:
         return HttpResponse("Unknown action", status=404)
-    label, capability, _ = BUTTONS[action]
-    if not can(request.user, capability):
+    button = BUTTONS[action]
+    if not can(request.user, button.capability):
         return HttpResponse("You cannot do this.", status=403)
     form = NoteForm(request.POST)
     note = form.data.get("note", "") if form.is_valid() else ""
-    actor = actor_of(request)
     try:
-        if action == "approve":
-            actions.approve(found, actor, note)
-        elif action == "queue":
-            queue(found, actor, note)
-            send_outbox.enqueue()
-        elif action == "chase":
-            queue_chaser(found, actor)
-            send_outbox.enqueue()
-        elif action == "extend_deadline":
-            actions.extend_deadline(found, 10, actor, note or "extended from the request page")
-        elif action == "record_acknowledgement":
-            actions.record_acknowledgement(found, actor, note)
-        elif action == "refuse":
-            actions.refuse(found, actor, note)
-        elif action == "withdraw":
-            actions.withdraw(found, actor, note)
-        elif action == "reopen":
-            actions.reopen(found, actor, note)
-        messages.success(request, f"{label}: done.")
+        button.run(found, actor_of(request), note)
+        messages.success(request, f"{button.label}: done.")
     except TransitionError as error:
         messages.error(request, str(error))
     return redirect("web:request", pk=pk)
