@@ -1,13 +1,15 @@
 """The outbox worker: sends each stored message exactly once, as far as SMTP allows.
 
-For each message: claim it (queued → sending, committed), note when only the
-data is left to send (committed), hand it to the server, record the server's
-acceptance (→ sent, and the request → sent, in one transaction). If the worker
-dies, the next one finds the message still "sending", claimed by a process
-that no longer runs: if the data had not been reached the message certainly
-did not go and is queued again; otherwise it is marked *uncertain* and waits
-for a person to confirm it went or to send it again. Nothing is ever resent
-by itself once the server may have it.
+For each message: claim it (queued → sending, committed, a batch at a time),
+note when only the data is left to send (committed), hand it to the server,
+note the server's acceptance (committed together with the next message's
+"only the data is left"), then record the batch as sent (→ sent, and the
+requests → sent, in one transaction). If the worker dies, the next one finds
+the message still "sending", claimed by a process that no longer runs: if its
+acceptance was noted it is recorded as sent; if the data had not been reached
+it certainly did not go and is queued again; otherwise it is marked
+*uncertain* and waits for a person to confirm it went or to send it again.
+Nothing is ever resent by itself once the server may have it.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import datetime
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -33,6 +36,7 @@ from docket.mail.models import OutboxBody, OutboxMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.states import WAITING_STATES, State
+from docket.rows import update_rows
 
 log = logging.getLogger(__name__)
 WORKER = Actor("docket send")
@@ -65,12 +69,26 @@ def claimant_is_gone(token: str, claimed_at: datetime.datetime | None, now: date
     return claimed_at is None or now - claimed_at > lease
 
 
-def recover_interrupted(now: datetime.datetime | None = None) -> tuple[int, int]:
-    """Settle messages left "sending" by a worker that died; returns (queued again, uncertain)."""
+class Recovered(NamedTuple):
+    requeued: int
+    uncertain: int
+    recorded: int
+
+
+def recover_interrupted(now: datetime.datetime | None = None) -> Recovered:
+    """Settle messages left "sending" by a worker that died.
+
+    Accepted by the server (noted) → recorded as sent; data not reached → queued
+    again; data reached and no acceptance noted → uncertain.
+    """
     now = now or timezone.now()
     requeued = uncertain = 0
-    for message in OutboxMessage.objects.filter(state=State_.SENDING).select_related("request"):
+    accepted = []
+    for message in OutboxMessage.objects.filter(state=State_.SENDING).select_related("request__campaign"):
         if not claimant_is_gone(message.claimed_by, message.claimed_at, now):
+            continue
+        if message.sent_at is not None:
+            accepted.append(message)
             continue
         with transaction.atomic():
             if message.reached_data:
@@ -86,7 +104,7 @@ def recover_interrupted(now: datetime.datetime | None = None) -> tuple[int, int]
                     )
             elif _settle(message, State_.QUEUED):
                 requeued += 1
-    return requeued, uncertain
+    return Recovered(requeued, uncertain, record_accepted(accepted))
 
 
 def _settle(message: OutboxMessage, state: str, last: str = "", **changes: object) -> bool:
@@ -167,39 +185,71 @@ class Tally:
         )
 
 
-def mark_reached_data(message: OutboxMessage, token: str) -> None:
-    """Only the data is left to send: from now on a failure may have delivered the message."""
-    OutboxMessage.objects.filter(pk=message.pk, claimed_by=token).update(reached_data=True)
+def mark_reached_data(message: OutboxMessage, token: str, accepted: OutboxMessage | None = None) -> None:
+    """Only the data is left to send: from now on a failure may have delivered the message.
 
-
-def record_sent(message: OutboxMessage, accepted: str, tally: Tally) -> None:
-    """The server took the message: settle it and move the request on, in one transaction."""
+    ``accepted``, the message sent just before, has its acceptance (``sent_at``,
+    ``smtp_response``) written in the same commit, ahead of ``record_accepted``:
+    a worker that dies in between leaves it to be recorded as sent, not uncertain.
+    """
+    mine = {"claimed_by": token, "state": State_.SENDING}
     with transaction.atomic():
-        sent_at = timezone.now()
-        if not _settle(message, State_.SENT, last=accepted, sent_at=sent_at):
-            return
-        request = message.request
-        note = f"accepted by the mail server: {accepted}"
-        if message.kind == OutboxMessage.Kind.CHASER:
-            actions.record_event(request, "chaser_sent", WORKER, note)
-        elif request.state == State.QUEUED:
-            actions.mark_sent(request, WORKER, sent_at, note)
-        else:  # withdrawn while the letter was going: it went all the same, and the log says so
-            actions.record_event(request, "letter_sent", WORKER, f"{note}; the request was already {request.state}")
-    tally.sent += 1
+        if accepted is not None:
+            row = (accepted.pk, accepted.sent_at, accepted.smtp_response)
+            update_rows(OutboxMessage, ["sent_at", "smtp_response"], [row], where=mine)
+        update_rows(OutboxMessage, ["reached_data"], [(message.pk, True)], where=mine)
+
+
+def record_accepted(messages: list[OutboxMessage], tally: Tally | None = None) -> int:
+    """Settle messages the server accepted (``sent_at`` and ``smtp_response`` set): sent, with their
+    requests moved on, in one transaction. Messages no longer "sending" (settled by someone else) are skipped."""
+    if not messages:
+        return 0
+    with transaction.atomic():
+        still_sending = set(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in messages], state=State_.SENDING)
+            .values_list("pk", flat=True)
+        )
+        mine = [message for message in messages if message.pk in still_sending]
+        rows = [(m.pk, State_.SENT, m.sent_at, m.smtp_response) for m in mine]
+        update_rows(OutboxMessage, ["state", "sent_at", "smtp_response"], rows, where={"state": State_.SENDING})
+        letters = []
+        for message in mine:
+            assert message.sent_at is not None, "only a message the server accepted is recorded as sent"
+            note = f"accepted by the mail server: {message.smtp_response}"
+            if message.kind == OutboxMessage.Kind.CHASER:
+                actions.record_event(message.request, "chaser_sent", WORKER, note)
+            else:
+                letters.append((message.request, message.sent_at, note))
+        notes = {request.pk: note for request, _, note in letters}
+        for request in actions.mark_sent_many(letters, WORKER):
+            # Withdrawn while the letter was going: it went all the same, and the log says so.
+            note = f"{notes[request.pk]}; the request was already {request.state}"
+            actions.record_event(request, "letter_sent", WORKER, note)
+    if tally is not None:
+        tally.sent += len(mine)
+    return len(mine)
+
+
+def accept(message: OutboxMessage, reply: str) -> OutboxMessage:
+    """Note on the message, in memory, that the server took it with ``reply``."""
+    message.sent_at = timezone.now()
+    message.smtp_response = reply
+    return message
 
 
 def send_one(channel: Channel, message: OutboxMessage, token: str, tally: Tally) -> None:
     """Send one claimed message and record the outcome, one step after another."""
     raw = bytes(OutboxBody.objects.values_list("raw", flat=True).get(message_id=message.pk))
     try:
-        accepted = channel.deliver(
+        reply = channel.deliver(
             message.envelope_from, message.envelope_to, raw, lambda: mark_reached_data(message, token)
         )
     except DeliveryError as error:
         _failed(message, error, tally)
         return
-    record_sent(message, accepted, tally)
+    record_accepted([accept(message, reply)], tally)
 
 
 def _failed(message: OutboxMessage, error: DeliveryError, tally: Tally) -> None:
@@ -227,26 +277,53 @@ def _failed(message: OutboxMessage, error: DeliveryError, tally: Tally) -> None:
 class _Bookkeeper:
     """Does the outbox's database work on a thread of its own, in the order it is given.
 
-    While the server takes one message, the previous one's outcome is written;
-    the "reached data" mark of a message is written while its envelope goes out.
-    Each write still happens before the step that depends on it, so the
-    guarantees are those of sending one message after another.
+    The one write a letter cannot go without, its "reached data" mark (with
+    the previous message's acceptance), is written while its envelope goes
+    out, and its data waits for it. The rest (recording a chunk as sent,
+    claiming the next chunk) is deferred to the moment the data starts to go,
+    so that it is done while the server takes the data rather than while the
+    sender waits for its turn. Each write still happens before the step that
+    depends on it, so the guarantees are those of sending one message after
+    another.
     """
 
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="docket-outbox-db")
         self.pending: list[Future[Any]] = []
+        self.deferred: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         future = self.pool.submit(function, *args)
         self.pending.append(future)
         return future
 
+    def defer(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Work that may wait until ``release``; its future completes once it has run."""
+        future: Future[Any] = Future()
+        self.deferred.append((future, function, args))
+        self.pending.append(future)
+        return future
+
+    def release(self) -> None:
+        deferred, self.deferred = self.deferred, []
+        for future, function, args in deferred:
+            self.pool.submit(_run_into, future, function, args)
+
+    def after(self, written: Future[Any]) -> Callable[[], None]:
+        """What to do before the data goes: wait until ``written`` is, then let the deferred work run."""
+
+        def data_may_go() -> None:
+            written.result()
+            self.release()
+
+        return data_may_go
+
     def call(self, function: Callable[..., T], *args: Any) -> T:
         result: T = self.pool.submit(function, *args).result()
         return result
 
     def drain(self) -> None:
+        self.release()
         pending, self.pending = self.pending, []
         for future in pending:
             future.result()
@@ -257,6 +334,13 @@ class _Bookkeeper:
         finally:
             self.pool.submit(connections.close_all).result()
             self.pool.shutdown()
+
+
+def _run_into(future: Future[Any], function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        future.set_result(function(*args))
+    except BaseException as error:  # handed to whoever waits on the future
+        future.set_exception(error)
 
 
 def _claim_with_bodies(messages: list[OutboxMessage], token: str) -> tuple[list[OutboxMessage], dict[int, bytes]]:
@@ -279,6 +363,10 @@ def run(
     ``wait_for_retries`` is off (a web request must not wait out a mail server's outage).
     """
     token = worker_token()
+    # While the server takes a message this thread waits and the bookkeeper computes; when the
+    # server answers, this thread should have the interpreter back within 0.5 ms, not Python's 5 ms.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, 0.0005))
     rate = settings.DOCKET_SEND_RATE if rate is None else rate
     interval = 60.0 / rate if rate else 0.0
     tally = Tally()
@@ -286,37 +374,49 @@ def run(
     books = _Bookkeeper()
     try:
         while True:
-            tally.requeued += books.call(recover_interrupted)[0]
+            tally.requeued += books.call(recover_interrupted).requeued
             tally.cancelled += books.call(cancel_withdrawn)
             batch = books.call(due_messages, timezone.now())
             # Claim a few at a time when unthrottled; one at a time when each must wait its turn anyway.
             size = 1 if interval else CLAIM_BATCH
-            for start in range(0, len(batch), size):
-                claimed, bodies = books.call(_claim_with_bodies, batch[start : start + size], token)
-                outcome: tuple[Callable[..., None], tuple[Any, ...]] | None = None
+            chunks = [batch[start : start + size] for start in range(0, len(batch), size)]
+            claims = [books.submit(_claim_with_bodies, chunks[0], token)] if chunks else []
+            for number in range(len(chunks)):
+                books.release()  # in case no data went since the claim was deferred
+                claimed, bodies = claims[number].result()
+                if number + 1 < len(chunks):  # the next chunk is claimed while this one's data goes
+                    claims.append(books.defer(_claim_with_bodies, chunks[number + 1], token))
+                accepted: list[OutboxMessage] = []
+                unnoted: OutboxMessage | None = None  # accepted, not yet written down
                 for message in claimed:
                     wait = last_send + interval - time.monotonic()
                     if wait > 0:
+                        books.release()  # nothing to overlap with: write it down now
                         time.sleep(wait)
                     last_send = time.monotonic()
-                    reached = books.submit(mark_reached_data, message, token)
-                    if outcome:  # the previous message's outcome, written while this one's envelope goes out
-                        books.submit(outcome[0], *outcome[1])
+                    reached = books.submit(mark_reached_data, message, token, unnoted)
+                    unnoted = None
                     try:
-                        accepted = channel.deliver(
-                            message.envelope_from, message.envelope_to, bodies[message.pk], reached.result
+                        reply = channel.deliver(
+                            message.envelope_from,
+                            message.envelope_to,
+                            bodies[message.pk],
+                            books.after(reached),
                         )
-                        outcome = (record_sent, (message, accepted, tally))
                     except DeliveryError as error:
-                        outcome = (_failed, (message, error, tally))
-                if outcome:
-                    books.submit(outcome[0], *outcome[1])
-                books.drain()
+                        books.submit(_failed, message, error, tally)
+                        continue
+                    unnoted = accept(message, reply)
+                    accepted.append(unnoted)
+                # The chunk's last acceptance is written as the chunk is recorded sent.
+                books.defer(record_accepted, accepted, tally)
+            books.drain()
             if not batch:
                 if until_empty and not (wait_for_retries and books.call(_retries_pending)):
                     return tally
                 time.sleep(poll_seconds if not until_empty else min(poll_seconds, 1.0))
     finally:
+        sys.setswitchinterval(switch_interval)
         channel.close()
         books.close()
 

@@ -8,6 +8,7 @@ state. A transition the state diagram (``states.py``) does not allow raises
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from docket.campaigns.models import Recipient, RecipientItem
 from docket.requests import deadlines
 from docket.requests.models import Event, Request
 from docket.requests.states import ALLOWED_FROM, State
+from docket.rows import update_rows
 
 
 class TransitionError(ValueError):
@@ -57,7 +59,13 @@ def request_for(recipient: Recipient, actor: Actor = SYSTEM) -> Request:
 
 
 def _event(request: Request, actor: Actor, action: str, before: str, after: str, note: str) -> Event:
-    return Event.objects.create(
+    event = _event_row(request, actor, action, before, after, note)
+    event.save(force_insert=True)
+    return event
+
+
+def _event_row(request: Request, actor: Actor, action: str, before: str, after: str, note: str) -> Event:
+    return Event(
         request=request,
         actor=actor.user if actor.user is not None and actor.user.pk else None,
         actor_name=actor.name,
@@ -124,10 +132,45 @@ def return_to_draft(request: Request, actor: Actor, note: str = "") -> Request:
     return transition(request, "return_to_draft", actor, State.DRAFT, note)
 
 
+def _due_after_sending(request: Request, sent_at: datetime.datetime) -> datetime.date:
+    return deadlines.add_working_days(timezone.localdate(sent_at), request.campaign.response_working_days)
+
+
 def mark_sent(request: Request, actor: Actor, sent_at: datetime.datetime, note: str = "") -> Request:
     """The outbox handed the letter to the mail server: the reply clock starts."""
-    due = deadlines.add_working_days(timezone.localdate(sent_at), request.campaign.response_working_days)
+    due = _due_after_sending(request, sent_at)
     return transition(request, "mark_sent", actor, State.SENT, note, sent_at=sent_at, due_date=due)
+
+
+def mark_sent_many(letters: Sequence[tuple[Request, datetime.datetime, str]], actor: Actor) -> list[Request]:
+    """``mark_sent`` for several letters (request, sent at, note) at once, in one transaction.
+
+    The outbox records what the server took a batch at a time: a lock, one
+    prepared update and one insert for the batch instead of three statements a letter. A request that may no longer move
+    to sent (withdrawn while its letter went) is left as it is and returned,
+    so the caller can log that the letter went all the same.
+    """
+    allowed = ALLOWED_FROM["mark_sent"]
+    moved: list[Request] = []
+    events: list[Event] = []
+    refused: list[Request] = []
+    with transaction.atomic(savepoint=False):
+        ids = [request.pk for request, _, _ in letters]
+        current = dict(Request.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
+        for request, sent_at, note in letters:
+            request.state = before = current[request.pk]
+            if before not in allowed:
+                refused.append(request)
+                continue
+            request.state = current[request.pk] = State.SENT
+            request.sent_at = sent_at
+            request.due_date = _due_after_sending(request, sent_at)
+            moved.append(request)
+            events.append(_event_row(request, actor, "mark_sent", before, State.SENT, note))
+        rows = [(r.pk, State.SENT, r.sent_at, r.due_date) for r in moved]
+        update_rows(Request, ["state", "sent_at", "due_date"], rows, where={"state": State.QUEUED})
+        Event.objects.bulk_create(events)
+    return refused
 
 
 def mark_undeliverable(request: Request, actor: Actor, diagnostic: str) -> Request:

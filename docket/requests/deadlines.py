@@ -11,21 +11,23 @@ restarted counts N working days from the day of the restart.
 from __future__ import annotations
 
 import datetime
-from functools import cache
+from functools import cache, lru_cache
 
-import holidays
+from holidays.countries.united_kingdom import UnitedKingdom
 
 
 @cache
 def _bank_holidays(year: int) -> frozenset[datetime.date]:
-    # England and Wales share one list of bank holidays ("ENG" in the package).
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    # England and Wales share one list of bank holidays ("ENG" in the package). The calendar is
+    # imported with this module rather than looked up by country code on the first deadline.
+    return frozenset(UnitedKingdom(subdiv="ENG", years=year))  # type: ignore[no-untyped-call]
 
 
 def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)  # the outbox asks the same question for every letter of a batch
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The date ``days`` working days after ``start`` (which itself does not count)."""
     if days < 0:

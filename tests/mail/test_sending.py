@@ -140,10 +140,31 @@ def test_an_interrupted_send_is_queued_again_or_marked_uncertain(example, smtp_s
         state="sending", claimed_by=dead, claimed_at=old, reached_data=True
     )
     OutboxMessage.objects.filter(pk=third.pk).update(state="sending", claimed_by=dead, claimed_at=timezone.now())
-    assert outbox.recover_interrupted() == (1, 1)
+    assert outbox.recover_interrupted() == (1, 1, 0)
     states = dict(OutboxMessage.objects.values_list("pk", "state"))
     assert states == {first.pk: "queued", second.pk: "uncertain", third.pk: "sending"}  # third: lease not run out
     assert second.request.events.filter(action="letter_uncertain").exists()
+
+
+def test_a_letter_the_server_took_is_recorded_sent_after_the_sender_died(example, smtp_server):
+    first, second, _ = queue_example(example)[0]
+    dead = "otherhost:1:1"
+    old = timezone.now() - datetime.timedelta(hours=1)
+    accepted_at = old + datetime.timedelta(seconds=5)
+    for message in (first, second):  # the server took both; only the first's acceptance was written down
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            state="sending", claimed_by=dead, claimed_at=old, reached_data=True
+        )
+    OutboxMessage.objects.filter(pk=first.pk).update(sent_at=accepted_at, smtp_response="250 2.0.0 Ok: queued as X")
+    assert outbox.recover_interrupted() == (0, 1, 1)
+    recorded = OutboxMessage.objects.get(pk=first.pk)
+    assert (recorded.state, recorded.sent_at) == ("sent", accepted_at)
+    request = Request.objects.get(pk=first.request_id)
+    assert (request.state, request.sent_at) == (State.SENT, accepted_at)
+    assert request.due_date == add_working_days(timezone.localdate(accepted_at), 20)
+    assert "queued as X" in request.events.get(action="mark_sent").note
+    assert OutboxMessage.objects.get(pk=second.pk).state == "uncertain"
+    assert outbox.recover_interrupted() == (0, 0, 0)  # once only
 
 
 def test_a_person_settles_an_uncertain_letter(example, smtp_server, coordinator):

@@ -36,6 +36,28 @@ def test_each_action_writes_one_event_with_its_actor(request_, coordinator):
     assert request_.events.last().actor == coordinator
 
 
+def test_several_letters_are_marked_sent_at_once_and_a_withdrawn_one_is_left_alone(example, coordinator):
+    actor = Actor.of(coordinator)
+    requests = [actions.request_for(recipient) for recipient in example.recipients.order_by("pk")]
+    for request_ in requests:
+        actions.transition(actions.approve(request_, actor), "queue", actor, State.QUEUED)
+    actions.withdraw(requests[2], actor, "changed our mind")
+    first = datetime.datetime(2020, 10, 13, 10, tzinfo=datetime.UTC)
+    second = datetime.datetime(2020, 10, 16, 23, 59, tzinfo=datetime.UTC)  # Saturday in London
+    letters = [(requests[0], first, "accepted: a"), (requests[1], second, "accepted: b"), (requests[2], first, "c")]
+    refused = actions.mark_sent_many(letters, actor)
+    assert [r.pk for r in refused] == [requests[2].pk]
+    stored = {r.pk: r for r in type(requests[0]).objects.filter(pk__in=[r.pk for r in requests])}
+    assert (stored[requests[0].pk].state, stored[requests[0].pk].sent_at) == (State.SENT, first)
+    assert stored[requests[0].pk].due_date == datetime.date(2020, 11, 10)
+    assert (stored[requests[1].pk].sent_at, stored[requests[1].pk].due_date) == (second, datetime.date(2020, 11, 13))
+    assert stored[requests[2].pk].state == State.WITHDRAWN
+    assert list(Event.objects.filter(action="mark_sent").order_by("pk").values_list("request", "note")) == [
+        (requests[0].pk, "accepted: a"),
+        (requests[1].pk, "accepted: b"),
+    ]
+
+
 def test_a_forbidden_transition_changes_nothing(request_, coordinator):
     actor = Actor.of(coordinator)
     before = Event.objects.count()
