@@ -95,7 +95,7 @@ def main() -> None:
     ours = len(raws) / (time.perf_counter() - start)
     profiler.disable()
     if args.profile:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT","tottime")).print_stats(int(os.environ.get("TOP","25")))
     assert InboundMessage.objects.filter(status="filed").count() == len(raws)
 
     print(f"{len(raws)} replies with a one-page PDF each ({sum(map(len, raws)) // len(raws) // 1024} kB)")

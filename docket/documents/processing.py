@@ -27,10 +27,12 @@ def take_attachment(
     data: bytes,
     *,
     ocr: bool = True,
+    items: list[RecipientItem] | None = None,
     parent: Attachment | None = None,
     depth: int = 0,
 ) -> list[Attachment]:
-    """Store the bytes, read the text (or open the ZIP), and record it all in one row.
+    """Store the bytes, read the text (or open the ZIP), suggest which of ``items`` it is, and
+    record it all in one row.
 
     Returns the attachment, followed by the files inside it when it is a ZIP.
     """
@@ -43,8 +45,9 @@ def take_attachment(
         content_type=sniff(data)[:200],
     )
     if attachment.content_type in ZIP_TYPES:
-        return _open_zip(attachment, data, ocr=ocr, depth=depth)
+        return _open_zip(attachment, data, ocr=ocr, items=items, depth=depth)
     _read(attachment, data, ocr=ocr)
+    suggest_items([attachment], items or [], save=False)
     attachment.save()
     return [attachment]
 
@@ -69,7 +72,9 @@ def _read(attachment: Attachment, data: bytes, *, ocr: bool) -> None:
         attachment.status, attachment.error = Attachment.Status.FAILED, storable(f"{type(error).__name__}: {error}")
 
 
-def _open_zip(attachment: Attachment, data: bytes, *, ocr: bool, depth: int) -> list[Attachment]:
+def _open_zip(
+    attachment: Attachment, data: bytes, *, ocr: bool, items: list[RecipientItem] | None, depth: int
+) -> list[Attachment]:
     try:
         members = archives.members(data, depth)
     except archives.ArchiveRefused as reason:
@@ -82,12 +87,19 @@ def _open_zip(attachment: Attachment, data: bytes, *, ocr: bool, depth: int) -> 
     taken = [attachment]
     for member in members:
         taken += take_attachment(
-            attachment.message_id, member.name, "", member.data, ocr=ocr, parent=attachment, depth=depth + 1
+            attachment.message_id,
+            member.name,
+            "",
+            member.data,
+            ocr=ocr,
+            items=items,
+            parent=attachment,
+            depth=depth + 1,
         )
     return taken
 
 
-def suggest_items(attachments: list[Attachment], items: list[RecipientItem]) -> None:
+def suggest_items(attachments: list[Attachment], items: list[RecipientItem], *, save: bool = True) -> None:
     """Point each attachment at the requested item it probably is, for a person to confirm."""
     candidates = [Candidate(item.item.key, tuple(n for n in (item.item.label, item.title) if n)) for item in items]
     by_key = {item.item.key: item for item in items}
@@ -97,4 +109,5 @@ def suggest_items(attachments: list[Attachment], items: list[RecipientItem]) -> 
         key = suggest(attachment.filename, attachment.text, candidates)
         if key is not None:
             attachment.suggested_item = by_key[key]
-            attachment.save(update_fields=["suggested_item"])
+            if save:
+                attachment.save(update_fields=["suggested_item"])

@@ -17,6 +17,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from docket.campaigns.models import RecipientItem
@@ -52,28 +53,28 @@ def ingest(
 ) -> Ingested:
     """Store ``raw`` (once) and process it; ``request`` files it there directly (manual entry)."""
     blob = store(raw)
-    existing = _already_stored(blob, raw)
+    message_id = quick_message_id(raw)
+    existing, namesakes = _already_stored(blob, raw, message_id)
     if existing is not None:
         return Ingested(existing, False)
     try:
-        with transaction.atomic():
-            message = InboundMessage.objects.create(
-                blob=blob, message_id=quick_message_id(raw)[:500], source=source, source_detail=detail[:300]
-            )
+        # A row before any reading: a message whose reading fails or kills the process is still listed.
+        message = InboundMessage.objects.create(
+            blob=blob, message_id=message_id[:500], source=source, source_detail=detail[:300]
+        )
     except IntegrityError:  # the same bytes, stored at this moment by another worker
         return Ingested(InboundMessage.objects.get(blob=blob), False)
-    process(message, raw, request=request, actor=actor, ocr=ocr, fresh=True)
+    process(message, raw, request=request, actor=actor, ocr=ocr, fresh=True, namesakes=namesakes)
     return Ingested(message, True)
 
 
-def _shares_message_id(message: InboundMessage) -> str:
+def _namesakes_note(message: InboundMessage, namesakes: list[int] | None) -> str:
+    """A problem to note when other messages have this one's Message-ID (it differs from them)."""
     if not message.message_id:
         return ""
-    others = list(
-        InboundMessage.objects.filter(message_id=message.message_id)
-        .exclude(pk=message.pk)
-        .values_list("pk", flat=True)[:5]
-    )
+    if namesakes is None:
+        namesakes = list(InboundMessage.objects.filter(message_id=message.message_id).values_list("pk", flat=True))
+    others = sorted(pk for pk in namesakes if pk != message.pk)[:5]
     return f"shares its Message-ID with message(s) {', '.join(map(str, others))} but differs" if others else ""
 
 
@@ -85,20 +86,20 @@ TRACE_HEADERS = re.compile(
 )
 
 
-def _already_stored(blob: Blob, raw: bytes) -> InboundMessage | None:
-    """The same bytes, or a copy of the same message that differs only in transport headers
-    (fetched by IMAP once and uploaded as .eml once, say)."""
-    same_bytes = InboundMessage.objects.filter(blob=blob).values_list("pk", flat=True).first()
-    if same_bytes is not None:
-        return InboundMessage.objects.get(pk=same_bytes)
-    message_id = quick_message_id(raw)
-    if not message_id or not InboundMessage.objects.filter(message_id=message_id).exists():
-        return None
-    key = content_key(raw)
-    for candidate in InboundMessage.objects.filter(message_id=message_id).select_related("blob"):
-        if content_key(candidate.blob.read()) == key:
-            return candidate
-    return None
+def _already_stored(blob: Blob, raw: bytes, message_id: str) -> tuple[InboundMessage | None, list[int]]:
+    """The message already stored as the same bytes, or as a copy that differs only in transport
+    headers (fetched by IMAP once and uploaded as .eml once, say); and the others with its Message-ID."""
+    same = Q(blob=blob) | Q(message_id=message_id[:500]) if message_id else Q(blob=blob)
+    known = list(InboundMessage.objects.filter(same).order_by("pk").values_list("pk", "blob_id"))
+    for pk, blob_id in known:
+        if blob_id == blob.pk:
+            return InboundMessage.objects.get(pk=pk), []
+    if known:
+        key = content_key(raw)
+        for candidate in InboundMessage.objects.filter(pk__in=[pk for pk, _ in known]).select_related("blob"):
+            if content_key(candidate.blob.read()) == key:
+                return candidate, []
+    return None, [pk for pk, _ in known]
 
 
 def content_key(raw: bytes) -> bytes:
@@ -121,10 +122,13 @@ def process(
     actor: Actor = SYSTEM,
     ocr: bool = True,
     fresh: bool = False,
+    namesakes: list[int] | None = None,
 ) -> InboundMessage:
     """Read the stored bytes: headers, bodies, attachments; then bounce, file or hold.
 
-    ``fresh``: the message was only just stored, so there is nothing of an earlier reading to clear.
+    ``fresh``: the message was only just stored, so there is nothing of an earlier reading to
+    clear; ``namesakes``: the other messages with its Message-ID, when the caller knows them.
+    What is read is written with the message's fate, in one transaction.
     """
     raw = message.blob.read() if raw is None else raw
     try:
@@ -144,28 +148,32 @@ def process(
     message.reply_text = storable(mail.reply_text) if mail.reply_text.strip() != mail.text.strip() else ""
     message.body_html = storable(mail.html)
     message.is_auto_reply = mail.auto_reply
-    problems = [*mail.problems, _shares_message_id(message)]
+    problems = [*mail.problems, _namesakes_note(message, namesakes)]
     message.problems = storable("; ".join(dict.fromkeys(problem for problem in problems if problem)))
-    message.save()
 
     bounced = handle_bounce(raw, mail.message)
     if bounced is not None:
         message.status, message.request = Status.BOUNCE, bounced.request
-        message.save(update_fields=["status", "request"])
+        message.save()
         return message
-
-    if not fresh:
-        message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
-    attachments: list[Attachment] = []
-    for part in mail.attachments:
-        attachments += take_attachment(message.pk, part.filename, part.declared_type, part.data, ocr=ocr)
 
     found = Match(request, "by hand") if request is not None else match(mail)
+    if not fresh:
+        message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
+    items = _items_asked(found.request) if found.request is not None else []
+    for part in mail.attachments:
+        take_attachment(message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items)
     if found.request is None:
         message.status, message.holding_reason = Status.HOLDING, found.reason
-        message.save(update_fields=["status", "holding_reason"])
+        message.save()
         return message
-    return _file(message, found.request, found.method, actor, attachments)
+    return _file(message, found.request, found.method, actor)
+
+
+def _items_asked(request: Request) -> list[RecipientItem]:
+    asked = RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
+    # Ordered by the item alone: the model's ordering would join the recipient, campaign and body.
+    return list(asked.select_related("item").order_by("item__position", "item__key"))
 
 
 def _file(
@@ -173,24 +181,25 @@ def _file(
     request: Request,
     method: str,
     actor: Actor,
-    attachments: list[Attachment] | None = None,
+    *,
+    suggest: bool = False,
 ) -> InboundMessage:
+    """File the message to the request (saving all of it) and log the reply, in one transaction.
+
+    ``suggest``: its attachments were taken before it had a request, so suggest their items now.
+    """
     with transaction.atomic():
         message.request, message.match_method, message.status = request, method, Status.FILED
         message.holding_reason = ""
-        message.save(update_fields=["request", "match_method", "status", "holding_reason"])
+        message.save()
         note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
         note += f": {message.subject!r} (matched by {method})"
         if message.is_auto_reply or request.state not in WAITING_STATES:
             actions.record_event(request, "auto_reply" if message.is_auto_reply else "reply_received", actor, note)
         else:
             actions.record_reply(request, actor, note)
-    items = list(
-        RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK).select_related(
-            "item"
-        )
-    )
-    suggest_items(list(message.attachments.all()) if attachments is None else attachments, items)
+    if suggest:
+        suggest_items(list(message.attachments.all()), _items_asked(request))
     return message
 
 
@@ -198,7 +207,7 @@ def file_message(message: InboundMessage, request: Request, actor: Actor) -> Inb
     """Move a message from the holding pen to a request (a person's decision)."""
     if message.status != Status.HOLDING:
         raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
-    return _file(message, request, "by hand from the holding pen", actor)
+    return _file(message, request, "by hand from the holding pen", actor, suggest=True)
 
 
 def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> Request:
