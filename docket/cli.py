@@ -170,7 +170,7 @@ def cmd_chase(args: argparse.Namespace) -> int:
 def cmd_import_mail(args: argparse.Namespace) -> int:
     from docket.mail.mailfiles import import_files
 
-    report = import_files([Path(name) for name in args.files], ocr=not args.no_ocr)
+    report = import_files([Path(name) for name in args.files], ocr=not args.no_ocr, workers=args.workers)
     print(report)
     return 1 if report.errors else 0
 
@@ -305,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     import_mail = command("import-mail", cmd_import_mail, "Take in replies from .eml or .mbox files.")
     import_mail.add_argument("files", nargs="+", help=".eml or .mbox files")
     import_mail.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages and images")
+    import_mail.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes sharing a large import (default: one per core)",
+    )
 
     fetch_mail = command("fetch-mail", cmd_fetch_mail, "Take in new replies from the mailbox (IMAP).")
     fetch_mail.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages and images")

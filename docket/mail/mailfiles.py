@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import mailbox
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
-from docket.mail.intake import ingest
+from django.db import connections
+
+from docket.mail.import_workers import ingest_chunk, start_worker
 from docket.mail.models import InboundMessage
 
 
@@ -17,10 +21,12 @@ class ImportReport:
     already: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    processes: int = 1
 
     def __str__(self) -> str:
         details = ", ".join(f"{count} {status}" for status, count in sorted(self.statuses.items()))
         text = f"{self.stored} new message(s) stored ({details or 'none'}); {self.already} already stored"
+        text += f"; by {self.processes} processes" if self.processes > 1 else ""
         return text + "".join(f"\n  {error}" for error in self.errors)
 
 
@@ -35,22 +41,47 @@ def raw_messages(path: Path) -> list[tuple[str, bytes]]:
     return [(path.name, path.read_bytes())]
 
 
-def import_files(paths: list[Path], *, ocr: bool = True) -> ImportReport:
+# Messages handed to a worker process at a time, and the fewest worth starting workers for.
+CHUNK = 50
+
+
+def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> ImportReport:
+    """Take in every message of the files; with ``workers`` > 1, a large import is shared
+    among that many processes (each message is still stored and read by exactly one)."""
     report = ImportReport()
+    messages: list[tuple[str, bytes]] = []
     for path in paths:
         if not path.is_file():
             report.errors.append(f"{path}: no such file")
             continue
         try:
-            messages = raw_messages(path)
+            messages += raw_messages(path)
         except (OSError, mailbox.Error) as error:
             report.errors.append(f"{path}: cannot be read as mail: {error}")
-            continue
-        for where, raw in messages:
-            result = ingest(raw, InboundMessage.Source.UPLOAD, where, ocr=ocr)
-            if result.created:
-                report.stored += 1
-                report.statuses[result.message.status] += 1
-            else:
-                report.already += 1
+    report.processes = processes_for(len(messages), workers)
+    for created, status in ingest_all(messages, InboundMessage.Source.UPLOAD, ocr=ocr, workers=workers):
+        if created:
+            report.stored += 1
+            report.statuses[status] += 1
+        else:
+            report.already += 1
     return report
+
+
+def processes_for(count: int, workers: int) -> int:
+    """Workers are started only for an import of at least two chunks."""
+    return 1 if workers <= 1 or count < 2 * CHUNK else workers
+
+
+def ingest_all(
+    messages: list[tuple[str, bytes]], source: str, *, ocr: bool = True, workers: int = 1
+) -> list[tuple[bool, str]]:
+    """``ingest`` each (where, bytes); (created, status) for each, in the order given."""
+    if processes_for(len(messages), workers) == 1:
+        return ingest_chunk(messages, source, ocr)
+    chunks = [messages[start : start + CHUNK] for start in range(0, len(messages), CHUNK)]
+    connections.close_all()  # the workers open their own
+    # "spawn": workers start clean (no inherited database connections or locks) and set Django up.
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=start_worker) as pool:
+        results = pool.map(ingest_chunk, chunks, [source] * len(chunks), [ocr] * len(chunks))
+        return [outcome for chunk in results for outcome in chunk]
