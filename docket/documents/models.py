@@ -29,11 +29,19 @@ def storable(text: str) -> str:
 
 def store(data: bytes) -> Blob:
     """Write the bytes to the store (once) and record them (once)."""
-    digest = blobstore.write(data)
-    blob = Blob(sha256=digest, size=len(data))
-    # One INSERT that does nothing when the blob is known: cheaper than a SELECT first.
-    Blob.objects.bulk_create([blob], ignore_conflicts=True)
+    blob = store_file(data)
+    record_blobs([blob])
     return blob
+
+
+def store_file(data: bytes) -> Blob:
+    """Write the bytes to the store (once); the Blob returned is recorded later, with ``record_blobs``."""
+    return Blob(sha256=blobstore.write(data), size=len(data))
+
+
+def record_blobs(blobs: list[Blob]) -> None:
+    # One INSERT that does nothing for blobs already known: cheaper than a SELECT first.
+    Blob.objects.bulk_create(blobs, ignore_conflicts=True)
 
 
 class Attachment(models.Model):

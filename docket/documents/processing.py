@@ -11,7 +11,7 @@ import logging
 from docket.campaigns.models import RecipientItem
 from docket.documents import archives
 from docket.documents.extraction import ExtractionError, NotReadable, extract, sniff
-from docket.documents.models import Attachment, storable, store
+from docket.documents.models import Attachment, record_blobs, storable, store_file
 from docket.documents.ocr import OcrUnavailable
 from docket.documents.suggestions import Candidate, suggest
 
@@ -31,15 +31,15 @@ def take_attachment(
     parent: Attachment | None = None,
     depth: int = 0,
 ) -> list[Attachment]:
-    """Store the bytes, read the text (or open the ZIP), suggest which of ``items`` it is, and
-    record it all in one row.
+    """Store the bytes, read the text (or open the ZIP) and suggest which of ``items`` it is.
 
-    Returns the attachment, followed by the files inside it when it is a ZIP.
+    Returns the attachment, followed by the files inside it when it is a ZIP, not yet
+    recorded: ``save_attachments`` does that, with the rest of the message's filing.
     """
     attachment = Attachment(
         message_id=message_id,
         parent=parent,
-        blob=store(data),
+        blob=store_file(data),
         filename=storable(filename)[:300],
         declared_type=storable(declared_type)[:200],
         content_type=sniff(data)[:200],
@@ -48,8 +48,14 @@ def take_attachment(
         return _open_zip(attachment, data, ocr=ocr, items=items, depth=depth)
     _read(attachment, data, ocr=ocr)
     suggest_items([attachment], items or [], save=False)
-    attachment.save()
     return [attachment]
+
+
+def save_attachments(attachments: list[Attachment]) -> None:
+    """Record the blobs and the attachments (a ZIP file before its members)."""
+    record_blobs([attachment.blob for attachment in attachments])
+    for attachment in attachments:
+        attachment.save(force_insert=True)
 
 
 def _read(attachment: Attachment, data: bytes, *, ocr: bool) -> None:
@@ -79,11 +85,9 @@ def _open_zip(
         members = archives.members(data, depth)
     except archives.ArchiveRefused as reason:
         attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(str(reason))
-        attachment.save()
         return [attachment]
     attachment.status = Attachment.Status.EXTRACTED
     attachment.text = storable("\n".join(member.name for member in members))
-    attachment.save()
     taken = [attachment]
     for member in members:
         taken += take_attachment(

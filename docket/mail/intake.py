@@ -21,8 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from docket.campaigns.models import RecipientItem
-from docket.documents.models import Attachment, Blob, storable, store
-from docket.documents.processing import suggest_items, take_attachment
+from docket.documents.models import Attachment, Blob, record_blobs, storable, store_file
+from docket.documents.processing import save_attachments, suggest_items, take_attachment
 from docket.mail.bounces import handle_bounce
 from docket.mail.matching import Match, match
 from docket.mail.models import InboundMessage
@@ -52,16 +52,18 @@ def ingest(
     ocr: bool = True,
 ) -> Ingested:
     """Store ``raw`` (once) and process it; ``request`` files it there directly (manual entry)."""
-    blob = store(raw)
+    blob = store_file(raw)
     message_id = quick_message_id(raw)
     existing, namesakes = _already_stored(blob, raw, message_id)
     if existing is not None:
         return Ingested(existing, False)
     try:
         # A row before any reading: a message whose reading fails or kills the process is still listed.
-        message = InboundMessage.objects.create(
-            blob=blob, message_id=message_id[:500], source=source, source_detail=detail[:300]
-        )
+        with transaction.atomic():
+            record_blobs([blob])
+            message = InboundMessage.objects.create(
+                blob=blob, message_id=message_id[:500], source=source, source_detail=detail[:300]
+            )
     except IntegrityError:  # the same bytes, stored at this moment by another worker
         return Ingested(InboundMessage.objects.get(blob=blob), False)
     process(message, raw, request=request, actor=actor, ocr=ocr, fresh=True, namesakes=namesakes)
@@ -161,13 +163,20 @@ def process(
     if not fresh:
         message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
     items = _items_asked(found.request) if found.request is not None else []
-    for part in mail.attachments:
-        take_attachment(message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items)
+    attachments = [
+        attachment
+        for part in mail.attachments
+        for attachment in take_attachment(
+            message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items
+        )
+    ]
     if found.request is None:
-        message.status, message.holding_reason = Status.HOLDING, found.reason
-        message.save()
+        with transaction.atomic():
+            message.status, message.holding_reason = Status.HOLDING, found.reason
+            message.save()
+            save_attachments(attachments)
         return message
-    return _file(message, found.request, found.method, actor)
+    return _file(message, found.request, found.method, actor, attachments)
 
 
 def _items_asked(request: Request) -> list[RecipientItem]:
@@ -181,24 +190,23 @@ def _file(
     request: Request,
     method: str,
     actor: Actor,
-    *,
-    suggest: bool = False,
+    attachments: list[Attachment] | None = None,
 ) -> InboundMessage:
-    """File the message to the request (saving all of it) and log the reply, in one transaction.
-
-    ``suggest``: its attachments were taken before it had a request, so suggest their items now.
-    """
+    """File the message to the request (saving all of it, and its new ``attachments``) and log the
+    reply, in one transaction. Without ``attachments`` (from the holding pen), the stored ones
+    were taken before the message had a request: their items are suggested now."""
     with transaction.atomic():
         message.request, message.match_method, message.status = request, method, Status.FILED
         message.holding_reason = ""
         message.save()
+        save_attachments(attachments or [])
         note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
         note += f": {message.subject!r} (matched by {method})"
         if message.is_auto_reply or request.state not in WAITING_STATES:
             actions.record_event(request, "auto_reply" if message.is_auto_reply else "reply_received", actor, note)
         else:
             actions.record_reply(request, actor, note)
-    if suggest:
+    if attachments is None:
         suggest_items(list(message.attachments.all()), _items_asked(request))
     return message
 
@@ -207,7 +215,7 @@ def file_message(message: InboundMessage, request: Request, actor: Actor) -> Inb
     """Move a message from the holding pen to a request (a person's decision)."""
     if message.status != Status.HOLDING:
         raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
-    return _file(message, request, "by hand from the holding pen", actor, suggest=True)
+    return _file(message, request, "by hand from the holding pen", actor)
 
 
 def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> Request:
