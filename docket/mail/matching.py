@@ -47,7 +47,7 @@ def match(mail: ParsedMail) -> Match:
     for address in mail.recipients:
         request_id = request_id_from_address(address)
         if request_id is not None:
-            request = Request.objects.filter(pk=request_id).first()
+            request = Request.objects.filter(pk=request_id).order_by("pk").first()  # no joins for the ordering
             if request is not None:
                 return Match(request, "reply address")
         bad_code = bad_code or _looks_like_ours(address)
