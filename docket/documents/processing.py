@@ -52,10 +52,15 @@ def take_attachment(
 
 
 def save_attachments(attachments: list[Attachment]) -> None:
-    """Record the blobs and the attachments (a ZIP file before its members)."""
-    record_blobs([attachment.blob for attachment in attachments])
-    for attachment in attachments:
-        attachment.save(force_insert=True)
+    """Record the blobs and the attachments: one INSERT for the files, one for what was inside ZIP
+    files (their parents then known), and so on down."""
+    record_blobs(list({attachment.blob.pk: attachment.blob for attachment in attachments}.values()))
+    pending = attachments
+    while pending:
+        ready = [a for a in pending if a.parent is None or a.parent.pk is not None]
+        assert ready, "an attachment's parent is neither saved nor among those to save"
+        Attachment.objects.bulk_create(ready)
+        pending = [a for a in pending if a.pk is None]
 
 
 def _read(attachment: Attachment, data: bytes, *, ocr: bool) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from docket.mail.imap_settings import ImapSettings
-from docket.mail.intake import ingest
+from docket.mail.intake import CHUNK, Incoming, ingest_many
 from docket.mail.models import ImapCursor, InboundMessage
 
 PROCESSED_FLAG = "$DocketStored"
@@ -86,19 +86,29 @@ def fetch(config: ImapSettings, *, ocr: bool = True) -> FetchReport:
         found = _check(client.uid("SEARCH", f"UID {cursor.last_uid + 1}:*", "UNKEYWORD", PROCESSED_FLAG), "search")
         listed = found[0] if found and isinstance(found[0], bytes) else b""
         uids = sorted(int(uid) for uid in re.findall(rb"\d+", listed) if int(uid) > cursor.last_uid)
-        for uid in uids:
-            raw = _raw_message(_check(client.uid("FETCH", str(uid), "(BODY.PEEK[])"), f"fetch UID {uid}"))
-            result = ingest(raw, InboundMessage.Source.IMAP, f"{config.mailbox} UID {uid}", ocr=ocr)
-            # Flag it only now that it is stored: a crash before this reads it again (and finds it stored).
-            _check(client.uid("STORE", str(uid), "+FLAGS", f"({PROCESSED_FLAG} \\Seen)"), f"flag UID {uid}")
-            cursor.last_uid = uid
+        for start in range(0, len(uids), CHUNK):
+            chunk = uids[start : start + CHUNK]
+            incoming = [
+                Incoming(
+                    _raw_message(_check(client.uid("FETCH", str(uid), "(BODY.PEEK[])"), f"fetch UID {uid}")),
+                    InboundMessage.Source.IMAP,
+                    f"{config.mailbox} UID {uid}",
+                )
+                for uid in chunk
+            ]
+            results = ingest_many(incoming, ocr=ocr)
+            # Flagged only now that they are stored: a crash before this reads them again (and finds them stored).
+            for uid in chunk:
+                _check(client.uid("STORE", str(uid), "+FLAGS", f"({PROCESSED_FLAG} \\Seen)"), f"flag UID {uid}")
+            cursor.last_uid = chunk[-1]
             cursor.save(update_fields=["uidvalidity", "last_uid"])
-            if result.created:
-                report.stored += 1
-                status = result.message.status
-                report.statuses[status] = report.statuses.get(status, 0) + 1
-            else:
-                report.already += 1
+            for result in results:
+                if result.created:
+                    report.stored += 1
+                    status = result.message.status
+                    report.statuses[status] = report.statuses.get(status, 0) + 1
+                else:
+                    report.already += 1
         cursor.checked_at = timezone.now()
         cursor.save()
     finally:

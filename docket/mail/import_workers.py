@@ -15,11 +15,11 @@ def start_worker() -> None:
 
 
 def ingest_chunk(messages: list[tuple[str, bytes]], source: str, ocr: bool) -> list[tuple[bool, str]]:
-    """``ingest`` each (where, bytes); (created, status) for each."""
-    from docket.mail.intake import ingest
+    """Take in each (where, bytes), a chunk at a time; (created, status) for each."""
+    from docket.mail.intake import CHUNK, Incoming, ingest_many
 
     outcomes = []
-    for where, raw in messages:
-        result = ingest(raw, source, where, ocr=ocr)
-        outcomes.append((result.created, str(result.message.status)))
+    for start in range(0, len(messages), CHUNK):
+        incoming = [Incoming(raw, source, where) for where, raw in messages[start : start + CHUNK]]
+        outcomes += [(result.created, str(result.message.status)) for result in ingest_many(incoming, ocr=ocr)]
     return outcomes

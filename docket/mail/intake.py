@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
@@ -21,16 +22,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from docket.campaigns.models import RecipientItem
+from docket.documents import blobstore
 from docket.documents.models import Attachment, Blob, record_blobs, storable, store_file
 from docket.documents.processing import save_attachments, suggest_items, take_attachment
+from docket.mail.addresses import request_id_from_address
 from docket.mail.bounces import handle_bounce
 from docket.mail.matching import Match, match
 from docket.mail.models import InboundMessage
-from docket.mail.parsing import parse, quick_message_id
+from docket.mail.parsing import ParsedMail, parse, quick_message_id
 from docket.requests import actions
 from docket.requests.actions import SYSTEM, Actor, TransitionError
 from docket.requests.models import Request
-from docket.requests.states import WAITING_STATES
+from docket.rows import update_rows
 
 log = logging.getLogger(__name__)
 Status = InboundMessage.Status
@@ -40,6 +43,19 @@ Status = InboundMessage.Status
 class Ingested:
     message: InboundMessage
     created: bool
+
+
+# Messages taken in together by a large import (an .mbox, a busy mailbox).
+CHUNK = 50
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message to take in: its bytes, and where they came from."""
+
+    raw: bytes
+    source: str
+    detail: str = ""
 
 
 def ingest(
@@ -52,32 +68,71 @@ def ingest(
     ocr: bool = True,
 ) -> Ingested:
     """Store ``raw`` (once) and process it; ``request`` files it there directly (manual entry)."""
-    blob = store_file(raw)
-    message_id = quick_message_id(raw)
-    existing, namesakes = _already_stored(blob, raw, message_id)
-    if existing is not None:
-        return Ingested(existing, False)
+    return ingest_many([Incoming(raw, source, detail)], request=request, actor=actor, ocr=ocr)[0]
+
+
+def ingest_many(
+    incoming: Sequence[Incoming], *, request: Request | None = None, actor: Actor = SYSTEM, ocr: bool = True
+) -> list[Ingested]:
+    """``ingest`` each message, with the database work done for all of them together.
+
+    Every message's bytes are stored, and it gets its row, before anything reads
+    it; then each is read, matched and its attachments read; then what was read
+    is written in one transaction. A large import (an .mbox, a busy mailbox) is
+    taken in a chunk at a time this way: a few statements a chunk, not a dozen a message.
+    """
+    blobs = [store_file(item.raw) for item in incoming]
+    message_ids = [quick_message_id(item.raw)[:500] for item in incoming]
+    plans = _sort_out(blobs, [item.raw for item in incoming], message_ids)
+    fresh = [index for index, plan in enumerate(plans) if plan.is_new]
     try:
-        # A row before any reading: a message whose reading fails or kills the process is still listed.
+        # Rows before any reading: a message whose reading fails or kills the process is still listed.
         with transaction.atomic():
-            record_blobs([blob])
-            message = InboundMessage.objects.create(
-                blob=blob, message_id=message_id[:500], source=source, source_detail=detail[:300]
+            record_blobs(list({blobs[index].pk: blobs[index] for index in fresh}.values()))
+            rows = InboundMessage.objects.bulk_create(
+                InboundMessage(
+                    blob=blobs[index],
+                    message_id=message_ids[index],
+                    source=incoming[index].source,
+                    source_detail=incoming[index].detail[:300],
+                )
+                for index in fresh
             )
-    except IntegrityError:  # the same bytes, stored at this moment by another worker
-        return Ingested(InboundMessage.objects.get(blob=blob), False)
-    process(message, raw, request=request, actor=actor, ocr=ocr, fresh=True, namesakes=namesakes)
-    return Ingested(message, True)
+    except IntegrityError:  # some of the same bytes, stored at this moment by another worker
+        if len(incoming) == 1:
+            return [Ingested(InboundMessage.objects.get(blob=blobs[0]), False)]
+        return [ingest_many([item], request=request, actor=actor, ocr=ocr)[0] for item in incoming]
+    created = dict(zip(fresh, rows, strict=True))
+    for index in fresh:
+        plan = plans[index]
+        plan.namesakes += [created[earlier].pk for earlier in plan.earlier_namesakes]
+    _take_in([(created[i], incoming[i].raw, plans[i].namesakes) for i in fresh], request, actor, ocr, fresh=True)
+    stored = InboundMessage.objects.in_bulk([plan.stored for plan in plans if plan.stored is not None])
+    results = []
+    for index, plan in enumerate(plans):
+        if index in created:
+            results.append(Ingested(created[index], True))
+        elif plan.stored is not None:
+            results.append(Ingested(stored[plan.stored], False))
+        else:
+            assert plan.same_as is not None
+            results.append(Ingested(created[plan.same_as], False))
+    return results
 
 
-def _namesakes_note(message: InboundMessage, namesakes: list[int] | None) -> str:
-    """A problem to note when other messages have this one's Message-ID (it differs from them)."""
-    if not message.message_id:
-        return ""
-    if namesakes is None:
-        namesakes = list(InboundMessage.objects.filter(message_id=message.message_id).values_list("pk", flat=True))
-    others = sorted(pk for pk in namesakes if pk != message.pk)[:5]
-    return f"shares its Message-ID with message(s) {', '.join(map(str, others))} but differs" if others else ""
+@dataclass
+class _Plan:
+    """What to do with one incoming message: nothing (it is ``stored`` already, or the ``same_as``
+    an earlier one of the batch), or store it, noting the messages that share its Message-ID."""
+
+    stored: int | None = None
+    same_as: int | None = None
+    namesakes: list[int] = field(default_factory=list)
+    earlier_namesakes: list[int] = field(default_factory=list)  # indexes in the batch
+
+    @property
+    def is_new(self) -> bool:
+        return self.stored is None and self.same_as is None
 
 
 # Headers that mail systems add on the way; two copies of one message differ only in these.
@@ -88,20 +143,39 @@ TRACE_HEADERS = re.compile(
 )
 
 
-def _already_stored(blob: Blob, raw: bytes, message_id: str) -> tuple[InboundMessage | None, list[int]]:
-    """The message already stored as the same bytes, or as a copy that differs only in transport
-    headers (fetched by IMAP once and uploaded as .eml once, say); and the others with its Message-ID."""
-    same = Q(blob=blob) | Q(message_id=message_id[:500]) if message_id else Q(blob=blob)
-    known = list(InboundMessage.objects.filter(same).order_by("pk").values_list("pk", "blob_id"))
-    for pk, blob_id in known:
-        if blob_id == blob.pk:
-            return InboundMessage.objects.get(pk=pk), []
-    if known:
-        key = content_key(raw)
-        for candidate in InboundMessage.objects.filter(pk__in=[pk for pk, _ in known]).select_related("blob"):
-            if content_key(candidate.blob.read()) == key:
-                return candidate, []
-    return None, [pk for pk, _ in known]
+def _sort_out(blobs: list[Blob], raws: list[bytes], message_ids: list[str]) -> list[_Plan]:
+    """Which messages are stored already, as the same bytes or as a copy that differs only in
+    transport headers (fetched by IMAP once and uploaded as .eml once, say), here or earlier in the batch."""
+    wanted = Q(blob__in=[blob.pk for blob in blobs]) | Q(message_id__in=[m for m in message_ids if m])
+    known = list(InboundMessage.objects.filter(wanted).order_by("pk").values_list("pk", "blob_id", "message_id"))
+    by_blob = {blob_id: pk for pk, blob_id, _ in known}
+    known_by_id: dict[str, list[tuple[int, str]]] = {}
+    for pk, blob_id, message_id in known:
+        if message_id:
+            known_by_id.setdefault(message_id, []).append((pk, blob_id))
+    first_with_blob: dict[str, int] = {}
+    new_by_id: dict[str, list[int]] = {}
+    plans = []
+    for index, (blob, raw, message_id) in enumerate(zip(blobs, raws, message_ids, strict=True)):
+        if blob.pk in by_blob:
+            plans.append(_Plan(stored=by_blob[blob.pk]))
+            continue
+        if blob.pk in first_with_blob:
+            plans.append(_Plan(same_as=first_with_blob[blob.pk]))
+            continue
+        namesakes, earlier = known_by_id.get(message_id, []), new_by_id.get(message_id, [])
+        if namesakes or earlier:
+            key = content_key(raw)
+            copy = next((pk for pk, blob_id in namesakes if content_key(blobstore.read(blob_id)) == key), None)
+            twin = next((other for other in earlier if content_key(raws[other]) == key), None)
+            if copy is not None or twin is not None:
+                plans.append(_Plan(stored=copy) if copy is not None else _Plan(same_as=twin))
+                continue
+        plans.append(_Plan(namesakes=[pk for pk, _ in namesakes], earlier_namesakes=list(earlier)))
+        first_with_blob[blob.pk] = index
+        if message_id:
+            new_by_id.setdefault(message_id, []).append(index)
+    return plans
 
 
 def content_key(raw: bytes) -> bytes:
@@ -123,23 +197,105 @@ def process(
     request: Request | None = None,
     actor: Actor = SYSTEM,
     ocr: bool = True,
-    fresh: bool = False,
-    namesakes: list[int] | None = None,
 ) -> InboundMessage:
-    """Read the stored bytes: headers, bodies, attachments; then bounce, file or hold.
-
-    ``fresh``: the message was only just stored, so there is nothing of an earlier reading to
-    clear; ``namesakes``: the other messages with its Message-ID, when the caller knows them.
-    What is read is written with the message's fate, in one transaction.
-    """
+    """Read a stored message again from its bytes: headers, bodies, attachments; then bounce, file or hold."""
+    namesakes = list(
+        InboundMessage.objects.filter(message_id=message.message_id).exclude(pk=message.pk).values_list("pk", flat=True)
+    )
     raw = message.blob.read() if raw is None else raw
+    _take_in([(message, raw, namesakes if message.message_id else [])], request, actor, ocr, fresh=False)
+    return message
+
+
+# What reading a message sets on its row.
+READ_FIELDS = [
+    "message_id",
+    "from_name",
+    "from_address",
+    "to_addresses",
+    "subject",
+    "sent_at",
+    "in_reply_to",
+    "body_text",
+    "reply_text",
+    "body_html",
+    "is_auto_reply",
+    "problems",
+    "status",
+    "request",
+    "match_method",
+    "holding_reason",
+]
+
+
+def _take_in(
+    batch: list[tuple[InboundMessage, bytes, list[int]]],
+    request: Request | None,
+    actor: Actor,
+    ocr: bool,
+    *,
+    fresh: bool,
+) -> None:
+    """Read each (message, bytes, namesakes), then bounce, hold or file them all in one transaction.
+
+    ``request`` files them there directly (manual entry); ``fresh``: only just stored, so there
+    is nothing of an earlier reading to clear.
+    """
+    readable = []
+    for message, raw, namesakes in batch:
+        mail = _read(message, raw, namesakes)
+        if mail is None:
+            continue
+        bounced = handle_bounce(raw, mail.message)  # a bounce of ours is dealt with there, never filed
+        if bounced is not None:
+            message.status, message.request = Status.BOUNCE, bounced.request
+        else:
+            readable.append((message, mail))
+    addressed = {
+        request_id
+        for _, mail in readable
+        for address in mail.recipients
+        if (request_id := request_id_from_address(address)) is not None
+    }
+    known = Request.objects.in_bulk(addressed) if request is None else {}
+    found = {message.pk: Match(request, "by hand") if request else match(mail, known) for message, mail in readable}
+    asked = _items_asked([m.request for m in found.values() if m.request is not None])
+    attachments: list[Attachment] = []
+    replies = []
+    for message, mail in readable:
+        matched = found[message.pk]
+        items = asked.get(matched.request.recipient_id, []) if matched.request is not None else []
+        for part in mail.attachments:
+            attachments += take_attachment(
+                message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items
+            )
+        if matched.request is None:
+            message.status, message.holding_reason = Status.HOLDING, matched.reason
+        else:
+            message.status, message.holding_reason = Status.FILED, ""
+            message.request, message.match_method = matched.request, matched.method
+            replies.append((matched.request, _reply_note(message, matched.method), message.is_auto_reply))
+    rows = [(message.pk, *(_value(message, name) for name in READ_FIELDS)) for message, _, _ in batch]
+    with transaction.atomic():
+        if not fresh:  # processing again starts afresh (the blobs stay)
+            Attachment.objects.filter(message__in=[message for message, _, _ in batch]).delete()
+        update_rows(InboundMessage, READ_FIELDS, rows)
+        save_attachments(attachments)
+        actions.record_replies(replies, actor)
+
+
+def _value(message: InboundMessage, name: str) -> object:
+    return message.request_id if name == "request" else getattr(message, name)
+
+
+def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMail | None:
+    """Parse the bytes onto the message's fields; None (and the message unreadable) if they cannot be."""
     try:
         mail = parse(raw)
     except Exception as error:  # the parser is tolerant; this is the last line of defence
         log.exception("message %s cannot be parsed", message.pk)
         message.status, message.problems = Status.UNREADABLE, f"cannot be read: {type(error).__name__}: {error}"
-        message.save(update_fields=["status", "problems"])
-        return message
+        return None
     message.message_id = storable(mail.message_id or message.message_id)[:500]
     message.from_name, message.from_address = storable(mail.from_name)[:300], storable(mail.from_address)[:300]
     message.to_addresses, message.subject = storable(mail.to), storable(mail.subject)
@@ -150,72 +306,43 @@ def process(
     message.reply_text = storable(mail.reply_text) if mail.reply_text.strip() != mail.text.strip() else ""
     message.body_html = storable(mail.html)
     message.is_auto_reply = mail.auto_reply
-    problems = [*mail.problems, _namesakes_note(message, namesakes)]
+    others = sorted(pk for pk in namesakes if pk != message.pk)[:5]
+    shares = f"shares its Message-ID with message(s) {', '.join(map(str, others))} but differs" if others else ""
+    problems = [*mail.problems, shares]
     message.problems = storable("; ".join(dict.fromkeys(problem for problem in problems if problem)))
-
-    bounced = handle_bounce(raw, mail.message)
-    if bounced is not None:
-        message.status, message.request = Status.BOUNCE, bounced.request
-        message.save()
-        return message
-
-    found = Match(request, "by hand") if request is not None else match(mail)
-    if not fresh:
-        message.attachments.all().delete()  # processing again starts afresh (the blobs stay)
-    items = _items_asked(found.request) if found.request is not None else []
-    attachments = [
-        attachment
-        for part in mail.attachments
-        for attachment in take_attachment(
-            message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items
-        )
-    ]
-    if found.request is None:
-        with transaction.atomic():
-            message.status, message.holding_reason = Status.HOLDING, found.reason
-            message.save()
-            save_attachments(attachments)
-        return message
-    return _file(message, found.request, found.method, actor, attachments)
+    return mail
 
 
-def _items_asked(request: Request) -> list[RecipientItem]:
-    asked = RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
+def _items_asked(requests: list[Request]) -> dict[int, list[RecipientItem]]:
+    """The items each request's recipient was asked for, by recipient."""
+    asked = RecipientItem.objects.filter(
+        recipient_id__in={request.recipient_id for request in requests}, state=RecipientItem.State.ASK
+    )
+    by_recipient: dict[int, list[RecipientItem]] = {}
     # Ordered by the item alone: the model's ordering would join the recipient, campaign and body.
-    return list(asked.select_related("item").order_by("item__position", "item__key"))
+    for item in asked.select_related("item").order_by("item__position", "item__key"):
+        by_recipient.setdefault(item.recipient_id, []).append(item)
+    return by_recipient
 
 
-def _file(
-    message: InboundMessage,
-    request: Request,
-    method: str,
-    actor: Actor,
-    attachments: list[Attachment] | None = None,
-) -> InboundMessage:
-    """File the message to the request (saving all of it, and its new ``attachments``) and log the
-    reply, in one transaction. Without ``attachments`` (from the holding pen), the stored ones
-    were taken before the message had a request: their items are suggested now."""
-    with transaction.atomic():
-        message.request, message.match_method, message.status = request, method, Status.FILED
-        message.holding_reason = ""
-        message.save()
-        save_attachments(attachments or [])
-        note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
-        note += f": {message.subject!r} (matched by {method})"
-        if message.is_auto_reply or request.state not in WAITING_STATES:
-            actions.record_event(request, "auto_reply" if message.is_auto_reply else "reply_received", actor, note)
-        else:
-            actions.record_reply(request, actor, note)
-    if attachments is None:
-        suggest_items(list(message.attachments.all()), _items_asked(request))
-    return message
+def _reply_note(message: InboundMessage, method: str) -> str:
+    note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
+    return note + f": {message.subject!r} (matched by {method})"
 
 
 def file_message(message: InboundMessage, request: Request, actor: Actor) -> InboundMessage:
     """Move a message from the holding pen to a request (a person's decision)."""
     if message.status != Status.HOLDING:
         raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
-    return _file(message, request, "by hand from the holding pen", actor)
+    method = "by hand from the holding pen"
+    with transaction.atomic():
+        message.request, message.match_method, message.status = request, method, Status.FILED
+        message.holding_reason = ""
+        message.save(update_fields=["request", "match_method", "status", "holding_reason"])
+        actions.record_replies([(request, _reply_note(message, method), message.is_auto_reply)], actor)
+    # Its attachments were read before it had a request: suggest their items now.
+    suggest_items(list(message.attachments.all()), _items_asked([request]).get(request.recipient_id, []))
+    return message
 
 
 def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> Request:

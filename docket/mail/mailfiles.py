@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import connections
 
 from docket.mail.import_workers import ingest_chunk, start_worker
+from docket.mail.intake import CHUNK
 from docket.mail.models import InboundMessage
 
 
@@ -41,10 +42,6 @@ def raw_messages(path: Path) -> list[tuple[str, bytes]]:
     return [(path.name, path.read_bytes())]
 
 
-# Messages handed to a worker process at a time, and the fewest worth starting workers for.
-CHUNK = 50
-
-
 def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> ImportReport:
     """Take in every message of the files; with ``workers`` > 1, a large import is shared
     among that many processes (each message is still stored and read by exactly one)."""
@@ -69,7 +66,7 @@ def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> Im
 
 
 def processes_for(count: int, workers: int) -> int:
-    """Workers are started only for an import of at least two chunks."""
+    """Workers are started only for an import of at least two chunks (each worker takes a chunk at a time)."""
     return 1 if workers <= 1 or count < 2 * CHUNK else workers
 
 

@@ -8,6 +8,7 @@ sent. Anything ambiguous or unknown goes to the holding pen with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,12 +43,16 @@ def _one(requests: list[Request], method: str, what: str) -> Match | None:
     return None
 
 
-def match(mail: ParsedMail) -> Match:
+def match(mail: ParsedMail, addressed: Mapping[int, Request] | None = None) -> Match:
+    """``addressed``: the requests of the reply addresses in the mail, when the caller has them."""
     bad_code = False
     for address in mail.recipients:
         request_id = request_id_from_address(address)
         if request_id is not None:
-            request = Request.objects.filter(pk=request_id).order_by("pk").first()  # no joins for the ordering
+            if addressed is not None:
+                request = addressed.get(request_id)
+            else:
+                request = Request.objects.filter(pk=request_id).order_by("pk").first()  # no joins for the ordering
             if request is not None:
                 return Match(request, "reply address")
         bad_code = bad_code or _looks_like_ours(address)

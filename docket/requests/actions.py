@@ -191,6 +191,43 @@ def _answer_state(request: Request) -> State:
     return State.ANSWERED if received and all(received) else State.PARTIALLY_ANSWERED
 
 
+def record_replies(replies: Sequence[tuple[Request, str, bool]], actor: Actor) -> None:
+    """Several replies (request, note, automatic?) taken in together, in one transaction.
+
+    Each is what taking it in alone would log: ``record_reply`` for a reply to a
+    request still waiting for one; an event only for an automatic reply or one
+    to a request that has moved on (answered, withdrawn…). A request with
+    several replies moves once and logs each. A few statements for the lot
+    instead of three a reply: a large import of mail files them a chunk at a time.
+    """
+    if not replies:
+        return
+    with transaction.atomic(savepoint=False):
+        ids = {request.pk for request, _, _ in replies}
+        current = dict(Request.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
+        received: dict[int, list[datetime.datetime | None]] = {}
+        recipients = {request.recipient_id for request, _, _ in replies}
+        asked = RecipientItem.objects.filter(recipient_id__in=recipients, state=RecipientItem.State.ASK)
+        for recipient_id, received_at in asked.values_list("recipient_id", "received_at").order_by():
+            received.setdefault(recipient_id, []).append(received_at)
+        first_state = dict(current)
+        events = []
+        for request, note, automatic in replies:
+            before = current[request.pk]
+            if automatic or before not in ALLOWED_FROM["record_reply"]:
+                action, after = ("auto_reply" if automatic else "reply_received"), before
+            else:
+                items = received.get(request.recipient_id, [])
+                action = "record_reply"
+                after = State.ANSWERED if items and all(items) else State.PARTIALLY_ANSWERED
+            events.append(_event_row(request, actor, action, before, after, note))
+            request.state = current[request.pk] = after
+        for before in set(first_state.values()):
+            moved = [(pk, state) for pk, state in current.items() if first_state[pk] == before and state != before]
+            update_rows(Request, ["state"], moved, where={"state": before})
+        Event.objects.bulk_create(events)
+
+
 def record_reply(request: Request, actor: Actor, note: str = "", *, complete: bool = False) -> Request:
     """A reply came in; ``complete`` when it answers everything, else it counts as partial until all items are in."""
     to = State.ANSWERED if complete else _answer_state(request)
