@@ -123,9 +123,8 @@ def main() -> None:
         rates.append(len(part) / (time.perf_counter() - start))
     assert InboundMessage.objects.filter(status="filed").count() == len(raws)
 
-    print(
-        f"{len(raws)} replies to {len(requests)} requests, a one-page PDF each ({sum(map(len, raws)) // len(raws) // 1024} kB); a third each way:"
-    )
+    size = sum(map(len, raws)) // len(raws) // 1024
+    print(f"{len(raws)} replies to {len(requests)} requests, a one-page PDF each ({size} kB); a third each way:")
     print(f"  bare email.message_from_bytes          {bare:8.1f} messages/s (one process)")
     print("  Docket (store, parse, match, file, extract):")
     print(f"    one at a time (IMAP, web upload)     {alone:8.1f} messages/s")
