@@ -1,9 +1,10 @@
 """Taking in replies: store the raw bytes first, then read, match and file them.
 
-``ingest`` is what every source calls (IMAP, an uploaded .eml or .mbox, a
-reply entered by hand). The same message arriving twice, by bytes or by
-Message-ID, is stored once. Reading can be run again from the stored bytes
-(``process``).
+``ingest`` is what every source calls for one message (an uploaded .eml, a
+reply entered by hand); ``ingest_many`` takes a chunk of them together (IMAP,
+an .mbox), the same steps with the database work done for the chunk at once.
+The same message arriving twice, by bytes or by Message-ID, is stored once.
+Reading can be run again from the stored bytes (``process``).
 """
 
 from __future__ import annotations
@@ -258,7 +259,10 @@ def _take_in(
         if (request_id := request_id_from_address(address)) is not None
     }
     known = Request.objects.in_bulk(addressed) if request is None else {}
-    found = {message.pk: Match(request, "by hand") if request else match(mail, known) for message, mail in readable}
+    found = {
+        message.pk: Match(request, "by hand") if request is not None else match(mail, known)
+        for message, mail in readable
+    }
     asked = _items_asked([m.request for m in found.values() if m.request is not None])
     attachments: list[Attachment] = []
     replies = []

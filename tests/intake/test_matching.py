@@ -6,7 +6,7 @@ from docket.mail import outbox
 from docket.mail.addresses import reply_address
 from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.dispatch import queue_campaign
-from docket.mail.intake import enter_by_hand, file_message, ingest, process
+from docket.mail.intake import Incoming, enter_by_hand, file_message, ingest, ingest_many, process
 from docket.mail.models import InboundMessage, OutboxMessage
 from docket.requests.actions import Actor
 from docket.requests.models import Request
@@ -98,6 +98,32 @@ def test_the_same_message_from_the_mailbox_and_from_a_file_is_stored_once(sent):
     different = raw.replace(b"Please find", b"Here are")
     assert ingest(different, UPLOAD).created  # same Message-ID, other content: kept, and flagged
     assert "shares its Message-ID" in InboundMessage.objects.order_by("-pk").first().problems
+
+
+def test_copies_within_one_batch_are_stored_once_and_namesakes_flagged(sent):
+    hampshire = sent["Michael Lane"]
+    earlier = reply(sender="pcc@hampshire-pcc.example", to="office@x.example", message_id="<earlier@h.example>")
+    assert ingest(earlier, UPLOAD).created
+    same = reply(sender="pcc@hampshire-pcc.example", to=reply_address(hampshire.pk), message_id="<same@h.example>")
+    relayed = b"Received: from mx.example by imap.example; Mon, 2 Nov 2020 10:00:01 +0000\r\n" + same
+    twin = reply(sender="x@elsewhere.example", to="office@x.example", message_id="<twin@h.example>", body="One")
+    other_twin = twin.replace(b"One", b"Two")
+    batch = [same, earlier, same, relayed, twin, other_twin]
+    results = ingest_many([Incoming(raw, UPLOAD, f"item {n}") for n, raw in enumerate(batch)])
+    assert [result.created for result in results] == [True, False, False, False, True, True]
+    assert results[2].message == results[3].message == results[0].message
+    assert results[1].message.message_id == "<earlier@h.example>"
+    assert (results[0].message.status, results[0].message.request) == (InboundMessage.Status.FILED, hampshire)
+    assert f"shares its Message-ID with message(s) {results[4].message.pk}" in results[5].message.problems
+    assert InboundMessage.objects.count() == 4
+    stored = InboundMessage.objects.get(pk=results[5].message.pk)  # what was written, not only what is in memory
+    assert (stored.status, stored.subject, stored.source_detail) == (
+        InboundMessage.Status.HOLDING,
+        results[5].message.subject,
+        "item 5",
+    )
+    # One reply logged for the earlier message (matched by sender), one for the batch's copies of "same".
+    assert Request.objects.get(pk=hampshire.pk).events.filter(action="record_reply").count() == 2
 
 
 def test_processing_again_from_the_stored_bytes_gives_the_same_result(sent):

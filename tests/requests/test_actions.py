@@ -58,6 +58,39 @@ def test_several_letters_are_marked_sent_at_once_and_a_withdrawn_one_is_left_alo
     ]
 
 
+def test_replies_taken_in_together_log_each_and_move_each_request_once(example, coordinator):
+    actor = Actor.of(coordinator)
+    hampshire, notts = (
+        sent(actions.request_for(example.recipients.get(contact__full_name=name)), actor)
+        for name in ("Michael Lane", "Paddy Tipping")
+    )
+    actions.withdraw(notts, actor, "changed our mind")
+    actions.record_replies(
+        [
+            (hampshire, "first", False),
+            (hampshire, "out of office", True),
+            (notts, "late", False),
+            (hampshire, "2", False),
+        ],
+        actor,
+    )
+    hampshire.refresh_from_db()
+    assert hampshire.state == State.PARTIALLY_ANSWERED
+    logged = list(
+        hampshire.events.filter(note__in=["first", "out of office", "2"]).values_list(
+            "action", "from_state", "to_state"
+        )
+    )
+    assert logged == [
+        ("record_reply", "sent", "partially_answered"),
+        ("auto_reply", "partially_answered", "partially_answered"),
+        ("record_reply", "partially_answered", "partially_answered"),
+    ]
+    notts.refresh_from_db()
+    assert notts.state == State.WITHDRAWN
+    assert notts.events.filter(action="reply_received", note="late", to_state="withdrawn").exists()
+
+
 def test_a_forbidden_transition_changes_nothing(request_, coordinator):
     actor = Actor.of(coordinator)
     before = Event.objects.count()
