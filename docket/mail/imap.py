@@ -1,11 +1,11 @@
 """Reading the office's mailbox over IMAP, by UID, once.
 
-Each message is fetched without setting \\Seen (BODY.PEEK), stored, processed,
-and only then flagged on the server ($DocketStored, \\Seen) and remembered as
-the highest UID read. If the mailbox's UIDVALIDITY changes (it was rebuilt),
-the UIDs mean nothing any more: reading starts again from the first message,
-skipping those flagged, and anything stored already is recognised by its bytes
-or Message-ID.
+Messages are fetched without setting \\Seen (BODY.PEEK), up to 50 at a time,
+stored, processed, and only then flagged on the server ($DocketStored, \\Seen)
+and the highest UID read remembered. If the mailbox's UIDVALIDITY changes (it
+was rebuilt), the UIDs mean nothing any more: reading starts again from the
+first message, skipping those flagged, and anything stored already is
+recognised by its bytes or Message-ID.
 """
 
 from __future__ import annotations
