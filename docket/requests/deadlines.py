@@ -20,7 +20,7 @@ from holidays.countries.united_kingdom import UnitedKingdom
 def _bank_holidays(year: int) -> frozenset[datetime.date]:
     # England and Wales share one list of bank holidays ("ENG" in the package). The calendar is
     # imported with this module rather than looked up by country code on the first deadline.
-    return frozenset(UnitedKingdom(subdiv="ENG", years=year))  # type: ignore[no-untyped-call]
+    return frozenset(UnitedKingdom(subdiv="ENG", years=year))  # type: ignore[no-untyped-call]  # untyped in the package
 
 
 def is_working_day(day: datetime.date) -> bool:
