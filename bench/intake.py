@@ -135,7 +135,7 @@ def main() -> None:
     print("  Docket (store, parse, match, file, extract):")
     print(f"    import-mail, {workers} process(es) (default) {shared:8.1f} messages/s (target >= 200)")
     print(f"    import-mail --workers 1              {in_chunks:8.1f} messages/s ({len(chunked)} more)")
-    print(f"    one at a time (IMAP, web upload)     {alone:8.1f} messages/s ({len(singles)} more)")
+    print(f"    one at a time (a single upload)      {alone:8.1f} messages/s ({len(singles)} more)")
 
     import pypdfium2
 
