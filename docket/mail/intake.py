@@ -242,6 +242,8 @@ def _take_in(
     ``request`` files them there directly (manual entry); ``fresh``: only just stored, so there
     is nothing of an earlier reading to clear.
     """
+    if not batch:
+        return
     readable = []
     for message, raw, namesakes in batch:
         mail = _read(message, raw, namesakes)
