@@ -66,19 +66,21 @@ def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> Im
 
 
 def processes_for(count: int, workers: int) -> int:
-    """Workers are started only for an import of at least two chunks (each worker takes a chunk at a time)."""
-    return 1 if workers <= 1 or count < 2 * CHUNK else workers
+    """Workers are started only for an import of at least two chunks, and no more than there are chunks."""
+    chunks = -(-count // CHUNK)
+    return 1 if workers <= 1 or chunks < 2 else min(workers, chunks)
 
 
 def ingest_all(
     messages: list[tuple[str, bytes]], source: str, *, ocr: bool = True, workers: int = 1
 ) -> list[tuple[bool, str]]:
     """``ingest`` each (where, bytes); (created, status) for each, in the order given."""
-    if processes_for(len(messages), workers) == 1:
+    processes = processes_for(len(messages), workers)
+    if processes == 1:
         return ingest_chunk(messages, source, ocr)
     chunks = [messages[start : start + CHUNK] for start in range(0, len(messages), CHUNK)]
     connections.close_all()  # the workers open their own
     # "spawn": workers start clean (no inherited database connections or locks) and set Django up.
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=start_worker) as pool:
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn"), initializer=start_worker) as pool:
         results = pool.map(ingest_chunk, chunks, [source] * len(chunks), [ocr] * len(chunks))
         return [outcome for chunk in results for outcome in chunk]
