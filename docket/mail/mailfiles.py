@@ -67,8 +67,9 @@ def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> Im
 
 def processes_for(count: int, workers: int) -> int:
     """Workers are started only for an import of at least two chunks, and no more than there are chunks."""
-    chunks = -(-count // CHUNK)
-    return 1 if workers <= 1 or chunks < 2 else min(workers, chunks)
+    if workers <= 1 or count < 2 * CHUNK:
+        return 1
+    return min(workers, -(-count // CHUNK))
 
 
 def ingest_all(
