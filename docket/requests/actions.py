@@ -146,9 +146,10 @@ def mark_sent_many(letters: Sequence[tuple[Request, datetime.datetime, str]], ac
     """``mark_sent`` for several letters (request, sent at, note) at once, in one transaction.
 
     The outbox records what the server took a batch at a time: a lock, one
-    prepared update and one insert for the batch instead of three statements a letter. A request that may no longer move
-    to sent (withdrawn while its letter went) is left as it is and returned,
-    so the caller can log that the letter went all the same.
+    prepared update and one insert for the batch instead of three statements a
+    letter. A request that may no longer move to sent (withdrawn while its
+    letter went) is left as it is and returned, so the caller can log that the
+    letter went all the same.
     """
     allowed = ALLOWED_FROM["mark_sent"]
     moved: list[Request] = []
@@ -182,12 +183,16 @@ def record_acknowledgement(request: Request, actor: Actor, note: str = "") -> Re
 
 
 def _answer_state(request: Request) -> State:
-    """Answered once every item asked for has come; partially answered until then."""
     received = list(
         RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
         .values_list("received_at", flat=True)
         .order_by()  # in any order: the model's ordering would join the recipient and campaign for nothing
     )
+    return _answered_by(received)
+
+
+def _answered_by(received: Sequence[datetime.datetime | None]) -> State:
+    """Answered once every item asked for has come (each received date set); partially answered until then."""
     return State.ANSWERED if received and all(received) else State.PARTIALLY_ANSWERED
 
 
@@ -217,9 +222,7 @@ def record_replies(replies: Sequence[tuple[Request, str, bool]], actor: Actor) -
             if automatic or before not in ALLOWED_FROM["record_reply"]:
                 action, after = ("auto_reply" if automatic else "reply_received"), before
             else:
-                items = received.get(request.recipient_id, [])
-                action = "record_reply"
-                after = State.ANSWERED if items and all(items) else State.PARTIALLY_ANSWERED
+                action, after = "record_reply", _answered_by(received.get(request.recipient_id, []))
             events.append(_event_row(request, actor, action, before, after, note))
             request.state = current[request.pk] = after
         for before in set(first_state.values()):
