@@ -2,6 +2,9 @@
 
 Recipients can be made to fail: an address starting "reject" gets 550 at RCPT,
 one starting "later" gets 451 until ``later_until`` attempts have been made.
+The data itself can be refused: once ``refuse_data_after`` messages have been
+taken, every further message gets the reply ``refuse_data_with`` to its data
+(for example "452 4.3.1 Insufficient system storage") and is not kept.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class Recorder:
     delay: float = 0.0
     later_until: int = 1
     attempts: dict[str, int] = field(default_factory=dict)
+    refuse_data_with: str = ""
+    refuse_data_after: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
@@ -58,6 +63,8 @@ class Recorder:
         if self.delay:
             time.sleep(self.delay)  # hold the transaction open, as a slow server would
         with self.lock:
+            if self.refuse_data_with and len(self.received) >= self.refuse_data_after:
+                return self.refuse_data_with
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, time.time()))
         return "250 2.0.0 Ok: queued as TEST"
 

@@ -104,6 +104,40 @@ def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):
     assert Request.objects.get(recipient__contact__full_name="Michael Lane").state == State.SENT
 
 
+def test_a_letter_whose_data_the_server_refuses_for_now_is_not_sent_but_retried(example, smtp_server):
+    recorder, config = smtp_server
+    recorder.refuse_data_with = "452 4.3.1 Insufficient system storage"
+    queue_example(example)
+    tally = send_all(config, wait_for_retries=False)
+    assert (tally.sent, tally.retried, len(recorder.received)) == (0, 3, 0)
+    for message in OutboxMessage.objects.all():
+        assert message.state == OutboxMessage.State.QUEUED
+        assert message.smtp_response.startswith("452 4.3.1")
+        assert message.next_attempt_at > timezone.now()
+        assert message.request.state == State.QUEUED
+        assert not message.request.events.filter(action="mark_sent").exists()
+    recorder.refuse_data_with = ""
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    OutboxMessage.objects.update(next_attempt_at=later - datetime.timedelta(minutes=5))
+    assert send_all(config).sent == 3
+    assert len(recorder.received) == 3
+
+
+def test_a_letter_whose_data_the_server_refuses_for_good_is_undeliverable_with_its_words(example, smtp_server):
+    recorder, config = smtp_server
+    recorder.refuse_data_with = "554 5.7.1 Message rejected as spam"
+    recorder.refuse_data_after = 1
+    queue_example(example)
+    tally = send_all(config, wait_for_retries=False)
+    assert (tally.sent, tally.failed, len(recorder.received)) == (1, 2, 1)
+    refused = Request.objects.filter(state=State.UNDELIVERABLE)
+    assert refused.count() == 2
+    for request in refused:
+        assert "554 5.7.1 Message rejected as spam" in request.events.last().note
+        assert OutboxMessage.objects.get(request=request).state == OutboxMessage.State.FAILED
+    assert Request.objects.filter(state=State.SENT).count() == 1
+
+
 def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):
     _, config = smtp_server
     queued, _ = queue_example(example)

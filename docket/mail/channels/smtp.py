@@ -2,8 +2,8 @@
 
 The SMTP transaction is done step by step so that we know where it failed:
 anything before the message data is sent cannot have delivered it (retry, or
-give up on a 5xx); a refusal of the data (4xx/5xx reply) did not deliver it
-either; but a connection that breaks while the data is being sent or before
+give up on a 5xx); a refusal of the data (any reply to the end of the data
+but a 2xx, checked here rather than trusted) did not deliver it either; but a connection that breaks while the data is being sent or before
 the server replies leaves it unknown whether the message went.
 """
 
@@ -142,6 +142,10 @@ class SmtpChannel:
             raise DeliveryError(
                 f"the connection broke while the server was taking the message: {error}", uncertain=True
             ) from None
+        if not 200 <= code < 300:
+            # Only a 2xx to the end of the data is acceptance (RFC 5321 4.2.5): a 4xx means "not now",
+            # a 5xx "never"; either way the server did not take responsibility for the message.
+            raise self._refused(code, message)
         return _reply(code, message)
 
     def _refused(self, code: int, message: bytes | str) -> DeliveryError:
