@@ -27,6 +27,7 @@ import jinja2
 
 from docket.letters import FORMATS, writer
 from docket.letters.compose import build_letter
+from docket.letters.csv_cells import safe_row
 from docket.letters.inputs import CampaignData, RecipientData
 from docket.letters.templating import compile_template
 
@@ -144,7 +145,7 @@ def manifest_csv(rows: Sequence[ManifestRow]) -> bytes:
     buffer = io.StringIO()
     table = csv.writer(buffer, lineterminator="\n")
     table.writerow(MANIFEST_COLUMNS)
-    table.writerows((r.recipient, r.name, r.body, r.format, r.file, r.sha256) for r in rows)
+    table.writerows(safe_row((r.recipient, r.name, r.body, r.format, r.file, r.sha256)) for r in rows)
     return buffer.getvalue().encode()
 
 

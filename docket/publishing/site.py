@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from django.utils.text import slugify
 
 from docket.campaigns.models import Campaign, RecipientItem
+from docket.letters.csv_cells import safe_cell
 from docket.publishing import published
 from docket.publishing.models import Publication
 from docket.requests.models import Request
@@ -133,7 +134,7 @@ def open_data_csv() -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(open_data_rows())
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in open_data_rows())
     return buffer.getvalue().encode()
 
 
