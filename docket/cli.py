@@ -348,11 +348,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _setup_django()
         from docket.accounts import AccountError
         from docket.campaigns.examples import ExampleError
+        from docket.errors import DocketError
         from docket.importing import ImportFailed
         from docket.letters import LetterError
         from docket.spreadsheets import SpreadsheetError
 
-        user_errors = (CommandError, ImportFailed, SpreadsheetError, ExampleError, AccountError, LetterError)
+        user_errors = (
+            CommandError, DocketError, ImportFailed, SpreadsheetError, ExampleError, AccountError, LetterError
+        )
         try:
             status: int = args.handler(args)
         except user_errors as error:
