@@ -55,6 +55,16 @@ class ImportReport:
         return text
 
 
+def storable_errors(row: int, cells: dict[str, str]) -> list[CellError]:
+    """Cells that neither database can keep as they are: a NUL character, which SQLite would store and
+    PostgreSQL refuses (it usually comes from a damaged export)."""
+    return [
+        CellError(row, column, "this cell holds a NUL character (often left by a damaged export); remove it")
+        for column, value in cells.items()
+        if "\x00" in value
+    ]
+
+
 def model_errors(
     instance: models.Model, row: int, columns: dict[str, str], exclude: list[str] | None = None
 ) -> list[CellError]:

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from docket.campaigns.models import Campaign, Recipient, RecipientItem
 from docket.directory.importing import ContactRow, duplicate_errors, header_errors, parse_contact, save_contact
-from docket.importing import CellError, ImportFailed, ImportReport, update_fields
+from docket.importing import CellError, ImportFailed, ImportReport, model_errors, update_fields
 from docket.spreadsheets import Row, read_sheet
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -106,7 +106,13 @@ def _item_cells(row: Row, key: str) -> tuple[ItemCells, list[CellError]]:
             errors.append(CellError(row.number, f"{column}:url", f"{url!r} is not a web address"))
         if state != RecipientItem.State.PUBLISHED:
             errors.append(CellError(row.number, f"{column}:url", "a URL is only for an item that is published"))
-    return ItemCells(state, title, url), errors
+    lengths = model_errors(
+        RecipientItem(state=state, title=title, url=url),
+        row.number,
+        {"title": f"{column}:title", "url": f"{column}:url"},
+        exclude=["recipient", "item"] + (["url"] if errors else []),
+    )
+    return ItemCells(state, title, url), errors + lengths
 
 
 def import_recipients(campaign: Campaign, path: Path, *, skip_invalid: bool = False) -> ImportReport:

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import transaction
 
 from docket.directory.models import Body, Contact, Tag
-from docket.importing import CellError, ImportFailed, ImportReport, model_errors, update_fields
+from docket.importing import CellError, ImportFailed, ImportReport, model_errors, storable_errors, update_fields
 from docket.spreadsheets import Row, read_sheet
 
 CONTACT_COLUMNS = (
@@ -80,7 +80,8 @@ def parse_contact(row: Row) -> tuple[ContactRow | None, list[CellError]]:
     person: dict[str, object] = {name: cells[column] for name, column in PERSON_COLUMNS.items() if column in cells}
     if "address_lines" in person:
         person["address_lines"] = "\n".join(_address_lines(cells["address"]))
-    errors = [
+    errors = storable_errors(row.number, cells)
+    errors += [
         CellError(row.number, column, "this cell is required") for column in REQUIRED_COLUMNS if not cells[column]
     ]
     if not errors:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+
+# A name goes into mail headers and address blocks: a line break there would end the header (or forge
+# another, such as Bcc:) and break the address. Addresses have a field of their own, one line per line.
+one_line = RegexValidator(r"[\r\n]", inverse_match=True, message="This must be one line: remove the line break.")
 
 
 class Tag(models.Model):
@@ -21,9 +26,19 @@ class Tag(models.Model):
 class Body(models.Model):
     """A public body: a Police and Crime Commissioner, a council, a trust."""
 
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=100, blank=True, help_text="For example: Police and Crime Commissioner")
-    area = models.CharField(max_length=100, blank=True, help_text="The area it serves, for example: Hampshire")
+    name = models.CharField(max_length=200, unique=True, validators=[one_line])
+    kind = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For example: Police and Crime Commissioner",
+        validators=[one_line],
+    )
+    area = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The area it serves, for example: Hampshire",
+        validators=[one_line],
+    )
     website = models.URLField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="bodies")
 
@@ -43,12 +58,22 @@ class Contact(models.Model):
     """
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="contacts")
-    full_name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True, help_text="The line under the name in the address block")
-    salutation = models.CharField(max_length=100, blank=True, help_text='As in "Dear …": a first name or a title')
+    full_name = models.CharField(max_length=200, validators=[one_line])
+    role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The line under the name in the address block",
+        validators=[one_line],
+    )
+    salutation = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='As in "Dear …": a first name or a title',
+        validators=[one_line],
+    )
     email = models.EmailField(blank=True)
     address_lines = models.TextField(blank=True, help_text="One line of the postal address per line")
-    postcode = models.CharField(max_length=16, blank=True)
+    postcode = models.CharField(max_length=16, blank=True, validators=[one_line])
 
     class Meta:
         ordering = ["body__name", "full_name"]

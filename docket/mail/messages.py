@@ -27,6 +27,13 @@ class Outgoing:
     raw: bytes
 
 
+def one_line(text: str) -> str:
+    """``text`` as one header line: line breaks (which would end the header, or start a forged one such as
+    ``Bcc:``) and runs of spaces become single spaces. Names are checked for line breaks when they are
+    entered; this keeps a letter going for one stored before that check."""
+    return " ".join(text.split())
+
+
 def new_message_id(request_id: int, kind: str) -> str:
     return f"<docket.{request_id}.{kind}.{uuid.uuid4().hex}@{settings.DOCKET_REPLY_DOMAIN}>"
 
@@ -54,10 +61,10 @@ def build_email(
 ) -> Outgoing:
     message = EmailMessage(policy=POLICY)
     message_id = new_message_id(request_id, kind)
-    message["From"] = formataddr((office_name, settings.DOCKET_FROM_EMAIL or office_email))
-    message["To"] = formataddr((to_name, to_email))
+    message["From"] = formataddr((one_line(office_name), settings.DOCKET_FROM_EMAIL or office_email))
+    message["To"] = formataddr((one_line(to_name), to_email))
     message["Reply-To"] = reply_to
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Date"] = format_datetime(timezone.now())
     message["Message-ID"] = message_id
     if in_reply_to:
@@ -67,6 +74,6 @@ def build_email(
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     if pdf is not None:
-        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=one_line(pdf_name))
     # Bounces go to the envelope sender: our per-request address, so each is matched to its request.
     return Outgoing(message_id, reply_to, to_email, subject, message.as_bytes())

@@ -81,3 +81,26 @@ def test_it_rejects_a_field_name_a_template_cannot_use(campaign, tmp_path: Path)
     rows = [recipient_row(1) | {"field:vru work": "x"}]
     with pytest.raises(ImportFailed, match="field name uses letters"):
         import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
+
+
+def test_cells_neither_database_can_store_are_named_and_nothing_is_written(campaign, tmp_path: Path):
+    rows = [
+        recipient_row(1, **{"field:vru_work": "has a NUL\x00 inside"}),
+        recipient_row(2, **{"item:strategy": "published", "item:strategy:title": "T" * 400}),
+        recipient_row(
+            3, **{"item:strategy": "published", "item:strategy:url": "https://body3.example/" + "a" * 600}
+        ),
+        recipient_row(4, full_name="Person\r\nBcc: everyone@example.org"),
+    ]
+    with pytest.raises(ImportFailed) as failure:
+        import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
+    found = {(error.row, error.column) for error in failure.value.errors}
+    assert found == {
+        (2, "field:vru_work"),
+        (3, "item:strategy:title"),
+        (4, "item:strategy:url"),
+        (5, "full_name"),
+    }
+    assert "NUL" in str(failure.value)
+    assert "line break" in str(failure.value)
+    assert Recipient.objects.count() == 0

@@ -109,3 +109,20 @@ def test_it_identifies_contacts_without_email_by_body_and_name(tmp_path: Path):
     import_contacts(path)
     import_contacts(path)
     assert Contact.objects.count() == 2
+
+
+def test_a_nul_character_or_a_line_break_in_a_name_is_refused_with_its_cell(tmp_path: Path):
+    rows = [
+        contact_row(1, area="Hamp\x00shire"),
+        contact_row(2, body="Body\n2"),
+        contact_row(3, salutation="Dear\r\nX"),
+        contact_row(4),
+    ]
+    with pytest.raises(ImportFailed) as failure:
+        import_contacts(write_csv(tmp_path / "c.csv", rows))
+    assert {(error.row, error.column) for error in failure.value.errors} == {
+        (2, "area"),
+        (3, "body"),
+        (4, "salutation"),
+    }
+    assert Contact.objects.count() == 0

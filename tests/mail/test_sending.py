@@ -69,6 +69,16 @@ def test_a_recipient_without_email_is_not_queued_and_says_why(example, smtp_serv
     assert "Paddy Tipping has no email address" in skipped[0][1]
 
 
+def test_a_name_with_a_line_break_stored_before_names_were_checked_still_makes_one_header(example, smtp_server):
+    recorder, config = smtp_server
+    queued, skipped = queue_example(example, **{"Michael Lane": {"full_name": "Michael Lane\r\nBcc: all@example.org"}})
+    assert (len(queued), skipped) == (3, [])
+    assert send_all(config).sent == 3
+    item = next(r for r in recorder.received if r.rcpt_tos == ["pcc@hampshire-pcc.example"])
+    assert item.message["To"] == '"Michael Lane Bcc: all@example.org" <pcc@hampshire-pcc.example>'
+    assert item.message["Bcc"] is None
+
+
 def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_server):
     _, config = smtp_server
     queue_example(example, **{"Michael Lane": {"email": "reject@hampshire-pcc.example"}})
