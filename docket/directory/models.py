@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 
 # A name goes into mail headers and address blocks: a line break there would end the header (or forge
 # another, such as Bcc:) and break the address. Addresses have a field of their own, one line per line.
@@ -41,6 +45,12 @@ class Body(models.Model):
     )
     website = models.URLField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="bodies")
+    slug = models.SlugField(
+        max_length=220,
+        unique=True,
+        editable=False,
+        help_text="The body's name in public addresses; given once, so a page keeps its address if the body is renamed",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +58,23 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, **kwargs: Any) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self.name, Body.objects.exclude(pk=self.pk).values_list("slug", flat=True))
+        super().save(**kwargs)
+
+
+def unique_slug(name: str, taken: Iterable[str]) -> str:
+    """``name`` as a slug, with ``-2``, ``-3``… when another body has it (names that differ only in
+    punctuation, such as "St. Helens" and "St Helens", slugify alike)."""
+    base = slugify(name)[:200] or "body"
+    used = set(taken)
+    slug, number = base, 1
+    while slug in used:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 class Contact(models.Model):

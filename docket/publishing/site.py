@@ -41,7 +41,8 @@ class Shown:
 
 
 def body_slug(request: Request) -> str:
-    return slugify(request.recipient.contact.body.name) or f"request-{request.pk}"
+    """The body's own slug: unique, so two bodies never share a page (or overwrite one another's in an export)."""
+    return request.recipient.contact.body.slug
 
 
 def file_path(publication: Publication) -> str:

@@ -7,7 +7,7 @@ import pytest
 from docket.publishing.export import MARKER, ExportRefused, export_site
 from tests.test_cli import docket
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_it_refuses_a_folder_that_holds_other_files_and_leaves_them(tmp_path: Path):
@@ -55,3 +55,22 @@ def test_the_command_refuses_the_data_folder_and_keeps_the_database(tmp_path: Pa
     assert "Traceback" not in result.stderr
     assert "data folder" in result.stderr
     assert (tmp_path / "docket.sqlite3").is_file()
+
+
+def test_bodies_whose_names_differ_only_in_punctuation_have_pages_of_their_own(tmp_path: Path, published_in_part):
+    from docket.directory.models import Body
+    from docket.publishing import actions
+    from docket.requests.actions import Actor
+    from docket.requests.models import Request
+
+    hampshire = published_in_part["hampshire"].recipient.contact.body
+    thames = Request.objects.get(recipient__contact__body__area="Thames Valley")
+    twin = Body.objects.create(name=hampshire.name.replace(" and ", ": and ") + ".")
+    contact = thames.recipient.contact
+    contact.body = twin
+    contact.save()
+    actions.set_embargo(actions.letter_publication(thames), None, Actor("test"))
+    assert twin.slug == hampshire.slug + "-2"
+    export_site(tmp_path / "site")
+    pages = sorted(path.parent.name for path in (tmp_path / "site" / "iasc-vru-2020").glob("*/index.html"))
+    assert pages == [hampshire.slug, twin.slug]
