@@ -6,6 +6,10 @@ and the highest UID read remembered. If the mailbox's UIDVALIDITY changes (it
 was rebuilt), the UIDs mean nothing any more: reading starts again from the
 first message, skipping those flagged, and anything stored already is
 recognised by its bytes or Message-ID.
+
+Each run first reads again what an earlier run stranded (``take_in_stranded``).
+If the connection breaks off, the run stops with one plain error: what was
+stored before stays stored, and the rest is fetched by the next run.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 from django.utils import timezone
 
 from docket.mail.imap_settings import ImapSettings
-from docket.mail.intake import CHUNK, Incoming, ingest_many
+from docket.mail.intake import CHUNK, Incoming, ingest_many, take_in_stranded
 from docket.mail.models import ImapCursor, InboundMessage
 
 PROCESSED_FLAG = "$DocketStored"
@@ -36,10 +40,12 @@ class FetchReport:
     stored: int = 0
     already: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    stranded: int = 0  # left by an earlier run, read again
 
     def __str__(self) -> str:
         details = ", ".join(f"{count} {status}" for status, count in sorted(self.statuses.items()))
-        return f"{self.stored} new message(s) stored ({details or 'none'}); {self.already} already stored"
+        text = f"{self.stored} new message(s) stored ({details or 'none'}); {self.already} already stored"
+        return text + (f"; {self.stranded} stranded message(s) read again" if self.stranded else "")
 
 
 def _connect(config: ImapSettings) -> imaplib.IMAP4:
@@ -74,44 +80,54 @@ def _raw_message(data: Sequence[Any]) -> bytes:
 
 def fetch(config: ImapSettings, *, ocr: bool = True) -> FetchReport:
     """Store and process every message not read yet; safe to run again at any time."""
-    report = FetchReport()
+    report = FetchReport(stranded=len(take_in_stranded(ocr=ocr)))
     client = _connect(config)
     try:
-        _check(client.select(f'"{config.mailbox}"'), f"open {config.mailbox}")
-        validity_data = client.response("UIDVALIDITY")[1]
-        uidvalidity = int(validity_data[0]) if validity_data and validity_data[0] else 0
-        cursor, _ = ImapCursor.objects.get_or_create(mailbox=config.name)
-        if cursor.uidvalidity != uidvalidity:
-            cursor.uidvalidity, cursor.last_uid = uidvalidity, 0
-        found = _check(client.uid("SEARCH", f"UID {cursor.last_uid + 1}:*", "UNKEYWORD", PROCESSED_FLAG), "search")
-        listed = found[0] if found and isinstance(found[0], bytes) else b""
-        uids = sorted(int(uid) for uid in re.findall(rb"\d+", listed) if int(uid) > cursor.last_uid)
-        for start in range(0, len(uids), CHUNK):
-            chunk = uids[start : start + CHUNK]
-            incoming = [
-                Incoming(
-                    _raw_message(_check(client.uid("FETCH", str(uid), "(BODY.PEEK[])"), f"fetch UID {uid}")),
-                    InboundMessage.Source.IMAP,
-                    f"{config.mailbox} UID {uid}",
-                )
-                for uid in chunk
-            ]
-            results = ingest_many(incoming, ocr=ocr)
-            # Flagged only now that they are stored: a crash before this reads them again (and finds them stored).
-            for uid in chunk:
-                _check(client.uid("STORE", str(uid), "+FLAGS", f"({PROCESSED_FLAG} \\Seen)"), f"flag UID {uid}")
-            cursor.last_uid = chunk[-1]
-            cursor.save(update_fields=["uidvalidity", "last_uid"])
-            for result in results:
-                if result.created:
-                    report.stored += 1
-                    status = result.message.status
-                    report.statuses[status] = report.statuses.get(status, 0) + 1
-                else:
-                    report.already += 1
-        cursor.checked_at = timezone.now()
-        cursor.save()
+        _fetch_new(client, config, report, ocr)
+    except (imaplib.IMAP4.error, OSError) as error:  # the connection broke off, or the server hung up
+        raise ImapError(
+            f"the connection to the mailbox {config.name} broke off ({type(error).__name__}: {error}); "
+            f"the {report.stored} new message(s) stored before that stay stored: run fetch-mail again for the rest"
+        ) from None
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
     return report
+
+
+def _fetch_new(client: imaplib.IMAP4, config: ImapSettings, report: FetchReport, ocr: bool) -> None:
+    """Fetch, take in and flag the messages past the cursor, a chunk at a time, adding to ``report``."""
+    _check(client.select(f'"{config.mailbox}"'), f"open {config.mailbox}")
+    validity_data = client.response("UIDVALIDITY")[1]
+    uidvalidity = int(validity_data[0]) if validity_data and validity_data[0] else 0
+    cursor, _ = ImapCursor.objects.get_or_create(mailbox=config.name)
+    if cursor.uidvalidity != uidvalidity:
+        cursor.uidvalidity, cursor.last_uid = uidvalidity, 0
+    found = _check(client.uid("SEARCH", f"UID {cursor.last_uid + 1}:*", "UNKEYWORD", PROCESSED_FLAG), "search")
+    listed = found[0] if found and isinstance(found[0], bytes) else b""
+    uids = sorted(int(uid) for uid in re.findall(rb"\d+", listed) if int(uid) > cursor.last_uid)
+    for start in range(0, len(uids), CHUNK):
+        chunk = uids[start : start + CHUNK]
+        incoming = [
+            Incoming(
+                _raw_message(_check(client.uid("FETCH", str(uid), "(BODY.PEEK[])"), f"fetch UID {uid}")),
+                InboundMessage.Source.IMAP,
+                f"{config.mailbox} UID {uid}",
+            )
+            for uid in chunk
+        ]
+        results = ingest_many(incoming, ocr=ocr)
+        # Flagged only now that they are stored: a crash before this reads them again (and finds them stored).
+        for uid in chunk:
+            _check(client.uid("STORE", str(uid), "+FLAGS", f"({PROCESSED_FLAG} \\Seen)"), f"flag UID {uid}")
+        cursor.last_uid = chunk[-1]
+        cursor.save(update_fields=["uidvalidity", "last_uid"])
+        for result in results:
+            if result.created:
+                report.stored += 1
+                status = result.message.status
+                report.statuses[status] = report.statuses.get(status, 0) + 1
+            else:
+                report.already += 1
+    cursor.checked_at = timezone.now()
+    cursor.save()

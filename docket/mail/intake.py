@@ -5,13 +5,22 @@ reply entered by hand); ``ingest_many`` takes a chunk of them together (IMAP,
 an .mbox), the same steps with the database work done for the chunk at once.
 The same message arriving twice, by bytes or by Message-ID, is stored once.
 Reading can be run again from the stored bytes (``process``).
+
+A message is never left in between: its row is written, claimed by the process
+that reads it, before it is read; filing or holding it is one transaction. If the
+reader dies (SIGKILL, the OOM killer) the row stays "stored" with a claimant that
+no longer runs, and ``take_in_stranded`` (called by every run of ``import-mail``
+and ``fetch-mail``, and callable by a worker) reads it again, alone; one that has
+stopped its reader ``MAX_READS`` times, or cannot be read, is held with the reason.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import re
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -30,6 +39,7 @@ from docket.mail.addresses import request_id_from_address
 from docket.mail.bounces import handle_bounce
 from docket.mail.matching import Match, match
 from docket.mail.models import InboundMessage
+from docket.mail.outbox import claimant_is_gone, worker_token
 from docket.mail.parsing import ParsedMail, parse, quick_message_id
 from docket.requests import actions
 from docket.requests.actions import SYSTEM, Actor, TransitionError
@@ -48,6 +58,10 @@ class Ingested:
 
 # Messages taken in together by a large import (an .mbox, a busy mailbox).
 CHUNK = 50
+# A message whose reading stopped the process this many times is held, not read again.
+MAX_READS = 3
+# A reader on another machine is trusted this long (on this machine, whether it still runs is known).
+READ_LEASE = datetime.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -86,8 +100,10 @@ def ingest_many(
     message_ids = [quick_message_id(item.raw)[:500] for item in incoming]
     plans = _sort_out(blobs, [item.raw for item in incoming], message_ids)
     fresh = [index for index, plan in enumerate(plans) if plan.is_new]
+    token, now = worker_token(), timezone.now()
     try:
-        # Rows before any reading: a message whose reading fails or kills the process is still listed.
+        # Rows before any reading, claimed by this process: a message whose reading fails or kills
+        # the process is still listed, and the next run sees that its reader has gone.
         with transaction.atomic():
             record_blobs(list({blobs[index].pk: blobs[index] for index in fresh}.values()))
             rows = InboundMessage.objects.bulk_create(
@@ -96,6 +112,9 @@ def ingest_many(
                     message_id=message_ids[index],
                     source=incoming[index].source,
                     source_detail=incoming[index].detail[:300],
+                    claimed_by=token,
+                    claimed_at=now,
+                    read_attempts=1,
                 )
                 for index in fresh
             )
@@ -107,7 +126,8 @@ def ingest_many(
     for index in fresh:
         plan = plans[index]
         plan.namesakes += [created[earlier].pk for earlier in plan.earlier_namesakes]
-    _take_in([(created[i], incoming[i].raw, plans[i].namesakes) for i in fresh], request, actor, ocr, fresh=True)
+    batch = [(created[i], incoming[i].raw, plans[i].namesakes) for i in fresh]
+    _take_in_or_hold(batch, request, actor, ocr, token=token)
     stored = InboundMessage.objects.in_bulk([plan.stored for plan in plans if plan.stored is not None])
     results = []
     for index, plan in enumerate(plans):
@@ -191,6 +211,91 @@ def content_key(raw: bytes) -> bytes:
     return hashlib.sha256(b"\n".join(kept) + b"\n\n" + body.rstrip()).digest()
 
 
+def _take_in_or_hold(
+    batch: list[tuple[InboundMessage, bytes, list[int]]],
+    request: Request | None,
+    actor: Actor,
+    ocr: bool,
+    *,
+    token: str,
+) -> None:
+    """``_take_in`` the chunk; if that fails, each message alone, holding any that fails with the reason."""
+    try:
+        _take_in(batch, request, actor, ocr, fresh=True, token=token)
+        return
+    except Exception as error:  # whatever it is, the message must not be left in between
+        if len(batch) == 1:
+            log.exception("message %s cannot be taken in", batch[0][0].pk)
+            _hold_unread(batch[0][0], token, f"reading it failed: {type(error).__name__}: {str(error)[:300]}")
+            return
+        log.exception("a chunk of %s messages cannot be taken in together: each is taken in alone", len(batch))
+    for one in batch:
+        _take_in_or_hold([one], request, actor, ocr, token=token)
+
+
+def _hold_unread(message: InboundMessage, token: str, reason: str) -> bool:
+    """Hold a message that could not be read, if this process still holds its claim; whether it did."""
+    reason = storable(reason)
+    held = InboundMessage.objects.filter(pk=message.pk, status=Status.STORED, claimed_by=token).update(
+        status=Status.HOLDING, holding_reason=reason, problems=reason
+    )
+    message.status, message.holding_reason, message.problems = Status.HOLDING, reason, reason
+    return held == 1
+
+
+def take_in_stranded(*, ocr: bool = True, now: datetime.datetime | None = None) -> list[InboundMessage]:
+    """Read again every message left "stored" by a reader that has stopped; the messages taken.
+
+    Each is read alone, so that one message that kills its reader takes only itself
+    down; after ``MAX_READS`` readings that never finished, it is held unread with the
+    reason. Safe to run at any time, by any number of processes: each message is
+    claimed (one winner) before it is read. Every intake run calls it; so can a worker.
+    """
+    now = now or timezone.now()
+    token = worker_token()
+    taken = []
+    for message in _stranded(now):
+        attempts = message.read_attempts
+        claimed = InboundMessage.objects.filter(
+            pk=message.pk, status=Status.STORED, claimed_by=message.claimed_by, read_attempts=attempts
+        ).update(claimed_by=token, claimed_at=now, read_attempts=attempts + 1)
+        if not claimed:
+            continue  # another run took it first
+        message.claimed_by, message.claimed_at, message.read_attempts = token, now, attempts + 1
+        if attempts >= MAX_READS:
+            _hold_unread(
+                message,
+                token,
+                f"reading it stopped the process {attempts} times (killed, or out of memory): it is kept "
+                "unread; its raw bytes can be downloaded and read by hand",
+            )
+        else:
+            raw = message.blob.read()
+            namesakes = _namesakes(message)
+            _take_in_or_hold([(message, raw, namesakes)], None, SYSTEM, ocr, token=token)
+        taken.append(message)
+    return taken
+
+
+def _stranded(now: datetime.datetime) -> list[InboundMessage]:
+    """Messages still "stored" whose reader no longer runs (or, on another machine, is past its lease)."""
+    stored = InboundMessage.objects.filter(status=Status.STORED).select_related("blob").order_by("pk")
+    return [message for message in stored if _reader_is_gone(message, now)]
+
+
+def _reader_is_gone(message: InboundMessage, now: datetime.datetime) -> bool:
+    if message.claimed_by.partition(":")[0] == socket.gethostname():
+        return claimant_is_gone(message.claimed_by, message.claimed_at, now)
+    return message.claimed_at is None or now - message.claimed_at > READ_LEASE
+
+
+def _namesakes(message: InboundMessage) -> list[int]:
+    if not message.message_id:
+        return []
+    same = InboundMessage.objects.filter(message_id=message.message_id).exclude(pk=message.pk)
+    return list(same.values_list("pk", flat=True))
+
+
 def process(
     message: InboundMessage,
     raw: bytes | None = None,
@@ -200,11 +305,8 @@ def process(
     ocr: bool = True,
 ) -> InboundMessage:
     """Read a stored message again from its bytes: headers, bodies, attachments; then bounce, file or hold."""
-    namesakes = list(
-        InboundMessage.objects.filter(message_id=message.message_id).exclude(pk=message.pk).values_list("pk", flat=True)
-    )
     raw = message.blob.read() if raw is None else raw
-    _take_in([(message, raw, namesakes if message.message_id else [])], request, actor, ocr, fresh=False)
+    _take_in([(message, raw, _namesakes(message))], request, actor, ocr, fresh=False)
     return message
 
 
@@ -236,11 +338,13 @@ def _take_in(
     ocr: bool,
     *,
     fresh: bool,
+    token: str = "",
 ) -> None:
     """Read each (message, bytes, namesakes), then bounce, hold or file them all in one transaction.
 
-    ``request`` files them there directly (manual entry); ``fresh``: only just stored, so there
-    is nothing of an earlier reading to clear.
+    ``request`` files them there directly (manual entry); ``fresh``: nothing of an earlier
+    reading was saved, so there is nothing to clear; ``token``: only the messages this
+    process still has claimed are written (a reader elsewhere may have taken one over).
     """
     if not batch:
         return
@@ -267,7 +371,8 @@ def _take_in(
     }
     asked = _items_asked([m.request for m in found.values() if m.request is not None])
     attachments: list[Attachment] = []
-    replies = []
+    replies: dict[int, tuple[Request, str, bool]] = {}
+    candidates: list[tuple[int, int]] = []
     for message, mail in readable:
         matched = found[message.pk]
         items = asked.get(matched.request.recipient_id, []) if matched.request is not None else []
@@ -277,17 +382,41 @@ def _take_in(
             )
         if matched.request is None:
             message.status, message.holding_reason = Status.HOLDING, matched.reason
+            candidates += [(message.pk, candidate.pk) for candidate in matched.candidates]
         else:
             message.status, message.holding_reason = Status.FILED, ""
             message.request, message.match_method = matched.request, matched.method
-            replies.append((matched.request, _reply_note(message, matched.method), message.is_auto_reply))
-    rows = [(message.pk, *(_value(message, name) for name in READ_FIELDS)) for message, _, _ in batch]
+            replies[message.pk] = (matched.request, _reply_note(message, matched.method), message.is_auto_reply)
     with transaction.atomic():
+        written = [message for message, _, _ in batch]
+        if token:  # only what this process still has claimed
+            mine = _still_claimed([message.pk for message in written], token)
+            if len(mine) < len(written):
+                log.warning("another reader took over messages %s", [m.pk for m in written if m.pk not in mine])
+            written = [message for message in written if message.pk in mine]
+            attachments = [attachment for attachment in attachments if attachment.message_id in mine]
+            replies = {pk: reply for pk, reply in replies.items() if pk in mine}
+            candidates = [pair for pair in candidates if pair[0] in mine]
         if not fresh:  # processing again starts afresh (the blobs stay)
-            Attachment.objects.filter(message__in=[message for message, _, _ in batch]).delete()
-        update_rows(InboundMessage, READ_FIELDS, rows)
+            Attachment.objects.filter(message__in=written).delete()
+            InboundMessage.candidates.through.objects.filter(inboundmessage__in=written).delete()
+        update_rows(InboundMessage, READ_FIELDS, [(m.pk, *(_value(m, name) for name in READ_FIELDS)) for m in written])
         save_attachments(attachments)
-        actions.record_replies(replies, actor)
+        _save_candidates(candidates)
+        actions.record_replies(list(replies.values()), actor)
+
+
+def _still_claimed(pks: list[int], token: str) -> set[int]:
+    """Which of these messages this process still has claimed, locked until the transaction ends."""
+    claimed = InboundMessage.objects.select_for_update().filter(pk__in=pks, status=Status.STORED, claimed_by=token)
+    return set(claimed.values_list("pk", flat=True))
+
+
+def _save_candidates(pairs: list[tuple[int, int]]) -> None:
+    """(held message, request it may answer): who may see the held message follows from these."""
+    if pairs:
+        through = InboundMessage.candidates.through
+        through.objects.bulk_create(through(inboundmessage_id=held, request_id=request) for held, request in pairs)
 
 
 def _value(message: InboundMessage, name: str) -> object:
@@ -295,12 +424,13 @@ def _value(message: InboundMessage, name: str) -> object:
 
 
 def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMail | None:
-    """Parse the bytes onto the message's fields; None (and the message unreadable) if they cannot be."""
+    """Parse the bytes onto the message's fields; None (and the message held, with why) if they cannot be."""
     try:
         mail = parse(raw)
     except Exception as error:  # the parser is tolerant; this is the last line of defence
         log.exception("message %s cannot be parsed", message.pk)
-        message.status, message.problems = Status.UNREADABLE, f"cannot be read: {type(error).__name__}: {error}"
+        reason = storable(f"it cannot be read: {type(error).__name__}: {str(error)[:300]}")
+        message.status, message.problems, message.holding_reason = Status.HOLDING, reason, reason
         return None
     message.message_id = storable(mail.message_id or message.message_id)[:500]
     message.from_name, message.from_address = storable(mail.from_name)[:300], storable(mail.from_address)[:300]

@@ -1,10 +1,15 @@
-"""Taking in mail from files: one message per .eml, many per .mbox."""
+"""Taking in mail from files: one message per .eml, many per .mbox.
+
+Every run first reads again the messages an earlier run stranded (stopped while
+reading them): see ``intake.take_in_stranded``.
+"""
 
 from __future__ import annotations
 
 import mailbox
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -12,7 +17,7 @@ from pathlib import Path
 from django.db import connections
 
 from docket.mail.import_workers import ingest_chunk, start_worker
-from docket.mail.intake import CHUNK
+from docket.mail.intake import CHUNK, take_in_stranded
 from docket.mail.models import InboundMessage
 
 
@@ -23,10 +28,14 @@ class ImportReport:
     statuses: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     processes: int = 1
+    stranded: Counter[str] = field(default_factory=Counter)  # left by an earlier run, read again: by status
 
     def __str__(self) -> str:
         details = ", ".join(f"{count} {status}" for status, count in sorted(self.statuses.items()))
         text = f"{self.stored} new message(s) stored ({details or 'none'}); {self.already} already stored"
+        if self.stranded:
+            again = ", ".join(f"{count} {status}" for status, count in sorted(self.stranded.items()))
+            text += f"; {self.stranded.total()} stranded message(s) read again ({again})"
         text += f"; by {self.processes} processes" if self.processes > 1 else ""
         return text + "".join(f"\n  {error}" for error in self.errors)
 
@@ -46,6 +55,7 @@ def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> Im
     """Take in every message of the files; with ``workers`` > 1, a large import is shared
     among that many processes (each message is still stored and read by exactly one)."""
     report = ImportReport()
+    report.stranded.update(str(message.status) for message in take_in_stranded(ocr=ocr))
     messages: list[tuple[str, bytes]] = []
     for path in paths:
         if not path.is_file():
@@ -56,7 +66,16 @@ def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> Im
         except (OSError, mailbox.Error) as error:
             report.errors.append(f"{path}: cannot be read as mail: {error}")
     report.processes = processes_for(len(messages), workers)
-    for created, status in ingest_all(messages, InboundMessage.Source.UPLOAD, ocr=ocr, workers=workers):
+    try:
+        outcomes = ingest_all(messages, InboundMessage.Source.UPLOAD, ocr=ocr, workers=workers)
+    except BrokenProcessPool:
+        report.errors.append(
+            "a worker process stopped (killed, or out of memory) before its share was done: the rest were "
+            "taken in by this process, and what the worker had stored was read again"
+        )
+        report.stranded.update(str(message.status) for message in take_in_stranded(ocr=ocr))
+        outcomes = ingest_chunk(messages, InboundMessage.Source.UPLOAD, ocr)
+    for created, status in outcomes:
         if created:
             report.stored += 1
             report.statuses[status] += 1

@@ -27,6 +27,7 @@ class Match:
     request: Request | None
     method: str = ""
     reason: str = ""  # why it went to the holding pen
+    candidates: tuple[Request, ...] = ()  # the requests it may answer, when it matches several
 
 
 def _looks_like_ours(address: str) -> bool:
@@ -39,7 +40,8 @@ def _one(requests: list[Request], method: str, what: str) -> Match | None:
         return Match(requests[0], method)
     if len(requests) > 1:
         names = ", ".join(f"#{r.pk}" for r in requests[:5])
-        return Match(None, reason=f"{what} matches {len(requests)} requests ({names}): file it by hand")
+        reason = f"{what} matches {len(requests)} requests ({names}): file it by hand"
+        return Match(None, reason=reason, candidates=tuple(requests))
     return None
 
 

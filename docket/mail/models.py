@@ -65,7 +65,14 @@ class OutboxBody(models.Model):
 
 
 class InboundMessage(models.Model):
-    """A message that came in: its raw bytes (stored before anything reads them) and what was made of them."""
+    """A message that came in: its raw bytes (stored before anything reads them) and what was made of them.
+
+    Its steps: stored (the bytes kept and this row written, claimed by the process that
+    reads it: ``claimed_by``, ``claimed_at``, ``read_attempts``), then filed, held or a
+    bounce, all in one transaction. A message still "stored" whose reader has stopped
+    (killed, out of memory) is read again by the next run; one that stopped its reader
+    ``MAX_READS`` times, or cannot be read at all, is held with the reason.
+    """
 
     class Source(models.TextChoices):
         IMAP = "imap", "Mailbox (IMAP)"
@@ -73,11 +80,10 @@ class InboundMessage(models.Model):
         MANUAL = "manual", "Entered by hand"
 
     class Status(models.TextChoices):
-        STORED = "stored", "Stored, not yet read"
+        STORED = "stored", "Stored, being read"
         FILED = "filed", "Filed to a request"
         HOLDING = "holding", "In the holding pen"
         BOUNCE = "bounce", "Bounce"
-        UNREADABLE = "unreadable", "Stored, but could not be read"
 
     blob = models.OneToOneField("documents.Blob", on_delete=models.PROTECT, related_name="inbound_message")
     message_id = models.CharField(max_length=500, blank=True, db_index=True)
@@ -101,9 +107,19 @@ class InboundMessage(models.Model):
     )
     match_method = models.CharField(max_length=30, blank=True)
     holding_reason = models.TextField(blank=True)
+    candidates = models.ManyToManyField(
+        Request,
+        blank=True,
+        related_name="held_candidates",
+        help_text="Requests a held message may answer (the matcher found several): their campaigns' teams see it",
+    )
+    claimed_by = models.CharField(max_length=200, blank=True, help_text="The process reading it (host:pid:start)")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When its latest reading started")
+    read_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["status"], name="inbound_status")]
 
     def __str__(self) -> str:
         return f"{self.subject or '(no subject)'} from {self.from_address or 'unknown'}"

@@ -74,8 +74,8 @@ def test_every_sample_is_stored_and_read_or_flagged(tmp_path, capsys):
     for message in messages:
         assert message.blob.read() in distinct  # the raw bytes are kept, whole
         assert message.status != InboundMessage.Status.STORED, f"{message.source_detail} was never read"
-        if message.status == InboundMessage.Status.UNREADABLE:
-            assert message.problems
+        if message.status == InboundMessage.Status.HOLDING:
+            assert message.holding_reason, f"{message.source_detail} is held with no reason"
     counts = collections.Counter(m.status for m in messages)
     flagged = sum(1 for m in messages if m.problems)
     print(f"\ncorpus: {len(files)} files, {len(messages)} stored; {dict(counts)}; {flagged} flagged with problems")
