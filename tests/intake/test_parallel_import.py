@@ -21,7 +21,6 @@ def docket(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-@pytest.mark.slow
 def test_a_large_mbox_is_shared_among_workers_and_taken_in_once(tmp_path):
     pdf = text_pdf("Strategic Needs Assessment for the area")
     messages = [
