@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,8 +23,18 @@ from docket.requests.models import Request
 from docket.requests.states import WAITING_STATES, State
 from docket.web.access import campaign_for, campaigns_for, can
 from docket.web.decorators import actor_of, requires
+from docket.web.form_ids import NotAnId, form_ids
 from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, ItemStateForm, TemplateForm
+from docket.web.mail_headers import header_problem
 
+# Each format docket.letters.writer makes, and the type it is downloaded as.
+LETTER_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+}
 SORTS = {"body": "contact__body__name", "state": "request__state", "due": "request__due_date"}
 
 
@@ -97,7 +107,12 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     """Approve, or approve and send, the selected recipients' letters."""
     found = campaign_for(request.user, slug)
-    chosen = found.recipients.filter(pk__in=request.POST.getlist("recipient")).select_related("contact__body")
+    try:
+        ids = form_ids(request.POST.getlist("recipient"), "recipient")
+    except NotAnId as error:
+        messages.error(request, str(error))
+        return redirect("web:campaign", slug=slug)
+    chosen = found.recipients.filter(pk__in=ids).select_related("contact__body")
     actor = actor_of(request)
     if not chosen:
         messages.error(request, "Select at least one recipient.")
@@ -111,7 +126,10 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
                 approved += 1
         messages.success(request, f"{approved} letter(s) approved.")
         return redirect("web:campaign", slug=slug)
-    queued, skipped = queue_campaign(list(chosen), actor)
+    unsendable = [(r, why) for r in chosen if (why := header_problem(r.contact, found.office))]
+    blocked = {r.pk for r, _ in unsendable}
+    queued, skipped = queue_campaign([r for r in chosen if r.pk not in blocked], actor)
+    skipped = unsendable + skipped
     send_outbox.enqueue()
     text = f"{len(queued)} letter(s) queued for sending."
     if skipped:
@@ -156,18 +174,16 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
 
 @requires("view")
 def letter_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
-    """The current template's letter for one recipient, as PDF or DOCX (not yet sent)."""
+    """The current template's letter for one recipient, in any format a letter writer makes (not yet sent)."""
     found = campaign_for(request.user, slug)
     recipient = get_object_or_404(found.recipients.select_related("contact__body"), pk=pk)
+    if fmt not in LETTER_TYPES:
+        raise Http404(f"Letters are made as {', '.join(LETTER_TYPES)}, not {fmt!r}")
     try:
         data = writer(fmt)(build_letter(campaign_data(found), recipient_data(recipient)))
     except LetterError as error:
         return HttpResponse(f"The letter cannot be made: {error}", status=422, content_type="text/plain")
-    types = {
-        "pdf": "application/pdf",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    }
-    response = HttpResponse(data, content_type=types[fmt])
+    response = HttpResponse(data, content_type=LETTER_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-{recipient.pk}.{fmt}"'
     return response
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from docket.campaigns.models import Campaign, Office
 from docket.web.access import ROLES, role_of, set_role
 from docket.web.decorators import requires
+from docket.web.form_ids import NotAnId, form_ids
 from docket.web.forms import NewUserForm, OfficeForm
 
 
@@ -41,17 +42,45 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(request, "web/users.html", context)
 
 
+def _protection(user: User, by: User | AnonymousUser, role: str | None, active: str | None) -> str:
+    """Why this change may not be made from the Users page, or "" if it may.
+
+    The superuser and one's own account keep their role and their sign-in here, so that
+    an admin cannot lock out the superuser, and nobody removes their own access by a slip.
+    """
+    if user.is_superuser and (active == "off" or (role is not None and role != "admin")):
+        return f"{user.username} is the superuser: their sign-in cannot be turned off, nor their role changed, here."
+    if user == by and (active == "off" or (role is not None and role != role_of(user))):
+        return "You cannot turn off your own sign-in, nor change your own role: ask another admin."
+    return ""
+
+
 @require_POST
 @requires("manage_users")
 def user_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Role, campaigns and sign-in, each changed only when the form sent it.
+
+    The form sends "off" in a hidden field before the "Can sign in" box and an empty
+    "campaigns" value before the campaign boxes, so that an unticked box is told apart
+    from a field the form did not show.
+    """
     user = get_object_or_404(User, pk=pk)
-    role = request.POST.get("role", "")
+    role = request.POST.get("role")
+    active = request.POST.get("active")  # the last value: "on" when the box is ticked
+    try:
+        campaigns = form_ids(request.POST.getlist("campaigns"), "campaign")
+    except NotAnId as error:
+        messages.error(request, str(error))
+        return redirect("web:users")
+    if problem := _protection(user, request.user, role, active):
+        messages.error(request, problem)
+        return redirect("web:users")
     if role in ROLES and not user.is_superuser:
         set_role(user, role)
-    user.campaigns.set(Campaign.objects.filter(pk__in=request.POST.getlist("campaigns")))
-    user.is_active = request.POST.get("active") == "on"
-    if user == request.user:
-        user.is_active = True  # nobody locks themselves out here
-    user.save(update_fields=["is_active"])
+    if "campaigns" in request.POST:
+        user.campaigns.set(Campaign.objects.filter(pk__in=campaigns))
+    if active in ("on", "off"):
+        user.is_active = active == "on"
+        user.save(update_fields=["is_active"])
     messages.success(request, f"{user.username} is updated.")
     return redirect("web:users")

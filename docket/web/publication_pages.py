@@ -19,6 +19,7 @@ from docket.publishing.rules import spans_in
 from docket.requests.models import FrozenLetter, Request
 from docket.web.access import request_for
 from docket.web.decorators import actor_of, requires
+from docket.web.form_ids import form_id
 
 CONTEXT_CHARS = 40
 
@@ -77,6 +78,13 @@ def _publication(found: Request, kind: str, object_id: int) -> Publication:
     return actions.document_publication(attachment.pk, found)
 
 
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"The embargo date {text[:40]!r} is not a date: give it as YYYY-MM-DD.") from None
+
+
 @require_POST
 @requires("publish")
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
@@ -84,13 +92,13 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     what = request.POST.get("action", "")
     try:
-        item = _publication(found, request.POST.get("kind", ""), int(request.POST.get("object") or 0))
+        item = _publication(found, request.POST.get("kind", ""), form_id(request.POST.get("object"), "item") or 0)
         consent = request.POST.get("consent", "").strip()
         if consent and consent != item.consent:
             item = actions.record_consent(item, consent, actor)
         embargo = request.POST.get("embargo_until", "").strip()
         if embargo:
-            item = actions.set_embargo(item, datetime.date.fromisoformat(embargo), actor)
+            item = actions.set_embargo(item, _date(embargo), actor)
         if what == "approve":
             actions.approve(item, actor)
         elif what == "publish":
@@ -102,7 +110,7 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponse("Unknown action", status=404)
         messages.success(request, f"{item.get_kind_display()}: {what} done.")
-    except ValueError as error:  # TransitionError, RedactionFailed, a date that is not a date
+    except ValueError as error:  # TransitionError, NotAnId, a date that is not a date
         messages.error(request, str(error))
     except RedactionFailed as error:
         messages.error(request, str(error))

@@ -27,7 +27,10 @@ from docket.requests.models import FrozenLetter, Request
 from docket.requests.states import ALLOWED_FROM
 from docket.web.access import can, request_for
 from docket.web.decorators import actor_of, requires
+from docket.web.downloads import attachment_disposition
+from docket.web.form_ids import NotAnId, form_id
 from docket.web.forms import NoteForm, UploadForm
+from docket.web.mail_headers import header_problem
 from docket.web.publication_pages import publishables
 
 
@@ -64,6 +67,8 @@ BUTTONS = {
     "withdraw": Button("Withdraw the request", "send", True, actions.withdraw),
     "reopen": Button("Reopen", "send", True, actions.reopen),
 }
+# The buttons that put an email in the outbox.
+SENDS = {"queue", "chase"}
 
 
 @requires("view")
@@ -116,6 +121,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return HttpResponse("You cannot do this.", status=403)
     form = NoteForm(request.POST)
     note = form.data.get("note", "") if form.is_valid() else ""
+    if action in SENDS and (problem := header_problem(found.recipient.contact, found.campaign.office)):
+        messages.error(request, problem)
+        return redirect("web:request", pk=pk)
     try:
         button.run(found, actor_of(request), note)
         messages.success(request, f"{button.label}: done.")
@@ -130,15 +138,15 @@ def item_received(request: HttpRequest, pk: int) -> HttpResponse:
     found = request_for(request.user, pk)
     actor = actor_of(request)
     key = request.POST.get("item", "")
-    attachment_id = request.POST.get("attachment")
     try:
-        if attachment_id:
+        attachment_id = form_id(request.POST.get("attachment"), "attachment")
+        if attachment_id is not None:
             attachment = get_object_or_404(Attachment, pk=attachment_id, message__request=found)
             mark_attachment_fulfils(attachment, key, actor)
         else:
             actions.mark_item_received(found, key, actor, request.POST.get("note", ""))
         messages.success(request, "The item is marked as received.")
-    except (TransitionError, RecipientItem.DoesNotExist) as error:
+    except (TransitionError, NotAnId, RecipientItem.DoesNotExist) as error:
         messages.error(request, str(error))
     return redirect("web:request", pk=pk)
 
@@ -186,8 +194,6 @@ def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         request_for(request.user, attachment.message.request_id)
     response = HttpResponse(attachment.blob.read(), content_type="application/octet-stream")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{(attachment.filename or "attachment").replace(chr(34), "")}"'
-    )
+    response["Content-Disposition"] = attachment_disposition(attachment.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,0 +1,23 @@
+"""Ids read from a posted form: a form that sends something else was tampered with or broken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class NotAnId(ValueError):
+    """A posted id that is not a whole number; the message says which field, for an error banner."""
+
+
+def form_id(value: str | None, what: str) -> int | None:
+    """The id in one form field; None when the field is missing or empty."""
+    if value is None or not value.strip():
+        return None
+    if not (value.strip().isascii() and value.strip().isdigit()):
+        raise NotAnId(f"The form sent {value[:40]!r} as the {what}, which is not a number: reload the page and retry.")
+    return int(value)
+
+
+def form_ids(values: Iterable[str], what: str) -> list[int]:
+    """The ids in a multiple-choice field, empty values (the 'none chosen' marker) skipped."""
+    return [found for value in values if (found := form_id(value, what)) is not None]
