@@ -1,0 +1,611 @@
+"""Learning a campaign from letters already written: the template, the fields, the references.
+
+Template induction at word level. Each letter's body becomes a list of tokens
+(words; a footnote marker stays inside its word as the key of the reference it
+points to, so numbering shifts do not matter; a paragraph break is a token).
+The words every letter shares, in order, are found by aligning the letters with
+:mod:`difflib` (longest blocks first, so short coincidences do not cut a passage
+in two); the gaps between them are the parts that vary. A gap holding the
+recipient's own data (name, salutation, area) becomes that data; a gap present
+in some letters and empty in the others becomes ``{% if %}`` with a yes/no field;
+any other gap becomes a per-recipient field, or a choice between the wordings
+when they hold footnotes or paragraph breaks (which a field cannot carry).
+Neighbouring gaps separated by one or two shared words are one field, not two.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from docket.letters.inputs import CampaignData, OfficeData, RecipientData, ReferenceData
+from docket.letters.reading import SourceLetter, strip_markup, words
+
+NOTE = "\x01"  # around a reference key inside a word
+PARAGRAPH = "\x02"
+MERGE_ACROSS = 2  # shared words this short between two varying gaps do not split a field
+POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.I)
+STOPWORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "how", "i", "in",
+        "into", "is", "it", "its", "my", "of", "on", "or", "our", "that", "the", "their", "this", "to", "was",
+        "we", "were", "which", "who", "will", "with", "would", "you", "your",
+    }
+)
+MARKDOWN_SPECIAL = frozenset("\\`*_[]{}<>#|~!&")
+LINE_START_SPECIAL = re.compile(r"^(?:[-+=>]|\d+[.)])")
+
+
+@dataclass(frozen=True)
+class Text:
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Data:
+    attribute: str  # an attribute of the contact: full_name, salutation, area
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Wordings of one passage, picked by a field's value; one wording is a yes/no passage."""
+
+    name: str
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...]  # (field value, tokens)
+
+
+Segment = Text | Data | Field | Choice
+
+
+@dataclass(frozen=True)
+class FieldReport:
+    name: str
+    kind: str  # text | yes/no | choice
+    values: tuple[str, ...]  # one per letter, in the letters' order
+
+
+@dataclass(frozen=True)
+class LearnedCampaign:
+    office: OfficeData
+    letter_date: datetime.date | None
+    template: str
+    segments: tuple[Segment, ...]
+    references: tuple[ReferenceData, ...]
+    recipients: tuple[RecipientData, ...]
+    body_kind: str  # what the bodies are, e.g. "Police and Crime Commissioner"
+    fields: tuple[FieldReport, ...]
+    notes: tuple[str, ...] = ()  # what could not be placed
+
+    def campaign_data(self, slug: str, title: str) -> CampaignData:
+        return CampaignData(
+            slug=slug,
+            title=title,
+            office=self.office,
+            template=self.template,
+            letter_date=self.letter_date,
+            references=self.references,
+        )
+
+
+@dataclass
+class _Slot:
+    values: list[tuple[str, ...]]
+
+
+@dataclass
+class _Recipient:
+    full_name: str = ""
+    role: str = ""
+    address: tuple[str, ...] = ()
+    postcode: str = ""
+    salutation: str = ""
+    area: str = ""
+    data: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
+    """The campaign that reproduces ``letters``: template, office, references, recipients."""
+    if not letters:
+        raise ValueError("no letters to learn from")
+    references, keys_by_letter = learn_references(letters)
+    people = [_recipient(letter) for letter in letters]
+    kind = _common_role_suffix([person.role for person in people]) if len(people) > 1 else ""
+    for person in people:
+        person.area = _area(person.role, kind)
+        person.data = {
+            name: tuple(value.split())
+            for name, value in (
+                ("full_name", person.full_name),
+                ("salutation", person.salutation),
+                ("area", person.area),
+            )
+            if value
+        }
+    sequences = [body_tokens(letter, keys) for letter, keys in zip(letters, keys_by_letter, strict=True)]
+    parts = _merge_short_anchors(_place_data(_settle_paragraphs(_align(sequences)), people))
+    segments, reports, values = _classify(parts, len(letters))
+    recipients = tuple(
+        RecipientData(
+            id=str(n + 1),
+            full_name=person.full_name,
+            body=person.role or person.full_name,
+            role=person.role,
+            salutation=person.salutation,
+            area=person.area,
+            address=person.address,
+            postcode=person.postcode,
+            fields=values[n],
+        )
+        for n, person in enumerate(people)
+    )
+    dates = Counter(letter.date for letter in letters if letter.date)
+    return LearnedCampaign(
+        office=learn_office(letters),
+        letter_date=dates.most_common(1)[0][0] if dates else None,
+        template=write_template(segments),
+        segments=tuple(segments),
+        references=references,
+        recipients=recipients,
+        body_kind=kind,
+        fields=tuple(reports),
+    )
+
+
+# --- references ---------------------------------------------------------------------------------
+
+
+def learn_references(
+    letters: Sequence[SourceLetter],
+) -> tuple[tuple[ReferenceData, ...], list[dict[int, str]]]:
+    """One reference per distinct footnote (by its words), in order of first appearance."""
+    by_words: dict[str, ReferenceData] = {}
+    keys_by_letter: list[dict[int, str]] = []
+    used: set[str] = set()
+    for letter in letters:
+        keys: dict[int, str] = {}
+        for number in sorted(letter.footnotes):
+            words = " ".join(letter.footnotes[number].split())
+            if words not in by_words:
+                by_words[words] = _reference(words, letter.footnote_urls.get(number, ""), used)
+            keys[number] = by_words[words].key
+        keys_by_letter.append(keys)
+    return tuple(by_words.values()), keys_by_letter
+
+
+def _reference(words: str, url: str, used: set[str]) -> ReferenceData:
+    match = re.match(r"^(.*?)\s*\((\d{4}[a-z]?|n\.d\.)\)\s+(.*)$", words)
+    author, year, title = (match[1], match[2], match[3]) if match else ("", "", words)
+    key = unique_name(_slug(title, 3) or "reference", used)
+    return ReferenceData(key=key, author=author, title=title, year=year, url=url)
+
+
+def reference_words(reference: ReferenceData) -> str:
+    """The footnote's words as Docket writes them (compose._reference_runs)."""
+    head = f"{reference.author} ({reference.year}) " if reference.year else f"{reference.author} "
+    return " ".join((head + reference.title).split())
+
+
+# --- recipients and office ------------------------------------------------------------------------
+
+
+def _recipient(letter: SourceLetter) -> _Recipient:
+    lines = list(letter.address)
+    person = _Recipient(salutation=letter.salutation)
+    if lines and POSTCODE.match(lines[-1].strip()):
+        person.postcode = lines.pop().strip()
+    if lines:
+        person.full_name = lines.pop(0)
+    if lines:
+        person.role = lines.pop(0)
+    person.address = tuple(lines)
+    return person
+
+
+def _common_role_suffix(roles: Sequence[str]) -> str:
+    """The words every role ends with ("Police and Crime Commissioner"): what the bodies are."""
+    split = [role.split() for role in roles if role]
+    if len(split) < 2:
+        return ""
+    suffix: list[str] = []
+    for column in zip(*(list(reversed(role)) for role in split), strict=False):
+        if len(set(column)) != 1:
+            break
+        suffix.insert(0, column[0])
+    if any(len(words) <= len(suffix) for words in split):
+        return ""
+    return " ".join(suffix)
+
+
+def _area(role: str, kind: str) -> str:
+    if kind and role.endswith(" " + kind):
+        return role[: -len(kind) - 1].strip()
+    return ""
+
+
+def learn_office(letters: Sequence[SourceLetter]) -> OfficeData:
+    """The office from the letterhead (the first letter that has one) and the signature."""
+    signatures = Counter(letter.signature for letter in letters if letter.signature)
+    signature = list(signatures.most_common(1)[0][0]) if signatures else []
+    role = signature[-1] if signature else ""
+    signed_name = signature[0] if len(signature) > 1 else ""
+    head = next((list(letter.letterhead) for letter in letters if letter.letterhead), [])
+    name_line = head.pop(0) if head else signed_name
+    words = name_line.split()
+    honours: list[str] = []
+    while len(words) > 1 and re.fullmatch(r"[A-Z]{2,5}", words[-1]):
+        honours.insert(0, words.pop())
+    phone = email = ""
+    address: list[str] = []
+    for line in head:
+        label, _, value = line.partition(":")
+        if label.strip().lower() in {"tel", "telephone", "phone"}:
+            phone = value.strip()
+        elif label.strip().lower() in {"email", "e-mail"}:
+            email = value.strip()
+        else:
+            address.append(line)
+    office = role
+    if address and role and address[0].startswith(role):
+        address[0] = address[0][len(role) :].strip()
+    elif address:
+        office = address.pop(0)  # Docket's own letterhead: the office's name on a line of its own
+    name = " ".join(words)
+    return OfficeData(
+        name=office or name,
+        signatory_name=name,
+        signatory_honours=" ".join(honours),
+        signatory_role=role,
+        address=tuple(line for line in address if line),
+        phone=phone,
+        email=email,
+        sign_with_name=bool(signed_name),
+    )
+
+
+# --- tokens and alignment -----------------------------------------------------------------------
+
+
+def body_tokens(letter: SourceLetter, keys: dict[int, str]) -> list[str]:
+    """The body's words, each footnote marker replaced by its reference's key, paragraphs as tokens."""
+    tokens: list[str] = []
+    for paragraph in letter.paragraphs:
+        if tokens:
+            tokens.append(PARAGRAPH)
+        for word in paragraph.split():
+            tokens.append(re.sub(r"\^(\d+)", lambda m: _note(m, keys), word))
+    return tokens
+
+
+def _note(match: re.Match[str], keys: dict[int, str]) -> str:
+    key = keys.get(int(match[1]))
+    return f"{NOTE}{key}{NOTE}" if key else match[0]
+
+
+def _align(sequences: list[list[str]]) -> list[Text | _Slot]:
+    """Shared words (in every letter, in order) as Text; between them, each letter's own words."""
+    skeleton = list(sequences[0])
+    for sequence in sequences[1:]:
+        skeleton = _matched(skeleton, sequence)
+    while True:
+        embeddings = [_embed(skeleton, sequence) for sequence in sequences]
+        kept = [n for n in range(len(skeleton)) if all(e[n] is not None for e in embeddings)]
+        if len(kept) == len(skeleton):
+            break
+        skeleton = [skeleton[n] for n in kept]
+    parts: list[Text | _Slot] = []
+    previous = [-1] * len(sequences)
+    run: list[str] = []
+    for n, token in enumerate([*skeleton, ""]):
+        at = [_position(e, n, len(s)) for e, s in zip(embeddings, sequences, strict=True)]
+        gaps = [tuple(s[p + 1 : q]) for s, p, q in zip(sequences, previous, at, strict=True)]
+        if any(gaps):
+            if run:
+                parts.append(Text(tuple(run)))
+                run = []
+            parts.append(_Slot(gaps))
+        if n < len(skeleton):
+            run.append(token)
+        previous = at
+    if run:
+        parts.append(Text(tuple(run)))
+    return parts
+
+
+def _position(embedding: list[int | None], n: int, end: int) -> int:
+    position = embedding[n] if n < len(embedding) else end
+    assert position is not None  # every kept skeleton word is matched in every letter
+    return position
+
+
+def _matched(a: list[str], b: list[str]) -> list[str]:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return [a[i] for start, _, size in matcher.get_matching_blocks() for i in range(start, start + size)]
+
+
+def _embed(skeleton: list[str], sequence: list[str]) -> list[int | None]:
+    positions: list[int | None] = [None] * len(skeleton)
+    matcher = SequenceMatcher(None, skeleton, sequence, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for offset in range(size):
+            positions[a + offset] = b + offset
+    return positions
+
+
+# --- from gaps to template parts ----------------------------------------------------------------
+
+
+def _settle_paragraphs(parts: list[Text | _Slot]) -> list[Text | _Slot]:
+    """Letters that differ only in where a paragraph breaks (a PDF's layout) share that text:
+    the words are what must match, and most letters' break wins."""
+    settled: list[Text | _Slot] = []
+    for part in parts:
+        if isinstance(part, _Slot):
+            words = {tuple(token for token in value if token != PARAGRAPH) for value in part.values}
+            if len(words) == 1:
+                part = Text(Counter(part.values).most_common(1)[0][0])
+        settled.append(part)
+    return settled
+
+
+def _place_data(parts: Sequence[Text | _Slot], people: list[_Recipient]) -> list[Text | _Slot | Data]:
+    """A gap that is each recipient's own name, salutation or area becomes that data."""
+    out: list[Text | _Slot | Data] = []
+    for part in parts:
+        out += _split_data(part, people) if isinstance(part, _Slot) else [part]
+    return out
+
+
+def _split_data(slot: _Slot, people: list[_Recipient]) -> list[Text | _Slot | Data]:
+    for attribute in ("full_name", "salutation", "area"):
+        data = [person.data.get(attribute, ()) for person in people]
+        if not all(data) or len(set(data)) < 2:
+            continue
+        if all(value[: len(d)] == d for value, d in zip(slot.values, data, strict=True)):
+            rest = _Slot([value[len(d) :] for value, d in zip(slot.values, data, strict=True)])
+            return [Data(attribute), *(_split_data(rest, people) if any(rest.values) else [])]
+        if all(len(value) > len(d) and value[-len(d) :] == d for value, d in zip(slot.values, data, strict=True)):
+            rest = _Slot([value[: -len(d)] for value, d in zip(slot.values, data, strict=True)])
+            return [*_split_data(rest, people), Data(attribute)]
+    return [slot]
+
+
+def _merge_short_anchors(parts: list[Text | _Slot | Data]) -> list[Text | _Slot | Data]:
+    merged: list[Text | _Slot | Data] = []
+    for part in parts:
+        if (
+            isinstance(part, _Slot)
+            and len(merged) >= 2
+            and isinstance(merged[-1], Text)
+            and isinstance(merged[-2], _Slot)
+            and len(merged[-1].tokens) <= MERGE_ACROSS
+            and PARAGRAPH not in merged[-1].tokens
+        ):
+            text = merged.pop()
+            before = merged.pop()
+            assert isinstance(text, Text)
+            assert isinstance(before, _Slot)
+            part = _Slot([a + text.tokens + b for a, b in zip(before.values, part.values, strict=True)])
+        merged.append(part)
+    return merged
+
+
+def _classify(
+    parts: list[Text | _Slot | Data], count: int
+) -> tuple[list[Segment], list[FieldReport], list[dict[str, str]]]:
+    segments: list[Segment] = []
+    reports: list[FieldReport] = []
+    values: list[dict[str, str]] = [{} for _ in range(count)]
+    used: set[str] = set()
+    for index, part in enumerate(parts):
+        if not isinstance(part, _Slot):
+            segments.append(part)
+            continue
+        if not any(NOTE in token for value in part.values for token in value):
+            # A field is one line of text: a paragraph break inside one is layout (a PDF's), not wording.
+            part = _Slot([tuple(token for token in value if token != PARAGRAPH) for value in part.values])
+        distinct = list(dict.fromkeys(part.values))
+        if len(distinct) == 1:
+            segments.append(Text(distinct[0]))
+            continue
+        present = [value for value in distinct if value]
+        if len(present) == 1:
+            name = unique_name("mention_" + (_passage_name(present[0]) or "passage"), used)
+            segments.append(Choice(name, (("yes", present[0]),)))
+            column = ["yes" if value else "no" for value in part.values]
+            reports.append(FieldReport(name, "yes/no", tuple(column)))
+        elif any(any(NOTE in token for token in value) for value in present):
+            name = unique_name(_context_name(parts, index) or "wording", used)
+            labels = {value: f"{n}" for n, value in enumerate(present, start=1)}
+            segments.append(Choice(name, tuple((label, value) for value, label in labels.items())))
+            column = [labels.get(value, "none") for value in part.values]
+            reports.append(FieldReport(name, "choice", tuple(column)))
+        else:
+            name = unique_name(_context_name(parts, index) or "field", used)
+            segments.append(Field(name))
+            column = [" ".join(value) for value in part.values]
+            reports.append(FieldReport(name, "text", tuple(column)))
+        for n, value in enumerate(column):
+            values[n][name] = value
+    return _join_texts(segments), reports, values
+
+
+def _join_texts(segments: list[Segment]) -> list[Segment]:
+    joined: list[Segment] = []
+    for segment in segments:
+        if isinstance(segment, Text) and joined and isinstance(joined[-1], Text):
+            joined[-1] = Text(joined[-1].tokens + segment.tokens)
+        else:
+            joined.append(segment)
+    return joined
+
+
+def _plain(token: str) -> str:
+    return re.sub(f"{NOTE}[^{NOTE}]*{NOTE}", "", token)
+
+
+def _content_words(tokens: Sequence[str]) -> list[str]:
+    words = [re.sub(r"[^0-9a-z]+", "", _plain(token).lower()) for token in tokens if token != PARAGRAPH]
+    return [word for word in words if word and word not in STOPWORDS and not word.isdigit()]
+
+
+def _context_name(parts: Sequence[Text | _Slot | Data], index: int) -> str:
+    """A field named after the two content words before it ("…the Hampshire VRU ___" → vru)."""
+    before = parts[index - 1] if index else None
+    if isinstance(before, Data) and index >= 2:
+        before = parts[index - 2]
+    if isinstance(before, Text):
+        words = _content_words(before.tokens[-6:])[-2:]
+        if words:
+            return _slug(" ".join(words), 2)
+    after = parts[index + 1] if index + 1 < len(parts) else None
+    if isinstance(after, Text):
+        return _slug(" ".join(_content_words(after.tokens[:6])[:2]), 2)
+    return ""
+
+
+def _passage_name(tokens: Sequence[str]) -> str:
+    """A passage named after its capitalised phrase ("…my Annual Report outlining…" → annual_report)."""
+    plain = [_plain(token).strip(".,;:()'\"") for token in tokens if token != PARAGRAPH]
+    best: list[str] = []
+    run: list[str] = []
+    for position, word in enumerate([*plain, ""]):
+        if position > 0 and word[:1].isupper() and word.lower() not in STOPWORDS:
+            run.append(word)
+            continue
+        if len(run) > len(best):
+            best = run
+        run = []
+    if len(best) >= 2:
+        return _slug(" ".join(best), 3)
+    return _slug(" ".join(_content_words(tokens)[:2]), 2)
+
+
+def _slug(text: str, words: int) -> str:
+    parts = [re.sub(r"[^0-9a-z]+", "", word) for word in strip_markup(text).lower().split()]
+    slug = "_".join([part for part in parts if part and part not in STOPWORDS][:words])[:40]
+    return slug if re.match(r"^[a-z]", slug) else ""
+
+
+def unique_name(name: str, used: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in used:
+        candidate, n = f"{name}_{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+# --- writing the template -----------------------------------------------------------------------
+
+
+def write_template(segments: Sequence[Segment]) -> str:
+    out: list[str] = []
+    for segment in segments:
+        if isinstance(segment, Text):
+            out.append(_tokens(segment.tokens, out))
+        elif isinstance(segment, Data):
+            out.append(f"{{{{ contact.{segment.attribute} }}}}")
+        elif isinstance(segment, Field):
+            out.append(f"{{{{ fields.{segment.name} }}}}")
+        else:
+            branches = []
+            for number, (value, tokens) in enumerate(segment.alternatives):
+                keyword = "if" if number == 0 else "elif"
+                branches.append(f'{{% {keyword} fields.{segment.name} == "{value}" %}}{_tokens(tokens, out)}')
+            out.append("".join(branches) + "{% endif %}")
+    text = " ".join(part for part in out if part)
+    text = re.sub(r" *\n\n *", "\n\n", text)
+    return text.strip() + "\n"
+
+
+def _tokens(tokens: Sequence[str], before: Sequence[str]) -> str:
+    words: list[str] = []
+    line_start = not before or before[-1].endswith("\n\n")
+    for token in tokens:
+        if token == PARAGRAPH:
+            words.append("\n\n")
+            line_start = True
+            continue
+        words.append(_token(token, line_start))
+        line_start = False
+    return " ".join(words)
+
+
+def _token(token: str, line_start: bool) -> str:
+    pieces = token.split(NOTE)
+    out = []
+    for n, piece in enumerate(pieces):
+        if n % 2:
+            out.append(f'{{{{ cite("{piece}") }}}}')
+        else:
+            out.append("".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in piece))
+    text = "".join(out)
+    if line_start and LINE_START_SPECIAL.match(text):
+        text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text) if text[0].isdigit() else "\\" + text
+    return text
+
+
+# --- the check that matters ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    letter: str  # the file's name
+    differences: tuple[tuple[str, str], ...]  # (the letter's words, the rendering's words)
+
+    def __str__(self) -> str:
+        return f"{self.letter}: " + "; ".join(f"“{a}” became “{b}”" for a, b in self.differences)
+
+
+def compare(letter_text: str, rendered_text: str, letterhead: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    """Word-for-word differences; a letterhead the letter leaves out (most conversions drop it) is none."""
+    original, ours = words(letter_text), words(rendered_text)
+    head = list(letterhead)
+    body = ours.body
+    if head and body[: len(head)] == head and original.body[: len(head)] != head:
+        body = body[len(head) :]
+    matcher = SequenceMatcher(None, original.body, body, autojunk=False)
+    found = [
+        (" ".join(original.body[i1:i2]), " ".join(body[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+    for number in sorted(set(original.footnotes) | set(ours.footnotes)):
+        if original.footnotes.get(number) != ours.footnotes.get(number):
+            theirs, mine = original.footnotes.get(number, []), ours.footnotes.get(number, [])
+            found.append((f"[{number}] " + " ".join(theirs), f"[{number}] " + " ".join(mine)))
+    return tuple(found)
+
+
+def letterhead_words(office: OfficeData) -> list[str]:
+    name = " ".join(part for part in (office.signatory_name, office.signatory_honours) if part)
+    lines = [name, office.name, *office.address]
+    lines += [f"Tel: {office.phone}"] if office.phone else []
+    lines += [f"Email: {office.email}"] if office.email else []
+    return " ".join(lines).split()
+
+
+def check(learned: LearnedCampaign, texts: Sequence[tuple[str, str]]) -> list[Difference]:
+    """Render each learned recipient as plain text and compare it with its letter (name, text)."""
+    from docket.letters.compose import build_letter
+    from docket.letters.templating import compile_template
+    from docket.letters.text import to_text
+
+    campaign = learned.campaign_data("learned", "Learned")
+    template = compile_template(campaign.template, campaign.slug)
+    head = letterhead_words(learned.office)
+    found = []
+    for (name, text), recipient in zip(texts, learned.recipients, strict=True):
+        rendered = to_text(build_letter(campaign, recipient, template)).decode()
+        differences = compare(text, rendered, head)
+        if differences:
+            found.append(Difference(name, differences))
+    return found
