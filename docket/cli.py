@@ -112,6 +112,34 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_learn_campaign(args: argparse.Namespace) -> int:
+    from docket.campaigns.learning import CampaignExists, save_learned
+    from docket.letters.learning import check, learn
+    from docket.letters.reading import ReadingError, letter_text, parse_letter
+
+    try:
+        texts = [(Path(name).name, letter_text(name, Path(name).read_bytes())) for name in args.letters]
+        learned = learn([parse_letter(name, text) for name, text in texts])
+    except (OSError, ReadingError) as error:
+        raise CommandError(str(error)) from None
+    for field in learned.fields:
+        print(f"field {field.name} ({field.kind}):")
+        for (name, _), value in zip(texts, field.values, strict=True):
+            print(f"  {name}: {value}")
+    print(f"{len(learned.references)} reference(s): " + ", ".join(r.key for r in learned.references))
+    differences = check(learned, texts)
+    for difference in differences:
+        print(f"differs: {difference}", file=sys.stderr)
+    if differences and not args.accept_differences:
+        raise CommandError(f"{len(differences)} letter(s) not reproduced word for word; nothing saved")
+    try:
+        campaign = save_learned(learned, args.slug, args.title or args.slug)
+    except CampaignExists as error:
+        raise CommandError(str(error)) from None
+    print(f"Campaign {campaign.slug!r}: {len(texts)} recipient(s), {len(learned.fields)} field(s).")
+    return 0
+
+
 def _campaign(slug: str) -> Campaign:
     from docket.campaigns.models import Campaign
 
@@ -286,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--zip", action="store_true", help="write one zip with a manifest instead of files")
     render.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    learn = command("learn-campaign", cmd_learn_campaign, "Make a campaign from letters already written.")
+    learn.add_argument("letters", nargs="+", help=".txt, .md, .html, .docx or .pdf letters")
+    learn.add_argument("--slug", required=True, help="the new campaign's slug")
+    learn.add_argument("--title", default="", help="the new campaign's title (default: the slug)")
+    learn.add_argument("--accept-differences", action="store_true", help="save even if a letter is not reproduced")
 
     queue = command("queue", cmd_queue, "Approve and queue a campaign's letters for sending.")
     queue.add_argument("campaign", help="the campaign's slug")
