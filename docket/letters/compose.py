@@ -21,9 +21,22 @@ def build_letter(
     recipient: RecipientData,
     template: jinja2.Template | None = None,
     extra: Mapping[str, Any] | None = None,
+    *,
+    isolated: bool = False,
 ) -> Letter:
-    """The letter for one recipient; ``extra`` adds names to the template's context (a chaser's dates)."""
-    markdown, cited = render_markdown(campaign, recipient, template, extra)
+    """The letter for one recipient; ``extra`` adds names to the template's context (a chaser's dates).
+
+    ``isolated`` runs the template in a bounded child process (for a template nobody has
+    saved yet, such as the editor's live preview); see :mod:`docket.letters.render_process`.
+    """
+    if isolated:
+        from docket.letters.render_process import render_markdown_isolated
+
+        if template is not None or extra is not None:
+            raise ValueError("an isolated render compiles the campaign's own template, with no extra names")
+        markdown, cited = render_markdown_isolated(campaign, recipient)
+    else:
+        markdown, cited = render_markdown(campaign, recipient, template, extra)
     office = campaign.office
     personal = recipient.salutation.strip().lower() not in IMPERSONAL_SALUTATIONS
     return Letter(

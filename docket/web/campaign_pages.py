@@ -142,7 +142,8 @@ def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[
     if recipient is None:
         return {"preview_error": "This campaign has no recipients to preview."}
     try:
-        letter = build_letter(campaign_data(found, template=source), recipient_data(recipient))
+        # Any viewer's unsaved text: run in a bounded child process (time, memory).
+        letter = build_letter(campaign_data(found, template=source), recipient_data(recipient), isolated=True)
     except LetterError as error:
         return {"preview_error": error.problem, "error_line": error.line}
     return {"preview_html": to_html_fragment(letter, prefix="preview-")}
