@@ -2,7 +2,9 @@
 
 Nothing here raises for a bad message: what cannot be read is noted in
 ``problems`` and the rest is still read. The raw bytes are kept elsewhere, so
-parsing can always be run again.
+parsing can always be run again. Headers in raw 8-bit (RFC 6532) are read as
+UTF-8; parts nested too deep for the parser leave the headers read; address
+headers are read up to a size; attachment names lose line breaks and folders.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from email import message_from_bytes
 from email.errors import HeaderParseError
 from email.header import Header, decode_header, make_header
 from email.message import Message
-from email.policy import compat32
+from email.parser import BytesParser
+from email.policy import Compat32
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
@@ -28,6 +31,26 @@ QUOTE_MARKERS = [
     re.compile(r"^From: .+\n(Sent|Date): .+", re.M),
     re.compile(r"^_{10,}\s*$", re.M),
 ]
+
+
+# An address header longer than this (characters) is read only this far: its addresses are
+# for matching, and a megabyte of them would take seconds to parse.
+ADDRESS_HEADER_LIMIT = 64 * 1024
+ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+
+
+class _Utf8Headers(Compat32):
+    """compat32 (lenient and fast), but a header in raw 8-bit is read as UTF-8 (RFC 6532),
+    else by the shared rule for text of unknown encoding, rather than left undecodable."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if value.isascii():
+            return super().header_fetch_parse(name, value)
+        raw = value.encode("ascii", "surrogateescape")
+        return decode_text(raw).replace("\r", "").replace("\n", "")
+
+
+POLICY = _Utf8Headers()
 
 
 @dataclass
@@ -108,10 +131,22 @@ def _payload_text(part: Message, problems: list[str]) -> str:
 
 def _filename(part: Message, problems: list[str]) -> str:
     try:
-        return part.get_filename() or ""
+        name = part.get_filename() or ""
     except Exception:
         problems.append("an attachment's file name is malformed")
         return ""
+    return safe_filename(name, problems)
+
+
+def safe_filename(name: str, problems: list[str]) -> str:
+    """The name without control characters (a line break would split a header) and without
+    folders (the last part of a path is the file's name), noting the change."""
+    kept = re.split(r"[/\\]", re.sub(r"[\x00-\x1f\x7f]+", " ", name))[-1].strip()
+    if kept in {".", ".."}:
+        kept = ""
+    if kept != name:
+        problems.append(f"an attachment's file name {name[:200]!r} held line breaks or folders: kept as {kept!r}")
+    return kept
 
 
 def _leaves(part: Message) -> list[Message]:
@@ -157,12 +192,34 @@ def _walk(message: Message, parsed: ParsedMail) -> None:
                 parsed.problems.append(f"an attachment ({filename or content_type}) has no content")
 
 
+def _message(raw: bytes, problems: list[str]) -> Message:
+    """The parsed message; its headers alone when its parts are nested too deep to parse."""
+    try:
+        return message_from_bytes(raw, policy=POLICY)
+    except RecursionError:
+        problems.append("its parts are nested too deep to read: only its headers were read")
+        return BytesParser(policy=POLICY).parsebytes(raw, headersonly=True)
+
+
+def _addresses(message: Message, problems: list[str]) -> list[str]:
+    """Every address the message was delivered to, from the first ADDRESS_HEADER_LIMIT characters of each header."""
+    headers = []
+    for name in ADDRESS_HEADERS:
+        value = _header(message, name, problems)
+        if len(value) > ADDRESS_HEADER_LIMIT:
+            problems.append(f"the {name} header is {len(value) // 1024} kB long: only its first 64 kB were read")
+            value = value[:ADDRESS_HEADER_LIMIT].rpartition(",")[0]
+        if value:
+            headers.append(value)
+    return [address.lower() for _, address in getaddresses(headers) if address]
+
+
 def parse(raw: bytes) -> ParsedMail:
     # compat32: the lenient parser, several times faster than the modern policy; headers
     # are decoded by hand above, so nothing of the modern API is missed.
-    message = message_from_bytes(raw, policy=compat32)
-    parsed = ParsedMail(message=message)
-    problems = parsed.problems
+    problems: list[str] = []
+    message = _message(raw, problems)
+    parsed = ParsedMail(message=message, problems=problems)
     parsed.message_id = (message_ids(_header(message, "Message-ID", problems)) or [""])[0]
     if not parsed.message_id:
         problems.append("no Message-ID")
@@ -171,10 +228,7 @@ def parse(raw: bytes) -> ParsedMail:
     if not parsed.from_address:
         problems.append("no sender address")
     parsed.to = _header(message, "To", problems)
-    headers = [
-        _header(message, name, problems) for name in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
-    ]
-    parsed.recipients = [address.lower() for _, address in getaddresses([h for h in headers if h]) if address]
+    parsed.recipients = _addresses(message, problems)
     parsed.subject = " ".join(_header(message, "Subject", problems).split())[:500]
     date = _header(message, "Date", problems)
     try:
@@ -191,7 +245,10 @@ def parse(raw: bytes) -> ParsedMail:
         _walk(message, parsed)
     except Exception as error:  # a structure too broken to walk: keep what we have
         problems.append(f"the MIME structure cannot be read fully ({type(error).__name__}: {error})")
-    problems.extend(sorted({type(defect).__name__ for part in message.walk() for defect in part.defects}))
+    try:
+        problems.extend(sorted({type(defect).__name__ for part in message.walk() for defect in part.defects}))
+    except RecursionError:
+        problems.append("its parts are nested too deep to list their defects")
     if parsed.html:
         parsed.html = nh3.clean(parsed.html)
         if not parsed.text.strip():

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from docket.campaigns.models import Campaign
+from docket.mail.models import InboundMessage
 from docket.requests.models import Request
 
 ROLES = ("viewer", "editor", "coordinator", "admin")
@@ -75,4 +76,31 @@ def request_for(user: User | AnonymousUser, pk: int) -> Request:
     )
     if found is None:
         raise Http404("No such request")
+    return found
+
+
+def held_messages(user: User | AnonymousUser) -> QuerySet[InboundMessage]:
+    """The held mail (holding pen) a person may read and file.
+
+    A held message answers no request yet, so the only campaign it is "filed to" is that of
+    the requests the matcher found it may answer (its ``candidates``: the sender, or the
+    sender's domain, matched several requests). A coordinator sees the held messages with
+    a candidate in a campaign of theirs; everything else held (an unknown sender, a reply
+    address whose code is wrong, a message that could not be read) only an admin sees.
+    """
+    held = InboundMessage.objects.filter(status=InboundMessage.Status.HOLDING)
+    if not can(user, "file"):
+        return held.none()
+    if role_of(user) == "admin":
+        return held
+    return held.filter(pk__in=held.filter(candidates__campaign__in=campaigns_for(user)).values("pk"))
+
+
+def unfiled_message_for(user: User | AnonymousUser, pk: int) -> InboundMessage:
+    """A message filed to no request (held, or still being read), if this person may read it
+    and its attachments; else 404. Admins read them all; coordinators, as ``held_messages``."""
+    unfiled = InboundMessage.objects.filter(pk=pk, request__isnull=True)
+    found = (unfiled if role_of(user) == "admin" else held_messages(user).filter(pk=pk)).first()
+    if found is None:
+        raise Http404("No such message")
     return found

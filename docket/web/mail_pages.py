@@ -9,31 +9,35 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from docket.mail.dispatch import confirm_delivered, resend
-from docket.mail.intake import file_message
+from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage
 from docket.mail.tasks import send_outbox
 from docket.requests.actions import TransitionError
 from docket.requests.models import Request
-from docket.web.access import campaigns_for, request_for
+from docket.web.access import campaigns_for, held_messages, request_for, role_of
 from docket.web.decorators import actor_of, requires
 
 
 @requires("file")
 def holding_pen(request: HttpRequest) -> HttpResponse:
-    held = InboundMessage.objects.filter(status=InboundMessage.Status.HOLDING).prefetch_related("attachments")
+    held = held_messages(request.user).prefetch_related("attachments")
+    # Messages still being read (or stranded until the next intake run): listed so that none is unseen.
+    stored = InboundMessage.objects.filter(status=InboundMessage.Status.STORED)
+    reading = stored if role_of(request.user) == "admin" else stored.none()
     requests = (
         Request.objects.filter(campaign__in=campaigns_for(request.user))
         .exclude(state__in=["draft", "approved", "queued"])
         .select_related("campaign", "recipient__contact__body")
         .order_by("campaign__title", "recipient__contact__body__name")
     )
-    return render(request, "web/holding_pen.html", {"held": held, "requests": requests})
+    context = {"held": held, "reading": reading, "requests": requests, "max_reads": MAX_READS}
+    return render(request, "web/holding_pen.html", context)
 
 
 @require_POST
 @requires("file")
 def file_held(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(InboundMessage, pk=pk, status=InboundMessage.Status.HOLDING)
+    message = get_object_or_404(held_messages(request.user), pk=pk)
     target = request_for(request.user, int(request.POST.get("request") or 0))
     try:
         file_message(message, target, actor_of(request))

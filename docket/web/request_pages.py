@@ -25,7 +25,7 @@ from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError
 from docket.requests.models import FrozenLetter, Request
 from docket.requests.states import ALLOWED_FROM
-from docket.web.access import can, request_for
+from docket.web.access import can, request_for, unfiled_message_for
 from docket.web.decorators import actor_of, requires
 from docket.web.downloads import attachment_disposition
 from docket.web.form_ids import NotAnId, form_id
@@ -189,8 +189,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("message", "blob"), pk=pk)
     if attachment.message.request_id is None:
-        if not can(request.user, "file"):
-            return HttpResponse("Not found", status=404)
+        unfiled_message_for(request.user, attachment.message_id)  # held mail: see access.held_messages
     else:
         request_for(request.user, attachment.message.request_id)
     response = HttpResponse(attachment.blob.read(), content_type="application/octet-stream")

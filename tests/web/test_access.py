@@ -196,3 +196,44 @@ def test_a_coordinator_publishes_with_an_embargo_and_consent(client, team):
     assert client.get("/public/").content.decode().count("iasc-vru-2020") == 0  # embargoed until tomorrow
     bad = client.post(url, {"kind": "letter", "object": 0, "action": "private", "embargo_until": "soon"}, follow=True)
     assert "Invalid isoformat" in bad.content.decode() or "soon" in bad.content.decode()
+
+
+@pytest.fixture
+def held(team):
+    """Held mail: one the matcher found may answer the team's request, one it found nothing for; each with a file."""
+    from docket.documents.models import Attachment, store
+    from docket.mail.models import InboundMessage
+
+    def message(subject: str) -> InboundMessage:
+        raw = f"From: x@unknown.example\r\nSubject: {subject}\r\n\r\nbody".encode()
+        made = InboundMessage.objects.create(
+            blob=store(raw), source="upload", subject=subject, status="holding", holding_reason="held"
+        )
+        Attachment.objects.create(message=made, blob=store(subject.encode() + b" attached"), filename="a.pdf")
+        return made
+
+    ours, nobodys = message("For the team campaign"), message("For no campaign")
+    ours.candidates.add(team["request"])
+    return {"ours": ours, "nobodys": nobodys}
+
+
+@pytest.mark.parametrize(
+    ("actor", "sees"),
+    [("coordinator", {"ours"}), ("admin", {"ours", "nobodys"}), ("outsider", set())],
+)
+def test_held_mail_is_read_only_by_admins_and_its_campaigns_coordinators(client, team, held, actor, sees):
+    client.force_login(team[actor])
+    page = client.get(reverse("web:holding_pen")).content.decode()
+    for name, message in held.items():
+        assert (message.subject in page) == (name in sees), f"{actor} and the holding pen: {name}"
+        attachment = message.attachments.get()
+        response = client.get(reverse("web:attachment", args=[attachment.pk]))
+        assert response.status_code == (200 if name in sees else 404), f"{actor} and {name}'s attachment"
+
+
+def test_a_coordinator_on_no_campaign_cannot_file_held_mail(client, team, held):
+    client.force_login(team["outsider"])
+    response = client.post(reverse("web:file_held", args=[held["ours"].pk]), {"request": team["request"].pk})
+    assert response.status_code == 404
+    held["ours"].refresh_from_db()
+    assert held["ours"].status == "holding"
