@@ -43,7 +43,8 @@ class _Utf8Headers(Compat32):
     """compat32 (lenient and fast), but a header in raw 8-bit is read as UTF-8 (RFC 6532),
     else by the shared rule for text of unknown encoding, rather than left undecodable."""
 
-    def header_fetch_parse(self, name: str, value: str) -> str:
+    # Compat32's own signature, which typeshed also marks as overriding Policy's narrower one.
+    def header_fetch_parse(self, name: str, value: str) -> str | Header:  # type: ignore[override]
         if value.isascii():
             return super().header_fetch_parse(name, value)
         raw = value.encode("ascii", "surrogateescape")
