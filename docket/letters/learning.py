@@ -117,7 +117,7 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
     if not letters:
         raise ValueError("no letters to learn from")
     references, keys_by_letter = learn_references(letters)
-    people = [_recipient(letter) for letter in letters]
+    people = [person_from_address(letter) for letter in letters]
     kind = _common_role_suffix([person.role for person in people]) if len(people) > 1 else ""
     for person in people:
         person.area = _area(person.role, kind)
@@ -197,7 +197,8 @@ def reference_words(reference: ReferenceData) -> str:
 # --- recipients and office ------------------------------------------------------------------------
 
 
-def _recipient(letter: SourceLetter) -> _Recipient:
+def person_from_address(letter: SourceLetter) -> _Recipient:
+    """The recipient from the address block: name, role, address lines, postcode; and the salutation."""
     lines = list(letter.address)
     person = _Recipient(salutation=letter.salutation)
     if lines and POSTCODE.match(lines[-1].strip()):

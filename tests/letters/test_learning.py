@@ -18,6 +18,7 @@ import pytest
 
 from docket.letters import CampaignData, RecipientData, ReferenceData, render
 from docket.letters.compose import build_letter
+from docket.letters.extracting import extract
 from docket.letters.learning import Choice, Data, Field, LearnedCampaign, learn, letterhead_words
 from docket.letters.reading import parse_letter, read_letter
 from docket.letters.text import to_text
@@ -116,9 +117,10 @@ class Mailing:
     recipients: list[RecipientData]
     fields_used: int
     texts: list[str]
+    held_out: list[tuple[RecipientData, str]]  # more letters of the same mailing, not learned from
 
 
-def generate(seed: int, letters: int | None = None) -> Mailing:
+def generate(seed: int, letters: int | None = None, held_out: int = 0) -> Mailing:
     rng = random.Random(seed)
     count = letters or rng.randint(2, 30)
     fields = [f"f{n}" for n in range(rng.randint(0, 6))]
@@ -151,29 +153,37 @@ def generate(seed: int, letters: int | None = None) -> Mailing:
         start += size
     template = "\n\n".join(paragraphs) + "\n"
     campaign = CampaignData("generated", "Generated", OFFICE, template, datetime.date(2020, 10, 13), tuple(notes))
-    recipients = []
     values = {name: [phrase(rng, rng.randint(1, 40)) for _ in range(count)] for name in fields}
     switches = {name: [rng.choice(["yes", "no"]) for _ in range(count)] for name in optional}
     for name in optional:  # each passage present in one letter at least and absent from another
         switches[name][0], switches[name][1] = "yes", "no"
-    for n in range(count):
-        area = phrase(rng, rng.randint(1, 2)).title()
-        first = word(rng).title()
-        recipients.append(
-            RecipientData(
-                id=str(n),
-                full_name=f"{first} {word(rng).title()}",
-                body=f"{area} Police and Crime Commissioner",
-                role=f"{area} Police and Crime Commissioner",
-                salutation=first,
-                area=area,
-                address=(f"{rng.randint(1, 99)} {word(rng).title()} Street", word(rng).title()),
-                postcode=f"{rng.choice('ABCDEFGH')}{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABXY')}Z",
-                fields={**{name: values[name][n] for name in fields}, **{name: switches[name][n] for name in optional}},
-            )
-        )
-    texts = [convert(rng, render(campaign, recipient, "txt").decode(), n) for n, recipient in enumerate(recipients)]
-    return Mailing(campaign, recipients, len(fields) + len(optional), texts)
+    recipients = [recipient(rng, n, values, switches) for n in range(count)]
+    texts = [convert(rng, render(campaign, r, "txt").decode(), n) for n, r in enumerate(recipients)]
+    more = []  # drawn after the mailing, so that the mailing is the same with or without them
+    for n in range(count, count + held_out):
+        values = {name: [phrase(rng, rng.randint(1, 40))] * (n + 1) for name in fields}
+        switches = {name: [rng.choice(["yes", "no"])] * (n + 1) for name in optional}
+        extra = recipient(rng, n, values, switches)
+        more.append((extra, convert(rng, render(campaign, extra, "txt").decode(), n)))
+    return Mailing(campaign, recipients, len(fields) + len(optional), texts, more)
+
+
+def recipient(
+    rng: random.Random, n: int, values: dict[str, list[str]], switches: dict[str, list[str]]
+) -> RecipientData:
+    area = phrase(rng, rng.randint(1, 2)).title()
+    first = word(rng).title()
+    return RecipientData(
+        id=str(n),
+        full_name=f"{first} {word(rng).title()}",
+        body=f"{area} Police and Crime Commissioner",
+        role=f"{area} Police and Crime Commissioner",
+        salutation=first,
+        area=area,
+        address=(f"{rng.randint(1, 99)} {word(rng).title()} Street", word(rng).title()),
+        postcode=f"{rng.choice('ABCDEFGH')}{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABXY')}Z",
+        fields={**{name: v[n] for name, v in values.items()}, **{name: v[n] for name, v in switches.items()}},
+    )
 
 
 def convert(rng: random.Random, text: str, n: int) -> str:
@@ -208,6 +218,29 @@ def test_it_learns_generated_mailings_back(capsys):
         assert abs(found - mailing.fields_used) <= 1, (seed, mailing.fields_used, learned.template)
     with capsys.disabled():
         print(f"\nfields found minus fields used, over 24 mailings: {dict(sorted(spread.items()))}")
+
+
+def test_it_reads_held_out_letters_back_against_the_learned_template(capsys):
+    """Extraction: letters of each mailing that learning never saw are read back and reproduced."""
+    read_back = 0
+    for seed in range(24):
+        mailing = generate(seed, held_out=3)
+        learned = learn([parse_letter(f"letter{n}.txt", text) for n, text in enumerate(mailing.texts)])
+        campaign = learned.campaign_data("learned", "Learned")
+        for n, (original, text) in enumerate(mailing.held_out):
+            values = extract(campaign, parse_letter(f"held{n}.txt", text), kind=learned.body_kind)
+            assert values.matched, f"mailing {seed}, held-out letter {n}"
+            recipient = values.recipient()
+            assert differences(text, learned, recipient) == [], f"mailing {seed}, held-out letter {n}"
+            assert (recipient.full_name, recipient.postcode, recipient.area) == (
+                original.full_name,
+                original.postcode,
+                original.area,
+            )
+            read_back += 1
+    with capsys.disabled():
+        print(f"\nheld-out letters read back and reproduced: {read_back} of {24 * 3}")
+    assert read_back == 24 * 3
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])

@@ -1,0 +1,370 @@
+"""Reading a letter back against a campaign's template: the recipient and the field values.
+
+Extraction is the inverse of rendering. The template is parsed by Jinja itself
+(its syntax tree, not a hand-written parser) into a pattern: the template's own
+words, holes where a field, the contact's area or a list of requested items is
+printed, alternatives where ``{% if %}`` chooses a passage, and the reference's
+key where ``cite()`` puts a footnote marker. The pattern becomes one regular
+expression matched against the letter's body (markup out by the same rules as
+the word-for-word check; a footnote marker becomes the key of the reference its
+footnote's words name, so numbering does not matter). The recipient's name,
+role, address, postcode and salutation come from the address block, as when
+learning. What a template does beyond that (loops, ``set``, other filters) is
+named in a plain :class:`ExtractionError`.
+
+The result is checked the only way that counts: by rendering the values and
+comparing the words (:func:`differences`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import jinja2
+from jinja2 import nodes
+
+from docket.letters.inputs import CampaignData, ItemData, RecipientData
+from docket.letters.learning import NOTE, compare, letterhead_words, person_from_address, reference_words
+from docket.letters.reading import SourceLetter, strip_markup
+from docket.letters.templating import ENVIRONMENT
+
+KNOWN_CONTACT = ("full_name", "salutation", "role", "postcode")  # read from the address block
+READ_CONTACT = ("area", "body")  # read from the body, where the template prints them
+LIST_STATES = {"asked": "ask", "published": "published"}
+
+
+class ExtractionError(ValueError):
+    """The template uses something extraction cannot read back; the message names it."""
+
+
+@dataclass(frozen=True)
+class RecipientValues:
+    """What one letter says about its recipient, in the campaign's terms."""
+
+    full_name: str
+    role: str
+    address: tuple[str, ...]
+    postcode: str
+    salutation: str
+    area: str
+    date: datetime.date | None
+    fields: dict[str, str] = field(default_factory=dict)
+    items: tuple[ItemData, ...] = ()
+    matched: bool = True  # False: the body did not fit the template (the fields are blanks)
+    body: str = ""  # the recipient's body, when the template prints it
+
+    def recipient(self, id: str = "extracted", kind: str = "") -> RecipientData:
+        body = self.body or self.role or (f"{self.area} {kind}".strip() if self.area else self.full_name)
+        return RecipientData(
+            id=id,
+            full_name=self.full_name,
+            body=body,
+            role=self.role,
+            salutation=self.salutation,
+            area=self.area,
+            address=self.address,
+            postcode=self.postcode,
+            fields=dict(self.fields),
+            items=self.items,
+        )
+
+
+# --- the pattern ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Hole:
+    kind: str  # field | contact | list
+    name: str  # the field's name, the contact's attribute, or the list's state
+    joiner: str = ""  # for a list: "and" (english_list) or the join() separator
+
+
+@dataclass(frozen=True)
+class _Note:
+    key: str
+
+
+@dataclass(frozen=True)
+class _Branch:
+    test: tuple[str, str, str]  # (kind, name, value): ("field", "x", "yes"), ("items", "published", "")
+    pieces: tuple[_Piece, ...]
+
+
+@dataclass(frozen=True)
+class _Alternatives:
+    branches: tuple[_Branch, ...]  # the last one's test is ("else", "", "")
+
+
+_Piece = str | _Hole | _Note | _Alternatives
+
+
+def template_pattern(campaign: CampaignData, person: dict[str, str]) -> tuple[_Piece, ...]:
+    try:
+        tree = ENVIRONMENT.parse(campaign.template)
+    except jinja2.TemplateSyntaxError as error:
+        raise ExtractionError(f"the template has a syntax error on line {error.lineno}: {error.message}") from None
+    return tuple(_pieces(tree.body, campaign, person))
+
+
+def _pieces(body: Sequence[nodes.Node], campaign: CampaignData, person: dict[str, str]) -> list[_Piece]:
+    out: list[_Piece] = []
+    for node in body:
+        if isinstance(node, nodes.Output):
+            out += [_expression(child, campaign, person) for child in node.nodes]
+        elif isinstance(node, nodes.If):
+            out.append(_alternatives(node, campaign, person))
+        else:
+            raise ExtractionError(f"line {node.lineno}: extraction cannot read back a template that uses "
+                                  f"{type(node).__name__.lower()} blocks")
+    return out
+
+
+def _alternatives(node: nodes.If, campaign: CampaignData, person: dict[str, str]) -> _Alternatives:
+    branches = [_Branch(_test(node.test), tuple(_pieces(node.body, campaign, person)))]
+    for branch in node.elif_:
+        branches.append(_Branch(_test(branch.test), tuple(_pieces(branch.body, campaign, person))))
+    branches.append(_Branch(("else", "", ""), tuple(_pieces(node.else_, campaign, person))))
+    return _Alternatives(tuple(branches))
+
+
+def _test(test: nodes.Node) -> tuple[str, str, str]:
+    if isinstance(test, nodes.Compare) and len(test.ops) == 1 and test.ops[0].op == "eq":
+        name, value = _field_name(test.expr), test.ops[0].expr
+        if name and isinstance(value, nodes.Const) and isinstance(value.value, str):
+            return ("field", name, value.value)
+    if _field_name(test):
+        return ("field", _field_name(test), "yes")
+    if isinstance(test, nodes.Getattr) and _is_name(test.node, "items") and test.attr in LIST_STATES:
+        return ("items", test.attr, "")
+    raise ExtractionError(f"line {test.lineno}: extraction reads back {{% if fields.NAME == \"value\" %}}, "
+                          "{% if fields.NAME %} and {% if items.asked/published %}, not this condition")
+
+
+def _expression(node: nodes.Node, campaign: CampaignData, person: dict[str, str]) -> _Piece:
+    if isinstance(node, nodes.TemplateData):
+        return node.data
+    if _field_name(node):
+        return _Hole("field", _field_name(node))
+    if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
+        owner, attribute = node.node.name, node.attr
+        if owner in {"contact", "recipient"} and attribute in KNOWN_CONTACT:
+            return person[attribute]
+        if owner in {"contact", "recipient"} and attribute in READ_CONTACT:
+            return _Hole("contact", attribute)
+        if owner == "office" and isinstance(getattr(campaign.office, attribute, None), str):
+            return str(getattr(campaign.office, attribute))
+        if owner == "campaign" and attribute in {"title", "slug"}:
+            return str(getattr(campaign, attribute))
+    if (
+        isinstance(node, nodes.Call)
+        and _is_name(node.node, "cite")
+        and len(node.args) == 1
+        and isinstance(node.args[0], nodes.Const)
+    ):
+        return _Note(str(node.args[0].value))
+    listed = _item_list(node)
+    if listed:
+        return listed
+    raise ExtractionError(f"line {node.lineno}: extraction cannot read back this expression "
+                          "(it reads fields, the contact, the office, cite() and lists of requested items)")
+
+
+def _item_list(node: nodes.Node) -> _Hole | None:
+    """``items.asked | map(attribute="name") | english_list`` (or ``| join(", ")``)."""
+    if not isinstance(node, nodes.Filter) or node.node is None:
+        return None
+    if node.name == "english_list" and not node.args:
+        joiner = "and"
+    elif node.name == "join" and len(node.args) == 1 and isinstance(node.args[0], nodes.Const):
+        joiner = str(node.args[0].value)
+    else:
+        return None
+    inner = node.node
+    if not (isinstance(inner, nodes.Filter) and inner.name == "map" and inner.node is not None):
+        return None
+    source = inner.node
+    if isinstance(source, nodes.Getattr) and _is_name(source.node, "items") and source.attr in LIST_STATES:
+        return _Hole("list", source.attr, joiner)
+    return None
+
+
+def _field_name(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Getattr) and _is_name(node.node, "fields"):
+        return node.attr
+    return ""
+
+
+def _is_name(node: nodes.Node | None, name: str) -> bool:
+    return isinstance(node, nodes.Name) and node.name == name
+
+
+# --- the pattern as a regular expression ---------------------------------------------------------
+
+
+@dataclass
+class _Compiler:
+    holes: dict[str, _Hole] = field(default_factory=dict)  # group name → hole
+    groups_of: dict[_Hole, str] = field(default_factory=dict)
+    branches: dict[str, _Branch] = field(default_factory=dict)  # group name → branch taken
+    fields: set[str] = field(default_factory=set)
+    yes_no: set[str] = field(default_factory=set)
+
+    def regex(self, pieces: Sequence[_Piece]) -> str:
+        parts: list[str] = []
+        literal: list[str] = []
+        for piece in [*pieces, None]:
+            if isinstance(piece, str):
+                literal.append(piece)
+                continue
+            if literal:
+                parts.append(_literal(strip_markup("".join(literal))))
+                literal = []
+            if isinstance(piece, _Note):
+                parts.append(re.escape(f"{NOTE}{piece.key}{NOTE}"))
+            elif isinstance(piece, _Hole):
+                parts.append(self._hole(piece))
+            elif isinstance(piece, _Alternatives):
+                parts.append(self._alternatives(piece))
+        return r"\s*".join(part for part in parts if part)
+
+    def _hole(self, hole: _Hole) -> str:
+        if hole.kind == "field":
+            self.fields.add(hole.name)
+        if hole in self.groups_of:
+            return f"(?P={self.groups_of[hole]})"
+        group = f"h{len(self.holes)}"
+        self.holes[group] = hole
+        self.groups_of[hole] = group
+        return f"(?P<{group}>.*?)"
+
+    def _alternatives(self, alternatives: _Alternatives) -> str:
+        options = []
+        for branch in alternatives.branches:
+            kind, name, value = branch.test
+            if kind == "field":
+                self.fields.add(name)
+                if value == "yes":
+                    self.yes_no.add(name)
+            group = f"b{len(self.branches)}"
+            self.branches[group] = branch
+            options.append(f"(?P<{group}>)" + self.regex(branch.pieces))
+        return "(?:" + "|".join(options) + ")"
+
+
+def _literal(text: str) -> str:
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+# --- extraction ----------------------------------------------------------------------------------
+
+
+def letter_body(letter: SourceLetter, campaign: CampaignData) -> str:
+    """The body's words with each footnote marker written as its reference's key (by the footnote's words)."""
+    keys = {" ".join(reference_words(reference).split()): reference.key for reference in campaign.references}
+
+    def marker(match: re.Match[str]) -> str:
+        words = " ".join(letter.footnotes.get(int(match[1]), "").split())
+        key = keys.get(words)
+        return f"{NOTE}{key}{NOTE}" if key else match[0]
+
+    return "\n".join(re.sub(r"\^(\d+)", marker, paragraph) for paragraph in letter.paragraphs)
+
+
+def extract(
+    campaign: CampaignData, letter: SourceLetter, items: Sequence[ItemData] = (), kind: str = ""
+) -> RecipientValues:
+    """The recipient and field values that make ``campaign``'s template write ``letter``.
+
+    ``items`` are the campaign's requested items (their states here are ignored); ``kind``
+    is what the bodies are ("Police and Crime Commissioner"), to read an area from a role.
+    When the body does not fit the template, the values say so (``matched`` False) and carry
+    the address block and blank fields, so that :func:`differences` can name the words.
+    """
+    person = person_from_address(letter)
+    known = {
+        "full_name": person.full_name,
+        "salutation": person.salutation,
+        "role": person.role,
+        "postcode": person.postcode,
+    }
+    compiler = _Compiler()
+    pattern = compiler.regex(template_pattern(campaign, known))
+    match = re.fullmatch(r"\s*" + pattern + r"\s*", letter_body(letter, campaign), flags=re.S)
+    area = person.role[: -len(kind)].strip() if kind and person.role.endswith(" " + kind) else ""
+    fields = {name: ("no" if name in compiler.yes_no else "") for name in compiler.fields}
+    found: dict[str, list[str]] = {}
+    body = ""
+    if match:
+        for group, hole in compiler.holes.items():
+            value = " ".join((match[group] or "").split()) if match[group] is not None else None
+            if value is None:
+                continue
+            if hole.kind == "field":
+                fields[hole.name] = value
+            elif hole.kind == "contact" and hole.name == "area":
+                area = value
+            elif hole.kind == "contact":
+                body = value
+            else:
+                found[hole.name] = _split_list(value, hole.joiner)
+        for group, branch in compiler.branches.items():
+            kind_, name, value = branch.test
+            if match[group] is not None and kind_ == "field":
+                fields[name] = value
+    return RecipientValues(
+        full_name=person.full_name,
+        role=person.role,
+        address=person.address,
+        postcode=person.postcode,
+        salutation=person.salutation,
+        area=area,
+        date=letter.date,
+        fields=fields,
+        items=_item_states(items, found),
+        matched=match is not None,
+        body=body,
+    )
+
+
+def _split_list(text: str, joiner: str) -> list[str]:
+    if not text:
+        return []
+    if joiner == "and":
+        head, sep, last = text.rpartition(" and ")
+        return [*head.split(", "), last] if sep else [text]
+    return text.split(joiner) if joiner else [text]
+
+
+def _item_states(items: Sequence[ItemData], found: dict[str, list[str]]) -> tuple[ItemData, ...]:
+    """Each campaign item in the state of the list that names it (by label, else by its place)."""
+    if not items:
+        return ()
+    states: dict[str, tuple[str, str]] = {}  # key → (state, title)
+    for listed, names in found.items():
+        state = LIST_STATES[listed]
+        for name in names:
+            item = next((i for i in items if i.label == name and i.key not in states), None)
+            if item is None:  # this body's own title for an item: the first one not named yet
+                item = next((i for i in items if i.key not in states and i.label not in _all(found)), None)
+            if item is not None:
+                states[item.key] = (state, "" if name == item.label else name)
+    return tuple(
+        ItemData(item.key, item.label, *states.get(item.key, ("n/a", "")))  # not named: not applicable
+        for item in items
+    )
+
+
+def _all(found: dict[str, list[str]]) -> set[str]:
+    return {name for names in found.values() for name in names}
+
+
+def differences(campaign: CampaignData, values: RecipientValues, letter_text: str) -> tuple[tuple[str, str], ...]:
+    """The words that differ between the letter and the campaign's rendering for ``values``."""
+    from docket.letters.compose import build_letter
+    from docket.letters.text import to_text
+
+    rendered = to_text(build_letter(campaign, values.recipient())).decode()
+    return compare(letter_text, rendered, letterhead_words(campaign.office))
