@@ -140,6 +140,33 @@ def cmd_learn_campaign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_letter(args: argparse.Namespace) -> int:
+    from docket.campaigns.learning import LetterNotReproduced, add_letter
+    from docket.letters.reading import ReadingError, letter_text
+
+    campaign = _campaign(args.campaign)
+    name = Path(args.file).name
+    try:
+        text = letter_text(name, Path(args.file).read_bytes())
+    except (OSError, ReadingError) as error:
+        raise CommandError(str(error)) from None
+    try:
+        added = add_letter(campaign, name, text, accept_differences=args.accept_differences)
+    except LetterNotReproduced as error:
+        for theirs, ours in error.differences:
+            print(f"differs: “{theirs}” became “{ours}”", file=sys.stderr)
+        raise CommandError(f"{name} not reproduced word for word; nothing saved") from None
+    for theirs, ours in added.differences:
+        print(f"differs (accepted): “{theirs}” became “{ours}”", file=sys.stderr)
+    contact = added.recipient.contact
+    print(f"Recipient {contact.full_name} ({contact.body.name}) added to {campaign.slug!r}.")
+    for key, value in sorted(added.recipient.fields.items()):
+        print(f"  field {key}: {value}")
+    for state in added.values.items:
+        print(f"  item {state.key}: {state.state}" + (f" ({state.title})" if state.title else ""))
+    return 0
+
+
 def _campaign(slug: str) -> Campaign:
     from docket.campaigns.models import Campaign
 
@@ -320,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     learn.add_argument("--slug", required=True, help="the new campaign's slug")
     learn.add_argument("--title", default="", help="the new campaign's title (default: the slug)")
     learn.add_argument("--accept-differences", action="store_true", help="save even if a letter is not reproduced")
+
+    add = command("add-letter", cmd_add_letter, "Add a recipient to a campaign from a letter already written.")
+    add.add_argument("campaign", help="the campaign's slug")
+    add.add_argument("file", help="a .txt, .md, .html, .docx or .pdf letter")
+    add.add_argument("--accept-differences", action="store_true", help="save even if the letter is not reproduced")
 
     queue = command("queue", cmd_queue, "Approve and queue a campaign's letters for sending.")
     queue.add_argument("campaign", help="the campaign's slug")

@@ -1,21 +1,51 @@
-"""Saving a campaign learned from letters (:func:`docket.letters.learning.learn`).
+"""Saving a campaign learned from letters, and adding one more letter to a campaign.
 
-A thin caller: the learning is pure; this creates the office, the campaign, its
-references, the bodies and contacts (matched by name when they exist) and the
-recipients with their field values, in one transaction.
+Thin callers: learning (:func:`docket.letters.learning.learn`) and extraction
+(:func:`docket.letters.extracting.extract`) are pure; this creates the office,
+the campaign, its references and items, the bodies and contacts (matched by name
+when they exist) and the recipients with their field values and item states, in
+one transaction. A letter added is rendered from what was saved and compared
+with the letter word for word before the transaction ends.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol
+
 from django.db import transaction
 
-from docket.campaigns.models import Campaign, Office, Recipient, Reference
+from docket.campaigns.letters import campaign_data, recipient_data
+from docket.campaigns.models import Campaign, Office, Recipient, RecipientItem, Reference, RequestedItem
 from docket.directory.models import Body, Contact
-from docket.letters.learning import LearnedCampaign
+from docket.errors import DocketError
+from docket.letters.compose import build_letter
+from docket.letters.extracting import ExtractionError, RecipientValues, differences, extract
+from docket.letters.inputs import CampaignData, ItemData
+from docket.letters.learning import LearnedCampaign, compare, letterhead_words
+from docket.letters.reading import ReadingError, parse_letter
+from docket.letters.text import to_text
 
 
 class CampaignExists(ValueError):
     pass
+
+
+class LetterNotReproduced(DocketError):
+    """The letter cannot be written by the campaign's template; nothing was saved."""
+
+    def __init__(self, name: str, found: tuple[tuple[str, str], ...]) -> None:
+        self.differences = found
+        words = "; ".join(f"“{a}” became “{b}”" for a, b in found[:20])
+        super().__init__(f"{name}: the campaign's template does not write this letter word for word: {words}")
+
+
+@dataclass(frozen=True)
+class AddedLetter:
+    recipient: Recipient
+    values: RecipientValues
+    differences: tuple[tuple[str, str], ...]  # left when the caller accepted them
 
 
 def save_learned(learned: LearnedCampaign, slug: str, title: str) -> Campaign:
@@ -42,20 +72,83 @@ def save_learned(learned: LearnedCampaign, slug: str, title: str) -> Campaign:
             Reference(campaign=campaign, key=r.key, author=r.author, year=r.year, title=r.title, url=r.url)
             for r in learned.references
         )
+        items = {
+            item.key: RequestedItem.objects.create(campaign=campaign, key=item.key, label=item.label, position=n)
+            for n, item in enumerate(learned.items)
+        }
         for person in learned.recipients:
-            body, _ = Body.objects.get_or_create(
-                name=person.body[:200], defaults={"kind": learned.body_kind, "area": person.area}
-            )
-            contact, _ = Contact.objects.get_or_create(
-                body=body,
-                full_name=person.full_name,
-                email="",
-                defaults={
-                    "role": person.role,
-                    "salutation": person.salutation,
-                    "address_lines": "\n".join(person.address),
-                    "postcode": person.postcode,
-                },
-            )
-            Recipient.objects.create(campaign=campaign, contact=contact, fields=dict(person.fields))
+            contact = _contact(person.body, learned.body_kind, person.area, person)
+            recipient = Recipient.objects.create(campaign=campaign, contact=contact, fields=dict(person.fields))
+            _item_states(recipient, items, person.items)
     return campaign
+
+
+class _Person(Protocol):  # what a contact is made from: a RecipientData or RecipientValues
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def salutation(self) -> str: ...
+    @property
+    def address(self) -> tuple[str, ...]: ...
+    @property
+    def postcode(self) -> str: ...
+
+
+def _contact(body_name: str, kind: str, area: str, person: _Person) -> Contact:
+    body, _ = Body.objects.get_or_create(name=body_name[:200], defaults={"kind": kind, "area": area})
+    contact, _ = Contact.objects.get_or_create(
+        body=body,
+        full_name=person.full_name,
+        email="",
+        defaults={
+            "role": person.role,
+            "salutation": person.salutation,
+            "address_lines": "\n".join(person.address),
+            "postcode": person.postcode,
+        },
+    )
+    return contact
+
+
+def _item_states(recipient: Recipient, items: dict[str, RequestedItem], states: tuple[ItemData, ...]) -> None:
+    RecipientItem.objects.bulk_create(
+        RecipientItem(recipient=recipient, item=items[state.key], state=state.state, title=state.title)
+        for state in states
+        if state.key in items
+    )
+
+
+def add_letter(campaign: Campaign, name: str, text: str, *, accept_differences: bool = False) -> AddedLetter:
+    """Read ``text`` (a letter) against the campaign's template and add its recipient.
+
+    The recipient is saved, rendered from what was saved, and compared with the letter; if a
+    word differs, nothing is kept (:class:`LetterNotReproduced`) unless ``accept_differences``.
+    """
+    data = campaign_data(campaign)
+    items = {item.key: item for item in campaign.items.all()}
+    kinds = Counter(campaign.recipients.values_list("contact__body__kind", flat=True))
+    kind = kinds.most_common(1)[0][0] if kinds else ""
+    try:
+        values = extract(data, parse_letter(name, text), [ItemData(i.key, i.label) for i in items.values()], kind)
+    except (ReadingError, ExtractionError) as error:
+        raise DocketError(f"{name}: {error}") from None
+    if not values.matched and not accept_differences:
+        raise LetterNotReproduced(name, differences(data, values, text))
+    with transaction.atomic():
+        recipient_values = values.recipient(kind=kind)
+        contact = _contact(recipient_values.body, kind, values.area, values)
+        if campaign.recipients.filter(contact=contact).exists():
+            raise DocketError(f"{name}: {contact.full_name} ({contact.body.name}) is already a recipient")
+        recipient = Recipient.objects.create(campaign=campaign, contact=contact, fields=dict(values.fields))
+        _item_states(recipient, items, values.items)
+        rendered = _rendered(data, recipient)
+        found = compare(text, rendered, letterhead_words(data.office))
+        if found and not accept_differences:
+            raise LetterNotReproduced(name, found)  # leaving the block undoes what was saved
+    return AddedLetter(recipient, values, found)
+
+
+def _rendered(data: CampaignData, recipient: Recipient) -> str:
+    return to_text(build_letter(data, recipient_data(recipient))).decode()

@@ -34,6 +34,7 @@ from docket.letters.templating import ENVIRONMENT
 KNOWN_CONTACT = ("full_name", "salutation", "role", "postcode")  # read from the address block
 READ_CONTACT = ("area", "body")  # read from the body, where the template prints them
 LIST_STATES = {"asked": "ask", "published": "published"}
+ANCHOR = 3  # words at each end of a run of the template's words that a letter that differs must keep
 
 
 class ExtractionError(ValueError):
@@ -206,6 +207,7 @@ def _is_name(node: nodes.Node | None, name: str) -> bool:
 
 @dataclass
 class _Compiler:
+    loose: bool = False  # the template's words kept only at the ends of each run (a letter that differs)
     holes: dict[str, _Hole] = field(default_factory=dict)  # group name → hole
     groups_of: dict[_Hole, str] = field(default_factory=dict)
     branches: dict[str, _Branch] = field(default_factory=dict)  # group name → branch taken
@@ -220,7 +222,7 @@ class _Compiler:
                 literal.append(piece)
                 continue
             if literal:
-                parts.append(_literal(strip_markup("".join(literal))))
+                parts.append(_literal(strip_markup("".join(literal)), self.loose))
                 literal = []
             if isinstance(piece, _Note):
                 parts.append(re.escape(f"{NOTE}{piece.key}{NOTE}"))
@@ -254,8 +256,11 @@ class _Compiler:
         return "(?:" + "|".join(options) + ")"
 
 
-def _literal(text: str) -> str:
-    return r"\s+".join(re.escape(word) for word in text.split())
+def _literal(text: str, loose: bool) -> str:
+    words = [re.escape(word) for word in text.split()]
+    if loose and len(words) > 2 * ANCHOR:
+        return r"\s+".join(words[:ANCHOR]) + r"\s.*?" + r"\s+".join(words[-ANCHOR:])
+    return r"\s+".join(words)
 
 
 # --- extraction ----------------------------------------------------------------------------------
@@ -280,8 +285,9 @@ def extract(
 
     ``items`` are the campaign's requested items (their states here are ignored); ``kind``
     is what the bodies are ("Police and Crime Commissioner"), to read an area from a role.
-    When the body does not fit the template, the values say so (``matched`` False) and carry
-    the address block and blank fields, so that :func:`differences` can name the words.
+    When the body does not fit the template, the values say so (``matched`` False) and are the
+    nearest found (the template's words held only at the ends of each run), else blanks, so
+    that :func:`differences` names only the words that differ.
     """
     person = person_from_address(letter)
     known = {
@@ -290,9 +296,14 @@ def extract(
         "role": person.role,
         "postcode": person.postcode,
     }
+    pieces = template_pattern(campaign, known)
+    body_text = letter_body(letter, campaign)
     compiler = _Compiler()
-    pattern = compiler.regex(template_pattern(campaign, known))
-    match = re.fullmatch(r"\s*" + pattern + r"\s*", letter_body(letter, campaign), flags=re.S)
+    match = re.fullmatch(r"\s*" + compiler.regex(pieces) + r"\s*", body_text, flags=re.S)
+    matched = match is not None
+    if not matched:  # the values that come nearest, so that only the words that differ are named
+        compiler = _Compiler(loose=True)
+        match = re.fullmatch(r"\s*" + compiler.regex(pieces) + r"\s*", body_text, flags=re.S)
     area = person.role[: -len(kind)].strip() if kind and person.role.endswith(" " + kind) else ""
     fields = {name: ("no" if name in compiler.yes_no else "") for name in compiler.fields}
     found: dict[str, list[str]] = {}
@@ -324,7 +335,7 @@ def extract(
         date=letter.date,
         fields=fields,
         items=_item_states(items, found),
-        matched=match is not None,
+        matched=matched,
         body=body,
     )
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from docket.letters.inputs import CampaignData, OfficeData, RecipientData, ReferenceData
+from docket.letters.inputs import CampaignData, ItemData, OfficeData, RecipientData, ReferenceData
 from docket.letters.reading import SourceLetter, strip_markup, words
 
 NOTE = "\x01"  # around a reference key inside a word
@@ -84,6 +84,7 @@ class LearnedCampaign:
     body_kind: str  # what the bodies are, e.g. "Police and Crime Commissioner"
     fields: tuple[FieldReport, ...]
     notes: tuple[str, ...] = ()  # what could not be placed
+    items: tuple[ItemData, ...] = ()  # requested items found in a request sentence (key, label)
 
     def campaign_data(self, slug: str, title: str) -> CampaignData:
         return CampaignData(
