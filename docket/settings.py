@@ -192,6 +192,21 @@ DOCKET_SEND_RATE = env_int("DOCKET_SEND_RATE", 60, minimum=0)  # messages a minu
 DOCKET_SEND_MAX_ATTEMPTS = env_int("DOCKET_SEND_MAX_ATTEMPTS", 8, minimum=1)
 DOCKET_SEND_LEASE_SECONDS = env_int("DOCKET_SEND_LEASE_SECONDS", 900, minimum=60)
 
+# Reading attachments: each file is read in a separate process within these limits; one past them is kept
+# with its message and marked "too large to read" (docket/documents/bounded.py, extraction.py).
+DOCKET_READ_MEMORY_MB = env_int("DOCKET_READ_MEMORY_MB", 1024, minimum=256)
+DOCKET_READ_CPU_SECONDS = env_int("DOCKET_READ_CPU_SECONDS", 60, minimum=1)
+DOCKET_READ_WALL_SECONDS = env_int("DOCKET_READ_WALL_SECONDS", 120, minimum=1)
+DOCKET_READ_MAX_PAGES = env_int("DOCKET_READ_MAX_PAGES", 2000, minimum=1)
+DOCKET_READ_MAX_OCR_PAGES = env_int("DOCKET_READ_MAX_OCR_PAGES", 100, minimum=1)
+DOCKET_READ_MAX_PIXELS = env_int("DOCKET_READ_MAX_PIXELS", 50_000_000, minimum=1_000_000)
+DOCKET_READ_MAX_CELLS = env_int("DOCKET_READ_MAX_CELLS", 1_000_000, minimum=1000)
+DOCKET_READ_MAX_UNZIPPED_MB = env_int("DOCKET_READ_MAX_UNZIPPED_MB", 100, minimum=1)
+# Importing contacts and recipients from a spreadsheet (docket/spreadsheets.py).
+DOCKET_IMPORT_MAX_ROWS = env_int("DOCKET_IMPORT_MAX_ROWS", 100_000, minimum=1)
+DOCKET_IMPORT_MAX_COLUMNS = env_int("DOCKET_IMPORT_MAX_COLUMNS", 200, minimum=1)
+DOCKET_IMPORT_MAX_CELLS = env_int("DOCKET_IMPORT_MAX_CELLS", 2_000_000, minimum=1)
+
 TASKS = {"default": {"BACKEND": env_str("DOCKET_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
 LOG_LEVEL = env_choice("DOCKET_LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical"))

@@ -3,20 +3,49 @@
 Rows come back as dictionaries keyed by the header, each with the row number a
 person would see in a spreadsheet program (the header is row 1), so every
 error can point at a cell.
+
+A sheet larger than ``Limits`` (rows, columns, cells, bytes unzipped) is refused with
+an error naming the file and the limit, before it can exhaust memory: a 5 kB workbook
+with one cell at XFD1048576 otherwise becomes 17 billion empty cells.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 
 class SpreadsheetError(ValueError):
     """The file as a whole cannot be read."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a sheet Docket imports (the DOCKET_IMPORT_* settings)."""
+
+    max_rows: int = 100_000
+    max_columns: int = 200
+    max_cells: int = 2_000_000  # counting the empty cells a workbook pads its rows with
+    max_unzipped_bytes: int = 100 * 1024 * 1024  # of a workbook's parts (DOCKET_READ_MAX_UNZIPPED_MB)
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        from django.conf import settings
+
+        if not settings.configured:
+            return cls()
+        return cls(
+            settings.DOCKET_IMPORT_MAX_ROWS,
+            settings.DOCKET_IMPORT_MAX_COLUMNS,
+            settings.DOCKET_IMPORT_MAX_CELLS,
+            settings.DOCKET_READ_MAX_UNZIPPED_MB * 1024 * 1024,
+        )
 
 
 @dataclass(frozen=True)
@@ -44,14 +73,15 @@ def decode(data: bytes) -> str:
         raise SpreadsheetError(f"{error.start}: the file is neither UTF-8 nor Windows-1252 text") from None
 
 
-def read_sheet(path: Path) -> Sheet:
+def read_sheet(path: Path, limits: Limits | None = None) -> Sheet:
+    limits = limits or Limits.from_settings()
     suffix = path.suffix.lower()
     if not path.is_file():
         raise SpreadsheetError(f"{path}: no such file")
     if suffix == ".csv":
-        headers, raw_rows = _read_csv(path)
+        headers, raw_rows = _read_csv(path, limits)
     elif suffix in {".xlsx", ".xlsm"}:
-        headers, raw_rows = _read_xlsx(path)
+        headers, raw_rows = _read_xlsx(path, limits)
     else:
         raise SpreadsheetError(f"{path}: use a .csv or .xlsx file, not {suffix or 'a file without an extension'}")
     headers = [header.strip() for header in headers]
@@ -79,10 +109,11 @@ def _check_headers(path: Path, headers: list[str]) -> None:
         seen.add(header)
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(decode(path.read_bytes()), newline=""))
+    counter = _Counter(path, limits)
     try:
-        records = list(reader)
+        records = [counter.row(number, record) for number, record in enumerate(reader, start=1)]
     except csv.Error as error:
         raise SpreadsheetError(f"{path}: line {reader.line_num}: {error}") from None
     if not records:
@@ -92,19 +123,70 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return records[0], list(enumerate(records[1:], start=2))
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+class _Counter:
+    """Counts a sheet's rows and cells as they are read, and stops at the first limit passed."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path, self.limits, self.cells = path, limits, 0
+
+    def row(self, number: int, cells: list[str]) -> list[str]:
+        """The row's cells without the empty ones at its end, once within the limits."""
+        limits = self.limits
+        if number > limits.max_rows + 1:
+            raise self._error(f"it has more than {limits.max_rows:,} rows", "DOCKET_IMPORT_MAX_ROWS")
+        self.cells += max(len(cells), 1)
+        if self.cells > limits.max_cells:
+            raise self._error(
+                f"by row {number:,} it spans more than {limits.max_cells:,} cells", "DOCKET_IMPORT_MAX_CELLS"
+            )
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > limits.max_columns:
+            raise self._error(
+                f"row {number:,} has a value in column {get_column_letter(len(cells))} "
+                f"(column {len(cells):,}), and Docket imports at most {limits.max_columns:,} columns",
+                "DOCKET_IMPORT_MAX_COLUMNS",
+            )
+        return cells
+
+    def _error(self, what: str, setting: str) -> SpreadsheetError:
+        return SpreadsheetError(f"{self.path}: too large to import: {what} (the limit is the setting {setting})")
+
+
+def _read_xlsx(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    _check_unzipped(path, limits)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise SpreadsheetError(f"{path}: not a readable XLSX workbook ({error})") from None
-    sheet = book.worksheets[0]
-    values = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
+    try:
+        counter = _Counter(path, limits)
+        # Read-only mode streams the sheet, padding each row to the sheet's width: the counter
+        # stops a sheet that claims a far-away cell after a bounded number of them.
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        values = [counter.row(number, [_cell_text(cell) for cell in row]) for number, row in enumerate(rows, 1)]
+    finally:
+        book.close()
     if not values:
         raise SpreadsheetError(f"{path}: the first sheet is empty")
     while values[0] and values[0][-1] == "":
         values[0].pop()
     return values[0], list(enumerate(values[1:], start=2))
+
+
+def _check_unzipped(path: Path, limits: Limits) -> None:
+    """Refuse a workbook whose parts unzip to more than the limit (zipfile reads no more of a
+    part than its header says, so the headers' sum bounds what openpyxl can unzip)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SpreadsheetError(f"{path}: not a readable XLSX workbook ({error})") from None
+    if total > limits.max_unzipped_bytes:
+        raise SpreadsheetError(
+            f"{path}: too large to import: it unpacks to {total // (1024 * 1024):,} MB, and Docket unpacks at "
+            f"most {limits.max_unzipped_bytes // (1024 * 1024):,} MB (the setting DOCKET_READ_MAX_UNZIPPED_MB)"
+        )
 
 
 def _cell_text(value: object) -> str:

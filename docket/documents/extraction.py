@@ -3,12 +3,17 @@
 PDF through pypdfium2, with OCR (Tesseract) for pages that have no text layer;
 images through OCR; Word (DOCX), Excel (XLSX), OpenDocument, HTML and plain
 text through their own readers. Anything else is not read, and says why.
+
+Every reader works within ``Caps`` (pages, pixels, cells, bytes unzipped), so that a small
+hostile file is refused as ``TooLarge`` before it costs much; the memory and time limits
+around them are ``docket.documents.bounded``'s, which runs this module in a child process.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 
@@ -35,11 +40,38 @@ class NotReadable(Exception):
     """Docket does not read this kind of file (the reason says which)."""
 
 
+class TooLarge(Exception):
+    """The file asks for more than Docket reads of one file (the reason says what, in plain words)."""
+
+
+@dataclass(frozen=True)
+class Caps:
+    """How much of one file Docket reads; beyond any of these it is ``TooLarge``."""
+
+    max_pages: int = 2000  # pages of a PDF, frames of a TIFF
+    max_ocr_pages: int = 100  # pages or frames read by OCR (each takes a second or more)
+    max_pixels: int = 50_000_000  # an image, or a scanned page at 300 dpi (A2 is 35 million)
+    max_cells: int = 1_000_000  # cells of a workbook, counting the empty ones between
+    max_unzipped_bytes: int = 100 * 1024 * 1024  # of a Word, Excel or OpenDocument file's parts
+    max_text_chars: int = 20_000_000  # text kept of one file
+
+
 @dataclass(frozen=True)
 class Extraction:
     text: str
     pages: int = 0
     ocr_pages: int = 0
+
+
+def load_readers() -> None:
+    """Import every reader now (a child process forked after this starts with them loaded)."""
+    import importlib
+
+    from PIL import Image
+
+    for name in ("docx", "lxml.etree", "lxml.html", "openpyxl", "pypdfium2", "PIL.TiffImagePlugin"):
+        importlib.import_module(name)
+    Image.init()
 
 
 def sniff(data: bytes) -> str:
@@ -57,7 +89,8 @@ def _zip_kind(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                kind = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:  # a few bytes, whatever the header says
+                    kind = member.read(200).decode("ascii", "replace").strip()
                 if kind.startswith(OPENDOCUMENT_PREFIX):
                     return kind
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -68,30 +101,54 @@ def _zip_kind(data: bytes) -> str | None:
     return None
 
 
-def extract(data: bytes, content_type: str, *, ocr: bool = True) -> Extraction:
-    """The text of a file of the given (sniffed) type."""
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+
+def refusal(content_type: str, *, ocr: bool = True) -> str | None:
+    """Why Docket does not read files of this type at all, or None if it does."""
+    if content_type.startswith("image/") and not ocr:
+        return "an image: its text needs OCR, which is off"
+    if content_type in {"application/pdf", DOCX, XLSX} or content_type.startswith(("text/", "image/")):
+        return None
+    if content_type.startswith(OPENDOCUMENT_PREFIX) or content_type in HTML_TYPES:
+        return None
+    return f"Docket does not read {content_type} files"
+
+
+def is_plain_text(content_type: str) -> bool:
+    """Text read by decoding alone: linear in its size, with nothing to unpack or parse."""
+    return content_type.startswith("text/") and content_type not in HTML_TYPES
+
+
+def extract(data: bytes, content_type: str, *, ocr: bool = True, caps: Caps | None = None) -> Extraction:
+    """The text of a file of the given (sniffed) type, within ``caps``."""
+    caps = caps or Caps()
+    reason = refusal(content_type, ocr=ocr)
+    if reason is not None:
+        raise NotReadable(reason)
     try:
-        if content_type == "application/pdf":
-            return _pdf(data, ocr)
-        if content_type == DOCX:
-            return _docx(data)
-        if content_type == XLSX:
-            return _xlsx(data)
-        if content_type.startswith(OPENDOCUMENT_PREFIX):
-            return _opendocument(data)
-        if content_type in {"text/html", "application/xhtml+xml"}:
-            return Extraction(html_text(data.decode("utf-8", "replace")))
-        if content_type.startswith("text/"):
-            return Extraction(decode_text(data))
-        if content_type.startswith("image/"):
-            if not ocr:
-                raise NotReadable("an image: its text needs OCR, which is off")
-            return _image(data)
-    except (NotReadable, ExtractionError):
+        return _read(data, content_type, ocr, caps)
+    except (ExtractionError, TooLarge, MemoryError):
         raise
     except Exception as error:  # every reader raises its own types for a damaged file
         raise ExtractionError(f"{content_type} that cannot be read: {type(error).__name__}: {error}") from error
-    raise NotReadable(f"Docket does not read {content_type} files")
+
+
+def _read(data: bytes, content_type: str, ocr: bool, caps: Caps) -> Extraction:
+    if content_type == "application/pdf":
+        return _pdf(data, ocr, caps)
+    if content_type in HTML_TYPES:
+        return Extraction(html_text(data.decode("utf-8", "replace")))
+    if content_type.startswith("text/"):
+        return Extraction(decode_text(data))
+    if content_type.startswith("image/"):
+        return _image(data, caps)
+    _check_unzipped(data, caps)  # the rest are ZIP files of XML parts
+    if content_type == DOCX:
+        return _docx(data)
+    if content_type == XLSX:
+        return _xlsx(data, caps)
+    return _opendocument(data)
 
 
 def decode_text(data: bytes) -> str:
@@ -118,24 +175,52 @@ def html_text(html: str) -> str:
     return re.sub(r"\n\s*\n+", "\n\n", tree.text_content()).strip()
 
 
-def _pdf(data: bytes, ocr: bool) -> Extraction:
+def _check_unzipped(data: bytes, caps: Caps) -> None:
+    """Refuse a Word, Excel or OpenDocument file whose parts unzip to more than the cap.
+
+    Python's zipfile, which all their readers use, never returns more of a part than the size
+    its header gives, so the headers' sum bounds what the readers can unzip (a header that
+    lies low only makes the part fail its checksum).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ExtractionError(f"not a readable ZIP-based document: {error}") from None
+    if total > caps.max_unzipped_bytes:
+        raise TooLarge(
+            f"it unpacks to {_megabytes(total)} MB, and Docket unpacks at most "
+            f"{_megabytes(caps.max_unzipped_bytes)} MB of one document"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f}"
+
+
+def _pdf(data: bytes, ocr: bool, caps: Caps) -> Extraction:
     import pypdfium2
 
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
         raise ExtractionError(f"a PDF that cannot be opened: {error}") from None
-    texts = []
-    ocr_pages = 0
     try:
-        for page in document:
-            text = page.get_textpage().get_text_range()
-            if ocr and len(text.strip()) < MIN_TEXT_PER_PAGE:
-                image = page.render(scale=OCR_SCALE, grayscale=True).to_pil()
-                text = ocr_image(image)
-                ocr_pages += 1
-            texts.append(text.replace("\r\n", "\n").strip())
-        return Extraction("\n\n".join(texts), len(texts), ocr_pages)
+        if len(document) > caps.max_pages:
+            raise TooLarge(f"it has {len(document):,} pages, and Docket reads at most {caps.max_pages:,}")
+        texts = [page.get_textpage().get_text_range() for page in document]
+        scans = [n for n, text in enumerate(texts) if len(text.strip()) < MIN_TEXT_PER_PAGE] if ocr else []
+        if len(scans) > caps.max_ocr_pages:
+            raise TooLarge(
+                f"{len(scans):,} of its pages are scans, and Docket reads at most {caps.max_ocr_pages:,} by OCR"
+            )
+        for number in scans:
+            page = document[number]
+            width, height = page.get_size()
+            _check_pixels(round(width * OCR_SCALE), round(height * OCR_SCALE), caps, "a page")
+            texts[number] = ocr_image(page.render(scale=OCR_SCALE, grayscale=True).to_pil())
+        texts = [text.replace("\r\n", "\n").strip() for text in texts]
+        return Extraction("\n\n".join(texts), len(texts), len(scans))
     finally:
         document.close()
 
@@ -151,15 +236,27 @@ def _docx(data: bytes) -> Extraction:
     return Extraction("\n".join(part for part in parts if part.strip()))
 
 
-def _xlsx(data: bytes) -> Extraction:
+def _check_pixels(width: int, height: int, caps: Caps, what: str) -> None:
+    if width * height > caps.max_pixels:
+        raise TooLarge(
+            f"{what} of {width:,} by {height:,} pixels is larger than the {caps.max_pixels:,} pixels Docket reads"
+        )
+
+
+def _xlsx(data: bytes, caps: Caps) -> Extraction:
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        lines = []
+        lines, cells_read = [], 0
         for sheet in book.worksheets:
             lines.append(f"# {sheet.title}")
+            # Rows come padded to the sheet's width, and missing rows as empty ones: a single
+            # cell at XFD1048576 makes 17 billion. Count them as they come, not as stored.
             for row in sheet.iter_rows(values_only=True):
+                cells_read += max(len(row), 1)
+                if cells_read > caps.max_cells:
+                    raise TooLarge(f"its sheets span more than the {caps.max_cells:,} cells Docket reads")
                 cells = ["" if value is None else str(value) for value in row]
                 if any(cells):
                     lines.append("\t".join(cells).rstrip())
@@ -179,13 +276,22 @@ def _opendocument(data: bytes) -> Extraction:
     return Extraction("\n".join("".join(block.itertext()) for block in blocks if "".join(block.itertext()).strip()))
 
 
-def _image(data: bytes) -> Extraction:
+def _image(data: bytes, caps: Caps) -> Extraction:
     from PIL import Image
 
-    image = Image.open(io.BytesIO(data))
+    Image.MAX_IMAGE_PIXELS = caps.max_pixels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise TooLarge(f"the picture is larger than the {caps.max_pixels:,} pixels Docket reads") from None
     frames = getattr(image, "n_frames", 1)
+    if frames > caps.max_ocr_pages:
+        raise TooLarge(f"it has {frames:,} pages, and Docket reads at most {caps.max_ocr_pages:,} by OCR")
     texts = []
     for frame in range(frames):  # a multi-page TIFF is a scanned document
         image.seek(frame)
+        _check_pixels(image.width, image.height, caps, "a picture")
         texts.append(ocr_image(image.convert("L")))
     return Extraction("\n\n".join(texts), frames, frames)

@@ -53,6 +53,7 @@ class Attachment(models.Model):
         NO_TEXT = "no_text", "No text found"
         FAILED = "failed", "Could not be read"
         SKIPPED = "skipped", "Not read (type or size)"
+        TOO_LARGE = "too_large", "Too large to read"
 
     message = models.ForeignKey("mail.InboundMessage", on_delete=models.CASCADE, related_name="attachments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="members")

@@ -2,17 +2,21 @@
 
 One attachment that cannot be read never stops the others: each gets its own
 status and error. ZIP files are opened (within limits) into member attachments.
+Text is read in a child process bounded in memory and time (``bounded``): a file
+past a limit is kept and marked "too large to read", and its message is filed.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+
 from docket.campaigns.models import RecipientItem
 from docket.documents import archives
-from docket.documents.extraction import ExtractionError, NotReadable, extract, sniff
+from docket.documents.bounded import Budget, Outcome, read_bounded
+from docket.documents.extraction import Caps, decode_text, is_plain_text, refusal, sniff
 from docket.documents.models import Attachment, record_blobs, storable, store_file
-from docket.documents.ocr import OcrUnavailable
 from docket.documents.suggestions import Candidate, suggest
 
 log = logging.getLogger(__name__)
@@ -64,23 +68,68 @@ def save_attachments(attachments: list[Attachment]) -> None:
 
 
 def _read(attachment: Attachment, data: bytes, *, ocr: bool) -> None:
-    """Extract the text onto the attachment, or the reason it could not be read."""
-    try:
-        if len(data) > MAX_EXTRACT_BYTES:
-            raise NotReadable(f"{len(data)} bytes: larger than the {MAX_EXTRACT_BYTES} bytes Docket reads")
-        result = extract(data, attachment.content_type, ocr=ocr)
-        attachment.text = storable(result.text)
-        attachment.pages = result.pages
-        attachment.ocr_pages = result.ocr_pages
-        attachment.status = Attachment.Status.EXTRACTED if result.text.strip() else Attachment.Status.NO_TEXT
+    """Extract the text onto the attachment, or the reason it could not be read.
+
+    Plain text is decoded here: that is linear in its size (at most ``MAX_EXTRACT_BYTES``),
+    with nothing to unpack or parse, so it cannot ask for more than a few times its size.
+    Every other reader runs in a bounded child process, whose limits are settings.
+    """
+    reason = refusal(attachment.content_type, ocr=ocr)
+    if len(data) > MAX_EXTRACT_BYTES:
+        attachment.status = Attachment.Status.TOO_LARGE
+        attachment.error = too_large_note(f"it is {len(data):,} bytes, and Docket reads at most {MAX_EXTRACT_BYTES:,}")
+    elif reason is not None:
+        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(reason)
+    elif is_plain_text(attachment.content_type):
+        _record(attachment, Outcome("text", decode_text(data)))
+    else:
+        caps, budget = limits()
+        try:
+            outcome = read_bounded(data, attachment.content_type, ocr=ocr, caps=caps, budget=budget)
+        except Exception as error:  # one attachment must never stop the rest
+            log.exception("reading attachment %r failed", attachment.filename)
+            outcome = Outcome("failed", reason=f"{type(error).__name__}: {error}")
+        _record(attachment, outcome)
+
+
+def _record(attachment: Attachment, outcome: Outcome) -> None:
+    if outcome.kind == "text":
+        attachment.text = storable(outcome.text)
+        attachment.pages, attachment.ocr_pages = outcome.pages, outcome.ocr_pages
+        attachment.status = Attachment.Status.EXTRACTED if outcome.text.strip() else Attachment.Status.NO_TEXT
         attachment.error = ""
-    except NotReadable as reason:
-        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(str(reason))
-    except (ExtractionError, OcrUnavailable) as error:
-        attachment.status, attachment.error = Attachment.Status.FAILED, storable(str(error))
-    except Exception as error:  # one attachment must never stop the rest
-        log.exception("reading attachment %r failed", attachment.filename)
-        attachment.status, attachment.error = Attachment.Status.FAILED, storable(f"{type(error).__name__}: {error}")
+    elif outcome.kind == "too_large":
+        attachment.status, attachment.error = Attachment.Status.TOO_LARGE, too_large_note(outcome.reason)
+    elif outcome.kind == "not_readable":
+        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(outcome.reason)
+    else:
+        attachment.status, attachment.error = Attachment.Status.FAILED, storable(outcome.reason)
+
+
+def too_large_note(reason: str) -> str:
+    """What a person reads next to an attachment Docket stopped reading."""
+    return storable(
+        f"Docket did not read this file: {reason}. The file is kept with the message and can be "
+        "downloaded, but its text is not searchable."
+    )
+
+
+def limits() -> tuple[Caps, Budget]:
+    """The limits on reading one attachment, from the DOCKET_READ_* settings."""
+    return (
+        Caps(
+            max_pages=settings.DOCKET_READ_MAX_PAGES,
+            max_ocr_pages=settings.DOCKET_READ_MAX_OCR_PAGES,
+            max_pixels=settings.DOCKET_READ_MAX_PIXELS,
+            max_cells=settings.DOCKET_READ_MAX_CELLS,
+            max_unzipped_bytes=settings.DOCKET_READ_MAX_UNZIPPED_MB * 1024 * 1024,
+        ),
+        Budget(
+            memory_mb=settings.DOCKET_READ_MEMORY_MB,
+            cpu_seconds=settings.DOCKET_READ_CPU_SECONDS,
+            wall_seconds=settings.DOCKET_READ_WALL_SECONDS,
+        ),
+    )
 
 
 def _open_zip(

@@ -1,0 +1,102 @@
+"""Spreadsheets built to exhaust memory on import: each is refused quickly with an error that
+names the file and the limit. Before, a 5 kB workbook with one cell at XFD1048576 made
+``docket import-contacts`` grow to 23.9 GB before the kernel killed it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from docket.campaigns.importing import import_recipients
+from docket.directory.importing import import_contacts
+from docket.spreadsheets import SpreadsheetError, read_sheet
+from tests.conftest import REPO
+from tests.factories import contact_row, write_csv
+
+SECONDS = 10
+
+
+def far_cell_workbook(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    for column, header in enumerate(contact_row(1), start=1):
+        book.active.cell(1, column, header)
+    book.active["XFD1048576"] = "far away"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    return path
+
+
+def test_import_contacts_refuses_a_cell_at_xfd1048576_by_name(tmp_path: Path):
+    path = far_cell_workbook(tmp_path / "contacts.xlsx")
+    environment = os.environ | {
+        "DOCKET_DATA_DIR": str(tmp_path),
+        "DOCKET_DATABASE_URL": f"sqlite:///{tmp_path / 'docket.sqlite3'}",
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    docket = str(REPO / ".venv" / "bin" / "docket")
+    init = subprocess.run([docket, "init", "--no-input"], env=environment, capture_output=True, check=False)
+    assert init.returncode == 0
+    start = time.monotonic()
+    result = subprocess.run(
+        [docket, "import-contacts", str(path)], env=environment, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert time.monotonic() - start < SECONDS
+    assert result.returncode == 1
+    assert f"{path}: too large to import" in result.stderr
+    assert "DOCKET_IMPORT_MAX_CELLS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_import_recipients_refuses_a_cell_at_xfd1048576(tmp_path: Path, example):
+    path = far_cell_workbook(tmp_path / "recipients.xlsx")
+    start = time.monotonic()
+    with pytest.raises(SpreadsheetError, match=r"too large to import: by row .* more than 2,000,000 cells"):
+        import_recipients(example, path)
+    assert time.monotonic() - start < SECONDS
+
+
+def test_a_workbook_whose_shared_strings_unzip_to_120_mb_is_refused(tmp_path: Path):
+    path = tmp_path / "contacts.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "full_name"
+    book.save(path)
+    original = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            out.writestr(entry.filename, source.read(entry))
+        part = zipfile.ZipInfo("xl/sharedStrings.xml")
+        part.compress_type, part.compress_level = zipfile.ZIP_DEFLATED, 1
+        with out.open(part, "w", force_zip64=True) as member:
+            member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            block = b"<si><t>full_name</t></si>" * 40_000
+            for _ in range(120 * 1024 * 1024 // len(block)):
+                member.write(block)
+            member.write(b"</sst>")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    start = time.monotonic()
+    with pytest.raises(SpreadsheetError, match=r"too large to import: it unpacks to 1.. MB.*at most 100 MB"):
+        read_sheet(path)
+    assert time.monotonic() - start < SECONDS
+
+
+@pytest.mark.django_db
+def test_rows_and_columns_past_the_limits_are_refused_by_name(tmp_path: Path, settings):
+    settings.DOCKET_IMPORT_MAX_ROWS = 5
+    rows = write_csv(tmp_path / "rows.csv", [contact_row(n) for n in range(1, 7)])
+    with pytest.raises(SpreadsheetError, match=r"rows.csv: too large to import: it has more than 5 rows .*MAX_ROWS"):
+        import_contacts(rows)
+    settings.DOCKET_IMPORT_MAX_ROWS = 100
+    wide = tmp_path / "wide.csv"
+    wide.write_text("full_name\nAda" + "," * 200 + "x\n", encoding="utf-8")
+    with pytest.raises(SpreadsheetError, match=r"row 2 has a value in column GS \(column 201\).*at most 200 columns"):
+        import_contacts(wide)
+    assert len(read_sheet(write_csv(tmp_path / "ok.csv", [contact_row(n) for n in range(1, 5)])).rows) == 4
