@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import os
 import re
 import socket
 from collections.abc import Sequence
@@ -100,7 +101,7 @@ def ingest_many(
     message_ids = [quick_message_id(item.raw)[:500] for item in incoming]
     plans = _sort_out(blobs, [item.raw for item in incoming], message_ids)
     fresh = [index for index, plan in enumerate(plans) if plan.is_new]
-    token, now = worker_token(), timezone.now()
+    token, now = _token(), timezone.now()
     try:
         # Rows before any reading, claimed by this process: a message whose reading fails or kills
         # the process is still listed, and the next run sees that its reader has gone.
@@ -252,7 +253,7 @@ def take_in_stranded(*, ocr: bool = True, now: datetime.datetime | None = None) 
     claimed (one winner) before it is read. Every intake run calls it; so can a worker.
     """
     now = now or timezone.now()
-    token = worker_token()
+    token = _token()
     taken = []
     for message in _stranded(now):
         attempts = message.read_attempts
@@ -275,6 +276,17 @@ def take_in_stranded(*, ocr: bool = True, now: datetime.datetime | None = None) 
             _take_in_or_hold([(message, raw, namesakes)], None, SYSTEM, ocr, token=token)
         taken.append(message)
     return taken
+
+
+_tokens: dict[int, str] = {}
+
+
+def _token() -> str:
+    """This process's name as a reader (read once a process: it is the same until a fork)."""
+    pid = os.getpid()
+    if pid not in _tokens:
+        _tokens[pid] = worker_token()
+    return _tokens[pid]
 
 
 def _stranded(now: datetime.datetime) -> list[InboundMessage]:
@@ -389,7 +401,7 @@ def _take_in(
             replies[message.pk] = (matched.request, _reply_note(message, matched.method), message.is_auto_reply)
     with transaction.atomic():
         written = [message for message, _, _ in batch]
-        if token:  # only what this process still has claimed
+        if token and _may_be_taken_over(written):  # then write only what this process still has claimed
             mine = _still_claimed([message.pk for message in written], token)
             if len(mine) < len(written):
                 log.warning("another reader took over messages %s", [m.pk for m in written if m.pk not in mine])
@@ -404,6 +416,13 @@ def _take_in(
         save_attachments(attachments)
         _save_candidates(candidates)
         actions.record_replies(list(replies.values()), actor)
+
+
+def _may_be_taken_over(messages: list[InboundMessage]) -> bool:
+    """Whether another reader may have taken any of these over: not while this process runs
+    on this machine, nor on another within its lease (half of it, for clocks that differ)."""
+    now = timezone.now()
+    return any(message.claimed_at is None or now - message.claimed_at > READ_LEASE / 2 for message in messages)
 
 
 def _still_claimed(pks: list[int], token: str) -> set[int]:
