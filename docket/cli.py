@@ -127,6 +127,11 @@ def cmd_learn_campaign(args: argparse.Namespace) -> int:
         for (name, _), value in zip(texts, field.values, strict=True):
             print(f"  {name}: {value}")
     print(f"{len(learned.references)} reference(s): " + ", ".join(r.key for r in learned.references))
+    for item in learned.items:
+        states = [next(s for s in person.items if s.key == item.key) for person in learned.recipients]
+        print(f"item {item.key} ({item.label}):")
+        for (name, _), state in zip(texts, states, strict=True):
+            print(f"  {name}: {state.state}" + (f" ({state.title})" if state.title else ""))
     differences = check(learned, texts)
     for difference in differences:
         print(f"differs: {difference}", file=sys.stderr)

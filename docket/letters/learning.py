@@ -27,6 +27,10 @@ from docket.letters.reading import SourceLetter, strip_markup, words
 
 NOTE = "\x01"  # around a reference key inside a word
 PARAGRAPH = "\x02"
+LIST = "\x03"  # around a list of requested items inside a wording: LIST + "asked:and" + LIST
+NAME = r"[A-Z][\w'/-]*(?: [A-Z][\w'/-]*)*"  # a document's name: capitalised words
+ENGLISH_LIST = re.compile(rf"\b{NAME}(?:, {NAME})* and {NAME}\b")
+COMMA_LIST = re.compile(rf"\b{NAME}(?:, {NAME})+(?= and [a-z])")
 MERGE_ACROSS = 2  # shared words this short between two varying gaps do not split a field
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.I)
 STOPWORDS = frozenset(
@@ -63,7 +67,21 @@ class Choice:
     alternatives: tuple[tuple[str, tuple[str, ...]], ...]  # (field value, tokens)
 
 
-Segment = Text | Data | Field | Choice
+@dataclass(frozen=True)
+class Request:
+    """A sentence that lists documents: one wording for those already published, others asking.
+
+    Its tokens hold a list as ``LIST + "asked:and" + LIST`` ("A, B and C": ``english_list``) or
+    ``LIST + "asked:comma" + LIST`` ("A, B" before "and any updates": ``join(", ")``);
+    ``field`` picks among the asking wordings when there are several.
+    """
+
+    published: tuple[str, ...] | None
+    asked: tuple[tuple[str, tuple[str, ...]], ...]  # (field value, tokens)
+    field: str
+
+
+Segment = Text | Data | Field | Choice | Request
 
 
 @dataclass(frozen=True)
@@ -133,7 +151,8 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
         }
     sequences = [body_tokens(letter, keys) for letter, keys in zip(letters, keys_by_letter, strict=True)]
     parts = _merge_short_anchors(_place_data(_settle_paragraphs(_align(sequences)), people))
-    segments, reports, values = _classify(parts, len(letters))
+    requests = _Requests(len(letters))
+    segments, reports, values = _classify(parts, len(letters), requests)
     recipients = tuple(
         RecipientData(
             id=str(n + 1),
@@ -145,6 +164,7 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
             address=person.address,
             postcode=person.postcode,
             fields=values[n],
+            items=requests.states(n),
         )
         for n, person in enumerate(people)
     )
@@ -158,6 +178,7 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
         recipients=recipients,
         body_kind=kind,
         fields=tuple(reports),
+        items=tuple(ItemData(key, label) for key, label in requests.items),
     )
 
 
@@ -401,7 +422,7 @@ def _merge_short_anchors(parts: list[Text | _Slot | Data]) -> list[Text | _Slot 
 
 
 def _classify(
-    parts: list[Text | _Slot | Data], count: int
+    parts: list[Text | _Slot | Data], count: int, requests: _Requests
 ) -> tuple[list[Segment], list[FieldReport], list[dict[str, str]]]:
     segments: list[Segment] = []
     reports: list[FieldReport] = []
@@ -430,14 +451,112 @@ def _classify(
             segments.append(Choice(name, tuple((label, value) for value, label in labels.items())))
             column = [labels.get(value, "none") for value in part.values]
             reports.append(FieldReport(name, "choice", tuple(column)))
+        elif requests.read(part.values, used):
+            segments.append(requests.segment)
+            reports += requests.reports
+            column = list(requests.column)
+            name = requests.segment.field
         else:
             name = unique_name(_context_name(parts, index) or "field", used)
             segments.append(Field(name))
             column = [" ".join(value) for value in part.values]
             reports.append(FieldReport(name, "text", tuple(column)))
+        if not name:
+            continue
         for n, value in enumerate(column):
             values[n][name] = value
     return _join_texts(segments), reports, values
+
+
+class _Requests:
+    """The requested items found in a sentence that lists documents, and each letter's states.
+
+    Recognised where every letter's wording holds one list of two or more capitalised names
+    ("your Problem Profile and Response Strategy"); a wording that says the list "is published"
+    is the already-published variant, any other asks. Names in the same place of lists that
+    otherwise agree are one item, called by this body's own title where it differs.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.items: list[tuple[str, str]] = []  # (key, label)
+        self.named: list[dict[str, tuple[str, str]]] = [{} for _ in range(count)]  # key → (state, name)
+        self.segment = Request(None, (), "")
+        self.reports: list[FieldReport] = []
+        self.column: tuple[str, ...] = ()
+
+    def read(self, values: Sequence[tuple[str, ...]], used: set[str]) -> bool:
+        if self.items or not all(values):
+            return False  # one request sentence a campaign
+        found = [_document_list(" ".join(value)) for value in values]
+        if not all(names for names, _ in found):
+            return False
+        lists = [names for names, _ in found if names]
+        order = _item_order(lists)
+        if order is None:
+            return False
+        published = {wording for names, wording in found if wording and f"{LIST}published:" in wording}
+        asked = list(dict.fromkeys(w for _, w in found if w and w not in published))
+        if len(published) > 1 or not asked:
+            return False
+        counts = Counter(name for names in lists for name in names)
+        labels = [max(column, key=lambda name: counts[name]) for column in order]
+        taken = set(used)
+        self.items = [(unique_name(_slug(label.replace("/", " "), 3) or "item", taken), label) for label in labels]
+        for n, (names, wording) in enumerate(found):
+            state = "published" if wording in published else "ask"
+            for name in names or ():
+                at = next(i for i, names_here in enumerate(order) if name in names_here)
+                self.named[n][self.items[at][0]] = (state, "" if name == labels[at] else name)
+        field = unique_name("request_wording", used) if len(asked) > 1 else ""
+        choices = tuple((str(k), tuple(wording.split(" "))) for k, wording in enumerate(asked, start=1))
+        only = next(iter(published), None)
+        self.segment = Request(tuple(only.split(" ")) if only else None, choices, field)
+        by_wording = {wording: value for value, wording in ((v, " ".join(t)) for v, t in choices)}
+        self.column = tuple(by_wording.get(wording or "", "") for _, wording in found)
+        self.reports = [FieldReport(field, "choice", self.column)] if field else []
+        return True
+
+    def states(self, n: int) -> tuple[ItemData, ...]:
+        return tuple(
+            ItemData(key, label, *self.named[n].get(key, ("n/a", ""))) if self.named else ItemData(key, label)
+            for key, label in self.items
+        )
+
+
+def _document_list(text: str) -> tuple[list[str] | None, str | None]:
+    """The one list of names in a wording, and the wording with the list replaced by its marker."""
+    lists = [(m, "and") for m in ENGLISH_LIST.finditer(text)] + [(m, ", ") for m in COMMA_LIST.finditer(text)]
+    if len(lists) != 1 or NOTE in text or PARAGRAPH in text:
+        return None, None
+    match, joiner = lists[0]
+    names = match[0].rsplit(" and ", 1) if joiner == "and" else [match[0]]
+    names = [name for part in names for name in part.split(", ")]
+    after = text[match.end() :]
+    state = "published" if re.match(r"^ (?:is|are) (?:already )?published\b", after) else "asked"
+    marker = f"{LIST}{state}:{'and' if joiner == 'and' else 'comma'}{LIST}"
+    return names, text[: match.start()] + marker + after
+
+
+def _item_order(lists: Sequence[list[str]]) -> list[list[str]] | None:
+    """Each item as the names the letters give it, in an order every letter's list keeps."""
+    order: list[list[str]] = [[name] for name in lists[0]]
+    for names in lists[1:]:
+        matcher = SequenceMatcher(None, [column[0] for column in order], names, autojunk=False)
+        placed: list[list[str]] = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "replace" and i2 - i1 == j2 - j1:  # the same items under this body's own titles
+                placed += [[*column, name] for column, name in zip(order[i1:i2], names[j1:j2], strict=True)]
+            elif tag == "equal":
+                placed += order[i1:i2]
+            else:
+                placed += order[i1:i2] + [[name] for name in names[j1:j2]]
+        order = placed
+    for names in lists:  # every list names distinct items, in the items' order
+        at = [[n for n, column in enumerate(order) if name in column] for name in names]
+        if any(len(found) != 1 for found in at) or [f[0] for f in at] != sorted({f[0] for f in at}):
+            return None
+    return order
 
 
 def _join_texts(segments: list[Segment]) -> list[Segment]:
@@ -517,6 +636,8 @@ def write_template(segments: Sequence[Segment]) -> str:
             out.append(f"{{{{ contact.{segment.attribute} }}}}")
         elif isinstance(segment, Field):
             out.append(f"{{{{ fields.{segment.name} }}}}")
+        elif isinstance(segment, Request):
+            out.append(_request(segment, out))
         else:
             branches = []
             for number, (value, tokens) in enumerate(segment.alternatives):
@@ -526,6 +647,19 @@ def write_template(segments: Sequence[Segment]) -> str:
     text = " ".join(part for part in out if part)
     text = re.sub(r" *\n\n *", "\n\n", text)
     return text.strip() + "\n"
+
+
+def _request(request: Request, before: Sequence[str]) -> str:
+    """``{% if items.published %}`` for the published wording, then the asking wordings."""
+    branches = [("{% if items.published %}", request.published)] if request.published is not None else []
+    for number, (value, tokens) in enumerate(request.asked, start=1):
+        if number == len(request.asked):
+            test = "{% else %}" if branches else ""
+        else:
+            test = "{% " + ("elif" if branches else "if") + f' fields.{request.field} == "{value}" %}}'
+        branches.append((test, tokens))
+    text = "".join(test + _tokens(tokens, before) for test, tokens in branches)
+    return text + ("{% endif %}" if len(branches) > 1 else "")
 
 
 def _tokens(tokens: Sequence[str], before: Sequence[str]) -> str:
@@ -542,11 +676,15 @@ def _tokens(tokens: Sequence[str], before: Sequence[str]) -> str:
 
 
 def _token(token: str, line_start: bool) -> str:
-    pieces = token.split(NOTE)
+    pieces = re.split(f"([{NOTE}{LIST}][^{NOTE}{LIST}]*[{NOTE}{LIST}])", token)
     out = []
     for n, piece in enumerate(pieces):
-        if n % 2:
-            out.append(f'{{{{ cite("{piece}") }}}}')
+        if n % 2 and piece[0] == NOTE:
+            out.append(f'{{{{ cite("{piece[1:-1]}") }}}}')
+        elif n % 2:
+            state, joiner = piece[1:-1].split(":")
+            join = "english_list" if joiner == "and" else 'join(", ")'
+            out.append(f'{{{{ items.{state} | map(attribute="name") | {join} }}}}')
         else:
             out.append("".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in piece))
     text = "".join(out)

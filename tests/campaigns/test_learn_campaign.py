@@ -100,3 +100,23 @@ def test_one_letter_makes_a_campaign_with_no_fields_that_writes_it(db, capsys):
     ours = words(render(campaign_data(campaign), recipient_data(recipient), "txt").decode())
     ours.body = without_missing_letterhead(seed.body, ours.body)
     assert differences(seed.body, ours.body) == []
+
+
+def test_add_letter_reads_the_already_published_variant_and_the_bodys_own_title(db, capsys, tmp_path):
+    assert main(["learn-campaign", *map(str, SEEDS), "--slug", "vru-learned"]) == 0
+    text = SEEDS[1].read_text(encoding="utf-8")
+    for old, new in [("Paddy Tipping", "Pat Lee"), ("Dear Paddy", "Dear Pat"), ("Nottinghamshire", "Derbyshire"),
+                     ("NG5 6LU", "DE4 3AG"), ("Strategic Assessment", "Violence Profile")]:
+        text = text.replace(old, new)
+    letter = tmp_path / "derbyshire.md"
+    letter.write_text(text, encoding="utf-8")
+    assert main(["add-letter", "vru-learned", str(letter)]) == 0
+    out = capsys.readouterr().out
+    assert "item problem_profile_strategic: published (Violence Profile)" in out
+    assert "item response_strategy: published" in out
+    recipient = Campaign.objects.get(slug="vru-learned").recipients.get(contact__full_name="Pat Lee")
+    states = {s.item.key: (s.state, s.title) for s in recipient.item_states.all()}
+    assert states == {
+        "problem_profile_strategic": ("published", "Violence Profile"),
+        "response_strategy": ("published", ""),
+    }

@@ -19,7 +19,7 @@ import pytest
 from docket.letters import CampaignData, RecipientData, ReferenceData, render
 from docket.letters.compose import build_letter
 from docket.letters.extracting import extract
-from docket.letters.learning import Choice, Data, Field, LearnedCampaign, learn, letterhead_words
+from docket.letters.learning import Choice, Data, Field, LearnedCampaign, Request, learn, letterhead_words
 from docket.letters.reading import parse_letter, read_letter
 from docket.letters.text import to_text
 from tests.conftest import REPO
@@ -73,8 +73,25 @@ def test_it_learns_the_seeds_template_parts(seeds_learned):
     annual = next(s for s in segments if isinstance(s, Choice) and s.name == "mention_annual_report")
     assert " ".join(annual.alternatives[0][1]).startswith("In September 2020 I published my Annual Report")
     assert next(f for f in seeds_learned.fields if f.name == "mention_annual_report").values == ("no", "yes", "yes")
-    request = next(f for f in seeds_learned.fields if "published online" in f.values[1])
-    assert "Problem Profile/Strategic Needs Assessment" in request.values[0]
+    # The request sentence: requested items with per-recipient states, and the "already published" variant.
+    assert [(item.key, item.label) for item in seeds_learned.items] == [
+        ("problem_profile_strategic", "Problem Profile/Strategic Needs Assessment"),
+        ("response_strategy", "Response Strategy"),
+    ]
+    states = [[(item.state, item.title) for item in person.items] for person in seeds_learned.recipients]
+    assert states == [
+        [("ask", ""), ("ask", "")],
+        [("published", "Strategic Assessment"), ("published", "")],
+        [("ask", ""), ("ask", "")],
+    ]
+    assert (
+        '{% if items.published %}note that your {{ items.published | map(attribute="name") | english_list }} '
+        "is published online" in template
+    )
+    assert 'a copy of your {{ items.asked | map(attribute="name") | english_list }} as well as' in template
+    request = next(s for s in segments if isinstance(s, Request))
+    assert request.field == "request_wording"
+    assert len(request.asked) == 2
     assert [r.title.split(":")[0][:16] for r in seeds_learned.references] == [
         "Funding for Viol",
         "IASC Blog",
@@ -90,7 +107,7 @@ def test_it_learns_the_seeds_template_parts(seeds_learned):
     assert seeds_learned.office.signatory_honours == "DBE QPM"
     assert seeds_learned.office.phone == "+44 (0) 20 3513 0477"
     assert seeds_learned.letter_date == datetime.date(2020, 10, 13)
-    assert sum(isinstance(s, Field) for s in segments) == 3  # the VRU sentence, the request, "Act(2015" debris
+    assert sum(isinstance(s, Field) for s in segments) == 2  # the VRU sentence, "Act(2015" debris
 
 
 def test_a_changed_word_is_a_difference(seeds_learned):
