@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from docket.documents.models import store
 from docket.publishing.models import Publication
-from docket.publishing.pdf_redaction import redact_pdf
+from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
 from docket.publishing.rules import redact_for, spans_in
 from docket.requests.actions import Actor, TransitionError, record_event
 from docket.requests.models import FrozenLetter, Request
@@ -103,7 +103,11 @@ def _content(publication: Publication) -> tuple[str, str, bytes | None]:
 
 
 def publish(publication: Publication, actor: Actor) -> Publication:
-    """Make the redacted copy and make it public (from "approved" only)."""
+    """Make the redacted copy and make it public (from "approved" only).
+
+    If a PDF cannot be redacted for certain, nothing is published: the item is made private
+    again (it needs a person's decision) and ``RedactionFailed`` says why.
+    """
     if publication.state != State.APPROVED:
         raise TransitionError(f"{publication} is {publication.get_state_display().lower()}: approve it first")
     request = publication.request
@@ -113,9 +117,14 @@ def publish(publication: Publication, actor: Actor) -> Publication:
     redacted_pdf = None
     pdf_redactions = 0
     if pdf is not None:
-        cleaned, pdf_redactions = redact_pdf(
-            pdf, lambda page_text: [(s.start, s.end) for s in spans_in(page_text, request)]
-        )
+        try:
+            cleaned, pdf_redactions = redact_pdf(
+                pdf, lambda page_text: [(s.start, s.end) for s in spans_in(page_text, request)]
+            )
+        except RedactionFailed as error:
+            # Fail closed, and visibly: the item goes back to private with the reason on its timeline.
+            make_private(publication, actor, f"the PDF could not be redacted: {error}")
+            raise
         redacted_pdf = store(cleaned)
     return _move(
         publication,

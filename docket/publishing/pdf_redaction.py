@@ -1,49 +1,154 @@
-"""Redacting PDFs so that the text is really gone, not hidden under a black box.
+"""Redacting PDFs so that the text is really gone, not hidden under a black box, and refusing when in doubt.
 
-A page that holds something to redact is replaced by a picture of itself with
-those places blacked out, and a fresh text layer made by OCR from that picture,
-so what remains can still be searched and copied but what was redacted cannot.
-Pages with nothing to redact are kept as they were, without their annotations.
-The document's metadata, outline, structure tree, form fields and attachments
-are not carried over. Scanned pages (no text layer) are searched through OCR
-with word positions, and blacked out the same way. Last, the result is checked:
-if any redacted string can still be found anywhere in it (page text or any
-object, decompressed), the page is rasterised too, and if it is not on a page
-the redaction fails rather than publish it.
+Every page is searched twice: its text layer (whatever its size, colour or visibility) and a
+picture of the page as shown, read by OCR, so a name in an image, a scan or a drawn-over
+annotation is found as well as one in text. Both are matched over *normalised* text
+(``layout_text``): spaces collapsed, soft hyphens and hyphenation at line ends undone,
+ligatures split, pdfium's ``\\ufffe`` dropped, an address broken over two lines joined, with a
+map from each normalised character back to the one it came from, so the boxes come from the
+original characters. Boxes are mapped to the picture through pdfium's own page-to-device
+transform, so a page turned by ``/Rotate``, cropped away from 0,0 or scaled by ``/UserUnit`` is
+covered where its text is shown.
 
-Libraries: pypdfium2 (Apache-2.0 / BSD-3) to find text and render pages,
-pikepdf (MPL-2.0, on qpdf, Apache-2.0) to assemble the result. PyMuPDF, which
-has a redaction API, is AGPL: not usable in a product offices deploy as they like.
+A page with anything to redact is replaced by its picture with every box (text layer and OCR)
+blacked out, each the full height of its line and a margin more, under a fresh text layer made
+by OCR, so what remains can still be searched and copied but what was redacted cannot. Other
+pages are copied with only what draws them (contents, resources in use, boxes, rotation): no
+thumbnails, annotations, unused XObjects, nor anything not reached from the page tree. The
+document's metadata, outline, structure tree, form fields, scripts and attachments are not
+carried over.
+
+Last, the result is checked on every page, whatever was rasterised: its text layer and OCR of
+the page as shown are searched again with the same rules, and every object, decompressed, for
+what was redacted in Latin-1 and UTF-16. A leftover on a page that was kept is rasterised once
+more; anything else refuses the redaction (``RedactionFailed``), so nothing is published.
+
+Libraries: pypdfium2 (Apache-2.0 / BSD-3) to find text and render pages, pikepdf (MPL-2.0, on
+qpdf, Apache-2.0) to assemble the result, Tesseract for OCR. PyMuPDF, which has a redaction API,
+is AGPL: not usable in a product offices deploy as they like.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import pikepdf
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 DPI = 200
 SCALE = DPI / 72
-MIN_TEXT = 20
-Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
+MARGIN = 3  # pixels around every bar, beyond the line's full height
+Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels of the page as shown
 Finder = Callable[[str], list[tuple[int, int]]]  # text -> spans to redact
+
+# Characters that carry nothing visible to match: soft hyphen, pdfium's marker of a hyphen it
+# took for hyphenation, zero-width spaces and joiners, byte order marks, control characters.
+INVISIBLE = frozenset("\u00ad\ufffe\ufeff\u200b\u200c\u200d\u2060\x00\x02\x03")
+HYPHENS = frozenset("-\u2010\u2011")
+LINE_BREAKS = frozenset("\r\n\u2028\u2029\x0b\x0c")
+JOINS_AN_ADDRESS = frozenset("@.")
+PAGE_KEYS = ("/MediaBox", "/CropBox", "/Rotate", "/UserUnit", "/Resources", "/Contents", "/Group")
+INHERITED = frozenset({"/MediaBox", "/CropBox", "/Rotate", "/Resources"})
 
 
 class RedactionFailed(RuntimeError):
-    pass
+    """The PDF could not be redacted for certain: a message for the person who asked to publish it."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class PageHits:
-    index: int
-    boxes: list[Box]
-    strings: list[str]
+    boxes: list[Box] = field(default_factory=list)
+    strings: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+# ---- normalised text with a map back ------------------------------------------------------------------------
+
+
+def layout_text(chars: Sequence[str], hyphens: str = "hyphenation") -> tuple[str, list[int]]:
+    """The text as a reader would read it across layout, and for each of its characters the index it came from.
+
+    Runs of whitespace become one space; a line break after "@" or "." or before them is dropped
+    (an address broken over two lines). ``hyphens`` says how hyphens are read: "hyphenation"
+    drops one at the end of a line with the break; "kept" keeps it and drops the break (a hyphen
+    that belongs to the word, as in an address); "dropped" drops every hyphen (a soft hyphen that
+    pdfium reports as "-" in the middle of a line, a name hyphenated to dodge a rule).
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    index = 0
+    while index < len(chars):
+        char = chars[index]
+        if char in INVISIBLE:
+            index = _skip_break(chars, index + 1) if char == "\ufffe" else index + 1
+            continue
+        if char in HYPHENS and hyphens == "dropped":
+            index += 1
+            continue
+        if char in HYPHENS and _is_line_end(chars, index + 1):
+            if hyphens == "kept":
+                out.append("-")
+                origin.append(index)
+            index = _skip_break(chars, index + 1)
+            continue
+        if char.isspace():
+            end = index
+            while end < len(chars) and (chars[end].isspace() or chars[end] in INVISIBLE):
+                end += 1
+            broken = any(c in LINE_BREAKS for c in chars[index:end])
+            joined = broken and (
+                (out and out[-1] in JOINS_AN_ADDRESS) or (end < len(chars) and chars[end] in JOINS_AN_ADDRESS)
+            )
+            if out and not joined:
+                out.append(" ")
+                origin.append(index)
+            index = end
+            continue
+        for part in unicodedata.normalize("NFKC", char):
+            out.append(part)
+            origin.append(index)
+        index += 1
+    return "".join(out), origin
+
+
+def _is_line_end(chars: Sequence[str], index: int) -> bool:
+    while index < len(chars) and chars[index] in " \t":
+        index += 1
+    return index < len(chars) and chars[index] in LINE_BREAKS
+
+
+def _skip_break(chars: Sequence[str], index: int) -> int:
+    while index < len(chars) and (chars[index].isspace() or chars[index] in INVISIBLE):
+        index += 1
+    return index
+
+
+def matches(chars: Sequence[str], find: Finder) -> list[tuple[int, int, str]]:
+    """Spans to redact as (first, last) original indexes and the text matched, over every reading of hyphens."""
+    found: dict[tuple[int, int], str] = {}
+    for hyphens in ("hyphenation", "kept", "dropped"):
+        text, origin = layout_text(chars, hyphens)
+        for start, end in find(text):
+            if end > start:
+                found.setdefault((origin[start], origin[end - 1]), text[start:end])
+    return [(first, last, matched) for (first, last), matched in sorted(found.items())]
+
+
+def squashed(text: str) -> str:
+    """Lower case, no spaces, hyphens or invisible marks: how a leftover is looked for in raw bytes and page text."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(c for c in text if not c.isspace() and c not in INVISIBLE and c not in HYPHENS)
+
+
+# ---- OCR ------------------------------------------------------------------------------------------------------
 
 
 def _ocr(image: Image.Image, *args: str) -> bytes:
@@ -52,65 +157,133 @@ def _ocr(image: Image.Image, *args: str) -> bytes:
         raise RedactionFailed("Tesseract is needed to redact PDFs (Debian package tesseract-ocr)")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(DPI, DPI))
-    result = subprocess.run(
-        [tesseract, "stdin", "stdout", "-l", "eng", "--dpi", str(DPI), *args],
-        input=buffer.getvalue(),
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
+    try:
+        result = subprocess.run(
+            [tesseract, "stdin", "stdout", "-l", "eng", "--dpi", str(DPI), *args],
+            input=buffer.getvalue(),
+            capture_output=True,
+            timeout=300,
+            check=False,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one page is small: threads only cost here
+        )
+    except subprocess.TimeoutExpired as error:
+        raise RedactionFailed("OCR of a page took more than 5 minutes: the PDF was not redacted") from error
     if result.returncode != 0:
         raise RedactionFailed(f"Tesseract failed: {result.stderr.decode(errors='replace')[:300]}")
     return result.stdout
 
 
-def _text_hits(page: pypdfium2.PdfPage, index: int, find: Finder) -> PageHits | None:
-    textpage = page.get_textpage()
-    count = textpage.count_chars()
-    text = textpage.get_text_range(0, count) if count else ""
-    if len(text.strip()) < MIN_TEXT:
-        return None
-    spans = find(text)
-    if not spans:
-        return PageHits(index, [], [])
-    height = page.get_height()
-    boxes = []
-    for start, end in spans:
-        for char in range(start, min(end, count)):
-            left, bottom, right, top = textpage.get_charbox(char)
-            if right > left or top > bottom:
-                boxes.append(
-                    (left * SCALE - 2, (height - top) * SCALE - 2, right * SCALE + 2, (height - bottom) * SCALE + 2)
-                )
-    return PageHits(index, boxes, [text[start:end] for start, end in spans])
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    box: Box  # the word's width, its line's full height
 
 
-def _scan_hits(image: Image.Image, index: int, find: Finder) -> PageHits:
-    """A page with no text layer: find words by OCR, with their positions."""
-    rows = _ocr(image, "tsv").decode("utf-8", "replace").splitlines()[1:]
-    words: list[tuple[int, int, Box]] = []
-    text = ""
-    for row in rows:
+def ocr_words(image: Image.Image) -> list[list[OcrWord]]:
+    """The words on a picture, line by line, each with a box as tall as its line."""
+    lines: dict[tuple[str, ...], tuple[Box, list[OcrWord]]] = {}
+    for row in _ocr(image, "tsv").decode("utf-8", "replace").splitlines()[1:]:
         cells = row.split("\t")
-        if len(cells) < 12 or not cells[11].strip():
+        if len(cells) < 12:
             continue
         left, top, width, height = (float(cells[n]) for n in (6, 7, 8, 9))
-        start = len(text) + (1 if text else 0)
-        text = f"{text} {cells[11]}" if text else cells[11]
-        words.append((start, len(text), (left - 3, top - 3, left + width + 3, top + height + 3)))
-    spans = find(text)
-    boxes = [box for start, end in spans for w_start, w_end, box in words if w_start < end and w_end > start]
-    return PageHits(index, boxes, [text[start:end] for start, end in spans])
+        key = tuple(cells[1:5])
+        if cells[0] == "4":
+            lines[key] = ((left, top, left + width, top + height), [])
+        elif cells[0] == "5" and cells[11].strip() and key in lines:
+            line_box, words = lines[key]
+            tall = (left, min(top, line_box[1]), left + width, max(top + height, line_box[3]))
+            words.append(OcrWord(cells[11], tall))
+    return [words for _, words in lines.values() if words]
 
 
-def _rasterised(page: pypdfium2.PdfPage, boxes: list[Box]) -> pikepdf.Pdf:
-    """The page as a picture with the boxes blacked out, under an invisible OCR text layer.
+def ocr_text(image: Image.Image) -> str:
+    return "\n".join(" ".join(word.text for word in line) for line in ocr_words(image))
+
+
+# ---- searching a page -----------------------------------------------------------------------------------------
+
+
+def _widened(box: Box) -> Box:
+    left, top, right, bottom = box
+    margin = MARGIN + 0.15 * (bottom - top)
+    return (left - margin, top - margin, right + margin, bottom + margin)
+
+
+def _text_layer_hits(page: pypdfium2.PdfPage, bitmap: pypdfium2.PdfBitmap, find: Finder) -> PageHits:
+    textpage = page.get_textpage()
+    count = textpage.count_chars()
+    chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage, n)) for n in range(count)]
+    hits = PageHits()
+    to_device = bitmap.get_posconv(page)
+    for first, last, matched in matches(chars, find):
+        hits.strings.append(matched)
+        hits.count += 1
+        for index in range(first, last + 1):
+            if pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+                continue
+            box = _char_box(textpage, index, to_device)
+            if box is not None:
+                hits.boxes.append(_widened(box))
+    textpage.close()
+    return hits
+
+
+def _char_box(textpage: pypdfium2.PdfTextPage, index: int, to_device: pypdfium2.PdfPosConv) -> Box | None:
+    """The character's box on the page as shown: its glyph and its font's full height, through pdfium's transform."""
+    corners = []
+    for loose in (False, True):
+        try:
+            left, bottom, right, top = textpage.get_charbox(index, loose=loose)
+        except pypdfium2.PdfiumError:
+            continue
+        if right > left or top > bottom:
+            corners += [to_device.to_bitmap(x, y) for x in (left, right) for y in (bottom, top)]
+    if not corners:
+        return None
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _ocr_hits(image: Image.Image, find: Finder) -> PageHits:
+    chars: list[str] = []
+    owners: list[OcrWord | None] = []
+    for line in ocr_words(image):
+        for word in line:
+            chars += [*word.text, " "]
+            owners += [word] * len(word.text) + [None]
+        chars[-1] = "\n"
+    hits = PageHits()
+    for first, last, matched in matches(chars, find):
+        hits.strings.append(matched)
+        hits.count += 1
+        words = {id(w): w for w in owners[first : last + 1] if w is not None}
+        hits.boxes += [_widened(word.box) for word in words.values()]
+    return hits
+
+
+def _render(page: pypdfium2.PdfPage) -> tuple[pypdfium2.PdfBitmap, Image.Image]:
+    bitmap = page.render(scale=SCALE, draw_annots=True)
+    return bitmap, bitmap.to_pil().convert("RGB")
+
+
+def search_page(page: pypdfium2.PdfPage, find: Finder) -> PageHits:
+    """What to black out on one page, from its text layer and from OCR of the page as shown."""
+    bitmap, image = _render(page)
+    text, seen = _text_layer_hits(page, bitmap, find), _ocr_hits(image, find)
+    return PageHits(text.boxes + seen.boxes, text.strings + seen.strings, max(text.count, seen.count))
+
+
+# ---- making the result ----------------------------------------------------------------------------------------
+
+
+def _rasterised(image: Image.Image, boxes: list[Box]) -> pikepdf.Pdf:
+    """The picture with the boxes blacked out, under an invisible OCR text layer.
 
     The text layer is read from a copy with the boxes blank rather than black, so that
     the black boxes do not come back as OCR noise.
     """
-    image = page.render(scale=SCALE).to_pil().convert("RGB")
-    blanked, blacked = image.copy(), image
+    blanked, blacked = image.copy(), image.copy()
     for picture, colour in ((blanked, "white"), (blacked, "black")):
         draw = ImageDraw.Draw(picture)
         for box in boxes:
@@ -124,72 +297,136 @@ def _rasterised(page: pypdfium2.PdfPage, boxes: list[Box]) -> pikepdf.Pdf:
     return result
 
 
-def _leftovers(data: bytes, strings: list[str]) -> tuple[set[int], bool]:
-    """Pages whose text still holds a redacted string, and whether any object (anywhere) does."""
-    needles = {s.lower() for s in strings if s.strip()}
-    pages: set[int] = set()
-    if not needles:
-        return pages, False
-    document = pypdfium2.PdfDocument(data)
-    for index, page in enumerate(document):
-        text = page.get_textpage().get_text_range().lower()
-        if any(needle in text for needle in needles):
-            pages.add(index)
-    document.close()
-    forms = {form for needle in needles for form in (needle.encode("latin-1", "ignore"), needle.encode("utf-16-be"))}
-    anywhere = False
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for obj in pdf.objects:
-            raw = b""
-            if isinstance(obj, pikepdf.Stream):
-                try:
-                    raw = obj.read_bytes()
-                except pikepdf.PdfError:
-                    raw = obj.read_raw_bytes()
-            elif isinstance(obj, pikepdf.String):
-                raw = bytes(obj)
-            if any(form and form in raw.lower() for form in forms):
-                anywhere = True
-    return pages, anywhere
+def _inherited(page: pikepdf.Dictionary, key: str) -> pikepdf.Object | None:
+    node: pikepdf.Object | None = page
+    while isinstance(node, pikepdf.Dictionary):
+        if key in node:
+            return node[key]
+        node = node.get("/Parent") if key in INHERITED else None
+    return None
 
 
-def redact_pdf(data: bytes, find: Finder) -> tuple[bytes, int]:
-    """The PDF with every span ``find`` reports removed; returns (bytes, number of redactions)."""
-    source = pypdfium2.PdfDocument(data)
-    hits: dict[int, PageHits] = {}
-    for index, page in enumerate(source):
-        found = _text_hits(page, index, find)
-        if found is None:
-            found = _scan_hits(page.render(scale=SCALE).to_pil().convert("RGB"), index, find)
-        if found.boxes:
-            hits[index] = found
-    strings = [s for h in hits.values() for s in h.strings]
-    raster = set(hits)
-    for _ in range(3):
-        result = _assemble(data, source, hits, raster)
-        pages, anywhere = _leftovers(result, strings)
-        if not pages - raster and not anywhere:
-            source.close()
-            return result, len(strings)
-        raster |= pages if pages - raster else set(range(len(source)))
-    source.close()
-    raise RedactionFailed("a redacted string is still in the PDF after every page was rasterised")
+def _bare_page(original: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Page:
+    """A copy of the page with only what draws it: no thumbnail, annotations, metadata or private data."""
+    bare = pikepdf.Dictionary(Type=pikepdf.Name.Page)
+    for key in PAGE_KEYS:
+        value = _inherited(page.obj, key)
+        if value is not None:
+            bare[key] = value
+    return pikepdf.Page(original.make_indirect(bare))
 
 
-def _assemble(data: bytes, source: pypdfium2.PdfDocument, hits: dict[int, PageHits], raster: set[int]) -> bytes:
+def assemble(data: bytes, source: pypdfium2.PdfDocument, hits: dict[int, PageHits], raster: set[int]) -> bytes:
+    """The redacted PDF: pages in ``raster`` rendered again (one picture in memory at a time), the others bare."""
     output = pikepdf.new()
     with pikepdf.open(io.BytesIO(data)) as original:
         for index, page in enumerate(original.pages):
             if index in raster:
                 boxes = hits[index].boxes if index in hits else []
-                with _rasterised(source[index], boxes) as replacement:
+                with _rasterised(_render(source[index])[1], boxes) as replacement:
                     output.pages.append(replacement.pages[0])
             else:
-                output.pages.append(page)
-                copied = output.pages[-1]
-                for key in ("/Annots", "/StructParents", "/PieceInfo", "/Metadata"):
-                    if key in copied.obj:
-                        del copied.obj[key]
+                output.pages.append(_bare_page(original, page))
+        output.remove_unreferenced_resources()
         buffer = io.BytesIO()
         output.save(buffer, deterministic_id=True, linearize=False)
     return buffer.getvalue()
+
+
+# ---- checking the result --------------------------------------------------------------------------------------
+
+
+def _raw_forms(strings: Iterable[str]) -> set[bytes]:
+    forms: set[bytes] = set()
+    for string in strings:
+        for variant in {" ".join(string.lower().split()), squashed(string)}:
+            if len(variant) < 3:
+                continue
+            forms.add(variant.encode("latin-1", "ignore"))
+            forms.update(variant.encode(encoding) for encoding in ("utf-16-be", "utf-16-le"))
+    return {form for form in forms if len(form) >= 3}
+
+
+def _objects(pdf: pikepdf.Pdf) -> Iterator[bytes]:
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            try:
+                yield obj.read_bytes()
+            except pikepdf.PdfError:  # an image in a filter qpdf does not decode (JPEG): its raw bytes
+                yield obj.read_raw_bytes()
+        elif isinstance(obj, pikepdf.String):
+            yield bytes(obj)
+
+
+def leftovers(data: bytes, find: Finder, strings: list[str]) -> tuple[set[int], bool]:
+    """Pages where a rule still matches or a redacted string is still read, and whether any object holds one."""
+    needles = {squashed(s) for s in strings if len(squashed(s)) >= 3}
+    pages: set[int] = set()
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for index, page in enumerate(document):
+            textpage = page.get_textpage()
+            read = [textpage.get_text_range(), ocr_text(_render(page)[1])]
+            textpage.close()
+            if any(matches(list(text), find) or any(n in squashed(text) for n in needles) for text in read):
+                pages.add(index)
+    finally:
+        document.close()
+    forms = _raw_forms(strings)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        anywhere = any(form in raw.lower() for raw in _objects(pdf) for form in forms)
+    return pages, anywhere
+
+
+# ---- the whole -----------------------------------------------------------------------------------------------
+
+
+def _open(data: bytes) -> pypdfium2.PdfDocument:
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise RedactionFailed(
+                "The PDF is protected by a password, so it cannot be redacted: "
+                "ask the sender for a copy without a password, or publish the text only."
+            ) from error
+        raise RedactionFailed(
+            "The PDF cannot be read (it is damaged or not a PDF), so it cannot be redacted."
+        ) from error
+
+
+def redact_pdf(data: bytes, find: Finder) -> tuple[bytes, int]:
+    """The PDF with every span ``find`` reports removed; returns (bytes, number of redactions).
+
+    Raises ``RedactionFailed`` rather than return anything in which a redacted string remains.
+    """
+    try:
+        return _redact(data, find)
+    except (pikepdf.PdfError, pypdfium2.PdfiumError) as error:
+        raise RedactionFailed(f"The PDF could not be redacted ({error}), so it was not published.") from error
+
+
+def _redact(data: bytes, find: Finder) -> tuple[bytes, int]:
+    source = _open(data)
+    hits: dict[int, PageHits] = {}
+    try:
+        for index, page in enumerate(source):
+            found = search_page(page, find)
+            if found.boxes or found.strings:
+                hits[index] = found
+        strings = [s for h in hits.values() for s in h.strings]
+        raster = set(hits)
+        for _ in range(2):
+            result = assemble(data, source, hits, raster)
+            pages, anywhere = leftovers(result, find, strings)
+            if not pages and not anywhere:
+                return result, sum(h.count for h in hits.values())
+            more = (pages if not anywhere else set(range(len(source)))) - raster
+            if not more:
+                break
+            raster |= more
+    finally:
+        source.close()
+    raise RedactionFailed(
+        "Something that was to be redacted could still be read in the PDF after redaction, so it was not published."
+    )

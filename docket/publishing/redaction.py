@@ -28,7 +28,14 @@ class Rule:
     replacement: str = "[redacted]"
 
     def compiled(self) -> re.Pattern[str]:
-        return re.compile(self.pattern if self.is_regex else re.escape(self.pattern), re.IGNORECASE)
+        """A literal matches across layout: any spacing (none, several, a line break) between its characters.
+
+        Text taken from a PDF or a scan splits words with kerning, letter-spacing and line breaks,
+        so "Jane Doe" must also find "JaneDoe", "J a n e  D o e" and "Jane\\nDoe".
+        """
+        if self.is_regex:
+            return re.compile(self.pattern, re.IGNORECASE)
+        return re.compile(r"\s*".join(re.escape(c) for c in self.pattern if not c.isspace()), re.IGNORECASE)
 
 
 @dataclass(frozen=True)

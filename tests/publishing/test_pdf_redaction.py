@@ -4,12 +4,13 @@ import io
 
 import pikepdf
 import pypdfium2
+import pytest
 import typst
 
 from docket.letters.pdf import FONTS
 from docket.publishing.pdf_redaction import redact_pdf
 from docket.publishing.redaction import Rule, allow_list, find
-from tests.samples import scanned_pdf
+from tests.samples import reply, scanned_pdf, text_pdf
 
 SOURCE = """#set document(title: "Report by Jane Doe", author: "Jane Doe", keywords: ("Jane Doe",))
 #set text(font: "Liberation Sans")
@@ -78,3 +79,49 @@ def test_a_pdf_with_nothing_to_redact_keeps_its_pages_but_not_its_metadata():
     assert "Just a strategy." in pypdfium2.PdfDocument(redacted)[0].get_textpage().get_text_range()
     with pikepdf.open(io.BytesIO(redacted)) as pdf:
         assert "/Title" not in pdf.docinfo
+
+
+def locked_pdf() -> bytes:
+    with pikepdf.open(io.BytesIO(text_pdf("Contact Jane Doe on Tuesdays."))) as pdf:
+        buffer = io.BytesIO()
+        pdf.save(buffer, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_password_protected_attachment_is_refused_in_plain_english_and_stays_private(client, example):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from docket.mail.addresses import reply_address
+    from docket.mail.intake import ingest
+    from docket.publishing.models import Publication
+    from docket.requests import actions as request_actions
+    from docket.web.access import set_role
+
+    request = request_actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
+    message = ingest(
+        reply(
+            sender="pcc@hampshire-pcc.example",
+            to=reply_address(request.pk),
+            body="Strategy attached.",
+            attachments=[("locked.pdf", "application/pdf", locked_pdf())],
+        ),
+        "upload",
+    ).message
+    attachment = message.attachments.get(filename="locked.pdf")
+    user = User.objects.create_user("coordinator@office.example", "coordinator@office.example", "a-long-password")
+    set_role(user, "coordinator")
+    example.team.add(user)
+    client.force_login(user)
+    data = {"kind": "document", "object": attachment.pk, "action": "publish"}
+    response = client.post(reverse("web:publication", args=[request.pk]), data, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "protected by a password" in page
+    assert "Traceback" not in page
+    assert "PdfiumError" not in page
+    publication = Publication.objects.get(attachment=attachment)
+    assert publication.state == Publication.State.PRIVATE
+    assert publication.redacted_pdf is None
+    assert request.events.filter(action="publication_made_private", note__contains="password").exists()
