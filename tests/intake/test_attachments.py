@@ -1,5 +1,6 @@
 """Attachments: stored by content, their type read from their bytes, their text extracted (OCR for scans)."""
 
+import io
 import re
 
 import pytest
@@ -100,3 +101,55 @@ def test_marking_items_received_answers_the_request(hampshire, coordinator):
     request = actions.mark_item_received(hampshire, "delivery_updates", person, "in the body of the email")
     assert request.state == State.ANSWERED
     assert {a.fulfils.item.key for a in message.attachments.all()} == {"problem_profile", "response_strategy"}
+
+
+def test_the_limits_are_settings_and_a_file_past_one_is_kept_and_marked(hampshire, settings):
+    import pikepdf
+
+    settings.DOCKET_READ_MAX_PAGES = 2
+    pdf = pikepdf.new()
+    for _ in range(3):
+        pdf.pages.extend(pikepdf.open(io.BytesIO(text_pdf("Response Strategy"))).pages)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    raw = reply(
+        sender="pcc@hampshire-pcc.example",
+        to=reply_address(hampshire.pk),
+        attachments=[("strategy.pdf", "application/pdf", buffer.getvalue()), ("note.txt", "text/plain", b"A note")],
+    )
+    message = ingest(raw, UPLOAD, ocr=False).message
+    assert message.status == InboundMessage.Status.FILED
+    by_name = {a.filename: a for a in message.attachments.all()}
+    assert by_name["strategy.pdf"].status == Attachment.Status.TOO_LARGE
+    assert by_name["strategy.pdf"].get_status_display() == "Too large to read"
+    assert by_name["strategy.pdf"].error == (
+        "Docket did not read this file: it has 3 pages, and Docket reads at most 2. The file is kept with "
+        "the message and can be downloaded, but its text is not searchable."
+    )
+    assert by_name["strategy.pdf"].blob.read() == buffer.getvalue()
+    assert by_name["note.txt"].text == "A note"
+
+
+def test_a_reading_process_that_died_is_replaced_for_the_next_file(hampshire):
+    import os
+    import signal
+
+    from docket.documents.bounded import READER
+
+    def take(n: int) -> Attachment:
+        raw = reply(
+            sender="pcc@hampshire-pcc.example",
+            to=reply_address(hampshire.pk),
+            message_id=f"<died-{n}@example>",
+            attachments=[("strategy.docx", "application/octet-stream", docx_file([f"Strategy {n}"]))],
+        )
+        return ingest(raw, UPLOAD, ocr=False).message.attachments.get()
+
+    assert take(1).text == "Strategy 1"
+    process = READER._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert take(2).text == "Strategy 2"
+    assert READER._process is not None
+    assert READER._process.pid != process.pid
