@@ -6,8 +6,6 @@ import mailbox
 import os
 import subprocess
 
-import pytest
-
 from tests.conftest import REPO
 from tests.isolated import isolated_database, query
 from tests.samples import reply, text_pdf

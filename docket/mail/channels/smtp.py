@@ -3,8 +3,9 @@
 The SMTP transaction is done step by step so that we know where it failed:
 anything before the message data is sent cannot have delivered it (retry, or
 give up on a 5xx); a refusal of the data (any reply to the end of the data
-but a 2xx, checked here rather than trusted) did not deliver it either; but a connection that breaks while the data is being sent or before
-the server replies leaves it unknown whether the message went.
+but a 2xx, checked here rather than trusted) did not deliver it either; but a
+connection that breaks while the data is being sent or before the server
+replies leaves it unknown whether the message went.
 """
 
 from __future__ import annotations
