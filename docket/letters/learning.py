@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from docket.letters.inputs import CampaignData, ItemData, OfficeData, RecipientData, ReferenceData
-from docket.letters.reading import SourceLetter, strip_markup, words
+from docket.letters.reading import ReadingError, SourceLetter, strip_markup, words
 
 NOTE = "\x01"  # around a reference key inside a word
 PARAGRAPH = "\x02"
@@ -42,6 +42,7 @@ STOPWORDS = frozenset(
 )
 MARKDOWN_SPECIAL = frozenset("\\`*_[]{}<>#|~!&")
 LINE_START_SPECIAL = re.compile(r"^(?:[-+=>]|\d+[.)])")
+MAX_LETTERS = 1000  # learnt from at once (500 letters of 700 words take about 7 s)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
     """The campaign that reproduces ``letters``: template, office, references, recipients."""
     if not letters:
         raise ValueError("no letters to learn from")
+    if len(letters) > MAX_LETTERS:
+        raise ReadingError(f"{len(letters):,} letters: Docket learns from at most {MAX_LETTERS:,} at a time")
     references, keys_by_letter = learn_references(letters)
     people = [person_from_address(letter) for letter in letters]
     kind = _common_role_suffix([person.role for person in people]) if len(people) > 1 else ""

@@ -32,6 +32,14 @@ CLOSING = re.compile(r"^\s*(Yours (?:sincerely|faithfully)),?\s*$", re.I)
 FOOTNOTE = re.compile(r"^\s*\^(\d+)\s*(.*)$")
 URL = re.compile(r"https?://[^\s<>()\"'\]]+")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Letters come from anyone who uploads them: what one may cost is capped, far above any real letter.
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a letter file as uploaded
+MAX_UNZIPPED_BYTES = 20 * 1024 * 1024  # one part of a Word file, unzipped
+MAX_PDF_PAGES = 100
+MAX_TEXT_CHARS = 1_000_000  # a letter's text (about 150,000 words)
+MAX_WORDS = 20_000  # a letter's words (a long letter has 2,000)
+MARKUP_SPAN = 500  # characters a tag, a superscript or a link's text may span (bounds each search)
+XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 class ReadingError(ValueError):
@@ -60,13 +68,15 @@ def _sup(match: re.Match[str]) -> str:
 def strip_markup(text: str) -> str:
     """Markdown and HTML markup out, every footnote marker written ^N (the test normaliser's rules)."""
     text = html.unescape(re.sub(r"<(\w+)>&</\1>", "&", text))  # an entity split by a tag: <sup>&</sup>lt;
-    text = re.sub(r"<sup>(.*?)</sup>", _sup, text, flags=re.S)
+    text = re.sub(rf"<sup>(.{{0,{MARKUP_SPAN}}}?)</sup>", _sup, text, flags=re.S)
     text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^" + m[0].translate(SUPERSCRIPT_DIGITS), text)
     text = re.sub(r"\[\^(\d+)\]:?", r"^\1", text)
     text = re.sub(r"\[(\d+)\]", r"^\1", text)
     text = re.sub(r"<(?:https?|mailto):[^>\s]*>", "", text)
-    text = re.sub(r"\[((?:[^\]\\]|\\.)*)\]\((?:<[^>]*>|[^)\s]*)\)", r"\1", text)
-    text = re.sub(r"<[^>]+>", "", text)
+    span = MARKUP_SPAN
+    link = rf"(?<!\\)\[((?:[^\[\]\\]|\\.){{0,{span}}})\]\((?:<[^<>]{{0,{span}}}>|[^)\s]{{0,{span}}})\)"
+    text = re.sub(link, r"\1", text)
+    text = re.sub(rf"<[^<>]{{1,{MARKUP_SPAN}}}>", "", text)
     text = re.sub(r"^\s*#+\s+", "", text, flags=re.M)
     text = re.sub(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", "", text, flags=re.M)
     text = re.sub(r"\*\*|__", "", text)
@@ -76,6 +86,9 @@ def strip_markup(text: str) -> str:
 def letter_text(name: str, data: bytes) -> str:
     """The letter as text with light markup, whatever format the file is in."""
     suffix = Path(name).suffix.lower()
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        raise ReadingError(f"{name}: the file is larger than the {limit} MB Docket reads of one letter")
     if suffix == ".docx":
         return _docx_text(name, data)
     if suffix == ".pdf":
@@ -98,6 +111,7 @@ def read_letter(name: str, data: bytes) -> SourceLetter:
 def parse_letter(name: str, text: str) -> SourceLetter:
     """The parts of one letter: what comes before the date is the letterhead, then the address
     block up to "Dear …", the body up to "Yours sincerely", then the signature."""
+    _check_length(name, text)
     paragraphs, footnotes, urls = _paragraphs_and_footnotes(text)
     lines = [(index, line.strip()) for index, paragraph in enumerate(paragraphs) for line in paragraph]
     date_at = next((n for n, (_, line) in enumerate(lines) if DATE.match(line)), None)
@@ -131,6 +145,14 @@ def parse_letter(name: str, text: str) -> SourceLetter:
         footnotes=footnotes,
         footnote_urls=urls,
     )
+
+
+def _check_length(name: str, text: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReadingError(f"{name}: longer than the {MAX_TEXT_CHARS:,} characters Docket reads of one letter")
+    count = sum(1 for _ in re.finditer(r"\S+", text))
+    if count > MAX_WORDS:
+        raise ReadingError(f"{name}: {count:,} words, more than the {MAX_WORDS:,} Docket reads of one letter")
 
 
 def _address_start(lines: list[tuple[int, str]], dear_at: int) -> int:
@@ -208,18 +230,32 @@ def _docx_text(name: str, data: bytes) -> str:
     """Paragraphs of the main document, footnote references as ^N, then the footnotes."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            document = etree.fromstring(package.read("word/document.xml"))
-            notes_xml = package.read("word/footnotes.xml") if "word/footnotes.xml" in package.namelist() else None
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+            document = etree.fromstring(_unzipped(name, package, "word/document.xml"), XML)
+            notes_xml = (
+                _unzipped(name, package, "word/footnotes.xml") if "word/footnotes.xml" in package.namelist() else None
+            )
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, zipfile.LargeZipFile, NotImplementedError):
         raise ReadingError(f"{name}: not a Word document that Docket can read") from None
     order: dict[str, int] = {}
     paragraphs = [_docx_paragraph(paragraph, order) for paragraph in document.iter(f"{W}p")]
     notes: dict[str, str] = {}
     if notes_xml is not None:
-        for note in etree.fromstring(notes_xml).iter(f"{W}footnote"):
+        for note in etree.fromstring(notes_xml, XML).iter(f"{W}footnote"):
             notes[note.get(f"{W}id", "")] = " ".join(_docx_paragraph(p, {}) for p in note.iter(f"{W}p"))
     footer = [f"^{number} {notes.get(key, '').strip()}" for key, number in order.items()]
     return "\n\n".join([*paragraphs, *footer])
+
+
+def _unzipped(name: str, package: zipfile.ZipFile, part: str) -> bytes:
+    """One part of a Word file, read no further than the cap (what the zip says of its size may lie)."""
+    with package.open(part) as stream:
+        data = stream.read(MAX_UNZIPPED_BYTES + 1)
+    if len(data) > MAX_UNZIPPED_BYTES:
+        raise ReadingError(
+            f"{name}: the Word document would unzip to more than the {MAX_UNZIPPED_BYTES // 2**20} MB "
+            "Docket reads of one letter"
+        )
+    return data
 
 
 def _docx_paragraph(paragraph: etree._Element, order: dict[str, int]) -> str:
@@ -251,6 +287,9 @@ def _pdf_text(name: str, data: bytes) -> str:
         raise ReadingError(f"{name}: not a PDF that Docket can read") from None
     pages = []
     try:
+        if len(document) > MAX_PDF_PAGES:
+            pages_found = len(document)
+            raise ReadingError(f"{name}: {pages_found:,} pages, more than the {MAX_PDF_PAGES} Docket reads of a letter")
         for page in document:
             textpage = page.get_textpage()
             pages.append(_pdf_page_text(textpage, pdfium_c))
@@ -268,7 +307,7 @@ def _pdf_page_text(textpage: object, pdfium_c: object) -> str:
     """Lines rebuilt from the characters' boxes: pdfium breaks a line at every raised marker and
     marks no paragraphs, so a new line is a character below the last one, a paragraph a wider gap."""
     chars = []
-    for n in range(textpage.count_chars()):  # type: ignore[attr-defined]  # pypdfium2 has no stubs for it
+    for n in range(min(textpage.count_chars(), MAX_TEXT_CHARS)):  # type: ignore[attr-defined]  # pypdfium2 has no stubs for it
         char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, n))  # type: ignore[attr-defined]
         if char in "\r\n\x02\ufffe":
             continue
