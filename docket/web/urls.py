@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from docket.web import campaign_pages, mail_pages, office_pages, publication_pages, request_pages
+from docket.web import campaign_pages, learning_pages, mail_pages, office_pages, publication_pages, request_pages
 
 app_name = "web"
 urlpatterns = [
@@ -12,7 +12,9 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("campaigns/new/from-letters/", learning_pages.learn_campaign, name="learn_campaign"),
     path("campaigns/<slug:slug>/", campaign_pages.campaign, name="campaign"),
+    path("campaigns/<slug:slug>/add-letter/", learning_pages.add_letter_page, name="add_letter"),
     path("campaigns/<slug:slug>/bulk/", campaign_pages.campaign_bulk, name="campaign_bulk"),
     path("campaigns/<slug:slug>/settings/", campaign_pages.campaign_settings, name="campaign_settings"),
     path("campaigns/<slug:slug>/letter/", campaign_pages.editor, name="editor"),

@@ -28,6 +28,20 @@ def pages(team):
         ),
         ("recipient", "get", reverse("web:recipient", args=[slug, recipient]), None, ok_all_on_team),
         (
+            "learn_campaign",
+            "get",
+            reverse("web:learn_campaign"),
+            None,
+            {"viewer": 403, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 200},
+        ),
+        (
+            "add_letter",
+            "get",
+            reverse("web:add_letter", args=[slug]),
+            None,
+            {"viewer": 403, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 404},
+        ),
+        (
             "recipient",
             "post",
             reverse("web:recipient", args=[slug, recipient]),

@@ -1,0 +1,188 @@
+"""Start a campaign from letters already written: upload, see what was learnt, then create it.
+
+The page is a thin caller of what ``docket learn-campaign`` does (``learn``, ``check``,
+``save_learned``). Nothing is written until the person confirms: the letters' texts, as
+read on upload (within the readers' caps), travel to the confirming step inside the form
+itself, signed by the server (``django.core.signing``, compressed), so no session, file or
+row holds them in between and a tampered form is refused. Creating a campaign is editor
+work (``edit``); the person who creates it joins its team, so that an editor sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from docket.campaigns.learning import CampaignExists, LetterNotReproduced, add_letter, save_learned
+from docket.campaigns.models import Campaign
+from docket.errors import DocketError
+from docket.letters.learning import MAX_LETTERS, Difference, LearnedCampaign, check, learn
+from docket.letters.reading import FORMATS, MAX_FILE_BYTES, ReadingError, letter_text, parse_letter
+from docket.web.access import campaign_for
+from docket.web.decorators import requires
+
+SALT = "docket.web.learning_pages"
+MAX_AGE_SECONDS = 6 * 3600  # a report left open this long is read again from the files
+
+
+@dataclass(frozen=True)
+class Learnt:
+    letters: list[tuple[str, str]]  # (file name, text)
+    learned: LearnedCampaign
+    differences: list[Difference]
+
+
+def _texts(files: list[UploadedFile[Any]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each file's text, and a plain message for each file that cannot be read."""
+    texts, errors = [], []
+    if len(files) > MAX_LETTERS:
+        return [], [f"{len(files):,} files: Docket learns from at most {MAX_LETTERS:,} letters at a time."]
+    for upload in files:
+        name = upload.name or "letter"
+        if (upload.size or 0) > MAX_FILE_BYTES:
+            errors.append(f"{name}: the file is larger than the {MAX_FILE_BYTES // 2**20} MB Docket reads of a letter.")
+            continue
+        try:
+            texts.append((name, letter_text(name, upload.read())))
+        except ReadingError as error:
+            errors.append(str(error))
+    return texts, errors
+
+
+def _learn(letters: list[tuple[str, str]]) -> Learnt:
+    learned = learn([parse_letter(name, text) for name, text in letters])
+    return Learnt(letters, learned, check(learned, letters))
+
+
+def _report(learnt: Learnt) -> dict[str, Any]:
+    names = [name for name, _ in learnt.letters]
+    learned = learnt.learned
+    items = [
+        {
+            "item": item,
+            "states": [
+                (name, next((s for s in person.items if s.key == item.key), None))
+                for name, person in zip(names, learned.recipients, strict=True)
+            ],
+        }
+        for item in learned.items
+    ]
+    return {
+        "names": names,
+        "learned": learned,
+        "fields": [(f, list(zip(names, f.values, strict=True))) for f in learned.fields],
+        "people": list(zip(names, learned.recipients, strict=True)),
+        "items": items,
+        "differences": learnt.differences,
+    }
+
+
+def _checked_slug(slug: str, errors: dict[str, str]) -> None:
+    try:
+        validate_slug(slug)
+    except Exception:
+        errors["slug"] = "Enter a short name of letters, numbers, hyphens or underscores, such as vru-2021"
+        return
+    if Campaign.objects.filter(slug=slug).exists():
+        errors["slug"] = f"A campaign called {slug} already exists: choose another short name"
+
+
+@requires("edit")
+def learn_campaign(request: HttpRequest) -> HttpResponse:
+    """Step 1 (upload) and step 2 (the report), and step 3 on "Create the campaign"."""
+    if request.method == "POST" and "payload" in request.POST:
+        return _create(request)
+    context: dict[str, Any] = {"formats": ", ".join(FORMATS), "values": {}, "errors": {}, "max_letters": MAX_LETTERS}
+    if request.method != "POST":
+        return render(request, "web/learn_campaign.html", context)
+    slug, title = request.POST.get("slug", "").strip(), request.POST.get("title", "").strip()
+    errors: dict[str, str] = {}
+    _checked_slug(slug, errors)
+    if not title:
+        errors["title"] = "Enter the campaign's title"
+    files = request.FILES.getlist("letters")
+    if not files:
+        errors["letters"] = "Choose the letters to learn from (at least one file)"
+    texts, problems = _texts(files)
+    if problems:
+        errors["letters"] = " ".join(problems)
+    learnt = None
+    if not errors:
+        try:
+            learnt = _learn(texts)
+        except (ReadingError, ValueError) as error:
+            errors["letters"] = str(error)
+    context.update(values={"slug": slug, "title": title}, errors=errors)
+    if errors or learnt is None:
+        return render(request, "web/learn_campaign.html", context, status=400)
+    payload = signing.dumps({"slug": slug, "title": title, "letters": texts}, salt=SALT, compress=True)
+    context.update(_report(learnt), payload=payload)
+    return render(request, "web/learn_report.html", context)
+
+
+def _create(request: HttpRequest) -> HttpResponse:
+    try:
+        data = signing.loads(request.POST["payload"], salt=SALT, max_age=MAX_AGE_SECONDS)
+        slug, title, letters = str(data["slug"]), str(data["title"]), [(str(n), str(t)) for n, t in data["letters"]]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        messages.error(request, "The report was too old or altered: upload the letters again.")
+        return redirect("web:learn_campaign")
+    learnt = _learn(letters)
+    accept = request.POST.get("accept_differences") == "yes"
+    errors: dict[str, str] = {}
+    if learnt.differences and not accept:
+        errors["accept_differences"] = (
+            f"{len(learnt.differences)} letter(s) would not be written word for word: "
+            "tick “Create it anyway” to create the campaign all the same"
+        )
+    if not errors:
+        try:
+            with transaction.atomic():
+                campaign = save_learned(learnt.learned, slug, title)
+                if isinstance(request.user, User):
+                    campaign.team.add(request.user)
+        except CampaignExists:
+            errors["slug"] = f"A campaign called {slug} has been created since: upload the letters again with another"
+    if errors:
+        context = {**_report(learnt), "payload": request.POST["payload"], "errors": errors}
+        context.update(values={"slug": slug, "title": title})
+        return render(request, "web/learn_report.html", context, status=400)
+    messages.success(request, f"Campaign “{title}” created from {len(letters)} letter(s).")
+    return redirect("web:campaign", slug=slug)
+
+
+@requires("edit")
+def add_letter_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add one recipient to a campaign from a letter already written (as ``docket add-letter``)."""
+    campaign = campaign_for(request.user, slug)
+    context: dict[str, Any] = {"campaign": campaign, "formats": ", ".join(FORMATS), "errors": {}}
+    if request.method != "POST":
+        return render(request, "web/add_letter.html", context)
+    files = request.FILES.getlist("letter")
+    texts, problems = _texts(files[:1])
+    errors = {"letter": " ".join(problems) or "Choose a letter"} if problems or not texts else {}
+    if not errors:
+        name, text = texts[0]
+        try:
+            added = add_letter(campaign, name, text, accept_differences=request.POST.get("accept_differences") == "yes")
+        except LetterNotReproduced as error:
+            errors["letter"] = str(error)
+            context["differences"] = error.differences
+        except DocketError as error:
+            errors["letter"] = str(error)
+    if errors:
+        context["errors"] = errors
+        return render(request, "web/add_letter.html", context, status=400)
+    contact = added.recipient.contact
+    messages.success(request, f"{contact.full_name} ({contact.body.name}) added from {name}.")
+    return redirect("web:campaign", slug=slug)
+

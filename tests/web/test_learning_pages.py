@@ -1,0 +1,149 @@
+"""The page "Start a campaign from letters": upload, the report, then create; and adding one letter."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from docket.campaigns.models import Campaign
+from tests.letters.test_learning import SEEDS
+from tests.web.conftest import person
+
+pytestmark = pytest.mark.django_db
+URL = "/campaigns/new/from-letters/"
+
+
+def _files(paths=SEEDS):
+    return [SimpleUploadedFile(path.name, path.read_bytes()) for path in paths]
+
+
+def _upload(client, slug="vru-web", title="VRU from the web", paths=SEEDS):
+    return client.post(URL, {"slug": slug, "title": title, "letters": _files(paths)})
+
+
+@pytest.fixture
+def editor(db):
+    return person("editor@office.example", "editor")
+
+
+def test_it_reports_what_the_seeds_share_and_writes_nothing(client, editor):
+    client.force_login(editor)
+    response = _upload(client)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "What 3 letters share" in page
+    assert "Every letter is written again word for word" in page
+    assert "fields." in page
+    assert "Thames Valley" in page
+    assert "Create the campaign" in page
+    assert not Campaign.objects.filter(slug="vru-web").exists()
+
+
+def test_it_creates_the_campaign_on_confirming_and_puts_its_maker_on_the_team(client, editor):
+    client.force_login(editor)
+    payload = _upload(client).context["payload"]
+    response = client.post(URL, {"payload": payload})
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(slug="vru-web")
+    assert response["Location"] == reverse("web:campaign", args=["vru-web"])
+    assert campaign.recipients.count() == 3
+    assert campaign.team.filter(pk=editor.pk).exists()
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_tampered_report_is_refused(client, editor):
+    client.force_login(editor)
+    payload = _upload(client).context["payload"]
+    response = client.post(URL, {"payload": payload[:-3] + "abc"}, follow=True)
+    assert "upload the letters again" in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_letters_not_reproduced_need_create_anyway(client, editor, monkeypatch):
+    from docket.letters.learning import Difference
+    from docket.web import learning_pages
+
+    monkeypatch.setattr(learning_pages, "check", lambda learned, texts: [Difference("x.txt", (("a", "b"),))])
+    client.force_login(editor)
+    first = _upload(client)
+    assert "would not be written word for word" in first.content.decode()
+    refused = client.post(URL, {"payload": first.context["payload"]})
+    assert refused.status_code == 400
+    assert "govuk-error-summary" in refused.content.decode()
+    assert "Create it anyway" in refused.content.decode()
+    assert not Campaign.objects.exists()
+    assert client.post(URL, {"payload": first.context["payload"], "accept_differences": "yes"}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "message"),
+    [
+        ({"slug": "", "title": "T"}, None, "Enter a short name"),
+        ({"slug": "bad slug!", "title": "T"}, None, "Enter a short name"),
+        ({"slug": "ok", "title": ""}, None, "Enter the campaign"),
+        ({"slug": "ok", "title": "T"}, [], "Choose the letters"),
+        ({"slug": "ok", "title": "T"}, [SimpleUploadedFile("x.xlsx", b"PK")], "x.xlsx: Docket reads letters in"),
+        ({"slug": "ok", "title": "T"}, [SimpleUploadedFile("l.txt", b"no greeting at all")], "l.txt: no salutation"),
+        ({"slug": "ok", "title": "T"}, [SimpleUploadedFile("w.docx", b"not a zip")], "w.docx: not a Word document"),
+    ],
+)
+def test_each_mistake_is_an_error_summary_in_plain_english(client, editor, data, files, message):
+    client.force_login(editor)
+    response = client.post(URL, {**data, "letters": _files() if files is None else files})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert message in page
+    assert not Campaign.objects.exists()
+
+
+def test_a_slug_in_use_is_an_error(client, editor, example):
+    client.force_login(editor)
+    response = _upload(client, slug=example.slug)
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+
+
+def test_a_viewer_cannot_create_and_the_public_is_sent_to_sign_in(client):
+    assert client.get(URL)["Location"].startswith("/sign-in/")
+    assert _upload(client).status_code == 302
+    client.force_login(person("viewer@office.example", "viewer"))
+    assert client.get(URL).status_code == 403
+    assert _upload(client).status_code == 403
+    assert not Campaign.objects.exists()
+
+
+def test_the_dashboard_links_to_it_for_editors_only(client, editor):
+    client.force_login(editor)
+    assert URL in client.get("/").content.decode()
+    client.force_login(person("viewer@office.example", "viewer"))
+    assert URL not in client.get("/").content.decode()
+
+
+def test_a_letter_is_added_to_a_campaign_only_as_written_unless_accepted(client, editor):
+    client.force_login(editor)
+    client.post(URL, {"payload": _upload(client, paths=SEEDS[:2]).context["payload"]})
+    campaign = Campaign.objects.get(slug="vru-web")
+    url = reverse("web:add_letter", args=["vru-web"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"letter": _files(SEEDS[2:])[0]})
+    assert response.status_code == 400  # two letters teach less than three: the words that differ are shown
+    assert "govuk-error-summary" in response.content.decode()
+    assert "Words that differ" in response.content.decode()
+    assert campaign.recipients.count() == 2
+    accepted = client.post(url, {"letter": _files(SEEDS[2:])[0], "accept_differences": "yes"})
+    assert accepted.status_code == 302
+    assert campaign.recipients.count() == 3
+    again = client.post(url, {"letter": _files(SEEDS[:1])[0], "accept_differences": "yes"})
+    assert again.status_code == 400
+    assert "already a recipient" in again.content.decode()
+
+
+def test_adding_a_letter_needs_edit_and_the_team(client, example):
+    url = reverse("web:add_letter", args=[example.slug])
+    assert client.get(url)["Location"].startswith("/sign-in/")
+    client.force_login(person("viewer@office.example", "viewer", example))
+    assert client.post(url, {"letter": _files(SEEDS[:1])[0]}).status_code == 403
+    client.force_login(person("outsider@office.example", "editor"))
+    assert client.get(url).status_code == 404
