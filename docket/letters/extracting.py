@@ -34,6 +34,7 @@ from docket.letters.templating import ENVIRONMENT
 KNOWN_CONTACT = ("full_name", "salutation", "role", "postcode")  # read from the address block
 READ_CONTACT = ("area", "body")  # read from the body, where the template prints them
 LIST_STATES = {"asked": "ask", "published": "published"}
+LOOKAHEAD_WORDS = 8  # what a run of holes checks of what follows it (a lone "I" is not enough)
 ANCHOR = 3  # words at each end of a run of the template's words that a letter that differs must keep
 
 
@@ -254,17 +255,20 @@ class _Compiler:
         empty = [self._hole(hole, "") for hole in holes[:-1]]
         return "(?>" + "".join(empty) + self._hole(holes[-1], ".*?") + rf"(?=\s*{follow}))"
 
-    def _first(self, parts: Sequence[_Part], follow: str) -> str:
+    def _first(self, parts: Sequence[_Part], follow: str, words: int = LOOKAHEAD_WORDS) -> str:
         """What the letter must show next for ``parts`` (then ``follow``) to match: a lookahead's body."""
-        if not parts:
-            return follow
+        if not parts or words <= 0:
+            return follow if not parts else ""
         part = parts[0]
         if isinstance(part, _Hole):
             return f"(?P={self.groups_of[part]})" if part in self.groups_of else ""
         if isinstance(part, _Alternatives):
             after = self._first(parts[1:], follow)
             return "(?:" + "|".join(self._first(_parts(b.pieces, self.loose), after) for b in part.branches) + ")"
-        return part[1]
+        if part[1] != part[0]:  # loose: the words' middle is not checked, so neither is what follows
+            return part[1]
+        rest = self._first(parts[1:], follow, words - part[2])
+        return part[1] + (rf"\s*{rest}" if rest else "")
 
     def _hole(self, hole: _Hole, pattern: str = ".*?") -> str:
         if hole.kind == "field":
@@ -290,7 +294,7 @@ class _Compiler:
         return "(?>" + "|".join(options) + ")"
 
 
-_Part = tuple[str, str] | _Hole | _Alternatives  # words as (regex, its lookahead), a hole, a choice
+_Part = tuple[str, str, int] | _Hole | _Alternatives  # words as (regex, lookahead, count), a hole, a choice
 
 
 def _parts(pieces: Sequence[_Piece], loose: bool) -> list[_Part]:
@@ -308,20 +312,24 @@ def _parts(pieces: Sequence[_Piece], loose: bool) -> list[_Part]:
             literal = []
         if isinstance(piece, _Note):
             marker = re.escape(f"{NOTE}{piece.key}{NOTE}")
-            parts.append((marker, marker))
+            parts.append((marker, marker, 1))
         elif isinstance(piece, _Hole | _Alternatives):
             parts.append(piece)
     return parts
 
 
-def _literal(text: str, loose: bool) -> tuple[str, str]:
-    """The words as a regex, and what a lookahead checks of them (loose: the first few words)."""
+def _literal(text: str, loose: bool) -> tuple[str, str, int]:
+    """The words as a regex, what a lookahead checks of them (loose: the first few words), and
+    how many words they are. Where the template puts a space before or after them, the letter
+    must too: "I" after a field is the word "I", not the first capital I of the field's value."""
     words = [re.escape(word) for word in text.split()]
+    before = r"(?<!\S)" if text[:1].isspace() else ""
+    after = r"(?!\S)" if text[-1:].isspace() else ""
     if loose and len(words) > 2 * ANCHOR:
-        head, tail = r"\s+".join(words[:ANCHOR]), r"\s+".join(words[-ANCHOR:])
-        return head + rf"(?>\s.*?(?={tail})){tail}", head
-    strict = r"\s+".join(words)
-    return strict, strict
+        head, tail = before + r"\s+".join(words[:ANCHOR]), r"\s+".join(words[-ANCHOR:]) + after
+        return head + rf"(?>\s.*?(?={tail})){tail}", head, ANCHOR
+    strict = before + r"\s+".join(words) + after if words else ""
+    return strict, strict, len(words)
 
 
 # --- extraction ----------------------------------------------------------------------------------

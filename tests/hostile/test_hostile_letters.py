@@ -19,7 +19,7 @@ import pikepdf
 import pytest
 
 from docket.letters import learning
-from docket.letters.extracting import extract
+from docket.letters.extracting import differences, extract
 from docket.letters.inputs import CampaignData, OfficeData
 from docket.letters.reading import ReadingError, SourceLetter, letter_text, parse_letter, read_letter, strip_markup
 
@@ -134,3 +134,17 @@ def test_it_refuses_too_many_letters() -> None:
     cap = getattr(learning, "MAX_LETTERS", 1000)
     with pytest.raises(ReadingError, match=f"{cap:,}"):
         learning.learn([letter] * (cap + 1))
+
+
+def test_it_still_reads_each_seed_back_against_the_campaign_learnt_from_them() -> None:
+    """Bounding the matcher must not lose a reading: a lone "I" after a field is the word, not
+    the capital I of "DIVERT" inside the field's value (an early version of the bound lost it)."""
+    from tests.letters.test_learning import SEEDS
+
+    texts = [(path.name, letter_text(path.name, path.read_bytes())) for path in SEEDS]
+    learned = learning.learn([parse_letter(name, text) for name, text in texts])
+    campaign = learned.campaign_data("seeds", "Seeds")
+    for name, text in texts:
+        values = extract(campaign, parse_letter(name, text), learned.items, learned.body_kind)
+        assert values.matched, name
+        assert differences(campaign, values, text) == (), name

@@ -147,3 +147,43 @@ def test_adding_a_letter_needs_edit_and_the_team(client, example):
     assert client.post(url, {"letter": _files(SEEDS[:1])[0]}).status_code == 403
     client.force_login(person("outsider@office.example", "editor"))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_it_works_in_a_browser_without_accessibility_problems(browser, live_server, tmp_path):
+    """The flow in Chromium: the empty form's errors, the seeds' report, the campaign created."""
+    from pathlib import Path
+
+    from tests.browser import axe_violations
+    from tests.web.test_browser import CSP_REFUSALS, signed_in
+
+    shots = Path("/tmp/shots-learn")  # noqa: S108  # where the brief asked for them, for people to look at
+    shots.mkdir(exist_ok=True)
+    page = signed_in(browser, live_server, person("editor@office.example", "editor"))
+
+    def look(name: str) -> None:
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        assert axe_violations(page) == [], name
+        assert CSP_REFUSALS.get(page, []) == [], name
+
+    page.get_by_role("link", name="Start a campaign from letters").click()
+    look("1-form")
+    page.get_by_role("button", name="Read the letters").click()
+    page.locator(".govuk-error-summary").wait_for()
+    look("2-errors")
+    page.get_by_label("Short name").fill("vru-browser")
+    page.get_by_label("Title").fill("VRU letters")
+    page.get_by_label("Letters").set_input_files([str(path) for path in SEEDS])
+    page.get_by_role("button", name="Read the letters").click()
+    page.get_by_role("heading", name="What 3 letters share").wait_for()
+    look("3-report")
+    page.get_by_role("button", name="Create the campaign").click()
+    page.wait_for_url("**/campaigns/vru-browser/")
+    look("4-campaign")
+    page.goto("/campaigns/vru-browser/add-letter/")
+    page.get_by_label("Letter", exact=True).set_input_files(str(SEEDS[0]))
+    page.get_by_role("button", name="Add the letter").click()
+    page.locator(".govuk-error-summary").wait_for()
+    look("5-add-letter-error")
+    page.context.close()
