@@ -7,7 +7,10 @@ that a page break dropped into the middle of a paragraph. Each letter becomes a
 salutation, the body's paragraphs (footnote markers written ``^N``), the
 closing, the signature and the footnotes by number. Its words are what the
 fidelity check compares, so the markup rules here are those of the test
-normaliser (``tests/letters/normalise.py``), which stays independent of them.
+normaliser (``tests/letters/normalise.py``), which stays independent of them,
+with one more: a bracket that nothing answers, glued between two words
+("Act(2015"), is a conversion's stand-in for a space and read as one, so that
+one letter's debris does not become a field of the whole campaign.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ MAX_PDF_PAGES = 100
 MAX_TEXT_CHARS = 1_000_000  # a letter's text (about 150,000 words)
 MAX_WORDS = 20_000  # a letter's words (a long letter has 2,000)
 MARKUP_SPAN = 500  # characters a tag, a superscript or a link's text may span (bounds each search)
+GLUED_BRACKET = re.compile(r"\w[()]\w")
 XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -80,7 +84,32 @@ def strip_markup(text: str) -> str:
     text = re.sub(r"^\s*#+\s+", "", text, flags=re.M)
     text = re.sub(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", "", text, flags=re.M)
     text = re.sub(r"\*\*|__", "", text)
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    return mend_brackets(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text))
+
+
+def mend_brackets(text: str) -> str:
+    """Each line's unanswered brackets glued between two words ("Act(2015") read as spaces."""
+    if not GLUED_BRACKET.search(text):
+        return text
+    return "\n".join(_mended(line) if GLUED_BRACKET.search(line) else line for line in text.split("\n"))
+
+
+def _mended(line: str) -> str:
+    opened: list[int] = []
+    unanswered: list[int] = []
+    for at, char in enumerate(line):
+        if char == "(":
+            opened.append(at)
+        elif char == ")":
+            if opened:
+                opened.pop()
+            else:
+                unanswered.append(at)
+    chars = list(line)
+    for at in opened + unanswered:
+        if 0 < at < len(line) - 1 and line[at - 1].isalnum() and line[at + 1].isalnum():
+            chars[at] = " "
+    return "".join(chars)
 
 
 def letter_text(name: str, data: bytes) -> str:

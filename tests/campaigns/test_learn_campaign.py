@@ -7,7 +7,7 @@ from docket.campaigns.models import Campaign
 from docket.cli import main
 from docket.letters import render
 from tests.letters.normalise import words
-from tests.letters.test_fidelity import differences, without_missing_letterhead
+from tests.letters.test_fidelity import KNOWN_DIFFERENCES, differences, without_missing_letterhead
 from tests.letters.test_learning import SEEDS
 
 
@@ -22,9 +22,12 @@ def test_it_builds_a_campaign_that_renders_the_seeds(db, capsys):
         seed = words(path.read_text(encoding="utf-8"))
         ours = words(render(data, recipient_data(recipient), "txt").decode())
         ours.body = without_missing_letterhead(seed.body, ours.body)
-        assert differences(seed.body, ours.body) == []
+        # As the example campaign: word for word but for a seed's own conversion defect ("Act(2015").
+        assert differences(seed.body, ours.body) == KNOWN_DIFFERENCES.get(path.name, [])
         assert seed.footnotes == ours.footnotes
-    assert "field vru (text):" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "field vru (text):" in out
+    assert "field modern_slavery" not in out  # conversion debris is no field
 
 
 def test_a_taken_slug_or_a_letter_that_cannot_be_read_is_a_plain_error(db, capsys, tmp_path):

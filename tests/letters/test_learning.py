@@ -27,6 +27,9 @@ from tests.letters.data import OFFICE
 from tests.letters.normalise import words
 
 SEEDS = sorted((REPO.parent / "shared" / "seeds").glob("*.txt"))
+# A defect of one seed's conversion ("(" for a space), listed for the example campaign in
+# tests/letters/test_fidelity.py too: a template that wrote it would need a field for it.
+KNOWN_DIFFERENCES = {"000_3c504daf5aebc070.txt": [("Act(2015", "Act 2015")]}
 
 
 def differences(original: str, learned: LearnedCampaign, recipient: RecipientData) -> list[tuple[str, str]]:
@@ -53,9 +56,12 @@ def seeds_learned() -> LearnedCampaign:
 
 
 def test_it_reproduces_the_three_seed_letters_word_for_word(seeds_learned):
+    """Word for word but for the seed's own conversion defect ("Act(2015"), which the fidelity test
+    lists for the hand-written example campaign too: a template that kept it would need a field."""
     assert len(SEEDS) == 3
     for path, recipient in zip(SEEDS, seeds_learned.recipients, strict=True):
-        assert differences(path.read_text(encoding="utf-8"), seeds_learned, recipient) == [], path.name
+        found = differences(path.read_text(encoding="utf-8"), seeds_learned, recipient)
+        assert found == KNOWN_DIFFERENCES.get(path.name, []), path.name
 
 
 def test_it_learns_the_seeds_template_parts(seeds_learned):
@@ -107,7 +113,15 @@ def test_it_learns_the_seeds_template_parts(seeds_learned):
     assert seeds_learned.office.signatory_honours == "DBE QPM"
     assert seeds_learned.office.phone == "+44 (0) 20 3513 0477"
     assert seeds_learned.letter_date == datetime.date(2020, 10, 13)
-    assert sum(isinstance(s, Field) for s in segments) == 2  # the VRU sentence, "Act(2015" debris
+    # Exactly: one field for the VRU sentence, the Annual Report passage, the request's two asking
+    # wordings; conversion debris ("Act(2015" in one seed) is no field.
+    assert [(f.name, f.kind) for f in seeds_learned.fields] == [
+        ("mention_annual_report", "yes/no"),
+        ("vru", "text"),
+        ("request_wording", "choice"),
+    ]
+    assert [s.name for s in segments if isinstance(s, Field)] == ["vru"]
+    assert "Modern Slavery Act 2015 Section 45" in template
 
 
 def test_a_changed_word_is_a_difference(seeds_learned):
@@ -274,3 +288,13 @@ def test_it_learns_from_pdf_and_docx_files_as_well_as_text(fmt):
 
 def test_the_seed_paths_exist():
     assert all(Path(path).is_file() for path in SEEDS)
+
+
+def test_an_unanswered_bracket_glued_between_words_reads_as_a_space():
+    from docket.letters.reading import mend_brackets
+
+    line = "the Modern Slavery Act(2015 Section 45 and the National Referral Mechanism (NRM) decision"
+    assert mend_brackets(line) == line.replace("Act(2015", "Act 2015")
+    for kept in ["letter(s) and Section 45(1)", "a note (unclosed", "f(x) = 1", "2015)"]:
+        assert mend_brackets(kept) == kept
+    assert mend_brackets("one(two\nthree)four") == "one two\nthree four"  # each line on its own
