@@ -23,6 +23,7 @@ from docket.mail.addresses import request_id_from_address
 from docket.mail.models import OutboxMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
+from docket.requests.events import EventKind
 from docket.requests.states import ALLOWED_FROM
 
 BOUNCER = Actor("bounce handling")
@@ -134,9 +135,9 @@ def handle_bounce(raw: bytes, message: Message | None = None) -> OutboxMessage |
         )
         request = outbox.request
         note = f"{outbox.get_kind_display()} bounced: {bounce.diagnostic}"
-        if request.state in ALLOWED_FROM["mark_undeliverable"]:
+        if request.state in ALLOWED_FROM[EventKind.MARK_UNDELIVERABLE]:
             actions.mark_undeliverable(request, BOUNCER, note)
         else:
-            actions.record_event(request, "bounce", BOUNCER, note)
+            actions.record_event(request, EventKind.BOUNCE, BOUNCER, note)
     outbox.refresh_from_db()
     return outbox

@@ -23,10 +23,11 @@ from docket.letters.wording import long_date
 from docket.mail.addresses import reply_address
 from docket.mail.dispatch import _store
 from docket.mail.messages import attachment_name, build_email
-from docket.mail.models import OutboxMessage
+from docket.mail.models import OutboxMessage, OutboxState
 from docket.requests import deadlines
 from docket.requests.actions import Actor, transition
-from docket.requests.models import FrozenLetter, Request
+from docket.requests.events import EventKind
+from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import WAITING_STATES
 
 STANDARD_CHASER = """\
@@ -39,7 +40,7 @@ My letter is attached again for ease of reference.
 """
 
 
-def chase_due(request: Request, today: datetime.date) -> bool:
+def chase_due(request: InfoRequest, today: datetime.date) -> bool:
     campaign = request.campaign
     if not (request.chasing_enabled and request.is_overdue(today) and request.chasers_sent < campaign.max_chasers):
         return False
@@ -48,19 +49,19 @@ def chase_due(request: Request, today: datetime.date) -> bool:
         if deadlines.add_working_days(last, campaign.chase_interval_working_days) > today:
             return False
     return not request.outbox.filter(
-        kind=OutboxMessage.Kind.CHASER, state__in=[OutboxMessage.State.QUEUED, OutboxMessage.State.SENDING]
+        kind=OutboxMessage.Kind.CHASER, state__in=[OutboxState.QUEUED, OutboxState.SENDING]
     ).exists()
 
 
-def requests_to_chase(campaign: Campaign | None, today: datetime.date) -> list[Request]:
-    candidates = Request.objects.filter(state__in=WAITING_STATES, chasing_enabled=True, due_date__lt=today)
+def requests_to_chase(campaign: Campaign | None, today: datetime.date) -> list[InfoRequest]:
+    candidates = InfoRequest.objects.filter(state__in=WAITING_STATES, chasing_enabled=True, due_date__lt=today)
     if campaign is not None:
         candidates = candidates.filter(campaign=campaign)
     candidates = candidates.select_related("campaign__office", "recipient__contact__body")
     return [request for request in candidates if chase_due(request, today)]
 
 
-def queue_chaser(request: Request, actor: Actor) -> OutboxMessage:
+def queue_chaser(request: InfoRequest, actor: Actor) -> OutboxMessage:
     campaign = request.campaign
     recipient = request.recipient
     assert request.sent_at is not None
@@ -68,7 +69,7 @@ def queue_chaser(request: Request, actor: Actor) -> OutboxMessage:
     data = campaign_data(campaign, template=campaign.chaser_template or STANDARD_CHASER)
     extra = {"sent_date": timezone.localdate(request.sent_at), "due_date": request.due_date}
     letter = build_letter(data, recipient_data(recipient), extra=extra)
-    original = request.outbox.filter(kind=OutboxMessage.Kind.LETTER, state=OutboxMessage.State.SENT).first()
+    original = request.outbox.filter(kind=OutboxMessage.Kind.LETTER, state=OutboxState.SENT).first()
     number = request.chasers_sent + 1
     outgoing = build_email(
         request_id=request.pk,
@@ -88,7 +89,7 @@ def queue_chaser(request: Request, actor: Actor) -> OutboxMessage:
     with transaction.atomic():
         transition(
             request,
-            "chase",
+            EventKind.CHASE,
             actor,
             None,
             f"chaser {number}: the reply was due by {long_date(request.due_date)}",

@@ -22,7 +22,7 @@ from docket.letters.pdf import to_pdf
 from docket.letters.text import to_text
 from docket.mail.addresses import reply_address
 from docket.mail.messages import Outgoing, attachment_name, build_email
-from docket.mail.models import OutboxBody, OutboxMessage
+from docket.mail.models import OutboxBody, OutboxMessage, OutboxState
 from docket.requests.actions import (
     Actor,
     TransitionError,
@@ -32,11 +32,12 @@ from docket.requests.actions import (
     request_for,
     transition,
 )
-from docket.requests.models import FrozenLetter, Request
-from docket.requests.states import State
+from docket.requests.events import EventKind, outbox_kind
+from docket.requests.models import FrozenLetter, InfoRequest
+from docket.requests.states import RequestState
 
 
-def _store(request: Request, kind: str, outgoing: Outgoing) -> OutboxMessage:
+def _store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
     message = OutboxMessage.objects.create(
         request=request,
         kind=kind,
@@ -49,7 +50,7 @@ def _store(request: Request, kind: str, outgoing: Outgoing) -> OutboxMessage:
     return message
 
 
-def queue(request: Request, actor: Actor, note: str = "") -> OutboxMessage:
+def queue(request: InfoRequest, actor: Actor, note: str = "") -> OutboxMessage:
     """Render and freeze the letter, store its email in the outbox and mark the request queued."""
     recipient = request.recipient
     contact = recipient.contact
@@ -76,7 +77,7 @@ def queue(request: Request, actor: Actor, note: str = "") -> OutboxMessage:
         pdf_name=attachment_name(campaign.office.name, letter.date_text),
     )
     with transaction.atomic():
-        transition(request, "queue", actor, State.QUEUED, note)
+        transition(request, EventKind.QUEUE, actor, RequestState.QUEUED, note)
         FrozenLetter.objects.create(request=request, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), text=text)
         return _store(request, OutboxMessage.Kind.LETTER, outgoing)
 
@@ -90,7 +91,7 @@ def queue_campaign(
     for recipient in campaign_recipients:
         request = request_for(recipient, actor)
         try:
-            if request.state == State.DRAFT:
+            if request.state == RequestState.DRAFT:
                 request = approve(request, actor)
             queued.append(queue(request, actor))
         except (TransitionError, LetterError) as error:
@@ -102,15 +103,15 @@ def confirm_delivered(message: OutboxMessage, actor: Actor, note: str = "") -> O
     """A person checked that an uncertain message did arrive (e.g. the body confirmed it)."""
     with transaction.atomic():
         sent_at = message.claimed_at or timezone.now()
-        updated = OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.UNCERTAIN).update(
-            state=OutboxMessage.State.SENT, sent_at=sent_at
+        updated = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.UNCERTAIN).update(
+            state=OutboxState.SENT, sent_at=sent_at
         )
         if updated != 1:
             raise TransitionError(f"message {message.message_id} is not uncertain")
         if message.kind == OutboxMessage.Kind.LETTER:
             mark_sent(message.request, actor, sent_at, f"confirmed by a person: {note}".strip(": "))
         else:
-            record_event(message.request, "chaser_confirmed", actor, note)
+            record_event(message.request, EventKind.CHASER_CONFIRMED, actor, note)
     message.refresh_from_db()
     return message
 
@@ -119,10 +120,10 @@ def resend(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessag
     """A person decided an uncertain or failed message should go (again)."""
     with transaction.atomic():
         updated = OutboxMessage.objects.filter(
-            pk=message.pk, state__in=[OutboxMessage.State.UNCERTAIN, OutboxMessage.State.FAILED]
-        ).update(state=OutboxMessage.State.QUEUED, attempts=0, next_attempt_at=None, claimed_by="")
+            pk=message.pk, state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]
+        ).update(state=OutboxState.QUEUED, attempts=0, next_attempt_at=None, claimed_by="")
         if updated != 1:
             raise TransitionError(f"message {message.message_id} is not uncertain or failed")
-        record_event(message.request, f"{message.kind}_resend", actor, note)
+        record_event(message.request, outbox_kind(message.kind, "resend"), actor, note)
     message.refresh_from_db()
     return message

@@ -44,7 +44,7 @@ from docket.mail.outbox import claimant_is_gone, worker_token
 from docket.mail.parsing import ParsedMail, parse, quick_message_id
 from docket.requests import actions
 from docket.requests.actions import SYSTEM, Actor, TransitionError
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
 from docket.rows import update_rows
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def ingest(
     source: str,
     detail: str = "",
     *,
-    request: Request | None = None,
+    request: InfoRequest | None = None,
     actor: Actor = SYSTEM,
     ocr: bool = True,
 ) -> Ingested:
@@ -88,7 +88,7 @@ def ingest(
 
 
 def ingest_many(
-    incoming: Sequence[Incoming], *, request: Request | None = None, actor: Actor = SYSTEM, ocr: bool = True
+    incoming: Sequence[Incoming], *, request: InfoRequest | None = None, actor: Actor = SYSTEM, ocr: bool = True
 ) -> list[Ingested]:
     """``ingest`` each message, with the database work done for all of them together.
 
@@ -214,7 +214,7 @@ def content_key(raw: bytes) -> bytes:
 
 def _take_in_or_hold(
     batch: list[tuple[InboundMessage, bytes, list[int]]],
-    request: Request | None,
+    request: InfoRequest | None,
     actor: Actor,
     ocr: bool,
     *,
@@ -312,7 +312,7 @@ def process(
     message: InboundMessage,
     raw: bytes | None = None,
     *,
-    request: Request | None = None,
+    request: InfoRequest | None = None,
     actor: Actor = SYSTEM,
     ocr: bool = True,
 ) -> InboundMessage:
@@ -345,7 +345,7 @@ READ_FIELDS = [
 
 def _take_in(
     batch: list[tuple[InboundMessage, bytes, list[int]]],
-    request: Request | None,
+    request: InfoRequest | None,
     actor: Actor,
     ocr: bool,
     *,
@@ -376,14 +376,14 @@ def _take_in(
         for address in mail.recipients
         if (request_id := request_id_from_address(address)) is not None
     }
-    known = Request.objects.in_bulk(addressed) if request is None else {}
+    known = InfoRequest.objects.in_bulk(addressed) if request is None else {}
     found = {
         message.pk: Match(request, "by hand") if request is not None else match(mail, known)
         for message, mail in readable
     }
     asked = _items_asked([m.request for m in found.values() if m.request is not None])
     attachments: list[Attachment] = []
-    replies: dict[int, tuple[Request, str, bool]] = {}
+    replies: dict[int, tuple[InfoRequest, str, bool]] = {}
     candidates: list[tuple[int, int]] = []
     for message, mail in readable:
         matched = found[message.pk]
@@ -435,7 +435,7 @@ def _save_candidates(pairs: list[tuple[int, int]]) -> None:
     """(held message, request it may answer): who may see the held message follows from these."""
     if pairs:
         through = InboundMessage.candidates.through
-        through.objects.bulk_create(through(inboundmessage_id=held, request_id=request) for held, request in pairs)
+        through.objects.bulk_create(through(inboundmessage_id=held, inforequest_id=request) for held, request in pairs)
 
 
 def _value(message: InboundMessage, name: str) -> object:
@@ -468,7 +468,7 @@ def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMa
     return mail
 
 
-def _items_asked(requests: list[Request]) -> dict[int, list[RecipientItem]]:
+def _items_asked(requests: list[InfoRequest]) -> dict[int, list[RecipientItem]]:
     """The items each request's recipient was asked for, by recipient."""
     asked = RecipientItem.objects.filter(
         recipient_id__in={request.recipient_id for request in requests}, state=RecipientItem.State.ASK
@@ -485,7 +485,7 @@ def _reply_note(message: InboundMessage, method: str) -> str:
     return note + f": {message.subject!r} (matched by {method})"
 
 
-def file_message(message: InboundMessage, request: Request, actor: Actor) -> InboundMessage:
+def file_message(message: InboundMessage, request: InfoRequest, actor: Actor) -> InboundMessage:
     """Move a message from the holding pen to a request (a person's decision)."""
     if message.status != Status.HOLDING:
         raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
@@ -500,7 +500,7 @@ def file_message(message: InboundMessage, request: Request, actor: Actor) -> Inb
     return message
 
 
-def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> Request:
+def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> InfoRequest:
     """This attachment is the requested item: record it on the attachment and the request."""
     message = attachment.message
     if message.request is None:
@@ -515,7 +515,7 @@ def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor,
 
 
 def enter_by_hand(
-    request: Request,
+    request: InfoRequest,
     actor: Actor,
     *,
     sender: str,

@@ -22,7 +22,7 @@ from docket.mail.models import InboundMessage
 
 
 @dataclass
-class ImportReport:
+class MailImportReport:
     stored: int = 0
     already: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
@@ -51,10 +51,10 @@ def raw_messages(path: Path) -> list[tuple[str, bytes]]:
     return [(path.name, path.read_bytes())]
 
 
-def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> ImportReport:
+def import_files(paths: list[Path], *, ocr: bool = True, workers: int = 1) -> MailImportReport:
     """Take in every message of the files; with ``workers`` > 1, a large import is shared
     among that many processes (each message is still stored and read by exactly one)."""
-    report = ImportReport()
+    report = MailImportReport()
     report.stranded.update(str(message.status) for message in take_in_stranded(ocr=ocr))
     messages: list[tuple[str, bytes]] = []
     for path in paths:

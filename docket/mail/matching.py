@@ -16,18 +16,19 @@ from django.conf import settings
 from docket.mail.addresses import request_id_from_address
 from docket.mail.models import OutboxMessage
 from docket.mail.parsing import ParsedMail
-from docket.requests.models import Request
-from docket.requests.states import State
+from docket.requests.models import InfoRequest
+from docket.requests.states import RequestState
 
-SENT_STATES = [state for state in State if state not in {State.DRAFT, State.APPROVED, State.QUEUED}]
+NOT_YET_SENT = {RequestState.DRAFT, RequestState.APPROVED, RequestState.QUEUED}
+SENT_STATES = [state for state in RequestState if state not in NOT_YET_SENT]
 
 
 @dataclass(frozen=True)
 class Match:
-    request: Request | None
+    request: InfoRequest | None
     method: str = ""
     reason: str = ""  # why it went to the holding pen
-    candidates: tuple[Request, ...] = ()  # the requests it may answer, when it matches several
+    candidates: tuple[InfoRequest, ...] = ()  # the requests it may answer, when it matches several
 
 
 def _looks_like_ours(address: str) -> bool:
@@ -35,7 +36,7 @@ def _looks_like_ours(address: str) -> bool:
     return domain == settings.DOCKET_REPLY_DOMAIN.lower() and local.startswith(f"{settings.DOCKET_REPLY_PREFIX}+")
 
 
-def _one(requests: list[Request], method: str, what: str) -> Match | None:
+def _one(requests: list[InfoRequest], method: str, what: str) -> Match | None:
     if len(requests) == 1:
         return Match(requests[0], method)
     if len(requests) > 1:
@@ -45,7 +46,7 @@ def _one(requests: list[Request], method: str, what: str) -> Match | None:
     return None
 
 
-def match(mail: ParsedMail, addressed: Mapping[int, Request] | None = None) -> Match:
+def match(mail: ParsedMail, addressed: Mapping[int, InfoRequest] | None = None) -> Match:
     """``addressed``: the requests of the reply addresses in the mail, when the caller has them."""
     bad_code = False
     for address in mail.recipients:
@@ -54,7 +55,7 @@ def match(mail: ParsedMail, addressed: Mapping[int, Request] | None = None) -> M
             if addressed is not None:
                 request = addressed.get(request_id)
             else:
-                request = Request.objects.filter(pk=request_id).order_by("pk").first()  # no joins for the ordering
+                request = InfoRequest.objects.filter(pk=request_id).order_by("pk").first()  # no joins for the ordering
             if request is not None:
                 return Match(request, "reply address")
         bad_code = bad_code or _looks_like_ours(address)
@@ -62,7 +63,7 @@ def match(mail: ParsedMail, addressed: Mapping[int, Request] | None = None) -> M
         ours = OutboxMessage.objects.filter(message_id__in=mail.in_reply_to).select_related("request").first()
         if ours is not None:
             return Match(ours.request, "thread")
-    sent = Request.objects.filter(state__in=SENT_STATES).select_related("recipient__contact")
+    sent = InfoRequest.objects.filter(state__in=SENT_STATES).select_related("recipient__contact")
     if mail.from_address:
         found = _one(list(sent.filter(recipient__contact__email__iexact=mail.from_address)), "sender", "the sender")
         if found:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from django.db import models
 
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
+
+
+class OutboxState(models.TextChoices):
+    """Where a message is on its way out (see ``OutboxMessage``)."""
+
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    UNCERTAIN = "uncertain", "Uncertain"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class OutboxMessage(models.Model):
@@ -20,17 +31,9 @@ class OutboxMessage(models.Model):
         LETTER = "letter", "Letter"
         CHASER = "chaser", "Chaser"
 
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        UNCERTAIN = "uncertain", "Uncertain"
-        CANCELLED = "cancelled", "Cancelled"
-
-    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="outbox")
+    request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="outbox")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.QUEUED)
     message_id = models.CharField(max_length=250, unique=True)
     envelope_from = models.CharField(max_length=250)
     envelope_to = models.CharField(max_length=250)
@@ -103,12 +106,12 @@ class InboundMessage(models.Model):
     body_html = models.TextField(blank=True, help_text="Sanitised HTML body, for display")
     is_auto_reply = models.BooleanField(default=False)
     request = models.ForeignKey(
-        Request, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_messages"
+        InfoRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_messages"
     )
     match_method = models.CharField(max_length=30, blank=True)
     holding_reason = models.TextField(blank=True)
     candidates = models.ManyToManyField(
-        Request,
+        InfoRequest,
         blank=True,
         related_name="held_candidates",
         help_text="Requests a held message may answer (the matcher found several): their campaigns' teams see it",

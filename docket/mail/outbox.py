@@ -32,16 +32,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from docket.mail.channels import Channel, DeliveryError
-from docket.mail.models import OutboxBody, OutboxMessage
+from docket.mail.models import OutboxBody, OutboxMessage, OutboxState
 from docket.requests import actions
 from docket.requests.actions import Actor
-from docket.requests.states import WAITING_STATES, State
+from docket.requests.events import EventKind, outbox_kind
+from docket.requests.states import WAITING_STATES, RequestState
 from docket.rows import update_rows
 
 log = logging.getLogger(__name__)
 WORKER = Actor("docket send")
 T = TypeVar("T")
-State_ = OutboxMessage.State
 
 
 def _process_start(pid: int) -> str | None:
@@ -84,7 +84,7 @@ def recover_interrupted(now: datetime.datetime | None = None) -> Recovered:
     now = now or timezone.now()
     requeued = uncertain = 0
     accepted = []
-    for message in OutboxMessage.objects.filter(state=State_.SENDING).select_related("request__campaign"):
+    for message in OutboxMessage.objects.filter(state=OutboxState.SENDING).select_related("request__campaign"):
         if not claimant_is_gone(message.claimed_by, message.claimed_at, now):
             continue
         if message.sent_at is not None:
@@ -92,44 +92,44 @@ def recover_interrupted(now: datetime.datetime | None = None) -> Recovered:
             continue
         with transaction.atomic():
             if message.reached_data:
-                changed = _settle(message, State_.UNCERTAIN, last="the sender stopped while the server was taking it")
+                last = "the sender stopped while the server was taking it"
+                changed = _settle(message, OutboxState.UNCERTAIN, last=last)
                 if changed:
                     uncertain += 1
                     actions.record_event(
                         message.request,
-                        f"{message.kind}_uncertain",
+                        outbox_kind(message.kind, "uncertain"),
                         WORKER,
                         "The sender stopped while the mail server was taking the message: it may or may not have "
                         "gone. Confirm it went, or send it again.",
                     )
-            elif _settle(message, State_.QUEUED):
+            elif _settle(message, OutboxState.QUEUED):
                 requeued += 1
     return Recovered(requeued, uncertain, record_accepted(accepted))
 
 
 def _settle(message: OutboxMessage, state: str, last: str = "", **changes: object) -> bool:
     """Move a claimed message on, only if it is still as we left it (one winner)."""
-    updated = OutboxMessage.objects.filter(pk=message.pk, state=State_.SENDING, claimed_by=message.claimed_by).update(
-        state=state, **({"smtp_response": last} if last else {}), **changes
-    )
+    mine = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.SENDING, claimed_by=message.claimed_by)
+    updated = mine.update(state=state, **({"smtp_response": last} if last else {}), **changes)
     return updated == 1
 
 
 def cancel_withdrawn() -> int:
     """Letters whose request was withdrawn (or otherwise moved on) before they went are not sent."""
     return (
-        OutboxMessage.objects.filter(state=State_.QUEUED, kind=OutboxMessage.Kind.LETTER)
-        .exclude(request__state=State.QUEUED)
-        .update(state=State_.CANCELLED)
+        OutboxMessage.objects.filter(state=OutboxState.QUEUED, kind=OutboxMessage.Kind.LETTER)
+        .exclude(request__state=RequestState.QUEUED)
+        .update(state=OutboxState.CANCELLED)
     )
 
 
 def due_messages(now: datetime.datetime) -> list[OutboxMessage]:
     ready = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    letters = Q(kind=OutboxMessage.Kind.LETTER, request__state=State.QUEUED)
+    letters = Q(kind=OutboxMessage.Kind.LETTER, request__state=RequestState.QUEUED)
     chasers = Q(kind=OutboxMessage.Kind.CHASER, request__state__in=WAITING_STATES)
     return list(
-        OutboxMessage.objects.filter(ready, letters | chasers, state=State_.QUEUED)
+        OutboxMessage.objects.filter(ready, letters | chasers, state=OutboxState.QUEUED)
         .select_related("request__campaign")
         .order_by("created_at", "pk")[:100]
     )
@@ -149,15 +149,17 @@ def claim_batch(messages: list[OutboxMessage], token: str) -> list[OutboxMessage
     reached when its worker died is simply queued again.
     """
     ids = [message.pk for message in messages]
-    OutboxMessage.objects.filter(pk__in=ids, state=State_.QUEUED).update(
-        state=State_.SENDING,
+    OutboxMessage.objects.filter(pk__in=ids, state=OutboxState.QUEUED).update(
+        state=OutboxState.SENDING,
         claimed_by=token,
         claimed_at=timezone.now(),
         reached_data=False,
         attempts=F("attempts") + 1,
     )
     mine = set(
-        OutboxMessage.objects.filter(pk__in=ids, claimed_by=token, state=State_.SENDING).values_list("pk", flat=True)
+        OutboxMessage.objects.filter(pk__in=ids, claimed_by=token, state=OutboxState.SENDING).values_list(
+            "pk", flat=True
+        )
     )
     for message in messages:
         message.claimed_by = token
@@ -192,7 +194,7 @@ def mark_reached_data(message: OutboxMessage, token: str, accepted: OutboxMessag
     ``smtp_response``) written in the same commit, ahead of ``record_accepted``:
     a worker that dies in between leaves it to be recorded as sent, not uncertain.
     """
-    mine = {"claimed_by": token, "state": State_.SENDING}
+    mine = {"claimed_by": token, "state": OutboxState.SENDING}
     with transaction.atomic():
         if accepted is not None:
             row = (accepted.pk, accepted.sent_at, accepted.smtp_response)
@@ -208,25 +210,25 @@ def record_accepted(messages: list[OutboxMessage], tally: Tally | None = None) -
     with transaction.atomic():
         still_sending = set(
             OutboxMessage.objects.select_for_update()
-            .filter(pk__in=[m.pk for m in messages], state=State_.SENDING)
+            .filter(pk__in=[m.pk for m in messages], state=OutboxState.SENDING)
             .values_list("pk", flat=True)
         )
         mine = [message for message in messages if message.pk in still_sending]
-        rows = [(m.pk, State_.SENT, m.sent_at, m.smtp_response) for m in mine]
-        update_rows(OutboxMessage, ["state", "sent_at", "smtp_response"], rows, where={"state": State_.SENDING})
+        rows = [(m.pk, OutboxState.SENT, m.sent_at, m.smtp_response) for m in mine]
+        update_rows(OutboxMessage, ["state", "sent_at", "smtp_response"], rows, where={"state": OutboxState.SENDING})
         letters = []
         for message in mine:
             assert message.sent_at is not None, "only a message the server accepted is recorded as sent"
             note = f"accepted by the mail server: {message.smtp_response}"
             if message.kind == OutboxMessage.Kind.CHASER:
-                actions.record_event(message.request, "chaser_sent", WORKER, note)
+                actions.record_event(message.request, EventKind.CHASER_SENT, WORKER, note)
             else:
                 letters.append((message.request, message.sent_at, note))
         notes = {request.pk: note for request, _, note in letters}
         for request in actions.mark_sent_many(letters, WORKER):
             # Withdrawn while the letter was going: it went all the same, and the log says so.
             note = f"{notes[request.pk]}; the request was already {request.state}"
-            actions.record_event(request, "letter_sent", WORKER, note)
+            actions.record_event(request, EventKind.LETTER_SENT, WORKER, note)
     if tally is not None:
         tally.sent += len(mine)
     return len(mine)
@@ -258,19 +260,19 @@ def _failed(message: OutboxMessage, error: DeliveryError, tally: Tally) -> None:
     attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message.pk)
     with transaction.atomic():
         if error.uncertain:
-            if _settle(message, State_.UNCERTAIN, last=words):
+            if _settle(message, OutboxState.UNCERTAIN, last=words):
                 tally.uncertain += 1
-                actions.record_event(request, f"{message.kind}_uncertain", WORKER, words)
+                actions.record_event(request, outbox_kind(message.kind, "uncertain"), WORKER, words)
         elif error.permanent or attempts >= settings.DOCKET_SEND_MAX_ATTEMPTS:
-            if _settle(message, State_.FAILED, last=words):
+            if _settle(message, OutboxState.FAILED, last=words):
                 tally.failed += 1
                 if error.permanent and message.kind == OutboxMessage.Kind.LETTER:
                     actions.mark_undeliverable(request, WORKER, f"the mail server refused the letter: {words}")
                 else:
                     actions.record_event(
-                        request, f"{message.kind}_failed", WORKER, f"after {attempts} attempts: {words}"
+                        request, outbox_kind(message.kind, "failed"), WORKER, f"after {attempts} attempts: {words}"
                     )
-        elif _settle(message, State_.QUEUED, last=words, next_attempt_at=timezone.now() + backoff(attempts)):
+        elif _settle(message, OutboxState.QUEUED, last=words, next_attempt_at=timezone.now() + backoff(attempts)):
             tally.retried += 1
 
 
@@ -424,7 +426,7 @@ def run(
 def _retries_pending() -> bool:
     """With --until-empty, a message waiting to be retried soon keeps the worker going."""
     soon = timezone.now() + datetime.timedelta(minutes=5)
-    return OutboxMessage.objects.filter(state=State_.QUEUED, next_attempt_at__lte=soon).exists()
+    return OutboxMessage.objects.filter(state=OutboxState.QUEUED, next_attempt_at__lte=soon).exists()
 
 
 def dry_run() -> list[str]:

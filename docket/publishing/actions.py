@@ -13,30 +13,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from docket.documents.models import store
-from docket.publishing.models import Publication
+from docket.publishing.models import Publication, PublicationState
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
 from docket.publishing.rules import redact_for, spans_in
 from docket.requests.actions import Actor, TransitionError, record_event
-from docket.requests.models import FrozenLetter, Request
+from docket.requests.events import EventKind
+from docket.requests.models import FrozenLetter, InfoRequest
 
-State = Publication.State
+State = PublicationState
 
 
-def letter_publication(request: Request) -> Publication:
+def letter_publication(request: InfoRequest) -> Publication:
     if request.sent_at is None or not FrozenLetter.objects.filter(request=request).exists():
         raise TransitionError(f"request #{request.pk} has no letter sent to publish")
     publication, _ = Publication.objects.get_or_create(request=request, kind=Publication.Kind.LETTER)
     return publication
 
 
-def reply_publication(message_id: int, request: Request) -> Publication:
+def reply_publication(message_id: int, request: InfoRequest) -> Publication:
     publication, _ = Publication.objects.get_or_create(
         message_id=message_id, defaults={"request": request, "kind": Publication.Kind.REPLY}
     )
     return publication
 
 
-def document_publication(attachment_id: int, request: Request) -> Publication:
+def document_publication(attachment_id: int, request: InfoRequest) -> Publication:
     publication, _ = Publication.objects.get_or_create(
         attachment_id=attachment_id, defaults={"request": request, "kind": Publication.Kind.DOCUMENT}
     )
@@ -44,35 +45,48 @@ def document_publication(attachment_id: int, request: Request) -> Publication:
 
 
 def _move(
-    publication: Publication, allowed: set[str], to: str, actor: Actor, what: str, note: str = "", **changes: object
+    publication: Publication,
+    allowed: set[str],
+    to: str,
+    actor: Actor,
+    kind: EventKind,
+    note: str = "",
+    **changes: object,
 ) -> Publication:
     with transaction.atomic():
         current = Publication.objects.select_for_update().get(pk=publication.pk)
         if current.state not in allowed:
+            what = kind.label.lower()
             raise TransitionError(f"{current} is {current.get_state_display().lower()}: it cannot be {what}")
         current.state = to
         for name, value in changes.items():
             setattr(current, name, value)
         current.save()
         detail = f"{current.get_kind_display()}" + (f": {note}" if note else "")
-        record_event(current.request, f"publication_{what.replace(' ', '_')}", actor, detail)
+        record_event(current.request, kind, actor, detail)
     return current
 
 
 def approve(publication: Publication, actor: Actor) -> Publication:
-    return _move(publication, {State.PRIVATE}, State.APPROVED, actor, "approved")
+    return _move(publication, {State.PRIVATE}, State.APPROVED, actor, EventKind.PUBLICATION_APPROVED)
 
 
 def make_private(publication: Publication, actor: Actor, reason: str = "") -> Publication:
     return _move(
-        publication, {State.APPROVED, State.PUBLISHED}, State.PRIVATE, actor, "made private", reason, published_at=None
+        publication,
+        {State.APPROVED, State.PUBLISHED},
+        State.PRIVATE,
+        actor,
+        EventKind.PUBLICATION_MADE_PRIVATE,
+        reason,
+        published_at=None,
     )
 
 
 def set_embargo(publication: Publication, until: datetime.date | None, actor: Actor) -> Publication:
     with transaction.atomic():
         Publication.objects.filter(pk=publication.pk).update(embargo_until=until, changed_at=timezone.now())
-        record_event(publication.request, "publication_embargo", actor, f"until {until}" if until else "lifted")
+        record_event(publication.request, EventKind.PUBLICATION_EMBARGO, actor, f"until {until}" if until else "lifted")
     publication.refresh_from_db()
     return publication
 
@@ -80,7 +94,7 @@ def set_embargo(publication: Publication, until: datetime.date | None, actor: Ac
 def record_consent(publication: Publication, consent: str, actor: Actor) -> Publication:
     with transaction.atomic():
         Publication.objects.filter(pk=publication.pk).update(consent=consent, changed_at=timezone.now())
-        record_event(publication.request, "publication_consent", actor, consent)
+        record_event(publication.request, EventKind.PUBLICATION_CONSENT, actor, consent)
     publication.refresh_from_db()
     return publication
 
@@ -131,7 +145,7 @@ def publish(publication: Publication, actor: Actor) -> Publication:
         {State.APPROVED},
         State.PUBLISHED,
         actor,
-        "published",
+        EventKind.PUBLICATION_PUBLISHED,
         title=redacted_title,
         redacted_text=redacted_text,
         redacted_pdf=redacted_pdf,

@@ -10,11 +10,19 @@ from docket.campaigns.models import Campaign
 from docket.directory.models import Body
 from docket.documents.models import Attachment, Blob
 from docket.mail.models import InboundMessage
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(12)
+
+
+class PublicationState(models.TextChoices):
+    """Where a publication is on its way to the public pages."""
+
+    PRIVATE = "private", "Private"
+    APPROVED = "approved", "Approved for publication"
+    PUBLISHED = "published", "Published"
 
 
 class Publication(models.Model):
@@ -30,20 +38,15 @@ class Publication(models.Model):
         REPLY = "reply", "Reply"
         DOCUMENT = "document", "Document"
 
-    class State(models.TextChoices):
-        PRIVATE = "private", "Private"
-        APPROVED = "approved", "Approved for publication"
-        PUBLISHED = "published", "Published"
-
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="publications")
+    request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="publications")
     message = models.OneToOneField(
         InboundMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="publication"
     )
     attachment = models.OneToOneField(
         Attachment, null=True, blank=True, on_delete=models.CASCADE, related_name="publication"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PRIVATE)
+    state = models.CharField(max_length=10, choices=PublicationState.choices, default=PublicationState.PRIVATE)
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     embargo_until = models.DateField(null=True, blank=True, help_text="Not public before this day")
     consent = models.TextField(blank=True, help_text="What the body said about publishing its reply")
@@ -80,7 +83,7 @@ class RedactionRule(models.Model):
     scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.EVERYWHERE)
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE)
     body = models.ForeignKey(Body, null=True, blank=True, on_delete=models.CASCADE)
-    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.CASCADE)
+    request = models.ForeignKey(InfoRequest, null=True, blank=True, on_delete=models.CASCADE)
     reason = models.CharField(max_length=300)
     active = models.BooleanField(default=True)
 

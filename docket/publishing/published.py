@@ -6,14 +6,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from docket.campaigns.models import Campaign
-from docket.publishing.models import Publication
-from docket.requests.models import Request
+from docket.publishing.models import Publication, PublicationState
+from docket.requests.models import InfoRequest
 
 
 def publications() -> QuerySet[Publication]:
     """Published, and past any embargo."""
     today = timezone.localdate()
-    return Publication.objects.filter(state=Publication.State.PUBLISHED).filter(
+    return Publication.objects.filter(state=PublicationState.PUBLISHED).filter(
         Q(embargo_until__isnull=True) | Q(embargo_until__lte=today)
     )
 
@@ -26,11 +26,11 @@ def campaign(slug: str) -> Campaign | None:
     return campaigns().filter(slug=slug).first()
 
 
-def requests(of: Campaign) -> QuerySet[Request]:
+def requests(of: Campaign) -> QuerySet[InfoRequest]:
     """Requests of the campaign whose letter is public."""
     letters = publications().filter(kind=Publication.Kind.LETTER)
     return (
-        Request.objects.filter(campaign=of, publications__in=letters)
+        InfoRequest.objects.filter(campaign=of, publications__in=letters)
         .distinct()
         .select_related("recipient__contact__body")
         .prefetch_related("recipient__item_states__item")
@@ -38,7 +38,7 @@ def requests(of: Campaign) -> QuerySet[Request]:
     )
 
 
-def of_request(request: Request) -> QuerySet[Publication]:
+def of_request(request: InfoRequest) -> QuerySet[Publication]:
     return publications().filter(request=request).order_by("kind", "published_at", "pk")
 
 

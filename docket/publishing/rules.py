@@ -7,10 +7,10 @@ from django.db.models import Q
 from docket.campaigns.models import Office
 from docket.publishing.models import RedactionRule
 from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, redact
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
 
 
-def rules_for(request: Request) -> list[Rule]:
+def rules_for(request: InfoRequest) -> list[Rule]:
     scoped = RedactionRule.objects.filter(active=True).filter(
         Q(scope=RedactionRule.Scope.EVERYWHERE)
         | Q(scope=RedactionRule.Scope.CAMPAIGN, campaign_id=request.campaign_id)
@@ -20,16 +20,16 @@ def rules_for(request: Request) -> list[Rule]:
     return [Rule(r.pattern, r.reason, r.is_regex, r.replacement) for r in scoped.order_by("pk")]
 
 
-def allowed_for(request: Request) -> AllowList:
+def allowed_for(request: InfoRequest) -> AllowList:
     """What the office publishes on purpose: its own addresses and phone number."""
     office: Office = request.campaign.office
     return allow_list([office.email, office.coordinator_email], [office.phone])
 
 
-def spans_in(text: str, request: Request) -> list[Span]:
+def spans_in(text: str, request: InfoRequest) -> list[Span]:
     return find(text, rules_for(request), allowed_for(request))
 
 
-def redact_for(text: str, request: Request) -> tuple[str, list[Span]]:
+def redact_for(text: str, request: InfoRequest) -> tuple[str, list[Span]]:
     spans = spans_in(text, request)
     return redact(text, spans), spans

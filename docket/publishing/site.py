@@ -21,8 +21,8 @@ from docket.campaigns.models import Campaign, RecipientItem
 from docket.letters.csv_cells import safe_cell
 from docket.publishing import published
 from docket.publishing.models import Publication
-from docket.requests.models import Request
-from docket.requests.states import State
+from docket.requests.models import InfoRequest
+from docket.requests.states import RequestState
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Shown:
     file: str
 
 
-def body_slug(request: Request) -> str:
+def body_slug(request: InfoRequest) -> str:
     """The body's own slug: unique, so two bodies never share a page (or overwrite one another's in an export)."""
     return request.recipient.contact.body.slug
 
@@ -50,7 +50,7 @@ def file_path(publication: Publication) -> str:
     return f"files/{publication.token}/{name}.pdf"
 
 
-def _items(request: Request) -> list[dict[str, Any]]:
+def _items(request: InfoRequest) -> list[dict[str, Any]]:
     states = request.recipient.item_states.all()
     return [
         {"label": s.title or s.item.label, "asked": s.state == RecipientItem.State.ASK, "received": bool(s.received_at)}
@@ -58,15 +58,15 @@ def _items(request: Request) -> list[dict[str, Any]]:
     ]
 
 
-def request_summary(request: Request) -> dict[str, Any]:
+def request_summary(request: InfoRequest) -> dict[str, Any]:
     items = _items(request)
     asked = [i for i in items if i["asked"]]
     return {
         "request": request,
         "body": request.recipient.contact.body.name,
         "slug": body_slug(request),
-        "state": State(request.state).label,
-        "answered": request.state in {State.PARTIALLY_ANSWERED, State.ANSWERED},
+        "state": RequestState(request.state).label,
+        "answered": request.state in {RequestState.PARTIALLY_ANSWERED, RequestState.ANSWERED},
         "items": items,
         "received": sum(1 for i in asked if i["received"]),
         "asked": len(asked),
@@ -82,7 +82,7 @@ def campaign_page(campaign: Campaign) -> Page:
     return Page(f"{campaign.slug}/", "publishing/campaign.html", {"campaign": campaign, "rows": rows})
 
 
-def body_page(campaign: Campaign, request: Request) -> Page:
+def body_page(campaign: Campaign, request: InfoRequest) -> Page:
     items = [Shown(p, file_path(p) if p.redacted_pdf_id else "") for p in published.of_request(request)]
     context = {
         "campaign": campaign,

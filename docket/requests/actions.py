@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from docket.campaigns.models import Recipient, RecipientItem
 from docket.requests import deadlines
-from docket.requests.models import Event, Request
-from docket.requests.states import ALLOWED_FROM, State
+from docket.requests.events import EventKind
+from docket.requests.models import Event, InfoRequest
+from docket.requests.states import ALLOWED_FROM, RequestState
 from docket.rows import update_rows
 
 
@@ -47,29 +48,29 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def request_for(recipient: Recipient, actor: Actor = SYSTEM) -> Request:
+def request_for(recipient: Recipient, actor: Actor = SYSTEM) -> InfoRequest:
     """The recipient's request, created as a draft the first time it is needed."""
     with transaction.atomic():
-        request, created = Request.objects.get_or_create(
+        request, created = InfoRequest.objects.get_or_create(
             recipient=recipient, defaults={"campaign_id": recipient.campaign_id}
         )
         if created:
-            _event(request, actor, "create", State.DRAFT, State.DRAFT, "")
+            _event(request, actor, EventKind.CREATE, RequestState.DRAFT, RequestState.DRAFT, "")
     return request
 
 
-def _event(request: Request, actor: Actor, action: str, before: str, after: str, note: str) -> Event:
-    event = _event_row(request, actor, action, before, after, note)
+def _event(request: InfoRequest, actor: Actor, kind: EventKind, before: str, after: str, note: str) -> Event:
+    event = _event_row(request, actor, kind, before, after, note)
     event.save(force_insert=True)
     return event
 
 
-def _event_row(request: Request, actor: Actor, action: str, before: str, after: str, note: str) -> Event:
+def _event_row(request: InfoRequest, actor: Actor, kind: EventKind, before: str, after: str, note: str) -> Event:
     return Event(
         request=request,
         actor=actor.user if actor.user is not None and actor.user.pk else None,
         actor_name=actor.name,
-        action=action,
+        kind=kind,
         from_state=before,
         to_state=after,
         note=note,
@@ -77,8 +78,8 @@ def _event_row(request: Request, actor: Actor, action: str, before: str, after: 
 
 
 def transition(
-    request: Request, action: str, actor: Actor, to: str | None = None, note: str = "", **changes: Any
-) -> Request:
+    request: InfoRequest, action: EventKind, actor: Actor, to: str | None = None, note: str = "", **changes: Any
+) -> InfoRequest:
     """Check the action is allowed now, apply it and log it, atomically; returns ``request``, updated.
 
     ``to`` is the new state (None keeps the current one); ``changes`` are other fields to set.
@@ -93,16 +94,16 @@ def transition(
         before = request.state
         updated = 0
         if before in allowed:
-            updated = Request.objects.filter(pk=request.pk, state=before).update(state=to or before, **changes)
+            updated = InfoRequest.objects.filter(pk=request.pk, state=before).update(state=to or before, **changes)
         if not updated:
-            current = Request.objects.select_for_update().get(pk=request.pk)
+            current = InfoRequest.objects.select_for_update().get(pk=request.pk)
             before = current.state
             if before in allowed:
-                Request.objects.filter(pk=request.pk).update(state=to or before, **changes)
+                InfoRequest.objects.filter(pk=request.pk).update(state=to or before, **changes)
             else:
                 state = current.get_state_display().lower()
                 refusal = TransitionError(
-                    f"request #{current.pk} is {state}: {action.replace('_', ' ')} is not allowed"
+                    f"request #{current.pk} is {state}: {action.value.replace('_', ' ')} is not allowed"
                 )
         if refusal is None:
             _event(request, actor, action, before, to or before, note)
@@ -119,30 +120,30 @@ def transition(
     return request
 
 
-def record_event(request: Request, action: str, actor: Actor, note: str = "") -> Event:
+def record_event(request: InfoRequest, kind: EventKind, actor: Actor, note: str = "") -> Event:
     """An event that changes no state (a chaser went, a send was interrupted)."""
-    return _event(request, actor, action, request.state, request.state, note)
+    return _event(request, actor, kind, request.state, request.state, note)
 
 
-def approve(request: Request, actor: Actor, note: str = "") -> Request:
-    return transition(request, "approve", actor, State.APPROVED, note)
+def approve(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:
+    return transition(request, EventKind.APPROVE, actor, RequestState.APPROVED, note)
 
 
-def return_to_draft(request: Request, actor: Actor, note: str = "") -> Request:
-    return transition(request, "return_to_draft", actor, State.DRAFT, note)
+def return_to_draft(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:
+    return transition(request, EventKind.RETURN_TO_DRAFT, actor, RequestState.DRAFT, note)
 
 
-def _due_after_sending(request: Request, sent_at: datetime.datetime) -> datetime.date:
+def _due_after_sending(request: InfoRequest, sent_at: datetime.datetime) -> datetime.date:
     return deadlines.add_working_days(timezone.localdate(sent_at), request.campaign.response_working_days)
 
 
-def mark_sent(request: Request, actor: Actor, sent_at: datetime.datetime, note: str = "") -> Request:
+def mark_sent(request: InfoRequest, actor: Actor, sent_at: datetime.datetime, note: str = "") -> InfoRequest:
     """The outbox handed the letter to the mail server: the reply clock starts."""
     due = _due_after_sending(request, sent_at)
-    return transition(request, "mark_sent", actor, State.SENT, note, sent_at=sent_at, due_date=due)
+    return transition(request, EventKind.MARK_SENT, actor, RequestState.SENT, note, sent_at=sent_at, due_date=due)
 
 
-def mark_sent_many(letters: Sequence[tuple[Request, datetime.datetime, str]], actor: Actor) -> list[Request]:
+def mark_sent_many(letters: Sequence[tuple[InfoRequest, datetime.datetime, str]], actor: Actor) -> list[InfoRequest]:
     """``mark_sent`` for several letters (request, sent at, note) at once, in one transaction.
 
     The outbox records what the server took a batch at a time: a lock, one
@@ -151,38 +152,38 @@ def mark_sent_many(letters: Sequence[tuple[Request, datetime.datetime, str]], ac
     letter went) is left as it is and returned, so the caller can log that the
     letter went all the same.
     """
-    allowed = ALLOWED_FROM["mark_sent"]
-    moved: list[Request] = []
+    allowed = ALLOWED_FROM[EventKind.MARK_SENT]
+    moved: list[InfoRequest] = []
     events: list[Event] = []
-    refused: list[Request] = []
+    refused: list[InfoRequest] = []
     with transaction.atomic(savepoint=False):
         ids = [request.pk for request, _, _ in letters]
-        current = dict(Request.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
+        current = dict(InfoRequest.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
         for request, sent_at, note in letters:
             request.state = before = current[request.pk]
             if before not in allowed:
                 refused.append(request)
                 continue
-            request.state = current[request.pk] = State.SENT
+            request.state = current[request.pk] = RequestState.SENT
             request.sent_at = sent_at
             request.due_date = _due_after_sending(request, sent_at)
             moved.append(request)
-            events.append(_event_row(request, actor, "mark_sent", before, State.SENT, note))
-        rows = [(r.pk, State.SENT, r.sent_at, r.due_date) for r in moved]
-        update_rows(Request, ["state", "sent_at", "due_date"], rows, where={"state": State.QUEUED})
+            events.append(_event_row(request, actor, EventKind.MARK_SENT, before, RequestState.SENT, note))
+        rows = [(r.pk, RequestState.SENT, r.sent_at, r.due_date) for r in moved]
+        update_rows(InfoRequest, ["state", "sent_at", "due_date"], rows, where={"state": RequestState.QUEUED})
         Event.objects.bulk_create(events)
     return refused
 
 
-def mark_undeliverable(request: Request, actor: Actor, diagnostic: str) -> Request:
-    return transition(request, "mark_undeliverable", actor, State.UNDELIVERABLE, diagnostic)
+def mark_undeliverable(request: InfoRequest, actor: Actor, diagnostic: str) -> InfoRequest:
+    return transition(request, EventKind.MARK_UNDELIVERABLE, actor, RequestState.UNDELIVERABLE, diagnostic)
 
 
-def record_acknowledgement(request: Request, actor: Actor, note: str = "") -> Request:
-    return transition(request, "record_acknowledgement", actor, State.ACKNOWLEDGED, note)
+def record_acknowledgement(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:
+    return transition(request, EventKind.RECORD_ACKNOWLEDGEMENT, actor, RequestState.ACKNOWLEDGED, note)
 
 
-def _answer_state(request: Request) -> State:
+def _answer_state(request: InfoRequest) -> RequestState:
     received = list(
         RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
         .values_list("received_at", flat=True)
@@ -191,12 +192,12 @@ def _answer_state(request: Request) -> State:
     return _answered_by(received)
 
 
-def _answered_by(received: Sequence[datetime.datetime | None]) -> State:
+def _answered_by(received: Sequence[datetime.datetime | None]) -> RequestState:
     """Answered once every item asked for has come (each received date set); partially answered until then."""
-    return State.ANSWERED if received and all(received) else State.PARTIALLY_ANSWERED
+    return RequestState.ANSWERED if received and all(received) else RequestState.PARTIALLY_ANSWERED
 
 
-def record_replies(replies: Sequence[tuple[Request, str, bool]], actor: Actor) -> None:
+def record_replies(replies: Sequence[tuple[InfoRequest, str, bool]], actor: Actor) -> None:
     """Several replies (request, note, automatic?) taken in together, in one transaction.
 
     Each is what taking it in alone would log: ``record_reply`` for a reply to a
@@ -209,7 +210,7 @@ def record_replies(replies: Sequence[tuple[Request, str, bool]], actor: Actor) -
         return
     with transaction.atomic(savepoint=False):
         ids = {request.pk for request, _, _ in replies}
-        current = dict(Request.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
+        current = dict(InfoRequest.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
         received: dict[int, list[datetime.datetime | None]] = {}
         recipients = {request.recipient_id for request, _, _ in replies}
         asked = RecipientItem.objects.filter(recipient_id__in=recipients, state=RecipientItem.State.ASK)
@@ -219,25 +220,25 @@ def record_replies(replies: Sequence[tuple[Request, str, bool]], actor: Actor) -
         events = []
         for request, note, automatic in replies:
             before = current[request.pk]
-            if automatic or before not in ALLOWED_FROM["record_reply"]:
-                action, after = ("auto_reply" if automatic else "reply_received"), before
+            if automatic or before not in ALLOWED_FROM[EventKind.RECORD_REPLY]:
+                kind, after = (EventKind.AUTO_REPLY if automatic else EventKind.REPLY_RECEIVED), before
             else:
-                action, after = "record_reply", _answered_by(received.get(request.recipient_id, []))
-            events.append(_event_row(request, actor, action, before, after, note))
+                kind, after = EventKind.RECORD_REPLY, _answered_by(received.get(request.recipient_id, []))
+            events.append(_event_row(request, actor, kind, before, after, note))
             request.state = current[request.pk] = after
         for before in set(first_state.values()):
             moved = [(pk, state) for pk, state in current.items() if first_state[pk] == before and state != before]
-            update_rows(Request, ["state"], moved, where={"state": before})
+            update_rows(InfoRequest, ["state"], moved, where={"state": before})
         Event.objects.bulk_create(events)
 
 
-def record_reply(request: Request, actor: Actor, note: str = "", *, complete: bool = False) -> Request:
+def record_reply(request: InfoRequest, actor: Actor, note: str = "", *, complete: bool = False) -> InfoRequest:
     """A reply came in; ``complete`` when it answers everything, else it counts as partial until all items are in."""
-    to = State.ANSWERED if complete else _answer_state(request)
-    return transition(request, "record_reply", actor, to, note)
+    to = RequestState.ANSWERED if complete else _answer_state(request)
+    return transition(request, EventKind.RECORD_REPLY, actor, to, note)
 
 
-def mark_item_received(request: Request, item_key: str, actor: Actor, note: str = "") -> Request:
+def mark_item_received(request: InfoRequest, item_key: str, actor: Actor, note: str = "") -> InfoRequest:
     """One requested item has arrived; the request is answered once every item asked for has."""
     with transaction.atomic():
         item = RecipientItem.objects.select_for_update().get(recipient_id=request.recipient_id, item__key=item_key)
@@ -247,36 +248,39 @@ def mark_item_received(request: Request, item_key: str, actor: Actor, note: str 
             item.received_at = timezone.now()
             item.received_note = note[:300]
             item.save(update_fields=["received_at", "received_note"])
-        return transition(request, "mark_item_received", actor, _answer_state(request), f"{item_key}: {note}".strip())
+        note = f"{item_key}: {note}".strip()
+        return transition(request, EventKind.MARK_ITEM_RECEIVED, actor, _answer_state(request), note)
 
 
-def refuse(request: Request, actor: Actor, reason: str) -> Request:
-    return transition(request, "refuse", actor, State.REFUSED, reason)
+def refuse(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:
+    return transition(request, EventKind.REFUSE, actor, RequestState.REFUSED, reason)
 
 
-def withdraw(request: Request, actor: Actor, reason: str) -> Request:
+def withdraw(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:
     """Stop the request; a letter still waiting in the outbox is then not sent."""
-    return transition(request, "withdraw", actor, State.WITHDRAWN, reason)
+    return transition(request, EventKind.WITHDRAW, actor, RequestState.WITHDRAWN, reason)
 
 
-def reopen(request: Request, actor: Actor, reason: str) -> Request:
-    to = State.SENT if request.sent_at else State.DRAFT
-    return transition(request, "reopen", actor, to, reason)
+def reopen(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:
+    to = RequestState.SENT if request.sent_at else RequestState.DRAFT
+    return transition(request, EventKind.REOPEN, actor, to, reason)
 
 
-def extend_deadline(request: Request, working_days: int, actor: Actor, reason: str) -> Request:
+def extend_deadline(request: InfoRequest, working_days: int, actor: Actor, reason: str) -> InfoRequest:
     if request.due_date is None:
         raise TransitionError(f"request #{request.pk} has no due date to extend")
     due = deadlines.add_working_days(request.due_date, working_days)
-    return transition(request, "extend_deadline", actor, None, f"+{working_days} working days: {reason}", due_date=due)
+    note = f"+{working_days} working days: {reason}"
+    return transition(request, EventKind.EXTEND_DEADLINE, actor, None, note, due_date=due)
 
 
-def restart_deadline(request: Request, actor: Actor, reason: str, on: datetime.date | None = None) -> Request:
+def restart_deadline(request: InfoRequest, actor: Actor, reason: str, on: datetime.date | None = None) -> InfoRequest:
     start = on or today()
     due = deadlines.add_working_days(start, request.campaign.response_working_days)
-    return transition(request, "restart_deadline", actor, None, f"from {start.isoformat()}: {reason}", due_date=due)
+    note = f"from {start.isoformat()}: {reason}"
+    return transition(request, EventKind.RESTART_DEADLINE, actor, None, note, due_date=due)
 
 
-def set_chasing(request: Request, enabled: bool, actor: Actor, reason: str = "") -> Request:
+def set_chasing(request: InfoRequest, enabled: bool, actor: Actor, reason: str = "") -> InfoRequest:
     action_note = ("chasers on" if enabled else "chasers off") + (f": {reason}" if reason else "")
-    return transition(request, "set_chasing", actor, None, action_note, chasing_enabled=enabled)
+    return transition(request, EventKind.SET_CHASING, actor, None, action_note, chasing_enabled=enabled)

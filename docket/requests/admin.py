@@ -1,21 +1,21 @@
 from django.contrib import admin
 
-from docket.requests.models import Event, Request
+from docket.requests.models import Event, InfoRequest
 
 
-class EventInline(admin.TabularInline[Event, Request]):
+class EventInline(admin.TabularInline[Event, InfoRequest]):
     model = Event
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "actor_name", "action", "from_state", "to_state", "note")
-    fields = ("at", "actor_name", "action", "from_state", "to_state", "note")
+    readonly_fields = ("at", "actor_name", "kind", "from_state", "to_state", "note")
+    fields = ("at", "actor_name", "kind", "from_state", "to_state", "note")
 
     def has_add_permission(self, request: object, obj: object = None) -> bool:
         return False
 
 
-@admin.register(Request)
-class RequestAdmin(admin.ModelAdmin[Request]):
+@admin.register(InfoRequest)
+class RequestAdmin(admin.ModelAdmin[InfoRequest]):
     """Read-only: a request changes state only through its named actions (the workspace, the commands)."""
 
     list_display = ["__str__", "campaign", "state", "sent_at", "due_date", "chasers_sent"]

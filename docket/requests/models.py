@@ -9,13 +9,17 @@ from django.db import models
 
 from docket.campaigns.models import Campaign, Recipient
 from docket.requests import deadlines
-from docket.requests.states import WAITING_STATES, State
+from docket.requests.events import EventKind
+from docket.requests.states import WAITING_STATES, RequestState
 
 
-class Request(models.Model):
+class InfoRequest(models.Model):
+    """One recipient of a campaign asked for documents by a date (``InfoRequest``, as Alaveteli names it,
+    so that it never shadows the web request a view is given)."""
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="requests")
     recipient = models.OneToOneField(Recipient, on_delete=models.PROTECT, related_name="request")
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(max_length=20, choices=RequestState.choices, default=RequestState.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
@@ -25,6 +29,7 @@ class Request(models.Model):
 
     class Meta:
         ordering = ["campaign", "recipient__contact__body__name"]
+        verbose_name = "request"
 
     def __str__(self) -> str:
         return f"Request #{self.pk} to {self.recipient.contact.body.name}"
@@ -46,7 +51,7 @@ class FrozenLetter(models.Model):
     should not carry (and rewrite) the PDF each time.
     """
 
-    request = models.OneToOneField(Request, on_delete=models.PROTECT, primary_key=True, related_name="letter")
+    request = models.OneToOneField(InfoRequest, on_delete=models.PROTECT, primary_key=True, related_name="letter")
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     text = models.TextField()
@@ -59,17 +64,17 @@ class FrozenLetter(models.Model):
 class Event(models.Model):
     """One named action on a request: who, when, from which state to which, and why."""
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_name = models.CharField(max_length=200)
-    action = models.CharField(max_length=50)
-    from_state = models.CharField(max_length=20, choices=State.choices)
-    to_state = models.CharField(max_length=20, choices=State.choices)
+    kind = models.CharField(max_length=50, choices=EventKind.choices)
+    from_state = models.CharField(max_length=20, choices=RequestState.choices)
+    to_state = models.CharField(max_length=20, choices=RequestState.choices)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.from_state} → {self.to_state}"
+        return f"{self.get_kind_display()}: {self.from_state} → {self.to_state}"

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from docket.requests.events import EventKind
 
-class State(models.TextChoices):
+
+class RequestState(models.TextChoices):
     DRAFT = "draft", "Draft"
     APPROVED = "approved", "Approved"
     QUEUED = "queued", "Queued"
@@ -40,25 +42,27 @@ class State(models.TextChoices):
     UNDELIVERABLE = "undeliverable", "Undeliverable"
 
 
-END_STATES = frozenset({State.ANSWERED, State.REFUSED, State.WITHDRAWN, State.UNDELIVERABLE})
-WAITING_STATES = frozenset({State.SENT, State.ACKNOWLEDGED, State.PARTIALLY_ANSWERED})
-OPEN_STATES = frozenset(State) - END_STATES
+END_STATES = frozenset(
+    {RequestState.ANSWERED, RequestState.REFUSED, RequestState.WITHDRAWN, RequestState.UNDELIVERABLE}
+)
+WAITING_STATES = frozenset({RequestState.SENT, RequestState.ACKNOWLEDGED, RequestState.PARTIALLY_ANSWERED})
+OPEN_STATES = frozenset(RequestState) - END_STATES
 
-# action name -> the states it may start from
-ALLOWED_FROM: dict[str, frozenset[State]] = {
-    "approve": frozenset({State.DRAFT}),
-    "return_to_draft": frozenset({State.APPROVED}),
-    "queue": frozenset({State.APPROVED}),
-    "mark_sent": frozenset({State.QUEUED}),
-    "mark_undeliverable": frozenset({State.QUEUED, State.SENT, State.ACKNOWLEDGED}),
-    "record_acknowledgement": frozenset({State.SENT}),
-    "record_reply": WAITING_STATES,
-    "mark_item_received": WAITING_STATES | {State.ANSWERED},
-    "refuse": WAITING_STATES,
-    "withdraw": OPEN_STATES,
-    "reopen": END_STATES,
-    "extend_deadline": WAITING_STATES,
-    "restart_deadline": WAITING_STATES,
-    "chase": WAITING_STATES,
-    "set_chasing": OPEN_STATES,
+# each named action -> the states it may start from
+ALLOWED_FROM: dict[EventKind, frozenset[RequestState]] = {
+    EventKind.APPROVE: frozenset({RequestState.DRAFT}),
+    EventKind.RETURN_TO_DRAFT: frozenset({RequestState.APPROVED}),
+    EventKind.QUEUE: frozenset({RequestState.APPROVED}),
+    EventKind.MARK_SENT: frozenset({RequestState.QUEUED}),
+    EventKind.MARK_UNDELIVERABLE: frozenset({RequestState.QUEUED, RequestState.SENT, RequestState.ACKNOWLEDGED}),
+    EventKind.RECORD_ACKNOWLEDGEMENT: frozenset({RequestState.SENT}),
+    EventKind.RECORD_REPLY: WAITING_STATES,
+    EventKind.MARK_ITEM_RECEIVED: WAITING_STATES | {RequestState.ANSWERED},
+    EventKind.REFUSE: WAITING_STATES,
+    EventKind.WITHDRAW: OPEN_STATES,
+    EventKind.REOPEN: END_STATES,
+    EventKind.EXTEND_DEADLINE: WAITING_STATES,
+    EventKind.RESTART_DEADLINE: WAITING_STATES,
+    EventKind.CHASE: WAITING_STATES,
+    EventKind.SET_CHASING: OPEN_STATES,
 }

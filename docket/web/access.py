@@ -15,7 +15,7 @@ from django.http import Http404
 
 from docket.campaigns.models import Campaign
 from docket.mail.models import InboundMessage
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
 
 ROLES = ("viewer", "editor", "coordinator", "admin")
 RULES: dict[str, str] = {  # capability -> the least role that has it
@@ -60,7 +60,7 @@ def campaigns_for(user: User | AnonymousUser) -> QuerySet[Campaign]:
     return Campaign.objects.filter(team=user)
 
 
-def campaign_for(user: User | AnonymousUser, slug: str) -> Campaign:
+def access_campaign(user: User | AnonymousUser, slug: str) -> Campaign:
     """The campaign, if this person may see it; else 404 (not 403: its existence is not told)."""
     campaign = campaigns_for(user).filter(slug=slug).select_related("office").first()
     if campaign is None:
@@ -68,9 +68,9 @@ def campaign_for(user: User | AnonymousUser, slug: str) -> Campaign:
     return campaign
 
 
-def request_for(user: User | AnonymousUser, pk: int) -> Request:
+def access_request(user: User | AnonymousUser, pk: int) -> InfoRequest:
     found = (
-        Request.objects.filter(pk=pk, campaign__in=campaigns_for(user))
+        InfoRequest.objects.filter(pk=pk, campaign__in=campaigns_for(user))
         .select_related("campaign__office", "recipient__contact__body")
         .first()
     )
@@ -96,7 +96,7 @@ def held_messages(user: User | AnonymousUser) -> QuerySet[InboundMessage]:
     return held.filter(pk__in=held.filter(candidates__campaign__in=campaigns_for(user)).values("pk"))
 
 
-def unfiled_message_for(user: User | AnonymousUser, pk: int) -> InboundMessage:
+def access_unfiled_message(user: User | AnonymousUser, pk: int) -> InboundMessage:
     """A message filed to no request (held, or still being read), if this person may read it
     and its attachments; else 404. Admins read them all; coordinators, as ``held_messages``."""
     unfiled = InboundMessage.objects.filter(pk=pk, request__isnull=True)

@@ -16,12 +16,12 @@ from docket.campaigns.models import Campaign, Recipient
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
 from docket.mail.dispatch import queue_campaign
-from docket.mail.models import InboundMessage, OutboxMessage
+from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.tasks import send_outbox
 from docket.requests import actions
-from docket.requests.models import Request
-from docket.requests.states import WAITING_STATES, State
-from docket.web.access import campaign_for, campaigns_for, can
+from docket.requests.models import InfoRequest
+from docket.requests.states import WAITING_STATES, RequestState
+from docket.web.access import access_campaign, campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import NotAnId, form_ids
 from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, ItemStateForm, TemplateForm
@@ -45,9 +45,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = []
     for campaign in campaigns:
         states = dict(campaign.requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-        rows.append({"campaign": campaign, "states": [(State(s).label, n) for s, n in sorted(states.items())]})
+        rows.append({"campaign": campaign, "states": [(RequestState(s).label, n) for s, n in sorted(states.items())]})
     overdue = (
-        Request.objects.filter(campaign__in=campaigns, state__in=WAITING_STATES, due_date__lt=today)
+        InfoRequest.objects.filter(campaign__in=campaigns, state__in=WAITING_STATES, due_date__lt=today)
         .select_related("campaign", "recipient__contact__body")
         .order_by("due_date")[:50]
     )
@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "holding": InboundMessage.objects.filter(status=InboundMessage.Status.HOLDING).count(),
         "needs_a_person": OutboxMessage.objects.filter(
-            visible, state__in=[OutboxMessage.State.UNCERTAIN, OutboxMessage.State.FAILED]
+            visible, state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]
         ).count(),
     }
     return render(request, "web/dashboard.html", context)
@@ -69,10 +69,10 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[list[dict
     state = request.GET.get("state", "")
     if state == "overdue":
         recipients = recipients.filter(request__state__in=WAITING_STATES, request__due_date__lt=timezone.localdate())
-    elif state in State.values:
+    elif state in RequestState.values:
         recipients = recipients.filter(request__state=state)
     elif state == "draft":
-        recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=State.DRAFT))
+        recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=RequestState.DRAFT))
     sort = request.GET.get("sort", "body")
     recipients = recipients.order_by(SORTS.get(sort, SORTS["body"]), "pk")
     rows = []
@@ -95,10 +95,10 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[list[dict
 
 @requires("view")
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
-    found = campaign_for(request.user, slug)
+    found = access_campaign(request.user, slug)
     rows, filters = _recipient_rows(found, request)
     states = [("", "All"), ("draft", "Draft"), ("approved", "Approved"), ("sent", "Sent"), ("overdue", "Overdue")]
-    states += [(s, State(s).label) for s in ("partially_answered", "answered", "undeliverable")]
+    states += [(s, RequestState(s).label) for s in ("partially_answered", "answered", "undeliverable")]
     return render(request, "web/campaign.html", {"campaign": found, "rows": rows, "filters": filters, "states": states})
 
 
@@ -106,7 +106,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("send")
 def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     """Approve, or approve and send, the selected recipients' letters."""
-    found = campaign_for(request.user, slug)
+    found = access_campaign(request.user, slug)
     try:
         ids = form_ids(request.POST.getlist("recipient"), "recipient")
     except NotAnId as error:
@@ -121,7 +121,7 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         approved = 0
         for recipient in chosen:
             req = actions.request_for(recipient, actor)
-            if req.state == State.DRAFT:
+            if req.state == RequestState.DRAFT:
                 actions.approve(req, actor)
                 approved += 1
         messages.success(request, f"{approved} letter(s) approved.")
@@ -152,7 +152,7 @@ def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[
 @requires("view")
 def editor(request: HttpRequest, slug: str) -> HttpResponse:
     """The template beside a live preview; without JavaScript, "Preview" posts the form."""
-    found = campaign_for(request.user, slug)
+    found = access_campaign(request.user, slug)
     recipients = recipients_for_rendering(found)
     chosen = request.POST.get("recipient") or request.GET.get("recipient")
     recipient = next((r for r in recipients if str(r.pk) == chosen), recipients[0] if recipients else None)
@@ -176,7 +176,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("view")
 def letter_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     """The current template's letter for one recipient, in any format a letter writer makes (not yet sent)."""
-    found = campaign_for(request.user, slug)
+    found = access_campaign(request.user, slug)
     recipient = get_object_or_404(found.recipients.select_related("contact__body"), pk=pk)
     if fmt not in LETTER_TYPES:
         raise Http404(f"Letters are made as {', '.join(LETTER_TYPES)}, not {fmt!r}")
@@ -191,7 +191,7 @@ def letter_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
 
 @requires("view")
 def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = campaign_for(request.user, slug)
+    found = access_campaign(request.user, slug)
     chosen = get_object_or_404(found.recipients.select_related("contact__body"), pk=pk)
     names = sorted({name for fields in found.recipients.values_list("fields", flat=True) for name in fields})
     data = request.POST if request.method == "POST" else None
@@ -226,7 +226,7 @@ def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @requires("edit")
 def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    found = campaign_for(request.user, slug)
+    found = access_campaign(request.user, slug)
     form = CampaignSettingsForm(request.POST, instance=found)
     if form.is_valid():
         form.save()

@@ -27,7 +27,7 @@ from docket.campaigns.models import Campaign
 from docket.errors import DocketError
 from docket.letters.learning import MAX_LETTERS, Difference, LearnedCampaign, check, learn
 from docket.letters.reading import FORMATS, MAX_FILE_BYTES, ReadingError, letter_text, parse_letter
-from docket.web.access import campaign_for
+from docket.web.access import access_campaign
 from docket.web.decorators import requires
 
 SALT = "docket.web.learning_pages"
@@ -163,7 +163,7 @@ def _create(request: HttpRequest) -> HttpResponse:
 @requires("edit")
 def add_letter_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Add one recipient to a campaign from a letter already written (as ``docket add-letter``)."""
-    campaign = campaign_for(request.user, slug)
+    campaign = access_campaign(request.user, slug)
     context: dict[str, Any] = {"campaign": campaign, "formats": ", ".join(FORMATS), "errors": {}}
     if request.method != "POST":
         return render(request, "web/add_letter.html", context)

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from docket.mail.dispatch import confirm_delivered, resend
 from docket.mail.intake import MAX_READS, file_message
-from docket.mail.models import InboundMessage, OutboxMessage
+from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.tasks import send_outbox
 from docket.requests.actions import TransitionError
-from docket.requests.models import Request
-from docket.web.access import campaigns_for, held_messages, request_for, role_of
+from docket.requests.models import InfoRequest
+from docket.web.access import access_request, campaigns_for, held_messages, role_of
 from docket.web.decorators import actor_of, requires
 
 
@@ -25,7 +25,7 @@ def holding_pen(request: HttpRequest) -> HttpResponse:
     stored = InboundMessage.objects.filter(status=InboundMessage.Status.STORED)
     reading = stored if role_of(request.user) == "admin" else stored.none()
     requests = (
-        Request.objects.filter(campaign__in=campaigns_for(request.user))
+        InfoRequest.objects.filter(campaign__in=campaigns_for(request.user))
         .exclude(state__in=["draft", "approved", "queued"])
         .select_related("campaign", "recipient__contact__body")
         .order_by("campaign__title", "recipient__contact__body__name")
@@ -38,7 +38,7 @@ def holding_pen(request: HttpRequest) -> HttpResponse:
 @requires("file")
 def file_held(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(held_messages(request.user), pk=pk)
-    target = request_for(request.user, int(request.POST.get("request") or 0))
+    target = access_request(request.user, int(request.POST.get("request") or 0))
     try:
         file_message(message, target, actor_of(request))
         messages.success(request, f"The message is filed to {target}.")
@@ -51,7 +51,7 @@ def file_held(request: HttpRequest, pk: int) -> HttpResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     waiting = (
         OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
-        .filter(Q(state__in=[OutboxMessage.State.UNCERTAIN, OutboxMessage.State.FAILED]) | Q(state="queued"))
+        .filter(Q(state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]) | Q(state="queued"))
         .select_related("request__recipient__contact__body")
         .order_by("state", "created_at")
     )

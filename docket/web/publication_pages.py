@@ -13,18 +13,18 @@ from django.views.decorators.http import require_POST
 from docket.documents.models import Attachment
 from docket.mail.models import InboundMessage
 from docket.publishing import actions
-from docket.publishing.models import Publication
+from docket.publishing.models import Publication, PublicationState
 from docket.publishing.pdf_redaction import RedactionFailed
 from docket.publishing.rules import spans_in
-from docket.requests.models import FrozenLetter, Request
-from docket.web.access import request_for
+from docket.requests.models import FrozenLetter, InfoRequest
+from docket.web.access import access_request
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
 
 CONTEXT_CHARS = 40
 
 
-def redaction_preview(text: str, request: Request) -> list[dict[str, str]]:
+def redaction_preview(text: str, request: InfoRequest) -> list[dict[str, str]]:
     """Each redaction with a little of the text around it, for a person to check before publishing."""
     return [
         {
@@ -38,7 +38,7 @@ def redaction_preview(text: str, request: Request) -> list[dict[str, str]]:
     ]
 
 
-def publishables(request: Request) -> list[dict[str, Any]]:
+def publishables(request: InfoRequest) -> list[dict[str, Any]]:
     existing = {(p.kind, p.message_id or p.attachment_id or 0): p for p in request.publications.all()}
     rows: list[dict[str, Any]] = []
     letter = FrozenLetter.objects.filter(request=request).only("text").first()
@@ -68,7 +68,7 @@ def publishables(request: Request) -> list[dict[str, Any]]:
     return rows
 
 
-def _publication(found: Request, kind: str, object_id: int) -> Publication:
+def _publication(found: InfoRequest, kind: str, object_id: int) -> Publication:
     if kind == "letter":
         return actions.letter_publication(found)
     if kind == "reply":
@@ -88,7 +88,7 @@ def _date(text: str) -> datetime.date:
 @require_POST
 @requires("publish")
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
-    found = request_for(request.user, pk)
+    found = access_request(request.user, pk)
     actor = actor_of(request)
     what = request.POST.get("action", "")
     try:
@@ -102,7 +102,7 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
         if what == "approve":
             actions.approve(item, actor)
         elif what == "publish":
-            if item.state == Publication.State.PRIVATE:
+            if item.state == PublicationState.PRIVATE:
                 item = actions.approve(item, actor)
             actions.publish(item, actor)
         elif what == "private":

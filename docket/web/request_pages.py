@@ -23,9 +23,10 @@ from docket.mail.models import InboundMessage
 from docket.mail.tasks import send_outbox
 from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError
-from docket.requests.models import FrozenLetter, Request
+from docket.requests.events import EventKind
+from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import ALLOWED_FROM
-from docket.web.access import can, request_for, unfiled_message_for
+from docket.web.access import access_request, access_unfiled_message, can
 from docket.web.decorators import actor_of, requires
 from docket.web.downloads import attachment_disposition
 from docket.web.form_ids import NotAnId, form_id
@@ -34,17 +35,17 @@ from docket.web.mail_headers import header_problem
 from docket.web.publication_pages import publishables
 
 
-def _send_letter(found: Request, actor: Actor, note: str) -> None:
+def _send_letter(found: InfoRequest, actor: Actor, note: str) -> None:
     queue(found, actor, note)
     send_outbox.enqueue()
 
 
-def _chase_now(found: Request, actor: Actor, note: str) -> None:
+def _chase_now(found: InfoRequest, actor: Actor, note: str) -> None:
     queue_chaser(found, actor)
     send_outbox.enqueue()
 
 
-def _extend(found: Request, actor: Actor, note: str) -> None:
+def _extend(found: InfoRequest, actor: Actor, note: str) -> None:
     actions.extend_deadline(found, 10, actor, note or "extended from the request page")
 
 
@@ -53,27 +54,29 @@ class Button:
     label: str
     capability: str
     needs_note: bool
-    run: Callable[[Request, Actor, str], object]
+    run: Callable[[InfoRequest, Actor, str], object]
 
 
 # The request page's buttons: each runs one named action (the state diagram decides when it shows).
 BUTTONS = {
-    "approve": Button("Approve the letter", "send", False, actions.approve),
-    "queue": Button("Send the letter", "send", False, _send_letter),
-    "record_acknowledgement": Button("Record an acknowledgement", "file", False, actions.record_acknowledgement),
-    "chase": Button("Send a chaser now", "send", False, _chase_now),
-    "extend_deadline": Button("Extend the deadline by 10 working days", "send", True, _extend),
-    "refuse": Button("Record a refusal", "file", True, actions.refuse),
-    "withdraw": Button("Withdraw the request", "send", True, actions.withdraw),
-    "reopen": Button("Reopen", "send", True, actions.reopen),
+    EventKind.APPROVE: Button("Approve the letter", "send", False, actions.approve),
+    EventKind.QUEUE: Button("Send the letter", "send", False, _send_letter),
+    EventKind.RECORD_ACKNOWLEDGEMENT: Button(
+        "Record an acknowledgement", "file", False, actions.record_acknowledgement
+    ),
+    EventKind.CHASE: Button("Send a chaser now", "send", False, _chase_now),
+    EventKind.EXTEND_DEADLINE: Button("Extend the deadline by 10 working days", "send", True, _extend),
+    EventKind.REFUSE: Button("Record a refusal", "file", True, actions.refuse),
+    EventKind.WITHDRAW: Button("Withdraw the request", "send", True, actions.withdraw),
+    EventKind.REOPEN: Button("Reopen", "send", True, actions.reopen),
 }
 # The buttons that put an email in the outbox.
-SENDS = {"queue", "chase"}
+SENDS = {EventKind.QUEUE, EventKind.CHASE}
 
 
 @requires("view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    found = request_for(request.user, pk)
+    found = access_request(request.user, pk)
     inbound = found.inbound_messages.prefetch_related(
         Prefetch(
             "attachments", queryset=Attachment.objects.select_related("blob", "suggested_item__item", "fulfils__item")
@@ -102,7 +105,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("view")
 def frozen_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    found = request_for(request.user, pk)
+    found = access_request(request.user, pk)
     letter = get_object_or_404(FrozenLetter, request=found)
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{found.pk}-{letter.sha256[:8]}.pdf"'
@@ -113,10 +116,10 @@ def frozen_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("view")
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one named action on the request (its capability checked here)."""
-    found = request_for(request.user, pk)
-    if action not in BUTTONS:
+    found = access_request(request.user, pk)
+    button = BUTTONS.get(EventKind(action)) if action in EventKind.values else None
+    if button is None:
         return HttpResponse("Unknown action", status=404)
-    button = BUTTONS[action]
     if not can(request.user, button.capability):
         return HttpResponse("You cannot do this.", status=403)
     form = NoteForm(request.POST)
@@ -135,7 +138,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 @requires("file")
 def item_received(request: HttpRequest, pk: int) -> HttpResponse:
-    found = request_for(request.user, pk)
+    found = access_request(request.user, pk)
     actor = actor_of(request)
     key = request.POST.get("item", "")
     try:
@@ -155,7 +158,7 @@ def item_received(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("file")
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """An .eml or .mbox file, taken in as mail; any other file, as a reply entered by hand."""
-    found = request_for(request.user, pk)
+    found = access_request(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choose a file to upload.")
@@ -189,9 +192,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("message", "blob"), pk=pk)
     if attachment.message.request_id is None:
-        unfiled_message_for(request.user, attachment.message_id)  # held mail: see access.held_messages
+        access_unfiled_message(request.user, attachment.message_id)  # held mail: see access.held_messages
     else:
-        request_for(request.user, attachment.message.request_id)
+        access_request(request.user, attachment.message.request_id)
     response = HttpResponse(attachment.blob.read(), content_type="application/octet-stream")
     response["Content-Disposition"] = attachment_disposition(attachment.filename)
     response["X-Content-Type-Options"] = "nosniff"

@@ -22,7 +22,7 @@ from docket.mail.intake import ingest
 from docket.mail.models import InboundMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
-from docket.requests.states import State
+from docket.requests.states import RequestState
 from tests.samples import docx_file, reply, scanned_pdf, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ SECONDS = 10  # each case, with the hostile file made and read; the unbounded re
 @pytest.fixture
 def sent(example):
     request = actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
-    request = actions.transition(actions.approve(request, Actor("test")), "queue", Actor("test"), State.QUEUED)
+    request = actions.transition(actions.approve(request, Actor("test")), "queue", Actor("test"), RequestState.QUEUED)
     return actions.mark_sent(request, Actor("test"), timezone.now())
 
 

@@ -11,7 +11,7 @@ from docket.mail.intake import ingest, mark_attachment_fulfils
 from docket.mail.models import InboundMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
-from docket.requests.states import State
+from docket.requests.states import RequestState
 from tests.samples import SCAN_TEXT, docx_file, odt_file, reply, scanned_pdf, text_pdf, xlsx_file, zip_file
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ UPLOAD = InboundMessage.Source.UPLOAD
 def hampshire(example):
     request = actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
     request = actions.approve(request, Actor("test"))
-    request = actions.transition(request, "queue", Actor("test"), State.QUEUED)
+    request = actions.transition(request, "queue", Actor("test"), RequestState.QUEUED)
     from django.utils import timezone
 
     return actions.mark_sent(request, Actor("test"), timezone.now())
@@ -97,9 +97,9 @@ def test_marking_items_received_answers_the_request(hampshire, coordinator):
     for attachment in message.attachments.all():
         mark_attachment_fulfils(attachment, attachment.suggested_item.item.key, person)
     hampshire.refresh_from_db()
-    assert hampshire.state == State.PARTIALLY_ANSWERED  # the updates on delivery are still to come
+    assert hampshire.state == RequestState.PARTIALLY_ANSWERED  # the updates on delivery are still to come
     request = actions.mark_item_received(hampshire, "delivery_updates", person, "in the body of the email")
-    assert request.state == State.ANSWERED
+    assert request.state == RequestState.ANSWERED
     assert {a.fulfils.item.key for a in message.attachments.all()} == {"problem_profile", "response_strategy"}
 
 

@@ -9,7 +9,7 @@ from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.dispatch import queue_campaign
 from docket.mail.models import InboundMessage, OutboxMessage
 from docket.requests.actions import Actor
-from docket.requests.states import State
+from docket.requests.states import RequestState
 from tests.samples import reply, text_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,7 +45,7 @@ def test_a_reply_in_the_mailbox_reaches_its_request_with_its_attachment_text(
     assert message.request == request
     assert message.match_method == "reply address"
     request.refresh_from_db()
-    assert request.state == State.PARTIALLY_ANSWERED
+    assert request.state == RequestState.PARTIALLY_ANSWERED
     attachment = Attachment.objects.get()
     assert "Strategic Needs Assessment 2020" in attachment.text
     assert attachment.suggested_item.item.key == "problem_profile"
@@ -54,7 +54,7 @@ def test_a_reply_in_the_mailbox_reaches_its_request_with_its_attachment_text(
     assert main(["fetch-mail"]) == 0  # again: nothing new
     assert "0 new message(s) stored" in capsys.readouterr().out
     assert InboundMessage.objects.count() == 1
-    assert request.events.filter(action="record_reply").count() == 1
+    assert request.events.filter(kind="record_reply").count() == 1
 
 
 def test_a_wrong_mailbox_password_is_a_clear_error(dovecot, settings, capsys, db):

@@ -9,8 +9,8 @@ from docket.mail.dispatch import queue_campaign
 from docket.mail.intake import Incoming, enter_by_hand, file_message, ingest, ingest_many, process
 from docket.mail.models import InboundMessage, OutboxMessage
 from docket.requests.actions import Actor
-from docket.requests.models import Request
-from docket.requests.states import State
+from docket.requests.models import InfoRequest
+from docket.requests.states import RequestState
 from tests.samples import reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ UPLOAD = InboundMessage.Source.UPLOAD
 def sent(example, smtp_server):
     queue_campaign(list(example.recipients.all()), Actor("test"))
     outbox.run(SmtpChannel(smtp_server[1]), until_empty=True, poll_seconds=0.05)
-    return {r.recipient.contact.full_name: r for r in Request.objects.select_related("recipient__contact")}
+    return {r.recipient.contact.full_name: r for r in InfoRequest.objects.select_related("recipient__contact")}
 
 
 def test_by_reply_address(sent):
@@ -63,8 +63,8 @@ def test_an_unknown_sender_waits_in_the_holding_pen_until_filed(sent, coordinato
     message.refresh_from_db()
     assert (message.status, message.request) == (InboundMessage.Status.FILED, request)
     request.refresh_from_db()
-    assert request.state == State.PARTIALLY_ANSWERED
-    assert request.events.get(action="record_reply").actor == coordinator
+    assert request.state == RequestState.PARTIALLY_ANSWERED
+    assert request.events.get(kind="record_reply").actor == coordinator
 
 
 def test_two_requests_to_one_address_are_ambiguous(sent, example):
@@ -83,8 +83,8 @@ def test_an_automatic_reply_is_filed_but_is_not_an_answer(sent):
     message = ingest(raw, UPLOAD).message
     assert message.is_auto_reply
     hampshire.refresh_from_db()
-    assert hampshire.state == State.SENT
-    assert hampshire.events.filter(action="auto_reply").exists()
+    assert hampshire.state == RequestState.SENT
+    assert hampshire.events.filter(kind="auto_reply").exists()
 
 
 def test_the_same_message_from_the_mailbox_and_from_a_file_is_stored_once(sent):
@@ -123,7 +123,7 @@ def test_copies_within_one_batch_are_stored_once_and_namesakes_flagged(sent):
         "item 5",
     )
     # One reply logged for the earlier message (matched by sender), one for the batch's copies of "same".
-    assert Request.objects.get(pk=hampshire.pk).events.filter(action="record_reply").count() == 2
+    assert InfoRequest.objects.get(pk=hampshire.pk).events.filter(kind="record_reply").count() == 2
 
 
 def test_processing_again_from_the_stored_bytes_gives_the_same_result(sent):

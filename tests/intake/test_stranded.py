@@ -48,7 +48,7 @@ def test_it_files_a_message_whose_reader_died_and_only_once(hampshire):
     message.refresh_from_db()
     assert (message.status, message.request, message.read_attempts) == (Status.FILED, hampshire, 2)
     assert take_in_stranded(ocr=False) == []
-    assert hampshire.events.filter(action="record_reply").count() == 1
+    assert hampshire.events.filter(kind="record_reply").count() == 1
 
 
 def test_it_leaves_a_message_whose_reader_still_runs(hampshire):
@@ -65,7 +65,7 @@ def test_it_holds_unread_a_message_that_stopped_its_reader_three_times(hampshire
     message.refresh_from_db()
     assert message.status == Status.HOLDING
     assert "stopped the process 3 times" in message.holding_reason
-    assert hampshire.events.filter(action="record_reply").count() == 0
+    assert hampshire.events.filter(kind="record_reply").count() == 0
 
 
 def test_it_holds_with_the_reason_a_message_that_fails_while_read_and_takes_in_the_rest(hampshire, monkeypatch):
@@ -95,7 +95,7 @@ def test_it_holds_with_the_reason_a_message_that_fails_while_read_and_takes_in_t
     held = statuses["<bad@h.example>"]
     assert held.status == Status.HOLDING
     assert "reading it failed: MemoryError: the attachment would not fit" in held.holding_reason
-    assert hampshire.events.filter(action="record_reply").count() == 2
+    assert hampshire.events.filter(kind="record_reply").count() == 2
 
 
 def test_a_message_that_cannot_be_parsed_is_held_with_the_reason(monkeypatch):
@@ -122,4 +122,4 @@ def test_a_message_taken_over_by_another_reader_is_not_written_twice(hampshire, 
     take_in_stranded(ocr=False)
     message.refresh_from_db()
     assert (message.status, message.claimed_by) == (Status.STORED, "elsewhere:1:1")
-    assert hampshire.events.filter(action="record_reply").count() == 0
+    assert hampshire.events.filter(kind="record_reply").count() == 0

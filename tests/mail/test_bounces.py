@@ -8,7 +8,7 @@ from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.dispatch import queue_campaign
 from docket.mail.models import OutboxMessage
 from docket.requests.actions import Actor
-from docket.requests.states import State
+from docket.requests.states import RequestState
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,7 +63,7 @@ def test_a_dsn_marks_the_request_undeliverable_with_the_diagnostic(example, smtp
     assert "User unknown in virtual mailbox table" in bounced.bounce_diagnostic
     request = letter.request
     request.refresh_from_db()
-    assert request.state == State.UNDELIVERABLE
+    assert request.state == RequestState.UNDELIVERABLE
     assert "550 5.1.1" in request.events.last().note
 
 
@@ -71,7 +71,7 @@ def test_a_delay_notice_is_not_a_failure(example, smtp_server):
     letter = sent_letters(example, smtp_server[1])[0]
     assert handle_bounce(dsn(letter, action="delayed", status="4.4.7")) is None
     letter.request.refresh_from_db()
-    assert letter.request.state == State.SENT
+    assert letter.request.state == RequestState.SENT
 
 
 def test_a_plain_bounce_sent_back_to_the_reply_address_is_matched(example, smtp_server):
@@ -85,7 +85,7 @@ def test_a_plain_bounce_sent_back_to_the_reply_address_is_matched(example, smtp_
     ).encode()
     assert handle_bounce(raw) == letter
     letter.request.refresh_from_db()
-    assert letter.request.state == State.UNDELIVERABLE
+    assert letter.request.state == RequestState.UNDELIVERABLE
     assert "550 5.4.1" in letter.request.events.last().note
 
 

@@ -10,7 +10,7 @@ from docket.mail.models import OutboxMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.deadlines import add_working_days
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ ACTOR = Actor("test")
 def sent_example(example, config):
     queue_campaign(list(example.recipients.all()), ACTOR)
     outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05)
-    return {r.recipient.contact.full_name: r for r in Request.objects.all()}
+    return {r.recipient.contact.full_name: r for r in InfoRequest.objects.all()}
 
 
 def test_overdue_requests_are_chased_once_per_interval_up_to_the_maximum(example, smtp_server):
@@ -53,12 +53,12 @@ def test_overdue_requests_are_chased_once_per_interval_up_to_the_maximum(example
 
     # As if that chaser went on day_after: the next waits for the interval (10 working days)...
     chased_at = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time(12)))
-    Request.objects.update(last_chased_at=chased_at)
+    InfoRequest.objects.update(last_chased_at=chased_at)
     assert chasing.chase(None, ACTOR, today=add_working_days(day_after, 9)) == []
     assert len(chasing.chase(None, ACTOR, today=add_working_days(day_after, 10))) == 2
     # ... and there are at most two.
-    Request.objects.update(last_chased_at=chased_at)
+    InfoRequest.objects.update(last_chased_at=chased_at)
     assert chasing.chase(None, ACTOR, today=day_after + datetime.timedelta(days=60)) == []
-    hampshire = Request.objects.get(pk=requests["Michael Lane"].pk)
+    hampshire = InfoRequest.objects.get(pk=requests["Michael Lane"].pk)
     assert hampshire.chasers_sent == 2
-    assert hampshire.events.filter(action="chase").first().note.startswith("chaser 1")
+    assert hampshire.events.filter(kind="chase").first().note.startswith("chaser 1")

@@ -110,5 +110,5 @@ def kill_and_check(
             if state == "sent":
                 assert received[message_id] == 1, f"{message_id} is marked sent but never arrived"
         assert set(received) <= {m for m, s in states.items() if s in {"sent", "uncertain"}}
-        requests = dict(query(env, "select state, count(*) from requests_request group by state"))
+        requests = dict(query(env, "select state, count(*) from requests_inforequest group by state"))
         assert requests.get("sent", 0) == counts["sent"]

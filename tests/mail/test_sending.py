@@ -11,12 +11,12 @@ from docket.mail import outbox
 from docket.mail.addresses import request_id_from_address
 from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.dispatch import confirm_delivered, queue_campaign, resend
-from docket.mail.models import OutboxMessage
+from docket.mail.models import OutboxMessage, OutboxState
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.deadlines import add_working_days
-from docket.requests.models import Request
-from docket.requests.states import State
+from docket.requests.models import InfoRequest
+from docket.requests.states import RequestState
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +44,7 @@ def test_a_queued_letter_is_sent_once_with_its_pdf_and_reply_address(example, sm
     tally = send_all(config)
     assert tally.sent == 3
     assert len(recorder.received) == 3
-    hampshire = Request.objects.get(recipient__contact__full_name="Michael Lane")
+    hampshire = InfoRequest.objects.get(recipient__contact__full_name="Michael Lane")
     item = next(r for r in recorder.received if r.rcpt_tos == ["pcc@hampshire-pcc.example"])
     message = item.message
     assert message["From"] == "Independent Anti-Slavery Commissioner <shelley.perera@iasc.independent.gov.uk>"
@@ -53,12 +53,12 @@ def test_a_queued_letter_is_sent_once_with_its_pdf_and_reply_address(example, sm
     pdf = next(part for part in message.iter_attachments() if part.get_content_type() == "application/pdf")
     assert hashlib.sha256(pdf.get_content()).hexdigest() == hampshire.letter.sha256
     assert "knife crime" in message.get_body(("plain",)).get_content()
-    assert hampshire.state == State.SENT
+    assert hampshire.state == RequestState.SENT
     assert hampshire.due_date == add_working_days(timezone.localdate(hampshire.sent_at), 20)
     stored = OutboxMessage.objects.get(request=hampshire)
     assert stored.message_id == message["Message-ID"]
     assert stored.smtp_response.startswith("250")
-    assert hampshire.events.filter(action="mark_sent", note__contains="250").exists()
+    assert hampshire.events.filter(kind="mark_sent", note__contains="250").exists()
     assert send_all(config).sent == 0  # nothing is sent twice
     assert len(recorder.received) == 3
 
@@ -84,10 +84,10 @@ def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_serve
     queue_example(example, **{"Michael Lane": {"email": "reject@hampshire-pcc.example"}})
     tally = send_all(config)
     assert (tally.sent, tally.failed) == (2, 1)
-    hampshire = Request.objects.get(recipient__contact__full_name="Michael Lane")
-    assert hampshire.state == State.UNDELIVERABLE
+    hampshire = InfoRequest.objects.get(recipient__contact__full_name="Michael Lane")
+    assert hampshire.state == RequestState.UNDELIVERABLE
     assert "550 5.1.1" in hampshire.events.last().note
-    assert OutboxMessage.objects.get(request=hampshire).state == OutboxMessage.State.FAILED
+    assert OutboxMessage.objects.get(request=hampshire).state == OutboxState.FAILED
 
 
 def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):
@@ -101,7 +101,7 @@ def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):
         outbox.send_one(channel, message, token, tally)
     assert (tally.sent, tally.retried) == (2, 1)
     waiting = OutboxMessage.objects.get(envelope_to="later@hampshire-pcc.example")
-    assert waiting.state == OutboxMessage.State.QUEUED
+    assert waiting.state == OutboxState.QUEUED
     assert waiting.smtp_response.startswith("451")
     assert waiting.next_attempt_at > timezone.now() + datetime.timedelta(seconds=50)
     assert outbox.due_messages(timezone.now()) == []
@@ -111,7 +111,7 @@ def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):
     outbox.send_one(channel, message, token, tally)
     channel.close()
     assert tally.sent == 3
-    assert Request.objects.get(recipient__contact__full_name="Michael Lane").state == State.SENT
+    assert InfoRequest.objects.get(recipient__contact__full_name="Michael Lane").state == RequestState.SENT
 
 
 def test_a_letter_whose_data_the_server_refuses_for_now_is_not_sent_but_retried(example, smtp_server):
@@ -121,11 +121,11 @@ def test_a_letter_whose_data_the_server_refuses_for_now_is_not_sent_but_retried(
     tally = send_all(config, wait_for_retries=False)
     assert (tally.sent, tally.retried, len(recorder.received)) == (0, 3, 0)
     for message in OutboxMessage.objects.all():
-        assert message.state == OutboxMessage.State.QUEUED
+        assert message.state == OutboxState.QUEUED
         assert message.smtp_response.startswith("452 4.3.1")
         assert message.next_attempt_at > timezone.now()
-        assert message.request.state == State.QUEUED
-        assert not message.request.events.filter(action="mark_sent").exists()
+        assert message.request.state == RequestState.QUEUED
+        assert not message.request.events.filter(kind="mark_sent").exists()
     recorder.refuse_data_with = ""
     later = timezone.now() + datetime.timedelta(minutes=2)
     OutboxMessage.objects.update(next_attempt_at=later - datetime.timedelta(minutes=5))
@@ -140,12 +140,12 @@ def test_a_letter_whose_data_the_server_refuses_for_good_is_undeliverable_with_i
     queue_example(example)
     tally = send_all(config, wait_for_retries=False)
     assert (tally.sent, tally.failed, len(recorder.received)) == (1, 2, 1)
-    refused = Request.objects.filter(state=State.UNDELIVERABLE)
+    refused = InfoRequest.objects.filter(state=RequestState.UNDELIVERABLE)
     assert refused.count() == 2
     for request in refused:
         assert "554 5.7.1 Message rejected as spam" in request.events.last().note
-        assert OutboxMessage.objects.get(request=request).state == OutboxMessage.State.FAILED
-    assert Request.objects.filter(state=State.SENT).count() == 1
+        assert OutboxMessage.objects.get(request=request).state == OutboxState.FAILED
+    assert InfoRequest.objects.filter(state=RequestState.SENT).count() == 1
 
 
 def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):
@@ -154,7 +154,7 @@ def test_a_withdrawn_request_letter_is_not_sent(example, smtp_server):
     actions.withdraw(queued[0].request, ACTOR, "changed our mind")
     tally = send_all(config)
     assert (tally.sent, tally.cancelled) == (2, 1)
-    assert OutboxMessage.objects.get(pk=queued[0].pk).state == OutboxMessage.State.CANCELLED
+    assert OutboxMessage.objects.get(pk=queued[0].pk).state == OutboxState.CANCELLED
 
 
 def test_sending_is_throttled(example, smtp_server):
@@ -187,7 +187,7 @@ def test_an_interrupted_send_is_queued_again_or_marked_uncertain(example, smtp_s
     assert outbox.recover_interrupted() == (1, 1, 0)
     states = dict(OutboxMessage.objects.values_list("pk", "state"))
     assert states == {first.pk: "queued", second.pk: "uncertain", third.pk: "sending"}  # third: lease not run out
-    assert second.request.events.filter(action="letter_uncertain").exists()
+    assert second.request.events.filter(kind="letter_uncertain").exists()
 
 
 def test_a_letter_the_server_took_is_recorded_sent_after_the_sender_died(example, smtp_server):
@@ -203,10 +203,10 @@ def test_a_letter_the_server_took_is_recorded_sent_after_the_sender_died(example
     assert outbox.recover_interrupted() == (0, 1, 1)
     recorded = OutboxMessage.objects.get(pk=first.pk)
     assert (recorded.state, recorded.sent_at) == ("sent", accepted_at)
-    request = Request.objects.get(pk=first.request_id)
-    assert (request.state, request.sent_at) == (State.SENT, accepted_at)
+    request = InfoRequest.objects.get(pk=first.request_id)
+    assert (request.state, request.sent_at) == (RequestState.SENT, accepted_at)
     assert request.due_date == add_working_days(timezone.localdate(accepted_at), 20)
-    assert "queued as X" in request.events.get(action="mark_sent").note
+    assert "queued as X" in request.events.get(kind="mark_sent").note
     assert OutboxMessage.objects.get(pk=second.pk).state == "uncertain"
     assert outbox.recover_interrupted() == (0, 0, 0)  # once only
 
@@ -217,13 +217,13 @@ def test_a_person_settles_an_uncertain_letter(example, smtp_server, coordinator)
     OutboxMessage.objects.filter(pk__in=[first.pk, second.pk]).update(state="uncertain")
     person = Actor.of(coordinator)
     confirm_delivered(first, person, "the PCC's office confirmed by phone")
-    assert Request.objects.get(pk=first.request_id).state == State.SENT
+    assert InfoRequest.objects.get(pk=first.request_id).state == RequestState.SENT
     resend(second, person, "not received")
     send_all(config)
     assert [r.message["Message-ID"] for r in recorder.received if r.rcpt_tos == [second.envelope_to]] == [
         second.message_id
     ]
-    assert Request.objects.get(pk=second.request_id).state == State.SENT
+    assert InfoRequest.objects.get(pk=second.request_id).state == RequestState.SENT
 
 
 @pytest.mark.parametrize("url", ["http://x", "smtp://", "smtp://h?tls=1"])

@@ -14,7 +14,7 @@ from docket.mail.models import InboundMessage
 from docket.publishing import actions
 from docket.publishing.models import Publication, RedactionRule
 from docket.requests.actions import Actor
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
 from tests.samples import reply, text_pdf
 
 ACTOR = Actor("test")
@@ -24,7 +24,8 @@ ACTOR = Actor("test")
 def published_in_part(example, smtp_server):
     queue_campaign(list(example.recipients.all()), ACTOR)
     outbox.run(SmtpChannel(smtp_server[1]), until_empty=True, poll_seconds=0.05)
-    requests = {r.recipient.contact.body.area: r for r in Request.objects.select_related("recipient__contact__body")}
+    found = InfoRequest.objects.select_related("recipient__contact__body")
+    requests = {r.recipient.contact.body.area: r for r in found}
     hampshire, notts, thames = requests["Hampshire"], requests["Nottinghamshire"], requests["Thames Valley"]
     RedactionRule.objects.create(
         pattern="Jane Doe", reason="an officer's name", scope="body", body=hampshire.recipient.contact.body

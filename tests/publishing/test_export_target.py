@@ -61,10 +61,10 @@ def test_bodies_whose_names_differ_only_in_punctuation_have_pages_of_their_own(t
     from docket.directory.models import Body
     from docket.publishing import actions
     from docket.requests.actions import Actor
-    from docket.requests.models import Request
+    from docket.requests.models import InfoRequest
 
     hampshire = published_in_part["hampshire"].recipient.contact.body
-    thames = Request.objects.get(recipient__contact__body__area="Thames Valley")
+    thames = InfoRequest.objects.get(recipient__contact__body__area="Thames Valley")
     twin = Body.objects.create(name=hampshire.name.replace(" and ", ": and ") + ".")
     contact = thames.recipient.contact
     contact.body = twin

@@ -8,6 +8,7 @@ import pytest
 import typst
 
 from docket.letters.pdf import FONTS
+from docket.publishing.models import PublicationState
 from docket.publishing.pdf_redaction import redact_pdf
 from docket.publishing.redaction import Rule, allow_list, find
 from tests.samples import reply, scanned_pdf, text_pdf
@@ -122,6 +123,6 @@ def test_a_password_protected_attachment_is_refused_in_plain_english_and_stays_p
     assert "Traceback" not in page
     assert "PdfiumError" not in page
     publication = Publication.objects.get(attachment=attachment)
-    assert publication.state == Publication.State.PRIVATE
+    assert publication.state == PublicationState.PRIVATE
     assert publication.redacted_pdf is None
-    assert request.events.filter(action="publication_made_private", note__contains="password").exists()
+    assert request.events.filter(kind="publication_made_private", note__contains="password").exists()

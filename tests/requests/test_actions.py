@@ -6,7 +6,7 @@ from django.utils import timezone
 from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError
 from docket.requests.models import Event
-from docket.requests.states import State
+from docket.requests.states import RequestState
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def request_(example):
 
 def sent(request_, actor):
     request_ = actions.approve(request_, actor)
-    request_ = actions.transition(request_, "queue", actor, State.QUEUED)
+    request_ = actions.transition(request_, "queue", actor, RequestState.QUEUED)
     when = datetime.datetime(2020, 10, 13, 10, tzinfo=datetime.UTC)
     return actions.mark_sent(request_, actor, when)
 
@@ -24,9 +24,9 @@ def sent(request_, actor):
 def test_each_action_writes_one_event_with_its_actor(request_, coordinator):
     actor = Actor.of(coordinator)
     request_ = sent(request_, actor)
-    assert request_.state == State.SENT
+    assert request_.state == RequestState.SENT
     assert request_.due_date == datetime.date(2020, 11, 10)
-    events = list(request_.events.values_list("action", "from_state", "to_state", "actor_name"))
+    events = list(request_.events.values_list("kind", "from_state", "to_state", "actor_name"))
     assert events == [
         ("create", "draft", "draft", "Docket"),
         ("approve", "draft", "approved", "coordinator@office.example"),
@@ -40,7 +40,7 @@ def test_several_letters_are_marked_sent_at_once_and_a_withdrawn_one_is_left_alo
     actor = Actor.of(coordinator)
     requests = [actions.request_for(recipient) for recipient in example.recipients.order_by("pk")]
     for request_ in requests:
-        actions.transition(actions.approve(request_, actor), "queue", actor, State.QUEUED)
+        actions.transition(actions.approve(request_, actor), "queue", actor, RequestState.QUEUED)
     actions.withdraw(requests[2], actor, "changed our mind")
     first = datetime.datetime(2020, 10, 13, 10, tzinfo=datetime.UTC)
     second = datetime.datetime(2020, 10, 16, 23, 59, tzinfo=datetime.UTC)  # Saturday in London
@@ -48,11 +48,11 @@ def test_several_letters_are_marked_sent_at_once_and_a_withdrawn_one_is_left_alo
     refused = actions.mark_sent_many(letters, actor)
     assert [r.pk for r in refused] == [requests[2].pk]
     stored = {r.pk: r for r in type(requests[0]).objects.filter(pk__in=[r.pk for r in requests])}
-    assert (stored[requests[0].pk].state, stored[requests[0].pk].sent_at) == (State.SENT, first)
+    assert (stored[requests[0].pk].state, stored[requests[0].pk].sent_at) == (RequestState.SENT, first)
     assert stored[requests[0].pk].due_date == datetime.date(2020, 11, 10)
     assert (stored[requests[1].pk].sent_at, stored[requests[1].pk].due_date) == (second, datetime.date(2020, 11, 13))
-    assert stored[requests[2].pk].state == State.WITHDRAWN
-    assert list(Event.objects.filter(action="mark_sent").order_by("pk").values_list("request", "note")) == [
+    assert stored[requests[2].pk].state == RequestState.WITHDRAWN
+    assert list(Event.objects.filter(kind="mark_sent").order_by("pk").values_list("request", "note")) == [
         (requests[0].pk, "accepted: a"),
         (requests[1].pk, "accepted: b"),
     ]
@@ -75,10 +75,10 @@ def test_replies_taken_in_together_log_each_and_move_each_request_once(example, 
         actor,
     )
     hampshire.refresh_from_db()
-    assert hampshire.state == State.PARTIALLY_ANSWERED
+    assert hampshire.state == RequestState.PARTIALLY_ANSWERED
     logged = list(
         hampshire.events.filter(note__in=["first", "out of office", "2"]).values_list(
-            "action", "from_state", "to_state"
+            "kind", "from_state", "to_state"
         )
     )
     assert logged == [
@@ -87,8 +87,8 @@ def test_replies_taken_in_together_log_each_and_move_each_request_once(example, 
         ("record_reply", "partially_answered", "partially_answered"),
     ]
     notts.refresh_from_db()
-    assert notts.state == State.WITHDRAWN
-    assert notts.events.filter(action="reply_received", note="late", to_state="withdrawn").exists()
+    assert notts.state == RequestState.WITHDRAWN
+    assert notts.events.filter(kind="reply_received", note="late", to_state="withdrawn").exists()
 
 
 def test_a_forbidden_transition_changes_nothing(request_, coordinator):
@@ -97,7 +97,7 @@ def test_a_forbidden_transition_changes_nothing(request_, coordinator):
     with pytest.raises(TransitionError, match=r"request #\d+ is draft: refuse is not allowed"):
         actions.refuse(request_, actor, "no")
     request_.refresh_from_db()
-    assert request_.state == State.DRAFT
+    assert request_.state == RequestState.DRAFT
     assert Event.objects.count() == before
 
 
@@ -105,11 +105,11 @@ def test_items_received_move_the_request_to_answered(request_, coordinator):
     actor = Actor.of(coordinator)
     request_ = sent(request_, actor)
     request_ = actions.mark_item_received(request_, "problem_profile", actor, "attached to the reply")
-    assert request_.state == State.PARTIALLY_ANSWERED
+    assert request_.state == RequestState.PARTIALLY_ANSWERED
     request_ = actions.mark_item_received(request_, "response_strategy", actor)
-    assert request_.state == State.PARTIALLY_ANSWERED
+    assert request_.state == RequestState.PARTIALLY_ANSWERED
     request_ = actions.mark_item_received(request_, "delivery_updates", actor)
-    assert request_.state == State.ANSWERED
+    assert request_.state == RequestState.ANSWERED
     assert request_.recipient.item_states.filter(received_at__isnull=True).count() == 0
 
 
@@ -120,7 +120,7 @@ def test_an_item_not_asked_for_cannot_be_received(example, coordinator):
     with pytest.raises(TransitionError, match="did not ask for 'response_strategy'"):
         actions.mark_item_received(notts, "response_strategy", actor)
     # Only the updates were asked for: receiving them answers the request.
-    assert actions.mark_item_received(notts, "delivery_updates", actor).state == State.ANSWERED
+    assert actions.mark_item_received(notts, "delivery_updates", actor).state == RequestState.ANSWERED
 
 
 def test_deadlines_extend_and_restart(request_, coordinator):
@@ -130,7 +130,7 @@ def test_deadlines_extend_and_restart(request_, coordinator):
     assert request_.due_date == datetime.date(2020, 11, 17)
     request_ = actions.restart_deadline(request_, actor, "clarified", on=datetime.date(2020, 12, 1))
     assert request_.due_date == datetime.date(2020, 12, 31)  # 20 working days; 25 and 28 December skipped
-    assert request_.state == State.SENT
+    assert request_.state == RequestState.SENT
 
 
 def test_overdue_is_computed_from_the_due_date(request_, coordinator):
@@ -145,6 +145,6 @@ def test_withdraw_and_reopen(request_, coordinator):
     actor = Actor.of(coordinator)
     request_ = sent(request_, actor)
     request_ = actions.withdraw(request_, actor, "sent to the wrong office")
-    assert request_.state == State.WITHDRAWN
-    assert actions.reopen(request_, actor, "right office after all").state == State.SENT
+    assert request_.state == RequestState.WITHDRAWN
+    assert actions.reopen(request_, actor, "right office after all").state == RequestState.SENT
     assert timezone.is_aware(request_.sent_at)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from docket.mail.addresses import reply_address
-from docket.requests.models import Request
+from docket.requests.models import InfoRequest
 from tests.browser import axe_violations
 from tests.conftest import REPO
 from tests.samples import reply, text_pdf
@@ -85,7 +85,7 @@ def test_a_campaign_from_template_to_received_items(page, smtp_server, tmp_path:
 
     page.get_by_role("link", name="Hampshire Police and Crime Commissioner").click()
     assert page.locator("#request-state").inner_text() == "Sent"
-    request = Request.objects.get(recipient__contact__full_name="Michael Lane")
+    request = InfoRequest.objects.get(recipient__contact__full_name="Michael Lane")
     eml = tmp_path / "reply.eml"
     eml.write_bytes(
         reply(

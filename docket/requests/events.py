@@ -1,0 +1,54 @@
+"""Every kind of event a request's timeline can hold: one list for the whole product.
+
+Each is a named action (``approve``) or something that happened to a request on its way
+(``letter_sent``), with the label the timeline shows. An event names its kind from this
+list, never from free text, so the timeline, filters and reports can rely on it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    # The request's own lifecycle (requests.actions; see states.py for the moves).
+    CREATE = "create", "Created"
+    APPROVE = "approve", "Approved"
+    RETURN_TO_DRAFT = "return_to_draft", "Returned to draft"
+    QUEUE = "queue", "Queued for sending"
+    MARK_SENT = "mark_sent", "Letter sent"
+    MARK_UNDELIVERABLE = "mark_undeliverable", "Undeliverable"
+    RECORD_ACKNOWLEDGEMENT = "record_acknowledgement", "Acknowledgement received"
+    RECORD_REPLY = "record_reply", "Reply received"
+    REPLY_RECEIVED = "reply_received", "Reply received after the request moved on"
+    AUTO_REPLY = "auto_reply", "Automatic reply received"
+    MARK_ITEM_RECEIVED = "mark_item_received", "Item received"
+    REFUSE = "refuse", "Refused"
+    WITHDRAW = "withdraw", "Withdrawn"
+    REOPEN = "reopen", "Reopened"
+    EXTEND_DEADLINE = "extend_deadline", "Deadline extended"
+    RESTART_DEADLINE = "restart_deadline", "Deadline restarted"
+    CHASE = "chase", "Chaser queued"
+    SET_CHASING = "set_chasing", "Chasing turned on or off"
+    # The outbox (mail.outbox, mail.dispatch).
+    LETTER_SENT = "letter_sent", "Letter went after the request was closed"
+    LETTER_UNCERTAIN = "letter_uncertain", "Letter may not have gone"
+    LETTER_FAILED = "letter_failed", "Letter could not be sent"
+    LETTER_RESEND = "letter_resend", "Letter to be sent again"
+    CHASER_SENT = "chaser_sent", "Chaser sent"
+    CHASER_UNCERTAIN = "chaser_uncertain", "Chaser may not have gone"
+    CHASER_FAILED = "chaser_failed", "Chaser could not be sent"
+    CHASER_RESEND = "chaser_resend", "Chaser to be sent again"
+    CHASER_CONFIRMED = "chaser_confirmed", "Chaser confirmed sent"
+    BOUNCE = "bounce", "Bounce received"
+    # Publication (publishing.actions).
+    PUBLICATION_APPROVED = "publication_approved", "Approved for publication"
+    PUBLICATION_PUBLISHED = "publication_published", "Published"
+    PUBLICATION_MADE_PRIVATE = "publication_made_private", "Made private"
+    PUBLICATION_EMBARGO = "publication_embargo", "Embargo set"
+    PUBLICATION_CONSENT = "publication_consent", "Consent recorded"
+
+
+def outbox_kind(message_kind: str, what: str) -> EventKind:
+    """The event for a letter's or a chaser's outcome: ``outbox_kind("chaser", "sent")`` is CHASER_SENT."""
+    return EventKind(f"{message_kind}_{what}")
