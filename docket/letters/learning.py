@@ -371,13 +371,17 @@ def _embed(skeleton: list[str], sequence: list[str]) -> list[int | None]:
 
 def _settle_paragraphs(parts: list[Text | _Slot]) -> list[Text | _Slot]:
     """Letters that differ only in where a paragraph breaks (a PDF's layout) share that text:
-    the words are what must match, and most letters' break wins."""
+    the words are what must match, and most letters' break wins. Letters that differ only in
+    letter case, where most letters agree, share it too: one letter's "Somuvoma" for everyone's
+    "somuvoma" is what OCR misread, not a field (that letter's check names the word)."""
     settled: list[Text | _Slot] = []
     for part in parts:
         if isinstance(part, _Slot):
             words = {tuple(token for token in value if token != PARAGRAPH) for value in part.values}
-            if len(words) == 1:
-                part = Text(Counter(part.values).most_common(1)[0][0])
+            wording, count = Counter(part.values).most_common(1)[0]
+            case_only = len({tuple(w.lower() for w in value) for value in words}) == 1 and 2 * count > len(part.values)
+            if len(words) == 1 or case_only:
+                part = Text(wording)
         settled.append(part)
     return settled
 

@@ -327,8 +327,28 @@ def _pdf_text(name: str, data: bytes) -> str:
     finally:
         document.close()
     text = "\n\n".join(pages)
+    return text if text.strip() else _scanned_text(name, data)
+
+
+def _scanned_text(name: str, data: bytes) -> str:
+    """A PDF with no text layer (a scan): its pages rendered and read by OCR."""
+    import pypdfium2 as pdfium
+
+    from docket.letters.scanned import MAX_PAGES, SCALE, ScanError, ocr_pages
+
+    document = pdfium.PdfDocument(data)
+    try:
+        if len(document) > MAX_PAGES:
+            pages_found = len(document)
+            raise ReadingError(f"{name}: a scan of {pages_found} pages, more than the {MAX_PAGES} Docket reads by OCR")
+        pages = (document[n].render(scale=SCALE, grayscale=True).to_pil() for n in range(len(document)))
+        text = ocr_pages(pages)  # one page's image held at a time
+    except ScanError as error:
+        raise ReadingError(f"{name}: {error}") from None
+    finally:
+        document.close()
     if not text.strip():
-        raise ReadingError(f"{name}: the PDF has no text layer (a scan); OCR it first")
+        raise ReadingError(f"{name}: the PDF has no text layer and OCR found no words in it")
     return text
 
 

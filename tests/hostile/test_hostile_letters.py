@@ -117,12 +117,33 @@ def test_it_refuses_a_pdf_of_too_many_pages() -> None:
         letter_text("pages.pdf", out.getvalue())
 
 
+def test_it_refuses_a_scan_of_too_many_pages_before_reading_any() -> None:
+    pdf = pikepdf.new()
+    for _ in range(11):  # no text layer: a scan, read by OCR up to 10 pages
+        pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    start = time.monotonic()
+    with pytest.raises(ReadingError, match=r"scan\.pdf: a scan of 11 pages, more than the 10"):
+        letter_text("scan.pdf", out.getvalue())
+    assert time.monotonic() - start < SECONDS
+
+
+def test_a_scan_with_no_words_is_a_plain_error() -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    with pytest.raises(ReadingError, match=r"blank\.pdf: the PDF has no text layer and OCR found no words"):
+        letter_text("blank.pdf", out.getvalue())
+
+
 def test_it_refuses_a_letter_of_too_many_words() -> None:
     with pytest.raises(ReadingError, match=r"long\.txt.*words"):
         read_letter("long.txt", (HEAD + "word " * 60_000 + TAIL).encode())
 
 
-@pytest.mark.parametrize("debris", ["<sup>1 ", "[a](", "[", "\\["])
+@pytest.mark.parametrize("debris", ["<sup>1 ", "[a](", "[", "\\[", "a(b"])
 def test_it_strips_unclosed_markup_quickly(debris: str) -> None:
     start = time.monotonic()
     strip_markup(debris * (200_000 // len(debris)))

@@ -19,8 +19,8 @@ import pytest
 from docket.letters import CampaignData, RecipientData, ReferenceData, render
 from docket.letters.compose import build_letter
 from docket.letters.extracting import extract
-from docket.letters.learning import Choice, Data, Field, LearnedCampaign, Request, learn, letterhead_words
-from docket.letters.reading import parse_letter, read_letter
+from docket.letters.learning import Choice, Data, Field, LearnedCampaign, Request, check, learn, letterhead_words
+from docket.letters.reading import letter_text, parse_letter, read_letter
 from docket.letters.text import to_text
 from tests.conftest import REPO
 from tests.letters.data import OFFICE
@@ -298,3 +298,41 @@ def test_an_unanswered_bracket_glued_between_words_reads_as_a_space():
     for kept in ["letter(s) and Section 45(1)", "a note (unclosed", "f(x) = 1", "2015)"]:
         assert mend_brackets(kept) == kept
     assert mend_brackets("one(two\nthree)four") == "one two\nthree four"  # each line on its own
+
+
+def scanned(pdf: bytes) -> bytes:
+    """A PDF of Docket's own, printed and scanned: its pages as 300 dpi images, no text layer."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    pages = [page.render(scale=300 / 72, grayscale=True).to_pil() for page in document]
+    document.close()
+    buffer = io.BytesIO()
+    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=300)
+    return buffer.getvalue()
+
+
+def test_it_learns_from_a_scanned_pdf_by_ocr_and_reads_one_back():
+    """A PDF with no text layer is read by OCR (footnote markers included), word for word."""
+    mailing = generate(7, letters=4, held_out=1)
+    files = [render(mailing.campaign, recipient, "pdf") for recipient in mailing.recipients]
+    files[1] = scanned(files[1])
+    texts = [(f"letter{n}.pdf", letter_text(f"letter{n}.pdf", data)) for n, data in enumerate(files)]
+    letters = [parse_letter(name, text) for name, text in texts]
+    assert letters[1].footnotes == letters[0].footnotes  # every ^N read back from the image
+    learned = learn(letters)
+    plain = [render(mailing.campaign, recipient, "txt").decode() for recipient in mailing.recipients]
+    for text, recipient in zip(plain, learned.recipients, strict=True):
+        assert differences(text, learned, recipient) == []  # each letter as written, the scan's too
+    assert abs(len(learned.fields) - mailing.fields_used) <= 1
+    # Not every word of the scan is read right: OCR made "somuvoma" "Somuvoma". The template keeps
+    # what the other letters say, and the learner's own check names the scan's misread word.
+    assert [str(found) for found in check(learned, texts)] == ["letter1.pdf: “Somuvoma” became “somuvoma”"]
+    original, text = mailing.held_out[0]
+    scan = read_letter("held.pdf", scanned(render(mailing.campaign, original, "pdf")))
+    values = extract(learned.campaign_data("learned", "Learned"), scan, kind=learned.body_kind)
+    assert values.matched
+    assert differences(text, learned, values.recipient()) == []
+    assert values.recipient().full_name == original.full_name
