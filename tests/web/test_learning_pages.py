@@ -149,6 +149,16 @@ def test_adding_a_letter_needs_edit_and_the_team(client, example):
     assert client.get(url).status_code == 404
 
 
+def test_the_campaign_page_links_to_adding_a_letter_for_those_who_may(client, example):
+    link = reverse("web:add_letter", args=[example.slug])
+    page = reverse("web:campaign", args=[example.slug])
+    client.force_login(person("editor@office.example", "editor", example))
+    body = client.get(page).content.decode()
+    assert f'href="{link}">Add a letter sent outside Docket</a>' in body
+    client.force_login(person("viewer@office.example", "viewer", example))
+    assert link not in client.get(page).content.decode()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_it_works_in_a_browser_without_accessibility_problems(browser, live_server, tmp_path):
