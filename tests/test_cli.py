@@ -125,7 +125,7 @@ def sign_in_and_get(port: int, email: str, password: str, path: str) -> str:
     form = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token[1], "username": email, "password": password, "next": path}
     ).encode()
-    request = urllib.request.InfoRequest(f"{base}/admin/login/", data=form, headers={"Referer": f"{base}/admin/login/"})
+    request = urllib.request.Request(f"{base}/admin/login/", data=form, headers={"Referer": f"{base}/admin/login/"})
     with opener.open(request) as response:
         assert response.url.endswith(path), "the login was refused"
         return str(response.read().decode())
