@@ -1,175 +1,279 @@
-"""Every view, for every named actor: the public is sent to sign in, and each role gets exactly its rights."""
+"""Every view, for every named actor, against real objects of two campaigns.
+
+The anonymous public is sent to sign in. A colleague on our campaign's team gets exactly their
+role's rights on what is ours and, on what is the other campaign's, the answer for something
+that does not exist (404; or 403 where their role alone already refuses). The outsider, who
+coordinates the other campaign, is the mirror image. An admin reaches both.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 
+from docket.publishing.models import Publication
 from docket.web import urls as web_urls
+from tests.web.conftest import InFlight, Team
 
 pytestmark = pytest.mark.django_db
 
 SIGN_IN = "/sign-in/"
 ACTORS = ["viewer", "editor", "coordinator", "admin", "outsider"]
+Statuses = dict[str, int]
 
 
-def pages(team):
-    """(url name, method, url, data, {actor: expected status})"""
-    slug, req, recipient = team["campaign"].slug, team["request"], team["request"].recipient_id
-    ok_all_on_team = {"viewer": 200, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 404}
-    return [
-        ("dashboard", "get", reverse("web:dashboard"), None, dict.fromkeys(ACTORS, 200)),
-        ("campaign", "get", reverse("web:campaign", args=[slug]), None, ok_all_on_team),
-        ("editor", "get", reverse("web:editor", args=[slug]), None, ok_all_on_team),
-        (
-            "editor",
-            "post",
-            reverse("web:editor", args=[slug]),
-            {"template_source": "Hi", "action": "save"},
-            {"viewer": 403, "editor": 302, "coordinator": 302, "admin": 302, "outsider": 404},
-        ),
-        ("recipient", "get", reverse("web:recipient", args=[slug, recipient]), None, ok_all_on_team),
-        (
-            "learn_campaign",
-            "get",
-            reverse("web:learn_campaign"),
-            None,
-            {"viewer": 403, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 200},
-        ),
-        (
-            "add_letter",
-            "get",
-            reverse("web:add_letter", args=[slug]),
-            None,
-            {"viewer": 403, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 404},
-        ),
-        (
-            "recipient",
-            "post",
-            reverse("web:recipient", args=[slug, recipient]),
-            {"contact-full_name": ""},
-            {"viewer": 403, "editor": 200, "coordinator": 200, "admin": 200, "outsider": 404},
-        ),
-        ("letter_file", "get", reverse("web:letter_file", args=[slug, recipient, "pdf"]), None, ok_all_on_team),
-        (
-            "campaign_settings",
-            "post",
-            reverse("web:campaign_settings", args=[slug]),
-            {"title": "New title"},
-            {"viewer": 403, "editor": 302, "coordinator": 302, "admin": 302, "outsider": 404},
-        ),
-        (
-            "campaign_bulk",
-            "post",
-            reverse("web:campaign_bulk", args=[slug]),
-            {"action": "approve"},
-            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
-        ),
-        ("request", "get", reverse("web:request", args=[req.pk]), None, ok_all_on_team),
-        (
-            "frozen_letter",
-            "get",
-            reverse("web:frozen_letter", args=[req.pk]),
-            None,
-            ok_all_on_team | {"viewer": 404, "editor": 404, "coordinator": 404, "admin": 404},
-        ),  # nothing sent yet
-        (
-            "request_action",
-            "post",
-            reverse("web:request_action", args=[req.pk, "approve"]),
-            {},
-            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
-        ),
-        (
-            "item_received",
-            "post",
-            reverse("web:item_received", args=[req.pk]),
-            {"item": "x"},
-            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
-        ),
-        (
-            "upload",
-            "post",
-            reverse("web:upload", args=[req.pk]),
-            {},
-            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
-        ),
-        (
-            "publication",
-            "post",
-            reverse("web:publication", args=[req.pk]),
-            {"kind": "letter", "action": "approve"},
-            {"viewer": 403, "editor": 403, "coordinator": 302, "admin": 302, "outsider": 404},
-        ),
-        ("attachment", "get", reverse("web:attachment", args=[999999]), None, dict.fromkeys(ACTORS, 404)),
-        (
-            "holding_pen",
-            "get",
-            reverse("web:holding_pen"),
-            None,
-            {"viewer": 403, "editor": 403, "coordinator": 200, "admin": 200, "outsider": 200},
-        ),
-        (
-            "file_held",
-            "post",
-            reverse("web:file_held", args=[999999]),
-            {"request": req.pk},
-            {"viewer": 403, "editor": 403, "coordinator": 404, "admin": 404, "outsider": 404},
-        ),
-        (
-            "outbox",
-            "get",
-            reverse("web:outbox"),
-            None,
-            {"viewer": 403, "editor": 403, "coordinator": 200, "admin": 200, "outsider": 200},
-        ),
-        (
-            "settle",
-            "post",
-            reverse("web:settle", args=[999999, "resend"]),
-            {},
-            {"viewer": 403, "editor": 403, "coordinator": 404, "admin": 404, "outsider": 404},
-        ),
-        (
-            "office",
-            "get",
-            reverse("web:office"),
-            None,
-            {"viewer": 403, "editor": 403, "coordinator": 403, "admin": 200, "outsider": 403},
-        ),
-        (
-            "users",
-            "get",
-            reverse("web:users"),
-            None,
-            {"viewer": 403, "editor": 403, "coordinator": 403, "admin": 200, "outsider": 403},
-        ),
-        (
-            "user_update",
-            "post",
-            reverse("web:user_update", args=[team["viewer"].pk]),
-            {"role": "admin"},
-            {"viewer": 403, "editor": 403, "coordinator": 403, "admin": 302, "outsider": 403},
-        ),
+def statuses(viewer: int, editor: int, coordinator: int, admin: int, outsider: int) -> Statuses:
+    """The answer each actor gets, in the order of ACTORS."""
+    return {"viewer": viewer, "editor": editor, "coordinator": coordinator, "admin": admin, "outsider": outsider}
+
+
+# Each pair: the answers for an object of our campaign, then for the same kind of object of theirs.
+READ = statuses(200, 200, 200, 200, 404), statuses(404, 404, 404, 200, 200)
+START = statuses(403, 200, 200, 200, 404), statuses(403, 404, 404, 200, 200)  # editors up, answered with a page
+EDIT = statuses(403, 302, 302, 302, 404), statuses(403, 404, 404, 302, 302)
+SEND = statuses(403, 403, 302, 302, 404), statuses(403, 403, 404, 302, 302)  # coordinators up
+HELD_FILE = statuses(404, 404, 200, 200, 404), statuses(404, 404, 404, 200, 200)  # see access.held_messages
+NOT_SENT = statuses(404, 404, 404, 404, 404), statuses(404, 404, 404, 404, 404)  # a draft has no letter yet
+
+
+def looked_up_first(pair: tuple[Statuses, Statuses]) -> tuple[Statuses, Statuses]:
+    """For a view that finds the campaign before it checks the role: on theirs, our team gets 404 throughout."""
+    ours, theirs = pair
+    return ours, theirs | dict.fromkeys(["viewer", "editor", "coordinator"], 404)
+
+
+OFFICE_ADMIN = statuses(403, 403, 403, 200, 403)
+HOLDING_PEN = statuses(403, 403, 200, 200, 200)
+
+
+class Page(NamedTuple):
+    name: str  # the URL's name
+    whose: str  # "ours", "theirs", "office" (of no campaign) or "ours+theirs" (ours in the path, theirs posted)
+    method: str
+    url: str
+    data: dict[str, Any]
+    expected: Statuses
+
+
+def both(
+    name: str,
+    method: str,
+    url: Callable[[InFlight], str],
+    expected: tuple[Statuses, Statuses],
+    data: Callable[[InFlight], dict[str, Any]] = lambda _: {},
+) -> Callable[[dict[str, InFlight]], list[Page]]:
+    """A view tried on an object of our campaign and on the same kind of object of the other campaign."""
+    return lambda two: [
+        Page(name, whose, method, url(two[whose]), data(two[whose]), answers)
+        for whose, answers in zip(["ours", "theirs"], expected, strict=True)
     ]
 
 
-def test_every_view_is_in_the_table(team):
-    named = {p.name for p in get_resolver(web_urls).url_patterns} - {"login", "logout"}
-    assert named == {name for name, *_ in pages(team)}
+def office(name: str, method: str, url: str, expected: Statuses, data: dict[str, Any] | None = None) -> Page:
+    return Page(name, "office", method, url, data or {}, expected)
 
 
-def test_the_anonymous_public_is_sent_to_sign_in(client, team):
-    for name, method, url, data, _ in pages(team):
-        response = getattr(client, method)(url, data or {})
-        assert response.status_code == 302, name
-        assert response["Location"].startswith(SIGN_IN), name
+def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
+    """(url name, whose object, method, url, data, {actor: expected status}), in the order they are tried."""
+    ours, theirs = two["ours"], two["theirs"]
+    per_campaign = [
+        both("campaign", "get", lambda c: reverse("web:campaign", args=[c.campaign.slug]), READ),
+        both("editor", "get", lambda c: reverse("web:editor", args=[c.campaign.slug]), READ),
+        both(
+            "editor",
+            "post",
+            lambda c: reverse("web:editor", args=[c.campaign.slug]),
+            looked_up_first(EDIT),
+            lambda _: {"template_source": "Hi", "action": "save"},
+        ),
+        both("recipient", "get", lambda c: reverse("web:recipient", args=[c.campaign.slug, c.recipient.pk]), READ),
+        both("add_letter", "get", lambda c: reverse("web:add_letter", args=[c.campaign.slug]), START),
+        both(
+            "recipient",
+            "post",
+            lambda c: reverse("web:recipient", args=[c.campaign.slug, c.recipient.pk]),
+            looked_up_first(START),
+            lambda _: {"contact-full_name": ""},
+        ),
+        both(
+            "letter_file",
+            "get",
+            lambda c: reverse("web:letter_file", args=[c.campaign.slug, c.recipient.pk, "pdf"]),
+            READ,
+        ),
+        both(
+            "campaign_settings",
+            "post",
+            lambda c: reverse("web:campaign_settings", args=[c.campaign.slug]),
+            EDIT,
+            lambda _: {"title": "New title"},
+        ),
+        both(
+            "campaign_bulk",
+            "post",
+            lambda c: reverse("web:campaign_bulk", args=[c.campaign.slug]),
+            SEND,
+            lambda _: {"action": "approve"},
+        ),
+        both("request", "get", lambda c: reverse("web:request", args=[c.draft.pk]), READ),
+        both("request", "get", lambda c: reverse("web:request", args=[c.sent.pk]), READ),
+        both("frozen_letter", "get", lambda c: reverse("web:frozen_letter", args=[c.draft.pk]), NOT_SENT),
+        both("frozen_letter", "get", lambda c: reverse("web:frozen_letter", args=[c.sent.pk]), READ),
+        both(
+            "request_action",
+            "post",
+            lambda c: reverse("web:request_action", args=[c.draft.pk, "approve"]),
+            looked_up_first(SEND),
+        ),
+        both(
+            "item_received",
+            "post",
+            lambda c: reverse("web:item_received", args=[c.sent.pk]),
+            SEND,
+            lambda c: {"item": c.campaign.items.order_by("position")[0].key},
+        ),
+        both("upload", "post", lambda c: reverse("web:upload", args=[c.sent.pk]), SEND),
+        both(
+            "publication",
+            "post",
+            lambda c: reverse("web:publication", args=[c.sent.pk]),
+            SEND,
+            lambda c: {"kind": "document", "object": c.attachment.pk, "action": "approve"},
+        ),
+        both("attachment", "get", lambda c: reverse("web:attachment", args=[c.attachment.pk]), READ),
+        both("attachment", "get", lambda c: reverse("web:attachment", args=[c.held_attachment.pk]), HELD_FILE),
+        both(
+            "file_held",
+            "post",
+            lambda c: reverse("web:file_held", args=[c.held.pk]),
+            SEND,
+            lambda c: {"request": c.sent.pk},
+        ),
+        both(
+            "settle",
+            "post",
+            lambda c: reverse("web:settle", args=[c.uncertain.pk, "confirm"]),
+            SEND,
+            lambda _: {"note": "They rang to say it came"},
+        ),
+    ]
+    # Ours in the path, one of theirs in the form or the path's last part: found through ours, still not ours.
+    through_ours = [
+        Page(
+            "recipient",
+            "ours+theirs",
+            "get",
+            reverse("web:recipient", args=[ours.campaign.slug, theirs.recipient.pk]),
+            {},
+            statuses(404, 404, 404, 404, 404),
+        ),
+        Page(
+            "letter_file",
+            "ours+theirs",
+            "get",
+            reverse("web:letter_file", args=[ours.campaign.slug, theirs.recipient.pk, "pdf"]),
+            {},
+            statuses(404, 404, 404, 404, 404),
+        ),
+        Page(
+            "publication",
+            "ours+theirs",
+            "post",
+            reverse("web:publication", args=[ours.sent.pk]),
+            {"kind": "document", "object": theirs.attachment.pk, "action": "approve"},
+            statuses(403, 403, 404, 404, 404),
+        ),
+        Page(
+            "publication",
+            "ours+theirs",
+            "post",
+            reverse("web:publication", args=[ours.sent.pk]),
+            {"kind": "reply", "object": theirs.reply.pk, "action": "approve"},
+            statuses(403, 403, 404, 404, 404),
+        ),
+    ]
+    in_no_campaign = [
+        office("dashboard", "get", reverse("web:dashboard"), dict.fromkeys(ACTORS, 200)),
+        office("learn_campaign", "get", reverse("web:learn_campaign"), statuses(403, 200, 200, 200, 200)),
+        office("holding_pen", "get", reverse("web:holding_pen"), HOLDING_PEN),
+        office("outbox", "get", reverse("web:outbox"), HOLDING_PEN),
+        office("office", "get", reverse("web:office"), OFFICE_ADMIN),
+        office("users", "get", reverse("web:users"), OFFICE_ADMIN),
+        office(
+            "user_update",
+            "post",
+            reverse("web:user_update", args=[team["outsider"].pk]),
+            statuses(403, 403, 403, 302, 403),
+            {"role": "coordinator", "campaigns": [str(theirs.campaign.pk)]},
+        ),
+        office(
+            "user_update",
+            "post",
+            reverse("web:user_update", args=[team["viewer"].pk]),
+            statuses(403, 403, 403, 302, 403),
+            {"role": "admin"},
+        ),
+    ]
+    return [page for rows in per_campaign for page in rows(two)] + through_ours + in_no_campaign
+
+
+def test_every_view_is_in_the_table(team, two_campaigns):
+    patterns = get_resolver(web_urls).url_patterns  # type: ignore[arg-type]  # stubs take a URLconf's name only
+    named = {p.name for p in patterns if isinstance(p, URLPattern)} - {"login", "logout"}
+    assert named == {page.name for page in pages(team, two_campaigns)}
+
+
+def test_every_campaign_view_is_tried_on_the_other_campaigns_objects(team, two_campaigns):
+    table = pages(team, two_campaigns)
+    assert {p.name for p in table if p.whose == "ours"} == {p.name for p in table if p.whose == "theirs"}
+
+
+def test_the_anonymous_public_is_sent_to_sign_in(client, team, two_campaigns):
+    for page in pages(team, two_campaigns):
+        response = getattr(client, page.method)(page.url, page.data)
+        assert response.status_code == 302, page
+        assert response["Location"].startswith(SIGN_IN), page
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_each_role_gets_exactly_its_rights(client, team, actor):
-    for name, method, url, data, expected in pages(team):
+def test_each_role_gets_exactly_its_rights_on_each_campaign(client, team, two_campaigns, actor):
+    client.force_login(team[actor])
+    for page in pages(team, two_campaigns):
+        response = getattr(client, page.method)(page.url, page.data)
+        got = response.status_code
+        assert got == page.expected[actor], f"{actor} {page.method.upper()} {page.name} ({page.whose}): {got}"
+
+
+def test_another_campaigns_attachment_is_not_downloaded_by_a_colleague(client, team, two_campaigns):
+    theirs = two_campaigns["theirs"]
+    client.force_login(team["coordinator"])
+    assert client.get(reverse("web:attachment", args=[theirs.attachment.pk])).status_code == 404
+    client.force_login(team["outsider"])
+    response = client.get(reverse("web:attachment", args=[theirs.attachment.pk]))
+    assert (response.status_code, response.content) == (200, b"Reply for other-campaign attached")
+
+
+def test_a_coordinator_cannot_file_held_mail_to_another_campaigns_request(client, team, two_campaigns):
+    ours, theirs = two_campaigns["ours"], two_campaigns["theirs"]
+    client.force_login(team["coordinator"])
+    response = client.post(reverse("web:file_held", args=[ours.held.pk]), {"request": theirs.sent.pk})
+    assert response.status_code == 404
+    ours.held.refresh_from_db()
+    assert (ours.held.status, ours.held.request) == ("holding", None)
+
+
+def test_the_dashboard_lists_only_ones_own_campaigns(client, team):
+    ours, theirs = team["campaign"], team["other_campaign"]
+    for actor, sees, not_sees in [("viewer", ours, theirs), ("outsider", theirs, ours)]:
         client.force_login(team[actor])
-        response = getattr(client, method)(url, data or {})
-        assert response.status_code == expected[actor], f"{actor} {method.upper()} {name}: {response.status_code}"
+        page = client.get(reverse("web:dashboard")).content.decode()
+        assert sees.title in page, actor
+        assert not_sees.title not in page, actor
 
 
 def test_guessing_the_id_of_another_campaigns_request_finds_nothing(client, team):
@@ -186,19 +290,17 @@ def test_repeated_failed_sign_ins_lock_the_account(client, team):
 
 
 def test_a_coordinator_publishes_with_an_embargo_and_consent(client, team):
-    from django.utils import timezone
 
-    from docket.mail.dispatch import queue
-    from docket.publishing.models import Publication
     from docket.requests import actions
     from docket.requests.actions import Actor
+    from docket.requests.letters import queue
 
     request = actions.approve(team["request"], Actor("test"))
     queue(request, Actor("test"))
     actions.mark_sent(request, Actor("test"), timezone.now())
     client.force_login(team["coordinator"])
     url = reverse("web:publication", args=[request.pk])
-    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     data = {"kind": "letter", "object": 0, "action": "publish", "embargo_until": tomorrow, "consent": "Not needed"}
     assert client.post(url, data).status_code == 302
     publication = Publication.objects.get(kind="letter")
@@ -209,7 +311,8 @@ def test_a_coordinator_publishes_with_an_embargo_and_consent(client, team):
     )
     assert client.get("/public/").content.decode().count("iasc-vru-2020") == 0  # embargoed until tomorrow
     bad = client.post(url, {"kind": "letter", "object": 0, "action": "private", "embargo_until": "soon"}, follow=True)
-    assert "Invalid isoformat" in bad.content.decode() or "soon" in bad.content.decode()
+    assert "The embargo date" in bad.content.decode()
+    assert "is not a date: give it as YYYY-MM-DD." in bad.content.decode()
 
 
 @pytest.fixture
