@@ -1,4 +1,4 @@
-"""A real SMTP server (aiosmtpd) for the tests, recording what it accepts.
+"""A real SMTP server (aiosmtpd) for the tests, recording what it accepts, and the one way they send through it.
 
 Recipients can be made to fail: an address starting "reject" gets 550 at RCPT,
 one starting "later" gets 451 until ``later_until`` attempts have been made.
@@ -22,7 +22,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from docket.mail.channels.smtp import SmtpSettings
+from docket.campaigns.models import Campaign
+from docket.mail import outbox
+from docket.mail.channels.smtp import SmtpChannel, SmtpSettings
+from docket.requests.actions import Actor
+from docket.requests.letters import queue_campaign
+from docket.requests.models import InfoRequest
 
 
 @dataclass
@@ -92,3 +97,16 @@ def smtp_server(settings) -> Iterator[tuple[Recorder, SmtpSettings]]:
         yield recorder, config
     finally:
         controller.stop()
+
+
+def send_all(config: SmtpSettings, **options: Any) -> outbox.Tally:
+    """Send everything due through the test server, as the worker does, until the outbox is empty."""
+    return outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05, **options)
+
+
+def sent_example(example: Campaign, config: SmtpSettings) -> dict[str, InfoRequest]:
+    """Every letter of the campaign queued and sent over SMTP: its requests by their contact's full name."""
+    queue_campaign(list(example.recipients.order_by("pk")), Actor("test"))
+    send_all(config)
+    found = InfoRequest.objects.filter(campaign=example).select_related("recipient__contact__body")
+    return {request.recipient.contact.full_name: request for request in found.order_by("recipient__pk")}

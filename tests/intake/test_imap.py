@@ -4,12 +4,9 @@ import pytest
 
 from docket.cli import main
 from docket.documents.models import Attachment
-from docket.mail import outbox
-from docket.mail.channels.smtp import SmtpChannel
-from docket.mail.dispatch import queue_campaign
 from docket.mail.models import InboundMessage, OutboxMessage
-from docket.requests.actions import Actor
 from docket.requests.states import RequestState
+from tests.mailserver import sent_example
 from tests.samples import reply, text_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,8 +20,7 @@ def test_a_reply_in_the_mailbox_reaches_its_request_with_its_attachment_text(
     capsys,
 ):
     recorder, config = smtp_server
-    queue_campaign(list(example.recipients.all()), Actor("test"))
-    outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05)
+    sent_example(example, config)
     letter = next(r.message for r in recorder.received if r.rcpt_tos == ["pcc@hampshire-pcc.example"])
     pdf = text_pdf("Hampshire Violence Reduction Unit. Strategic Needs Assessment 2020. Knife crime in Hampshire.")
     dovecot.append(

@@ -2,15 +2,15 @@
 
 import pytest
 
-from docket.mail import outbox
+from docket.campaigns.models import Campaign
 from docket.mail.addresses import reply_address
-from docket.mail.channels.smtp import SmtpChannel
-from docket.mail.dispatch import queue_campaign
+from docket.mail.channels.smtp import SmtpSettings
 from docket.mail.intake import Incoming, enter_by_hand, file_message, ingest, ingest_many, process
 from docket.mail.models import InboundMessage, OutboxMessage
 from docket.requests.actions import Actor
 from docket.requests.models import InfoRequest
 from docket.requests.states import RequestState
+from tests.mailserver import Recorder, sent_example
 from tests.samples import reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,10 +18,8 @@ UPLOAD = InboundMessage.Source.UPLOAD
 
 
 @pytest.fixture
-def sent(example, smtp_server):
-    queue_campaign(list(example.recipients.all()), Actor("test"))
-    outbox.run(SmtpChannel(smtp_server[1]), until_empty=True, poll_seconds=0.05)
-    return {r.recipient.contact.full_name: r for r in InfoRequest.objects.select_related("recipient__contact")}
+def sent(example: Campaign, smtp_server: tuple[Recorder, SmtpSettings]) -> dict[str, InfoRequest]:
+    return sent_example(example, smtp_server[1])
 
 
 def test_by_reply_address(sent):

@@ -2,13 +2,12 @@
 
 import pytest
 
-from docket.mail import outbox
+from docket.campaigns.models import Campaign
 from docket.mail.bounces import handle_bounce
-from docket.mail.channels.smtp import SmtpChannel
-from docket.mail.dispatch import queue_campaign
+from docket.mail.channels.smtp import SmtpSettings
 from docket.mail.models import OutboxMessage
-from docket.requests.actions import Actor
 from docket.requests.states import RequestState
+from tests.mailserver import sent_example
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,10 +49,9 @@ Message-ID: {message.message_id}
 """.replace("\n", "\r\n").encode()
 
 
-def sent_letters(example, config):
-    queued, _ = queue_campaign(list(example.recipients.order_by("pk")), Actor("test"))
-    outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05)
-    return [OutboxMessage.objects.get(pk=message.pk) for message in queued]
+def sent_letters(example: Campaign, config: SmtpSettings) -> list[OutboxMessage]:
+    """The example's letters, sent over SMTP, in the order of its recipients."""
+    return [OutboxMessage.objects.get(request=request) for request in sent_example(example, config).values()]
 
 
 def test_a_dsn_marks_the_request_undeliverable_with_the_diagnostic(example, smtp_server):

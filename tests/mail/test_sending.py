@@ -7,16 +7,18 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from docket.campaigns.models import Campaign, Recipient
 from docket.mail import outbox
 from docket.mail.addresses import request_id_from_address
-from docket.mail.channels.smtp import SmtpChannel
-from docket.mail.dispatch import confirm_delivered, queue_campaign, resend
+from docket.mail.dispatch import confirm_delivered, resend
 from docket.mail.models import OutboxMessage, OutboxState
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.deadlines import add_working_days
+from docket.requests.letters import queue_campaign
 from docket.requests.models import InfoRequest
 from docket.requests.states import RequestState
+from tests.mailserver import send_all
 
 # The outbox writes from a thread of its own, which must see committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,11 +26,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ACTOR = Actor("test")
 
 
-def send_all(config, **options):
-    return outbox.run(SmtpChannel(config), until_empty=True, poll_seconds=0.05, **options)
+Queued = tuple[list[OutboxMessage], list[tuple[Recipient, str]]]  # what was queued, and who was skipped and why
 
 
-def queue_example(example, **contact_changes):
+def queue_example(example: Campaign, **contact_changes: dict[str, str]) -> Queued:
     recipients = list(example.recipients.order_by("pk"))
     for recipient in recipients:
         for name, value in contact_changes.get(recipient.contact.full_name, {}).items():
@@ -93,24 +94,18 @@ def test_a_permanent_refusal_makes_the_request_undeliverable(example, smtp_serve
 def test_a_temporary_refusal_is_retried_with_back_off(example, smtp_server):
     _, config = smtp_server
     queue_example(example, **{"Michael Lane": {"email": "later@hampshire-pcc.example"}})
-    channel = SmtpChannel(config)
-    token = outbox.worker_token()
-    tally = outbox.Tally()
-    for message in outbox.due_messages(timezone.now()):
-        assert outbox.claim(message, token)
-        outbox.send_one(channel, message, token, tally)
+    tally = send_all(config, wait_for_retries=False)
     assert (tally.sent, tally.retried) == (2, 1)
     waiting = OutboxMessage.objects.get(envelope_to="later@hampshire-pcc.example")
     assert waiting.state == OutboxState.QUEUED
     assert waiting.smtp_response.startswith("451")
+    assert waiting.next_attempt_at is not None
     assert waiting.next_attempt_at > timezone.now() + datetime.timedelta(seconds=50)
     assert outbox.due_messages(timezone.now()) == []
     later = timezone.now() + datetime.timedelta(minutes=2)
-    (message,) = outbox.due_messages(later)
-    assert outbox.claim(message, token)
-    outbox.send_one(channel, message, token, tally)
-    channel.close()
-    assert tally.sent == 3
+    assert [m.pk for m in outbox.due_messages(later)] == [waiting.pk]
+    OutboxMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())  # its time has come
+    assert send_all(config).sent == 1
     assert InfoRequest.objects.get(recipient__contact__full_name="Michael Lane").state == RequestState.SENT
 
 
@@ -123,6 +118,7 @@ def test_a_letter_whose_data_the_server_refuses_for_now_is_not_sent_but_retried(
     for message in OutboxMessage.objects.all():
         assert message.state == OutboxState.QUEUED
         assert message.smtp_response.startswith("452 4.3.1")
+        assert message.next_attempt_at is not None
         assert message.next_attempt_at > timezone.now()
         assert message.request.state == RequestState.QUEUED
         assert not message.request.events.filter(kind="mark_sent").exists()

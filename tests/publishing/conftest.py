@@ -5,16 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from docket.mail import outbox
 from docket.mail.addresses import reply_address
-from docket.mail.channels.smtp import SmtpChannel
-from docket.mail.dispatch import queue_campaign
 from docket.mail.intake import ingest
 from docket.mail.models import InboundMessage
 from docket.publishing import actions
 from docket.publishing.models import Publication, RedactionRule
 from docket.requests.actions import Actor
-from docket.requests.models import InfoRequest
+from tests.mailserver import sent_example
 from tests.samples import reply, text_pdf
 
 ACTOR = Actor("test")
@@ -22,10 +19,7 @@ ACTOR = Actor("test")
 
 @pytest.fixture
 def published_in_part(example, smtp_server):
-    queue_campaign(list(example.recipients.all()), ACTOR)
-    outbox.run(SmtpChannel(smtp_server[1]), until_empty=True, poll_seconds=0.05)
-    found = InfoRequest.objects.select_related("recipient__contact__body")
-    requests = {r.recipient.contact.body.area: r for r in found}
+    requests = {r.recipient.contact.body.area: r for r in sent_example(example, smtp_server[1]).values()}
     hampshire, notts, thames = requests["Hampshire"], requests["Nottinghamshire"], requests["Thames Valley"]
     RedactionRule.objects.create(
         pattern="Jane Doe", reason="an officer's name", scope="body", body=hampshire.recipient.contact.body
