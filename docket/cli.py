@@ -183,8 +183,8 @@ def _campaign(slug: str) -> Campaign:
 
 def cmd_queue(args: argparse.Namespace) -> int:
     from docket.campaigns.letters import recipients_for_rendering
-    from docket.mail.dispatch import queue_campaign
     from docket.requests.actions import Actor
+    from docket.requests.letters import queue_campaign
 
     recipients = recipients_for_rendering(_campaign(args.campaign))
     if args.recipient:
@@ -214,8 +214,9 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def cmd_chase(args: argparse.Namespace) -> int:
-    from docket.mail.chasing import chase, requests_to_chase
+    from docket.mail.chasing import requests_to_chase
     from docket.requests.actions import Actor, today
+    from docket.requests.letters import chase
 
     campaign = _campaign(args.campaign) if args.campaign else None
     if args.dry_run:

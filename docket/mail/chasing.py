@@ -4,6 +4,10 @@ A request is chased when it is waiting for a reply, its due date has passed,
 chasing is on for it, it has had fewer than the campaign's maximum chasers,
 the last one went at least the campaign's interval (in working days) ago, and
 no chaser for it is already waiting to go.
+
+The chaser itself is written on the request side (:mod:`docket.requests.letters`,
+which also holds ``chase``); this module chooses whom to chase and hands the
+written chaser to the outbox.
 """
 
 from __future__ import annotations
@@ -14,30 +18,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign
-from docket.letters import build_letter
-from docket.letters.html import to_email_html
-from docket.letters.text import to_email_text
-from docket.letters.wording import long_date
 from docket.mail.addresses import reply_address
-from docket.mail.dispatch import _store
-from docket.mail.messages import attachment_name, build_email
+from docket.mail.dispatch import store
+from docket.mail.messages import LetterContent, build_email
 from docket.mail.models import OutboxMessage, OutboxState
 from docket.requests import deadlines
 from docket.requests.actions import Actor, transition
 from docket.requests.events import EventKind
-from docket.requests.models import FrozenLetter, InfoRequest
+from docket.requests.models import InfoRequest
 from docket.requests.states import WAITING_STATES
-
-STANDARD_CHASER = """\
-I wrote to you on {{ sent_date | long_date }} about {{ campaign.title }}.
-{%- if items.outstanding %} I asked for your {{ items.outstanding | map(attribute="name") | english_list }}.{% endif %}
-A reply was due by {{ due_date | long_date }} and I have not yet received it.
-
-I would be grateful if you could reply to this email, attaching any documents.
-My letter is attached again for ease of reference.
-"""
 
 
 def chase_due(request: InfoRequest, today: datetime.date) -> bool:
@@ -61,16 +51,11 @@ def requests_to_chase(campaign: Campaign | None, today: datetime.date) -> list[I
     return [request for request in candidates if chase_due(request, today)]
 
 
-def queue_chaser(request: InfoRequest, actor: Actor) -> OutboxMessage:
+def queue_chaser(request: InfoRequest, chaser: LetterContent, actor: Actor, note: str) -> OutboxMessage:
+    """Store the rendered ``chaser`` in the outbox, in reply to the letter, and count it on the request."""
     campaign = request.campaign
     recipient = request.recipient
-    assert request.sent_at is not None
-    assert request.due_date is not None
-    data = campaign_data(campaign, template=campaign.chaser_template or STANDARD_CHASER)
-    extra = {"sent_date": timezone.localdate(request.sent_at), "due_date": request.due_date}
-    letter = build_letter(data, recipient_data(recipient), extra=extra)
     original = request.outbox.filter(kind=OutboxMessage.Kind.LETTER, state=OutboxState.SENT).first()
-    number = request.chasers_sent + 1
     outgoing = build_email(
         request_id=request.pk,
         kind=OutboxMessage.Kind.CHASER,
@@ -80,10 +65,10 @@ def queue_chaser(request: InfoRequest, actor: Actor) -> OutboxMessage:
         to_email=recipient.contact.email,
         reply_to=reply_address(request.pk),
         subject=f"Reminder: {campaign.email_subject or campaign.title}",
-        text=to_email_text(letter),
-        html=to_email_html(letter),
-        pdf=bytes(frozen.pdf) if (frozen := FrozenLetter.objects.filter(request=request).first()) else None,
-        pdf_name=attachment_name(campaign.office.name, letter.date_text),
+        text=chaser.text,
+        html=chaser.html,
+        pdf=chaser.pdf,
+        pdf_name=chaser.pdf_name,
         in_reply_to=original.message_id if original else "",
     )
     with transaction.atomic():
@@ -92,14 +77,8 @@ def queue_chaser(request: InfoRequest, actor: Actor) -> OutboxMessage:
             EventKind.CHASE,
             actor,
             None,
-            f"chaser {number}: the reply was due by {long_date(request.due_date)}",
+            note,
             chasers_sent=F("chasers_sent") + 1,
             last_chased_at=timezone.now(),
         )
-        return _store(request, OutboxMessage.Kind.CHASER, outgoing)
-
-
-def chase(campaign: Campaign | None, actor: Actor, today: datetime.date | None = None) -> list[OutboxMessage]:
-    """Queue a chaser for every request that is due one."""
-    today = today or timezone.localdate()
-    return [queue_chaser(request, actor) for request in requests_to_chase(campaign, today)]
+        return store(request, OutboxMessage.Kind.CHASER, outgoing)

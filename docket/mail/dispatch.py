@@ -1,43 +1,29 @@
 """Putting letters and chasers in the outbox.
 
-Queuing renders the letter once, freezes it on the request (PDF, its sha256,
-the text) and stores the whole email in the outbox, in the same transaction as
-the request's move to "queued" and its event. Nothing is sent here: the
-outbox worker (``docket send``) does that.
+The outbox is handed a letter already rendered (see :mod:`docket.requests.letters`): it
+wraps it in an email and, in one transaction with the request's move to "queued" and its
+event, freezes the letter on the request (PDF, its sha256, the text) and stores the email.
+Nothing is rendered here and nothing is sent: the outbox worker (``docket send``) sends.
 """
 
 from __future__ import annotations
 
 import hashlib
-from html import escape
 
 from django.db import transaction
 from django.utils import timezone
 
-from docket.campaigns.letters import campaign_data, recipient_data
-from docket.campaigns.models import Recipient
-from docket.letters import LetterError, build_letter
-from docket.letters.html import to_html_fragment
-from docket.letters.pdf import to_pdf
-from docket.letters.text import to_text
 from docket.mail.addresses import reply_address
-from docket.mail.messages import Outgoing, attachment_name, build_email
+from docket.mail.messages import LetterContent, Outgoing, build_email
 from docket.mail.models import OutboxBody, OutboxMessage, OutboxState
-from docket.requests.actions import (
-    Actor,
-    TransitionError,
-    approve,
-    mark_sent,
-    record_event,
-    request_for,
-    transition,
-)
+from docket.requests.actions import Actor, TransitionError, mark_sent, record_event, transition
 from docket.requests.events import EventKind, outbox_kind
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import RequestState
 
 
-def _store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
+def store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
+    """Store an email in the outbox, waiting to be sent (the one way a message enters it)."""
     message = OutboxMessage.objects.create(
         request=request,
         kind=kind,
@@ -50,18 +36,19 @@ def _store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage
     return message
 
 
-def queue(request: InfoRequest, actor: Actor, note: str = "") -> OutboxMessage:
-    """Render and freeze the letter, store its email in the outbox and mark the request queued."""
-    recipient = request.recipient
-    contact = recipient.contact
+def check_addressed(request: InfoRequest) -> None:
+    """Refuse a request whose contact has no email address (checked before anything is rendered)."""
+    contact = request.recipient.contact
     if not contact.email:
         raise TransitionError(f"request #{request.pk}: {contact.full_name} has no email address to send to")
+
+
+def queue(request: InfoRequest, letter: LetterContent, actor: Actor, note: str = "") -> OutboxMessage:
+    """Freeze the rendered ``letter`` on the request, store its email in the outbox and mark the request queued."""
+    check_addressed(request)
     campaign = request.campaign
-    letter = build_letter(campaign_data(campaign), recipient_data(recipient))
-    pdf = to_pdf(letter)
-    text = to_text(letter).decode()
-    html = f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{escape(letter.title)}</title>'
-    html += f"</head><body>{to_html_fragment(letter)}</body></html>"
+    contact = request.recipient.contact
+    assert letter.pdf is not None, "a letter is always sent with its PDF"
     outgoing = build_email(
         request_id=request.pk,
         kind=OutboxMessage.Kind.LETTER,
@@ -71,32 +58,17 @@ def queue(request: InfoRequest, actor: Actor, note: str = "") -> OutboxMessage:
         to_email=contact.email,
         reply_to=reply_address(request.pk),
         subject=campaign.email_subject or campaign.title,
-        text=text,
-        html=html,
-        pdf=pdf,
-        pdf_name=attachment_name(campaign.office.name, letter.date_text),
+        text=letter.text,
+        html=letter.html,
+        pdf=letter.pdf,
+        pdf_name=letter.pdf_name,
     )
     with transaction.atomic():
         transition(request, EventKind.QUEUE, actor, RequestState.QUEUED, note)
-        FrozenLetter.objects.create(request=request, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), text=text)
-        return _store(request, OutboxMessage.Kind.LETTER, outgoing)
-
-
-def queue_campaign(
-    campaign_recipients: list[Recipient], actor: Actor
-) -> tuple[list[OutboxMessage], list[tuple[Recipient, str]]]:
-    """Approve (if still a draft) and queue each recipient's letter; returns (queued, skipped with reasons)."""
-    queued: list[OutboxMessage] = []
-    skipped: list[tuple[Recipient, str]] = []
-    for recipient in campaign_recipients:
-        request = request_for(recipient, actor)
-        try:
-            if request.state == RequestState.DRAFT:
-                request = approve(request, actor)
-            queued.append(queue(request, actor))
-        except (TransitionError, LetterError) as error:
-            skipped.append((recipient, str(error)))
-    return queued, skipped
+        FrozenLetter.objects.create(
+            request=request, pdf=letter.pdf, sha256=hashlib.sha256(letter.pdf).hexdigest(), text=letter.text
+        )
+        return store(request, OutboxMessage.Kind.LETTER, outgoing)
 
 
 def confirm_delivered(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessage:

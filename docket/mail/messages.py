@@ -27,6 +27,19 @@ class Outgoing:
     raw: bytes
 
 
+@dataclass(frozen=True)
+class LetterContent:
+    """A letter as the outbox is handed it: already rendered (and, for a letter, frozen) by the request side.
+
+    The outbox only wraps these in an email; it never renders anything itself.
+    """
+
+    text: str
+    html: str
+    pdf: bytes | None
+    pdf_name: str
+
+
 def one_line(text: str) -> str:
     """``text`` as one header line: line breaks (which would end the header, or start a forged one such as
     ``Bcc:``) and runs of spaces become single spaces. Names are checked for line breaks when they are

@@ -15,10 +15,10 @@ from docket.campaigns.letters import campaign_data, recipient_data, recipients_f
 from docket.campaigns.models import Campaign, Recipient
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
-from docket.mail.dispatch import queue_campaign
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.tasks import send_outbox
 from docket.requests import actions
+from docket.requests.letters import queue_campaign
 from docket.requests.models import InfoRequest
 from docket.requests.states import WAITING_STATES, RequestState
 from docket.web.access import access_campaign, campaigns_for, can

@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST
 
 from docket.campaigns.models import RecipientItem
 from docket.documents.models import Attachment
-from docket.mail.chasing import queue_chaser
-from docket.mail.dispatch import queue
 from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils
 from docket.mail.models import InboundMessage
 from docket.mail.tasks import send_outbox
 from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError
 from docket.requests.events import EventKind
+from docket.requests.letters import queue, queue_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import ALLOWED_FROM
 from docket.web.access import access_request, access_unfiled_message, can

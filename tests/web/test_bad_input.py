@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from docket.documents.models import Attachment, store
-from docket.mail.dispatch import queue
 from docket.mail.intake import enter_by_hand
 from docket.mail.models import InboundMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
+from docket.requests.letters import queue
 
 pytestmark = pytest.mark.django_db
 

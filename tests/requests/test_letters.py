@@ -1,0 +1,64 @@
+"""A request's letter is rendered on the request side and handed to the outbox as frozen content."""
+
+from __future__ import annotations
+
+import email
+import hashlib
+from email.message import EmailMessage
+from email.policy import default
+
+import pytest
+from django.utils import timezone
+
+from docket.mail.models import OutboxMessage
+from docket.requests import actions
+from docket.requests.actions import Actor
+from docket.requests.letters import freeze_letter, queue, write_chaser
+
+ACTOR = Actor("test")
+
+
+@pytest.fixture
+def hampshire(example):
+    return actions.approve(actions.request_for(example.recipients.get(contact__full_name="Michael Lane")), ACTOR)
+
+
+def stored_email(message: OutboxMessage) -> EmailMessage:
+    parsed = email.message_from_bytes(bytes(message.body.raw), policy=default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def test_it_freezes_the_letter_that_the_outbox_sends(hampshire):
+    message = queue(hampshire, ACTOR)
+    sent = stored_email(message)
+    frozen = hampshire.letter
+    pdf = next(part for part in sent.iter_attachments() if part.get_content_type() == "application/pdf")
+    assert pdf.get_content() == bytes(frozen.pdf)
+    assert hashlib.sha256(bytes(frozen.pdf)).hexdigest() == frozen.sha256
+    plain = sent.get_body(("plain",)).get_content().replace("\r\n", "\n")  # stored as sent: SMTP line endings
+    assert plain.rstrip("\n") == frozen.text.rstrip("\n")
+    html = sent.get_body(("html",)).get_content().replace("\r\n", "\n")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    assert '<article class="letter" lang="en-GB">' in html
+    assert "knife crime" in html
+
+
+def test_the_html_body_is_a_document_with_the_title_escaped(hampshire):
+    hampshire.campaign.title = "Knife crime </title><script>alert(1)</script> & VRUs"
+    hampshire.campaign.save()
+    html = freeze_letter(hampshire).html
+    head = html.split("</head>")[0]
+    assert "<title>Knife crime &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; VRUs: letter to" in head
+    assert "<script>" not in html
+    assert html.count("<body>") == html.count("</body>") == 1
+
+
+def test_a_chaser_carries_the_frozen_letter_again(hampshire):
+    queue(hampshire, ACTOR)
+    hampshire = actions.mark_sent(hampshire, ACTOR, timezone.now())
+    chaser = write_chaser(hampshire)
+    assert chaser.pdf == bytes(hampshire.letter.pdf)
+    assert "I wrote to you on" in chaser.text
+    assert "<p>I wrote to you on" in chaser.html
+    assert chaser.pdf_name.endswith(".pdf")
