@@ -43,6 +43,8 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
+from docket.errors import DocketError
+
 DPI = 200
 SCALE = DPI / 72
 MARGIN = 3  # pixels around every bar, beyond the line's full height
@@ -59,7 +61,7 @@ PAGE_KEYS = ("/MediaBox", "/CropBox", "/Rotate", "/UserUnit", "/Resources", "/Co
 INHERITED = frozenset({"/MediaBox", "/CropBox", "/Rotate", "/Resources"})
 
 
-class RedactionFailed(RuntimeError):
+class RedactionFailed(DocketError):
     """The PDF could not be redacted for certain: a message for the person who asked to publish it."""
 
 

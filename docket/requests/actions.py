@@ -18,6 +18,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from docket.campaigns.models import Recipient, RecipientItem
+from docket.errors import DocketError
 from docket.requests import deadlines
 from docket.requests.events import EventKind
 from docket.requests.models import Event, InfoRequest
@@ -25,7 +26,7 @@ from docket.requests.states import ALLOWED_FROM, RequestState
 from docket.rows import update_rows
 
 
-class TransitionError(ValueError):
+class TransitionError(DocketError):
     """The action is not allowed in the request's current state."""
 
 

@@ -23,9 +23,10 @@ from docket.requests.models import InfoRequest
 from docket.requests.states import WAITING_STATES, RequestState
 from docket.web.access import access_campaign, campaigns_for, can
 from docket.web.decorators import actor_of, requires
-from docket.web.form_ids import NotAnId, form_ids
+from docket.web.form_ids import form_ids
 from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, ItemStateForm, TemplateForm
 from docket.web.mail_headers import header_problem
+from docket.web.user_errors import errors_shown_on
 
 # Each format docket.letters.writer makes, and the type it is downloaded as.
 LETTER_TYPES = {
@@ -104,14 +105,11 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @requires("send")
+@errors_shown_on("web:campaign", "slug")
 def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     """Approve, or approve and send, the selected recipients' letters."""
     found = access_campaign(request.user, slug)
-    try:
-        ids = form_ids(request.POST.getlist("recipient"), "recipient")
-    except NotAnId as error:
-        messages.error(request, str(error))
-        return redirect("web:campaign", slug=slug)
+    ids = form_ids(request.POST.getlist("recipient"), "recipient")
     chosen = found.recipients.filter(pk__in=ids).select_related("contact__body")
     actor = actor_of(request)
     if not chosen:
@@ -131,10 +129,11 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     queued, skipped = queue_campaign([r for r in chosen if r.pk not in blocked], actor)
     skipped = unsendable + skipped
     send_outbox.enqueue()
-    text = f"{len(queued)} letter(s) queued for sending."
+    if queued:
+        messages.success(request, f"{len(queued)} letter(s) queued for sending.")
     if skipped:
-        text += " Not queued: " + "; ".join(f"{r.contact.full_name} ({why})" for r, why in skipped)
-    messages.success(request, text)
+        reasons = "; ".join(f"{r.contact.full_name}: {why}" for r, why in skipped)
+        messages.error(request, f"{len(skipped)} letter(s) not queued. {reasons}")
     return redirect("web:campaign", slug=slug)
 
 
@@ -225,6 +224,7 @@ def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("edit")
+@errors_shown_on("web:campaign", "slug")
 def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
     form = CampaignSettingsForm(request.POST, instance=found)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from docket.errors import DocketError
 
-class NotAnId(ValueError):
+
+class NotAnId(DocketError):
     """A posted id that is not a whole number; the message says which field, for an error banner."""
 
 

@@ -8,14 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from docket.mail.dispatch import confirm_delivered, resend
+from docket.mail.actions import confirm_delivered, resend
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.tasks import send_outbox
-from docket.requests.actions import TransitionError
 from docket.requests.models import InfoRequest
 from docket.web.access import access_request, campaigns_for, held_messages, role_of
 from docket.web.decorators import actor_of, requires
+from docket.web.form_ids import form_id
+from docket.web.user_errors import errors_shown_on
 
 
 @requires("file")
@@ -36,14 +37,12 @@ def holding_pen(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("file")
+@errors_shown_on("web:holding_pen")
 def file_held(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(held_messages(request.user), pk=pk)
-    target = access_request(request.user, int(request.POST.get("request") or 0))
-    try:
-        file_message(message, target, actor_of(request))
-        messages.success(request, f"The message is filed to {target}.")
-    except TransitionError as error:
-        messages.error(request, str(error))
+    target = access_request(request.user, form_id(request.POST.get("request"), "request") or 0)
+    file_message(message, target, actor_of(request))
+    messages.success(request, f"The message is filed to {target}.")
     return redirect("web:holding_pen")
 
 
@@ -60,19 +59,17 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires("send")
+@errors_shown_on("web:outbox")
 def settle(request: HttpRequest, pk: int, how: str) -> HttpResponse:
     message = get_object_or_404(OutboxMessage, pk=pk, request__campaign__in=campaigns_for(request.user))
     actor = actor_of(request)
-    try:
-        if how == "confirm":
-            confirm_delivered(message, actor, request.POST.get("note", ""))
-            messages.success(request, "Recorded as delivered.")
-        elif how == "resend":
-            resend(message, actor, request.POST.get("note", ""))
-            send_outbox.enqueue()
-            messages.success(request, "Sent again.")
-        else:
-            return HttpResponse("Unknown", status=404)
-    except TransitionError as error:
-        messages.error(request, str(error))
+    if how == "confirm":
+        confirm_delivered(message, actor, request.POST.get("note", ""))
+        messages.success(request, "Recorded as delivered.")
+    elif how == "resend":
+        resend(message, actor, request.POST.get("note", ""))
+        send_outbox.enqueue()
+        messages.success(request, "Sent again.")
+    else:
+        return HttpResponse("Unknown", status=404)
     return redirect("web:outbox")

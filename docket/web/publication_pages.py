@@ -11,15 +11,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from docket.documents.models import Attachment
+from docket.errors import DocketError
 from docket.mail.models import InboundMessage
 from docket.publishing import actions
 from docket.publishing.models import Publication, PublicationState
-from docket.publishing.pdf_redaction import RedactionFailed
 from docket.publishing.rules import spans_in
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.web.access import access_request
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
+from docket.web.user_errors import errors_shown_on
 
 CONTEXT_CHARS = 40
 
@@ -82,36 +83,33 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"The embargo date {text[:40]!r} is not a date: give it as YYYY-MM-DD.") from None
+        raise DocketError(f"The embargo date {text[:40]!r} is not a date: give it as YYYY-MM-DD.") from None
 
 
 @require_POST
 @requires("publish")
+@errors_shown_on("web:request", "pk")
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
     found = access_request(request.user, pk)
     actor = actor_of(request)
     what = request.POST.get("action", "")
-    try:
-        item = _publication(found, request.POST.get("kind", ""), form_id(request.POST.get("object"), "item") or 0)
-        consent = request.POST.get("consent", "").strip()
-        if consent and consent != item.consent:
-            item = actions.record_consent(item, consent, actor)
-        embargo = request.POST.get("embargo_until", "").strip()
-        if embargo:
-            item = actions.set_embargo(item, _date(embargo), actor)
-        if what == "approve":
-            actions.approve(item, actor)
-        elif what == "publish":
-            if item.state == PublicationState.PRIVATE:
-                item = actions.approve(item, actor)
-            actions.publish(item, actor)
-        elif what == "private":
-            actions.make_private(item, actor, request.POST.get("note", ""))
-        else:
-            return HttpResponse("Unknown action", status=404)
-        messages.success(request, f"{item.get_kind_display()}: {what} done.")
-    except ValueError as error:  # TransitionError, NotAnId, a date that is not a date
-        messages.error(request, str(error))
-    except RedactionFailed as error:
-        messages.error(request, str(error))
+    # A mistake (a move not allowed, a bad id or date, a PDF that cannot be redacted) is shown by ShowUserErrors.
+    item = _publication(found, request.POST.get("kind", ""), form_id(request.POST.get("object"), "item") or 0)
+    consent = request.POST.get("consent", "").strip()
+    if consent and consent != item.consent:
+        item = actions.record_consent(item, consent, actor)
+    embargo = request.POST.get("embargo_until", "").strip()
+    if embargo:
+        item = actions.set_embargo(item, _date(embargo), actor)
+    if what == "approve":
+        actions.approve(item, actor)
+    elif what == "publish":
+        if item.state == PublicationState.PRIVATE:
+            item = actions.approve(item, actor)
+        actions.publish(item, actor)
+    elif what == "private":
+        actions.make_private(item, actor, request.POST.get("note", ""))
+    else:
+        return HttpResponse("Unknown action", status=404)
+    messages.success(request, f"{item.get_kind_display()}: {what} done.")
     return redirect("web:request", pk=pk)

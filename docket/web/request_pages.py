@@ -28,10 +28,11 @@ from docket.requests.states import ALLOWED_FROM
 from docket.web.access import access_request, access_unfiled_message, can
 from docket.web.decorators import actor_of, requires
 from docket.web.downloads import attachment_disposition
-from docket.web.form_ids import NotAnId, form_id
+from docket.web.form_ids import form_id
 from docket.web.forms import NoteForm, UploadForm
 from docket.web.mail_headers import header_problem
 from docket.web.publication_pages import publishables
+from docket.web.user_errors import errors_shown_on
 
 
 def _send_letter(found: InfoRequest, actor: Actor, note: str) -> None:
@@ -113,6 +114,7 @@ def frozen_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("view")
+@errors_shown_on("web:request", "pk")
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one named action on the request (its capability checked here)."""
     found = access_request(request.user, pk)
@@ -126,35 +128,34 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action in SENDS and (problem := header_problem(found.recipient.contact, found.campaign.office)):
         messages.error(request, problem)
         return redirect("web:request", pk=pk)
-    try:
-        button.run(found, actor_of(request), note)
-        messages.success(request, f"{button.label}: done.")
-    except TransitionError as error:
-        messages.error(request, str(error))
+    button.run(found, actor_of(request), note)  # a mistake is shown by ShowUserErrors
+    messages.success(request, f"{button.label}: done.")
     return redirect("web:request", pk=pk)
 
 
 @require_POST
 @requires("file")
+@errors_shown_on("web:request", "pk")
 def item_received(request: HttpRequest, pk: int) -> HttpResponse:
     found = access_request(request.user, pk)
     actor = actor_of(request)
     key = request.POST.get("item", "")
+    attachment_id = form_id(request.POST.get("attachment"), "attachment")
     try:
-        attachment_id = form_id(request.POST.get("attachment"), "attachment")
         if attachment_id is not None:
             attachment = get_object_or_404(Attachment, pk=attachment_id, message__request=found)
             mark_attachment_fulfils(attachment, key, actor)
         else:
             actions.mark_item_received(found, key, actor, request.POST.get("note", ""))
-        messages.success(request, "The item is marked as received.")
-    except (TransitionError, NotAnId, RecipientItem.DoesNotExist) as error:
-        messages.error(request, str(error))
+    except RecipientItem.DoesNotExist:
+        raise TransitionError(f"This request does not ask for an item {key[:40]!r}.") from None
+    messages.success(request, "The item is marked as received.")
     return redirect("web:request", pk=pk)
 
 
 @require_POST
 @requires("file")
+@errors_shown_on("web:request", "pk")
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """An .eml or .mbox file, taken in as mail; any other file, as a reply entered by hand."""
     found = access_request(request.user, pk)
