@@ -21,9 +21,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from docket.campaigns import actions
 from docket.campaigns.models import Campaign, Recipient, RecipientItem
 from docket.directory.importing import ContactRow, duplicate_errors, header_errors, parse_contact, save_contact
-from docket.importing import CellError, ImportFailed, ImportReport, model_errors, update_fields
+from docket.importing import CellError, ImportFailed, ImportReport, model_errors
 from docket.spreadsheets import Row, read_sheet
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -106,11 +107,12 @@ def _item_cells(row: Row, key: str) -> tuple[ItemCells, list[CellError]]:
             errors.append(CellError(row.number, f"{column}:url", f"{url!r} is not a web address"))
         if state != RecipientItem.State.PUBLISHED:
             errors.append(CellError(row.number, f"{column}:url", "a URL is only for an item that is published"))
+    unsaved = RecipientItem(title=title, url=url)  # only to check the lengths the columns allow
     lengths = model_errors(
-        RecipientItem(state=state, title=title, url=url),
+        unsaved,
         row.number,
         {"title": f"{column}:title", "url": f"{column}:url"},
-        exclude=["recipient", "item"] + (["url"] if errors else []),
+        exclude=["recipient", "item", "state"] + (["url"] if errors else []),
     )
     return ItemCells(state, title, url), errors + lengths
 
@@ -150,8 +152,7 @@ def save_recipient(campaign: Campaign, data: RecipientRow) -> tuple[bool, bool]:
     for item in campaign.items.all():
         cells = data.items.get(item.key)
         state, item_created = RecipientItem.objects.get_or_create(recipient=recipient, item=item)
-        if cells and update_fields(state, {"state": cells.state, "title": cells.title, "url": cells.url}):
-            state.save(update_fields=["state", "title", "url"])
+        if cells and actions.set_item_state(state, cells.state, cells.title, cells.url):
             changed = True
         changed = changed or item_created
     return created, changed or contact_changed

@@ -16,8 +16,9 @@ from typing import Protocol
 
 from django.db import transaction
 
+from docket.campaigns import actions
 from docket.campaigns.letters import campaign_data, recipient_data
-from docket.campaigns.models import Campaign, Office, Recipient, RecipientItem, Reference, RequestedItem
+from docket.campaigns.models import Campaign, Office, Recipient, Reference, RequestedItem
 from docket.directory.models import Body, Contact
 from docket.errors import DocketError
 from docket.letters.compose import build_letter
@@ -113,10 +114,8 @@ def _contact(body_name: str, kind: str, area: str, person: _Person) -> Contact:
 
 
 def _item_states(recipient: Recipient, items: dict[str, RequestedItem], states: tuple[ItemData, ...]) -> None:
-    RecipientItem.objects.bulk_create(
-        RecipientItem(recipient=recipient, item=items[state.key], state=state.state, title=state.title)
-        for state in states
-        if state.key in items
+    actions.add_item_states(
+        recipient, ((items[state.key], state.state, state.title) for state in states if state.key in items)
     )
 
 

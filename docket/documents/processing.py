@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 
 from docket.campaigns.models import RecipientItem
-from docket.documents import archives
+from docket.documents import actions, archives
 from docket.documents.bounded import Budget, Outcome, read_bounded
 from docket.documents.extraction import Caps, decode_text, is_plain_text, refusal, sniff
 from docket.documents.models import Attachment, record_blobs, storable, store_file
@@ -76,12 +76,12 @@ def _read(attachment: Attachment, data: bytes, *, ocr: bool) -> None:
     """
     reason = refusal(attachment.content_type, ocr=ocr)
     if len(data) > MAX_EXTRACT_BYTES:
-        attachment.status = Attachment.Status.TOO_LARGE
-        attachment.error = too_large_note(f"it is {len(data):,} bytes, and Docket reads at most {MAX_EXTRACT_BYTES:,}")
+        note = actions.too_large_note(f"it is {len(data):,} bytes, and Docket reads at most {MAX_EXTRACT_BYTES:,}")
+        actions.record_not_read(attachment, Attachment.Status.TOO_LARGE, note)
     elif reason is not None:
-        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(reason)
+        actions.record_not_read(attachment, Attachment.Status.SKIPPED, storable(reason))
     elif is_plain_text(attachment.content_type):
-        _record(attachment, Outcome("text", decode_text(data)))
+        actions.record_reading(attachment, Outcome("text", decode_text(data)))
     else:
         caps, budget = limits()
         try:
@@ -89,29 +89,7 @@ def _read(attachment: Attachment, data: bytes, *, ocr: bool) -> None:
         except Exception as error:  # one attachment must never stop the rest
             log.exception("reading attachment %r failed", attachment.filename)
             outcome = Outcome("failed", reason=f"{type(error).__name__}: {error}")
-        _record(attachment, outcome)
-
-
-def _record(attachment: Attachment, outcome: Outcome) -> None:
-    if outcome.kind == "text":
-        attachment.text = storable(outcome.text)
-        attachment.pages, attachment.ocr_pages = outcome.pages, outcome.ocr_pages
-        attachment.status = Attachment.Status.EXTRACTED if outcome.text.strip() else Attachment.Status.NO_TEXT
-        attachment.error = ""
-    elif outcome.kind == "too_large":
-        attachment.status, attachment.error = Attachment.Status.TOO_LARGE, too_large_note(outcome.reason)
-    elif outcome.kind == "not_readable":
-        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(outcome.reason)
-    else:
-        attachment.status, attachment.error = Attachment.Status.FAILED, storable(outcome.reason)
-
-
-def too_large_note(reason: str) -> str:
-    """What a person reads next to an attachment Docket stopped reading."""
-    return storable(
-        f"Docket did not read this file: {reason}. The file is kept with the message and can be "
-        "downloaded, but its text is not searchable."
-    )
+        actions.record_reading(attachment, outcome)
 
 
 def limits() -> tuple[Caps, Budget]:
@@ -138,10 +116,9 @@ def _open_zip(
     try:
         members = archives.members(data, depth)
     except archives.ArchiveRefused as reason:
-        attachment.status, attachment.error = Attachment.Status.SKIPPED, storable(str(reason))
+        actions.record_not_read(attachment, Attachment.Status.SKIPPED, storable(str(reason)))
         return [attachment]
-    attachment.status = Attachment.Status.EXTRACTED
-    attachment.text = storable("\n".join(member.name for member in members))
+    actions.record_reading(attachment, Outcome("text", "\n".join(member.name for member in members)))
     taken = [attachment]
     for member in members:
         taken += take_attachment(

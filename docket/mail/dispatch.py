@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
-from django.utils import timezone
 
 from docket.mail.addresses import reply_address
 from docket.mail.messages import LetterContent, Outgoing, build_email
-from docket.mail.models import OutboxBody, OutboxMessage, OutboxState
-from docket.requests.actions import Actor, TransitionError, mark_sent, record_event, transition
-from docket.requests.events import EventKind, outbox_kind
+from docket.mail.models import OutboxBody, OutboxMessage
+from docket.requests.actions import Actor, TransitionError, transition
+from docket.requests.events import EventKind
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import RequestState
 
@@ -69,33 +68,3 @@ def queue(request: InfoRequest, letter: LetterContent, actor: Actor, note: str =
             request=request, pdf=letter.pdf, sha256=hashlib.sha256(letter.pdf).hexdigest(), text=letter.text
         )
         return store(request, OutboxMessage.Kind.LETTER, outgoing)
-
-
-def confirm_delivered(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessage:
-    """A person checked that an uncertain message did arrive (e.g. the body confirmed it)."""
-    with transaction.atomic():
-        sent_at = message.claimed_at or timezone.now()
-        updated = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.UNCERTAIN).update(
-            state=OutboxState.SENT, sent_at=sent_at
-        )
-        if updated != 1:
-            raise TransitionError(f"message {message.message_id} is not uncertain")
-        if message.kind == OutboxMessage.Kind.LETTER:
-            mark_sent(message.request, actor, sent_at, f"confirmed by a person: {note}".strip(": "))
-        else:
-            record_event(message.request, EventKind.CHASER_CONFIRMED, actor, note)
-    message.refresh_from_db()
-    return message
-
-
-def resend(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessage:
-    """A person decided an uncertain or failed message should go (again)."""
-    with transaction.atomic():
-        updated = OutboxMessage.objects.filter(
-            pk=message.pk, state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]
-        ).update(state=OutboxState.QUEUED, attempts=0, next_attempt_at=None, claimed_by="")
-        if updated != 1:
-            raise TransitionError(f"message {message.message_id} is not uncertain or failed")
-        record_event(message.request, outbox_kind(message.kind, "resend"), actor, note)
-    message.refresh_from_db()
-    return message

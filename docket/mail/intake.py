@@ -36,6 +36,7 @@ from docket.campaigns.models import RecipientItem
 from docket.documents import blobstore
 from docket.documents.models import Attachment, Blob, record_blobs, storable, store_file
 from docket.documents.processing import save_attachments, suggest_items, take_attachment
+from docket.mail import actions as mail_actions
 from docket.mail.addresses import request_id_from_address
 from docket.mail.bounces import handle_bounce
 from docket.mail.matching import Match, match
@@ -45,7 +46,6 @@ from docket.mail.parsing import ParsedMail, parse, quick_message_id
 from docket.requests import actions
 from docket.requests.actions import SYSTEM, Actor, TransitionError
 from docket.requests.models import InfoRequest
-from docket.rows import update_rows
 
 log = logging.getLogger(__name__)
 Status = InboundMessage.Status
@@ -236,12 +236,7 @@ def _take_in_or_hold(
 
 def _hold_unread(message: InboundMessage, token: str, reason: str) -> bool:
     """Hold a message that could not be read, if this process still holds its claim; whether it did."""
-    reason = storable(reason)
-    held = InboundMessage.objects.filter(pk=message.pk, status=Status.STORED, claimed_by=token).update(
-        status=Status.HOLDING, holding_reason=reason, problems=reason
-    )
-    message.status, message.holding_reason, message.problems = Status.HOLDING, reason, reason
-    return held == 1
+    return mail_actions.hold_unread(message, token, storable(reason))
 
 
 def take_in_stranded(*, ocr: bool = True, now: datetime.datetime | None = None) -> list[InboundMessage]:
@@ -322,25 +317,6 @@ def process(
     return message
 
 
-# What reading a message sets on its row.
-READ_FIELDS = [
-    "message_id",
-    "from_name",
-    "from_address",
-    "to_addresses",
-    "subject",
-    "sent_at",
-    "in_reply_to",
-    "body_text",
-    "reply_text",
-    "body_html",
-    "is_auto_reply",
-    "problems",
-    "status",
-    "request",
-    "match_method",
-    "holding_reason",
-]
 
 
 def _take_in(
@@ -367,7 +343,7 @@ def _take_in(
             continue
         bounced = handle_bounce(raw, mail.message)  # a bounce of ours is dealt with there, never filed
         if bounced is not None:
-            message.status, message.request = Status.BOUNCE, bounced.request
+            mail_actions.read_as_bounce(message, bounced.request)
         else:
             readable.append((message, mail))
     addressed = {
@@ -393,12 +369,12 @@ def _take_in(
                 message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items
             )
         if matched.request is None:
-            message.status, message.holding_reason = Status.HOLDING, matched.reason
+            mail_actions.read_as_held(message, matched.reason)
             candidates += [(message.pk, candidate.pk) for candidate in matched.candidates]
         else:
-            message.status, message.holding_reason = Status.FILED, ""
-            message.request, message.match_method = matched.request, matched.method
-            replies[message.pk] = (matched.request, _reply_note(message, matched.method), message.is_auto_reply)
+            mail_actions.read_as_filed(message, matched.request, matched.method)
+            note = mail_actions.reply_note(message, matched.method)
+            replies[message.pk] = (matched.request, note, message.is_auto_reply)
     with transaction.atomic():
         written = [message for message, _, _ in batch]
         if token and _may_be_taken_over(written):  # then write only what this process still has claimed
@@ -412,7 +388,7 @@ def _take_in(
         if not fresh:  # processing again starts afresh (the blobs stay)
             Attachment.objects.filter(message__in=written).delete()
             InboundMessage.candidates.through.objects.filter(inboundmessage__in=written).delete()
-        update_rows(InboundMessage, READ_FIELDS, [(m.pk, *(_value(m, name) for name in READ_FIELDS)) for m in written])
+        mail_actions.record_readings(written)
         save_attachments(attachments)
         _save_candidates(candidates)
         actions.record_replies(list(replies.values()), actor)
@@ -438,10 +414,6 @@ def _save_candidates(pairs: list[tuple[int, int]]) -> None:
         through.objects.bulk_create(through(inboundmessage_id=held, inforequest_id=request) for held, request in pairs)
 
 
-def _value(message: InboundMessage, name: str) -> object:
-    return message.request_id if name == "request" else getattr(message, name)
-
-
 def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMail | None:
     """Parse the bytes onto the message's fields; None (and the message held, with why) if they cannot be."""
     try:
@@ -449,7 +421,7 @@ def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMa
     except Exception as error:  # the parser is tolerant; this is the last line of defence
         log.exception("message %s cannot be parsed", message.pk)
         reason = storable(f"it cannot be read: {type(error).__name__}: {str(error)[:300]}")
-        message.status, message.problems, message.holding_reason = Status.HOLDING, reason, reason
+        mail_actions.read_as_held(message, reason, unreadable=True)
         return None
     message.message_id = storable(mail.message_id or message.message_id)[:500]
     message.from_name, message.from_address = storable(mail.from_name)[:300], storable(mail.from_address)[:300]
@@ -480,21 +452,9 @@ def _items_asked(requests: list[InfoRequest]) -> dict[int, list[RecipientItem]]:
     return by_recipient
 
 
-def _reply_note(message: InboundMessage, method: str) -> str:
-    note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
-    return note + f": {message.subject!r} (matched by {method})"
-
-
 def file_message(message: InboundMessage, request: InfoRequest, actor: Actor) -> InboundMessage:
     """Move a message from the holding pen to a request (a person's decision)."""
-    if message.status != Status.HOLDING:
-        raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
-    method = "by hand from the holding pen"
-    with transaction.atomic():
-        message.request, message.match_method, message.status = request, method, Status.FILED
-        message.holding_reason = ""
-        message.save(update_fields=["request", "match_method", "status", "holding_reason"])
-        actions.record_replies([(request, _reply_note(message, method), message.is_auto_reply)], actor)
+    mail_actions.file_held(message, request, actor)
     # Its attachments were read before it had a request: suggest their items now.
     suggest_items(list(message.attachments.all()), _items_asked([request]).get(request.recipient_id, []))
     return message

@@ -28,9 +28,10 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from docket.mail import actions as mail_actions
 from docket.mail.channels import Channel, DeliveryError
 from docket.mail.models import OutboxBody, OutboxMessage, OutboxState
 from docket.requests import actions
@@ -93,7 +94,7 @@ def recover_interrupted(now: datetime.datetime | None = None) -> Recovered:
         with transaction.atomic():
             if message.reached_data:
                 last = "the sender stopped while the server was taking it"
-                changed = _settle(message, OutboxState.UNCERTAIN, last=last)
+                changed = mail_actions.settle(message, OutboxState.UNCERTAIN, last=last)
                 if changed:
                     uncertain += 1
                     actions.record_event(
@@ -103,25 +104,9 @@ def recover_interrupted(now: datetime.datetime | None = None) -> Recovered:
                         "The sender stopped while the mail server was taking the message: it may or may not have "
                         "gone. Confirm it went, or send it again.",
                     )
-            elif _settle(message, OutboxState.QUEUED):
+            elif mail_actions.settle(message, OutboxState.QUEUED):
                 requeued += 1
     return Recovered(requeued, uncertain, record_accepted(accepted))
-
-
-def _settle(message: OutboxMessage, state: str, last: str = "", **changes: object) -> bool:
-    """Move a claimed message on, only if it is still as we left it (one winner)."""
-    mine = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.SENDING, claimed_by=message.claimed_by)
-    updated = mine.update(state=state, **({"smtp_response": last} if last else {}), **changes)
-    return updated == 1
-
-
-def cancel_withdrawn() -> int:
-    """Letters whose request was withdrawn (or otherwise moved on) before they went are not sent."""
-    return (
-        OutboxMessage.objects.filter(state=OutboxState.QUEUED, kind=OutboxMessage.Kind.LETTER)
-        .exclude(request__state=RequestState.QUEUED)
-        .update(state=OutboxState.CANCELLED)
-    )
 
 
 def due_messages(now: datetime.datetime) -> list[OutboxMessage]:
@@ -136,34 +121,6 @@ def due_messages(now: datetime.datetime) -> list[OutboxMessage]:
 
 
 CLAIM_BATCH = 20
-
-
-def claim(message: OutboxMessage, token: str) -> bool:
-    return claim_batch([message], token) == [message]
-
-
-def claim_batch(messages: list[OutboxMessage], token: str) -> list[OutboxMessage]:
-    """Claim, in one statement, those still queued (another worker may have taken some).
-
-    Claiming ahead of sending is safe: a claimed message whose data was not
-    reached when its worker died is simply queued again.
-    """
-    ids = [message.pk for message in messages]
-    OutboxMessage.objects.filter(pk__in=ids, state=OutboxState.QUEUED).update(
-        state=OutboxState.SENDING,
-        claimed_by=token,
-        claimed_at=timezone.now(),
-        reached_data=False,
-        attempts=F("attempts") + 1,
-    )
-    mine = set(
-        OutboxMessage.objects.filter(pk__in=ids, claimed_by=token, state=OutboxState.SENDING).values_list(
-            "pk", flat=True
-        )
-    )
-    for message in messages:
-        message.claimed_by = token
-    return [message for message in messages if message.pk in mine]
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -214,8 +171,7 @@ def record_accepted(messages: list[OutboxMessage], tally: Tally | None = None) -
             .values_list("pk", flat=True)
         )
         mine = [message for message in messages if message.pk in still_sending]
-        rows = [(m.pk, OutboxState.SENT, m.sent_at, m.smtp_response) for m in mine]
-        update_rows(OutboxMessage, ["state", "sent_at", "smtp_response"], rows, where={"state": OutboxState.SENDING})
+        mail_actions.record_sent(mine)
         letters = []
         for message in mine:
             assert message.sent_at is not None, "only a message the server accepted is recorded as sent"
@@ -241,30 +197,17 @@ def accept(message: OutboxMessage, reply: str) -> OutboxMessage:
     return message
 
 
-def send_one(channel: Channel, message: OutboxMessage, token: str, tally: Tally) -> None:
-    """Send one claimed message and record the outcome, one step after another."""
-    raw = bytes(OutboxBody.objects.values_list("raw", flat=True).get(message_id=message.pk))
-    try:
-        reply = channel.deliver(
-            message.envelope_from, message.envelope_to, raw, lambda: mark_reached_data(message, token)
-        )
-    except DeliveryError as error:
-        _failed(message, error, tally)
-        return
-    record_accepted([accept(message, reply)], tally)
-
-
 def _failed(message: OutboxMessage, error: DeliveryError, tally: Tally) -> None:
     words = str(error)
     request = message.request
     attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message.pk)
     with transaction.atomic():
         if error.uncertain:
-            if _settle(message, OutboxState.UNCERTAIN, last=words):
+            if mail_actions.settle(message, OutboxState.UNCERTAIN, last=words):
                 tally.uncertain += 1
                 actions.record_event(request, outbox_kind(message.kind, "uncertain"), WORKER, words)
         elif error.permanent or attempts >= settings.DOCKET_SEND_MAX_ATTEMPTS:
-            if _settle(message, OutboxState.FAILED, last=words):
+            if mail_actions.settle(message, OutboxState.FAILED, last=words):
                 tally.failed += 1
                 if error.permanent and message.kind == OutboxMessage.Kind.LETTER:
                     actions.mark_undeliverable(request, WORKER, f"the mail server refused the letter: {words}")
@@ -272,7 +215,9 @@ def _failed(message: OutboxMessage, error: DeliveryError, tally: Tally) -> None:
                     actions.record_event(
                         request, outbox_kind(message.kind, "failed"), WORKER, f"after {attempts} attempts: {words}"
                     )
-        elif _settle(message, OutboxState.QUEUED, last=words, next_attempt_at=timezone.now() + backoff(attempts)):
+        elif mail_actions.settle(
+            message, OutboxState.QUEUED, last=words, next_attempt_at=timezone.now() + backoff(attempts)
+        ):
             tally.retried += 1
 
 
@@ -346,7 +291,7 @@ def _run_into(future: Future[Any], function: Callable[..., Any], args: tuple[Any
 
 
 def _claim_with_bodies(messages: list[OutboxMessage], token: str) -> tuple[list[OutboxMessage], dict[int, bytes]]:
-    claimed = claim_batch(messages, token)
+    claimed = mail_actions.claim_batch(messages, token)
     bodies = OutboxBody.objects.filter(message_id__in=[m.pk for m in claimed]).values_list("message_id", "raw")
     return claimed, {pk: bytes(raw) for pk, raw in bodies}
 
@@ -377,7 +322,7 @@ def run(
     try:
         while True:
             tally.requeued += books.call(recover_interrupted).requeued
-            tally.cancelled += books.call(cancel_withdrawn)
+            tally.cancelled += books.call(mail_actions.cancel_withdrawn)
             batch = books.call(due_messages, timezone.now())
             # Claim a few at a time when unthrottled; one at a time when each must wait its turn anyway.
             size = 1 if interval else CLAIM_BATCH

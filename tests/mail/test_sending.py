@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from docket.campaigns.models import Campaign, Recipient
 from docket.mail import outbox
+from docket.mail.actions import confirm_delivered, resend
 from docket.mail.addresses import request_id_from_address
-from docket.mail.dispatch import confirm_delivered, resend
 from docket.mail.models import OutboxMessage, OutboxState
 from docket.requests import actions
 from docket.requests.actions import Actor

@@ -1,0 +1,176 @@
+"""The named state changes of mail: where an inbound message stands (being read, filed, held, a bounce).
+
+Intake decides what each message is a chunk at a time and writes the chunk in one
+transaction; the decisions are made here, on the message in hand, so that the rules for a
+message's status live in one place and nothing else writes it. The outbox's own moves
+(queued → sending → sent, uncertain, failed, cancelled) are here too: the outbox worker
+(``docket.mail.outbox``) decides when, these write.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
+from docket.requests import actions
+from docket.requests.actions import Actor, TransitionError, mark_sent, record_event
+from docket.requests.events import EventKind, outbox_kind
+from docket.requests.models import InfoRequest
+from docket.requests.states import RequestState
+from docket.rows import update_rows
+
+Status = InboundMessage.Status
+
+# What reading a message sets on its row.
+READ_FIELDS = [
+    "message_id",
+    "from_name",
+    "from_address",
+    "to_addresses",
+    "subject",
+    "sent_at",
+    "in_reply_to",
+    "body_text",
+    "reply_text",
+    "body_html",
+    "is_auto_reply",
+    "problems",
+    "status",
+    "request",
+    "match_method",
+    "holding_reason",
+]
+
+
+def record_readings(messages: list[InboundMessage]) -> None:
+    """Write what reading decided for each message (its fields, status, request): one prepared UPDATE."""
+    def value(message: InboundMessage, name: str) -> object:
+        return message.request_id if name == "request" else getattr(message, name)
+
+    update_rows(InboundMessage, READ_FIELDS, [(m.pk, *(value(m, name) for name in READ_FIELDS)) for m in messages])
+
+
+def reply_note(message: InboundMessage, method: str) -> str:
+    note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
+    return note + f": {message.subject!r} (matched by {method})"
+
+
+def read_as_bounce(message: InboundMessage, request: InfoRequest | None) -> None:
+    """A bounce of one of our messages: dealt with by the bounce handler, never filed as a reply."""
+    message.status, message.request = Status.BOUNCE, request
+
+
+def read_as_held(message: InboundMessage, reason: str, *, unreadable: bool = False) -> None:
+    """Held for a person to file, with why; a message that cannot be read carries the reason as its problem too."""
+    message.status, message.holding_reason = Status.HOLDING, reason
+    if unreadable:
+        message.problems = reason
+
+
+def read_as_filed(message: InboundMessage, request: InfoRequest, method: str) -> None:
+    """Filed to ``request`` (matched by ``method``); the reply is recorded on it with the chunk."""
+    message.status, message.holding_reason = Status.FILED, ""
+    message.request, message.match_method = request, method
+
+
+def hold_unread(message: InboundMessage, token: str, reason: str) -> bool:
+    """Hold a message that could not be read, if the process ``token`` still holds its claim; whether it did."""
+    held = InboundMessage.objects.filter(pk=message.pk, status=Status.STORED, claimed_by=token).update(
+        status=Status.HOLDING, holding_reason=reason, problems=reason
+    )
+    read_as_held(message, reason, unreadable=True)
+    return held == 1
+
+
+def file_held(message: InboundMessage, request: InfoRequest, actor: Actor) -> InboundMessage:
+    """Move a message from the holding pen to a request (a person's decision), recording the reply on it."""
+    if message.status != Status.HOLDING:
+        raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
+    method = "by hand from the holding pen"
+    with transaction.atomic():
+        read_as_filed(message, request, method)
+        message.save(update_fields=["request", "match_method", "status", "holding_reason"])
+        actions.record_replies([(request, reply_note(message, method), message.is_auto_reply)], actor)
+    return message
+
+
+# The outbox: queued → sending (claimed by a worker) → sent, or back to queued, failed, uncertain;
+# a letter whose request moved on before it went is cancelled.
+
+
+def claim_batch(messages: list[OutboxMessage], token: str) -> list[OutboxMessage]:
+    """Claim, in one statement, those still queued (another worker may have taken some).
+
+    Claiming ahead of sending is safe: a claimed message whose data was not
+    reached when its worker died is simply queued again.
+    """
+    ids = [message.pk for message in messages]
+    OutboxMessage.objects.filter(pk__in=ids, state=OutboxState.QUEUED).update(
+        state=OutboxState.SENDING,
+        claimed_by=token,
+        claimed_at=timezone.now(),
+        reached_data=False,
+        attempts=F("attempts") + 1,
+    )
+    mine = set(
+        OutboxMessage.objects.filter(pk__in=ids, claimed_by=token, state=OutboxState.SENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    for message in messages:
+        message.claimed_by = token
+    return [message for message in messages if message.pk in mine]
+
+
+def settle(message: OutboxMessage, state: str, last: str = "", **changes: object) -> bool:
+    """Move a claimed message on, only if it is still as we left it (one winner)."""
+    mine = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.SENDING, claimed_by=message.claimed_by)
+    updated = mine.update(state=state, **({"smtp_response": last} if last else {}), **changes)
+    return updated == 1
+
+
+def cancel_withdrawn() -> int:
+    """Letters whose request was withdrawn (or otherwise moved on) before they went are not sent."""
+    return (
+        OutboxMessage.objects.filter(state=OutboxState.QUEUED, kind=OutboxMessage.Kind.LETTER)
+        .exclude(request__state=RequestState.QUEUED)
+        .update(state=OutboxState.CANCELLED)
+    )
+
+
+def record_sent(messages: list[OutboxMessage]) -> None:
+    """Messages the server accepted (``sent_at``, ``smtp_response`` set, still "sending"): sent."""
+    rows = [(m.pk, OutboxState.SENT, m.sent_at, m.smtp_response) for m in messages]
+    update_rows(OutboxMessage, ["state", "sent_at", "smtp_response"], rows, where={"state": OutboxState.SENDING})
+
+
+def confirm_delivered(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessage:
+    """A person checked that an uncertain message did arrive (e.g. the body confirmed it)."""
+    with transaction.atomic():
+        sent_at = message.claimed_at or timezone.now()
+        updated = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.UNCERTAIN).update(
+            state=OutboxState.SENT, sent_at=sent_at
+        )
+        if updated != 1:
+            raise TransitionError(f"message {message.message_id} is not uncertain")
+        if message.kind == OutboxMessage.Kind.LETTER:
+            mark_sent(message.request, actor, sent_at, f"confirmed by a person: {note}".strip(": "))
+        else:
+            record_event(message.request, EventKind.CHASER_CONFIRMED, actor, note)
+    message.refresh_from_db()
+    return message
+
+
+def resend(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessage:
+    """A person decided an uncertain or failed message should go (again)."""
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]
+        ).update(state=OutboxState.QUEUED, attempts=0, next_attempt_at=None, claimed_by="")
+        if updated != 1:
+            raise TransitionError(f"message {message.message_id} is not uncertain or failed")
+        record_event(message.request, outbox_kind(message.kind, "resend"), actor, note)
+    message.refresh_from_db()
+    return message
