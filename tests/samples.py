@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -22,7 +23,15 @@ SCAN_TEXT = (
 def text_pdf(text: str) -> bytes:
     """A one-page PDF whose text can be selected and extracted."""
     source = f'#set text(font: "Liberation Sans")\n#{{{typst_string(text)}}}'
-    result = typst.compile(source.encode(), font_paths=[str(FONTS)], ignore_system_fonts=True)
+    return compile_typst(source)
+
+
+def compile_typst(source: str | bytes) -> bytes:
+    """Typst source to PDF bytes. Without an output file typst.compile returns the bytes, but its stub
+    insists on an output (so its type parameter cannot be inferred): it is called untyped here."""
+    compile_: Callable[..., object] = typst.compile
+    data = source.encode() if isinstance(source, str) else source
+    result = compile_(data, font_paths=[str(FONTS)], ignore_system_fonts=True)
     assert isinstance(result, bytes)
     return result
 

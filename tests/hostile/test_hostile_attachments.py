@@ -22,6 +22,7 @@ from docket.mail.intake import ingest
 from docket.mail.models import InboundMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
+from docket.requests.events import EventKind
 from docket.requests.states import RequestState
 from tests.samples import docx_file, reply, scanned_pdf, xlsx_file
 
@@ -32,7 +33,8 @@ SECONDS = 10  # each case, with the hostile file made and read; the unbounded re
 @pytest.fixture
 def sent(example):
     request = actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
-    request = actions.transition(actions.approve(request, Actor("test")), "queue", Actor("test"), RequestState.QUEUED)
+    request = actions.approve(request, Actor("test"))
+    request = actions.transition(request, EventKind.QUEUE, Actor("test"), RequestState.QUEUED)
     return actions.mark_sent(request, Actor("test"), timezone.now())
 
 
@@ -137,8 +139,8 @@ def far_cell_xlsx() -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook()
-    book.active["A1"] = "Area"
-    book.active["XFD1048576"] = "far away"
+    book.worksheets[0]["A1"] = "Area"
+    book.worksheets[0]["XFD1048576"] = "far away"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -147,13 +149,13 @@ def far_cell_xlsx() -> bytes:
 def with_bomb(document: bytes, name: str, head: bytes, piece: bytes, tail: bytes) -> bytes:
     """``document`` with its part ``name`` replaced by head + 120 MB of ``piece`` + tail."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(document)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(io.BytesIO(document)) as source, zipfile.ZipFile(
+        buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1
+    ) as out:
         for entry in source.infolist():
             if entry.filename != name:
                 out.writestr(entry.filename, source.read(entry))
-        part = zipfile.ZipInfo(name)
-        part.compress_type, part.compress_level = zipfile.ZIP_DEFLATED, 1
-        with out.open(part, "w", force_zip64=True) as member:
+        with out.open(name, "w", force_zip64=True) as member:
             member.write(head)
             block = piece * (1024 * 1024 // len(piece))
             for _ in range(120):

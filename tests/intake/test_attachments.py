@@ -11,6 +11,7 @@ from docket.mail.intake import ingest, mark_attachment_fulfils
 from docket.mail.models import InboundMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
+from docket.requests.events import EventKind
 from docket.requests.states import RequestState
 from tests.samples import SCAN_TEXT, docx_file, odt_file, reply, scanned_pdf, text_pdf, xlsx_file, zip_file
 
@@ -22,7 +23,7 @@ UPLOAD = InboundMessage.Source.UPLOAD
 def hampshire(example):
     request = actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
     request = actions.approve(request, Actor("test"))
-    request = actions.transition(request, "queue", Actor("test"), RequestState.QUEUED)
+    request = actions.transition(request, EventKind.QUEUE, Actor("test"), RequestState.QUEUED)
     from django.utils import timezone
 
     return actions.mark_sent(request, Actor("test"), timezone.now())

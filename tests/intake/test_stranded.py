@@ -9,13 +9,16 @@ import pytest
 from django.utils import timezone
 
 from docket.documents.models import store
+from docket.documents.processing import take_attachment
 from docket.mail import intake
 from docket.mail.addresses import reply_address
 from docket.mail.intake import Incoming, ingest_many, take_in_stranded
 from docket.mail.models import InboundMessage
 from docket.mail.outbox import worker_token
+from docket.mail.parsing import parse
 from docket.requests import actions
 from docket.requests.actions import Actor
+from docket.requests.events import EventKind
 from tests.samples import reply
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +30,7 @@ DEAD = f"{socket.gethostname()}:999999999:0"  # a reader on this machine that no
 def hampshire(example):
     actor = Actor("test")
     request = actions.request_for(example.recipients.get(contact__full_name="Michael Lane"))
-    request = actions.transition(actions.approve(request, actor), "queue", actor, "queued")
+    request = actions.transition(actions.approve(request, actor), EventKind.QUEUE, actor, "queued")
     return actions.mark_sent(request, actor, timezone.now())
 
 
@@ -69,7 +72,7 @@ def test_it_holds_unread_a_message_that_stopped_its_reader_three_times(hampshire
 
 
 def test_it_holds_with_the_reason_a_message_that_fails_while_read_and_takes_in_the_rest(hampshire, monkeypatch):
-    real = intake.take_attachment
+    real = take_attachment
 
     def failing(message_id, filename, *args, **kwargs):
         if filename == "poison.pdf":
@@ -111,7 +114,7 @@ def test_a_message_that_cannot_be_parsed_is_held_with_the_reason(monkeypatch):
 
 def test_a_message_taken_over_by_another_reader_is_not_written_twice(hampshire, monkeypatch):
     message = stranded(reply(sender="pcc@hampshire.example", to=reply_address(hampshire.pk)))
-    real = intake.parse
+    real = parse
 
     def slow_reader(raw):  # while this reader reads, another one claims the message
         InboundMessage.objects.filter(pk=message.pk).update(claimed_by="elsewhere:1:1")

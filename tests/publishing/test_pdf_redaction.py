@@ -5,13 +5,11 @@ import io
 import pikepdf
 import pypdfium2
 import pytest
-import typst
 
-from docket.letters.pdf import FONTS
 from docket.publishing.models import PublicationState
 from docket.publishing.pdf_redaction import redact_pdf
 from docket.publishing.redaction import Rule, allow_list, find
-from tests.samples import reply, scanned_pdf, text_pdf
+from tests.samples import compile_typst, reply, scanned_pdf, text_pdf
 
 SOURCE = """#set document(title: "Report by Jane Doe", author: "Jane Doe", keywords: ("Jane Doe",))
 #set text(font: "Liberation Sans")
@@ -48,7 +46,7 @@ def everything_in(data: bytes) -> str:
 
 
 def test_split_runs_tables_and_metadata_are_all_removed():
-    original = typst.compile(SOURCE.encode(), font_paths=[str(FONTS)], ignore_system_fonts=True)
+    original = compile_typst(SOURCE)
     assert "Jane Doe" in everything_in(original)
     redacted, count = redact_pdf(original, finder(Rule("Jane Doe", "an officer's name")))
     assert count >= 3
@@ -70,10 +68,8 @@ def test_a_scanned_page_is_redacted_through_ocr():
 
 
 def test_a_pdf_with_nothing_to_redact_keeps_its_pages_but_not_its_metadata():
-    original = typst.compile(
-        b'#set document(title: "Nothing secret")\n#set text(font: "Liberation Sans")\nJust a strategy.',
-        font_paths=[str(FONTS)],
-        ignore_system_fonts=True,
+    original = compile_typst(
+        b'#set document(title: "Nothing secret")\n#set text(font: "Liberation Sans")\nJust a strategy.'
     )
     redacted, count = redact_pdf(original, finder())
     assert count == 0

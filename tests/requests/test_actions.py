@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError
+from docket.requests.events import EventKind
 from docket.requests.models import Event
 from docket.requests.states import RequestState
 
@@ -16,7 +17,7 @@ def request_(example):
 
 def sent(request_, actor):
     request_ = actions.approve(request_, actor)
-    request_ = actions.transition(request_, "queue", actor, RequestState.QUEUED)
+    request_ = actions.transition(request_, EventKind.QUEUE, actor, RequestState.QUEUED)
     when = datetime.datetime(2020, 10, 13, 10, tzinfo=datetime.UTC)
     return actions.mark_sent(request_, actor, when)
 
@@ -40,7 +41,7 @@ def test_several_letters_are_marked_sent_at_once_and_a_withdrawn_one_is_left_alo
     actor = Actor.of(coordinator)
     requests = [actions.request_for(recipient) for recipient in example.recipients.order_by("pk")]
     for request_ in requests:
-        actions.transition(actions.approve(request_, actor), "queue", actor, RequestState.QUEUED)
+        actions.transition(actions.approve(request_, actor), EventKind.QUEUE, actor, RequestState.QUEUED)
     actions.withdraw(requests[2], actor, "changed our mind")
     first = datetime.datetime(2020, 10, 13, 10, tzinfo=datetime.UTC)
     second = datetime.datetime(2020, 10, 16, 23, 59, tzinfo=datetime.UTC)  # Saturday in London

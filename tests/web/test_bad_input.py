@@ -4,6 +4,8 @@ Walks the pages with odd input through the Django test client, which raises the
 view's exception rather than answering 500, so each case also shows what broke.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +25,13 @@ SOMEONE = Actor("test")
 def sent(request):
     request = actions.approve(request, SOMEONE)
     queue(request, SOMEONE)
-    actions.mark_sent(request, SOMEONE, timezone.now() - timezone.timedelta(days=60))
+    actions.mark_sent(request, SOMEONE, timezone.now() - datetime.timedelta(days=60))
     request.refresh_from_db()
     return request
 
 
 def text_of(response) -> str:
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 @pytest.mark.parametrize(("fmt", "kind"), [("html", "text/html"), ("txt", "text/plain"), ("md", "text/markdown")])

@@ -4,6 +4,7 @@ accessibility (axe-core) and screenshots of the main pages (in test-artefacts/).
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ConsoleMessage
 
 from docket.mail.addresses import reply_address
 from docket.requests.models import InfoRequest
@@ -25,7 +26,11 @@ def signed_in(browser, live_server, user, **options):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, **options)
     page = context.new_page()
     refusals = CSP_REFUSALS.setdefault(page, [])
-    page.on("console", lambda message: "Content Security Policy" in message.text and refusals.append(message.text))
+    def note_refusal(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refusals.append(message.text)
+
+    page.on("console", note_refusal)
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill("a-long-test-password")
