@@ -22,11 +22,11 @@ from docket.letters.extracting import extract
 from docket.letters.learning import Choice, Data, Field, LearnedCampaign, Request, check, learn, letterhead_words
 from docket.letters.reading import letter_text, parse_letter, read_letter
 from docket.letters.text import to_text
-from tests.conftest import REPO
 from tests.letters.data import OFFICE
 from tests.letters.normalise import words
 
-SEEDS = sorted((REPO.parent / "shared" / "seeds").glob("*.txt"))
+# The copies kept with the tests (the same bytes as ../shared/seeds/), so that a clone tests alone.
+SEEDS = sorted((Path(__file__).parent / "seeds").glob("*.txt"))
 # A defect of one seed's conversion ("(" for a space), listed for the example campaign in
 # tests/letters/test_fidelity.py too: a template that wrote it would need a field for it.
 KNOWN_DIFFERENCES = {"000_3c504daf5aebc070.txt": [("Act(2015", "Act 2015")]}
