@@ -4,7 +4,9 @@ The seeds are conversions of published letters in Markdown, HTML or plain text
 with Unicode superscripts; ours is Docket's plain text. Both become a list of
 body words and a dict of footnote words by number: markup removed, every
 footnote marker (¹, <sup>1</sup>, [1], [^1]) written ^1, links reduced to their
-text, web addresses in angle brackets dropped, whitespace collapsed. Footnote
+text, web addresses in angle brackets dropped, a bracket that a conversion left
+glued between two words with no partner on its line ("Act(2015") read as the
+space it stands for, whitespace collapsed. Footnote
 lines are taken out wherever they stand, since a page break can put them in
 the middle of a paragraph.
 """
@@ -46,10 +48,29 @@ def strip_markup(text: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # backslash escapes
 
 
+def _unpaired_brackets_as_spaces(line: str) -> str:
+    """ "Modern Slavery Act(2015 Section 45" → "Act 2015": a bracket with no partner on its line,
+    between two letters or digits, is conversion debris standing for a space. "(NRM)" is kept."""
+    opened: list[int] = []
+    stray: list[int] = []
+    for at, char in enumerate(line):
+        if char == "(":
+            opened.append(at)
+        elif char == ")" and opened:
+            opened.pop()
+        elif char == ")":
+            stray.append(at)
+    chars = list(line)
+    for at in opened + stray:
+        if 0 < at < len(line) - 1 and line[at - 1].isalnum() and line[at + 1].isalnum():
+            chars[at] = " "
+    return "".join(chars)
+
+
 def words(text: str) -> Words:
     body: list[str] = []
     footnotes: dict[int, list[str]] = {}
-    for line in strip_markup(text).splitlines():
+    for line in map(_unpaired_brackets_as_spaces, strip_markup(text).splitlines()):
         note = re.match(r"\s*\^(\d+)\s+(.*)", line)
         if note:
             footnotes[int(note[1])] = note[2].split()
