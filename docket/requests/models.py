@@ -75,6 +75,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        # The database itself refuses an event whose kind is not in the one list.
+        constraints = [models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="event_kind_known")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.from_state} → {self.to_state}"

@@ -149,3 +149,10 @@ def test_withdraw_and_reopen(request_, coordinator):
     assert request_.state == RequestState.WITHDRAWN
     assert actions.reopen(request_, actor, "right office after all").state == RequestState.SENT
     assert timezone.is_aware(request_.sent_at)
+
+
+def test_the_database_refuses_an_event_of_no_known_kind(request_):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.create(request=request_, actor_name="x", kind="made_up", from_state="draft", to_state="draft")
