@@ -80,18 +80,27 @@ def parse_contact(row: Row) -> tuple[ContactRow | None, list[CellError]]:
     person: dict[str, object] = {name: cells[column] for name, column in PERSON_COLUMNS.items() if column in cells}
     if "address_lines" in person:
         person["address_lines"] = "\n".join(_address_lines(cells["address"]))
+    # Every problem of the row, not only the first kind found: a blank required cell does not hide a bad
+    # email on the same row, so a person fixes the file once, not once per problem.
     errors = storable_errors(row.number, cells)
     errors += [
         CellError(row.number, column, "this cell is required") for column in REQUIRED_COLUMNS if not cells[column]
     ]
-    if not errors:
-        errors += model_errors(Body(**body), row.number, BODY_COLUMNS, exclude=["tags"])
-        errors += model_errors(Contact(**person), row.number, PERSON_COLUMNS, exclude=["body"])
+    flagged = {error.column for error in errors}
+    errors += model_errors(Body(**body), row.number, BODY_COLUMNS, exclude=["tags", *_fields(BODY_COLUMNS, flagged)])
+    errors += model_errors(
+        Contact(**person), row.number, PERSON_COLUMNS, exclude=["body", *_fields(PERSON_COLUMNS, flagged)]
+    )
     tags = tuple(tag.strip() for tag in cells.get("tags", "").split(";") if tag.strip())
     errors += [CellError(row.number, "tags", f"the tag {tag!r} is too long") for tag in tags if len(tag) > 100]
     if errors:
         return None, errors
     return ContactRow(row.number, body, tags, person), []
+
+
+def _fields(columns: dict[str, str], flagged: set[str]) -> list[str]:
+    """The model fields whose column already has a problem (not reported twice)."""
+    return [name for name, column in columns.items() if column in flagged]
 
 
 def _address_lines(cell: str) -> list[str]:
@@ -140,12 +149,26 @@ def _find_contact(body: Body, data: ContactRow) -> Contact | None:
     return Contact.objects.filter(body=body, full_name=data.person["full_name"], email="").first()
 
 
-def import_contacts(path: Path, *, skip_invalid: bool = False) -> ImportReport:
-    """Import every row, or nothing when any row is bad (unless ``skip_invalid``)."""
+@dataclass(frozen=True)
+class ContactCheck:
+    """What a file would import, and every problem of every row; nothing is written to make it."""
+
+    path: Path
+    contacts: list[ContactRow]
+    errors: list[CellError]
+
+    @property
+    def good(self) -> list[ContactRow]:
+        bad_rows = {error.row for error in self.errors}
+        return [contact for contact in self.contacts if contact.row not in bad_rows]
+
+
+def check_contacts(path: Path) -> ContactCheck:
+    """Read and validate every row (the preview the workspace shows, the check the command runs)."""
     sheet = read_sheet(path)
     errors = header_errors(sheet.headers)
     if errors:
-        raise ImportFailed(path, errors)
+        return ContactCheck(path, [], errors)
     contacts: list[ContactRow] = []
     for row in sheet.rows:
         contact, row_errors = parse_contact(row)
@@ -153,12 +176,21 @@ def import_contacts(path: Path, *, skip_invalid: bool = False) -> ImportReport:
         if contact:
             contacts.append(contact)
     errors += duplicate_errors(contacts)
-    if errors and not skip_invalid:
-        raise ImportFailed(path, errors)
-    bad_rows = {error.row for error in errors}
-    report = ImportReport(skipped=errors)
+    return ContactCheck(path, contacts, sorted(errors, key=lambda error: error.row))
+
+
+def save_contacts(check: ContactCheck, *, skip_invalid: bool = False) -> ImportReport:
+    """Store a checked file: every row, or nothing when any row is bad (unless ``skip_invalid``)."""
+    columns_wrong = any(error.row == 1 for error in check.errors)  # the header row: no row can be read right
+    if check.errors and (not skip_invalid or columns_wrong):
+        raise ImportFailed(check.path, check.errors)
+    report = ImportReport(skipped=check.errors)
     with transaction.atomic():
-        for contact in contacts:
-            if contact.row not in bad_rows:
-                report.count(*save_contact(contact)[1:])
+        for contact in check.good:
+            report.count(*save_contact(contact)[1:])
     return report
+
+
+def import_contacts(path: Path, *, skip_invalid: bool = False) -> ImportReport:
+    """Import every row, or nothing when any row is bad (unless ``skip_invalid``)."""
+    return save_contacts(check_contacts(path), skip_invalid=skip_invalid)

@@ -126,3 +126,19 @@ def test_a_nul_character_or_a_line_break_in_a_name_is_refused_with_its_cell(tmp_
         (4, "salutation"),
     }
     assert Contact.objects.count() == 0
+
+
+def test_it_lists_every_problem_of_every_row(tmp_path: Path):
+    """A blank required cell does not hide the row's other problems (a bad email, a bad website)."""
+    rows = [contact_row(n) for n in range(1, 4)]
+    rows[0] |= {"full_name": "", "email": "not-an-email", "website": "nope"}
+    rows[2] |= {"body": "", "email": "also bad"}
+    with pytest.raises(ImportFailed) as failure:
+        import_contacts(write_csv(tmp_path / "c.csv", rows))
+    assert sorted((e.row, e.column) for e in failure.value.errors) == [
+        (2, "email"),
+        (2, "full_name"),
+        (2, "website"),
+        (4, "body"),
+        (4, "email"),
+    ]
