@@ -228,6 +228,44 @@ def cmd_chase(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+    from types import FrameType
+
+    from django.conf import settings
+
+    from docket.worker.rounds import Round, serve
+
+    stop = threading.Event()
+
+    def stop_after_this_round(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():  # asked twice: stop at once (the outbox's rules cover a stop at any moment)
+            raise KeyboardInterrupt
+        print("docket worker: stopping after this round (send the signal again to stop at once)", flush=True)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, stop_after_this_round)
+    signal.signal(signal.SIGINT, stop_after_this_round)
+
+    def report(done: Round) -> None:
+        for line in done.jobs:
+            print(line, flush=True)
+        if done.tally is not None and done.tally.sent + done.tally.failed + done.tally.uncertain:
+            print(f"Outbox: {done.tally}", flush=True)
+
+    poll = args.poll if args.poll is not None else settings.DOCKET_WORKER_POLL_SECONDS
+    mailbox = "fetching mail" if settings.DOCKET_IMAP else "no mailbox to fetch (DOCKET_IMAP_URL)"
+    print(
+        f"Docket worker is up: sending through {settings.DOCKET_SMTP.host}:{settings.DOCKET_SMTP.port}, "
+        f"{mailbox}, chasing on working days at {settings.DOCKET_CHASE_AT:%H:%M} (safe to stop and restart).",
+        flush=True,
+    )
+    serve(stop, poll_seconds=poll, on_round=report)
+    print("docket worker: stopped.", flush=True)
+    return 0
+
+
 def cmd_import_mail(args: argparse.Namespace) -> int:
     from docket.mail.mailfiles import import_files
 
@@ -373,6 +411,11 @@ def build_parser() -> argparse.ArgumentParser:
     chase = command("chase", cmd_chase, "Queue chasers for overdue requests.")
     chase.add_argument("campaign", nargs="?", help="only this campaign")
     chase.add_argument("--dry-run", action="store_true", help="list who would be chased")
+
+    worker = command("worker", cmd_worker, "Run queued tasks, send the outbox, fetch mail and chase, on a schedule.")
+    worker.add_argument(
+        "--poll", type=float, default=None, help="seconds between rounds (default DOCKET_WORKER_POLL_SECONDS)"
+    )
 
     import_mail = command("import-mail", cmd_import_mail, "Take in replies from .eml or .mbox files.")
     import_mail.add_argument("files", nargs="+", help=".eml or .mbox files")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,10 @@ INSTALLED_APPS = [
     "docket.documents",
     "docket.publishing",
     "docket.web",
+    "docket.worker",
     "django_htmx",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -212,7 +215,25 @@ DOCKET_IMPORT_MAX_ROWS = env_int("DOCKET_IMPORT_MAX_ROWS", 100_000, minimum=1)
 DOCKET_IMPORT_MAX_COLUMNS = env_int("DOCKET_IMPORT_MAX_COLUMNS", 200, minimum=1)
 DOCKET_IMPORT_MAX_CELLS = env_int("DOCKET_IMPORT_MAX_CELLS", 2_000_000, minimum=1)
 
-TASKS = {"default": {"BACKEND": env_str("DOCKET_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+# Tasks (sending from the workspace, and what the worker schedules) are rows in the database, run by
+# `docket worker` (django-tasks-db). The tests keep the immediate backend (tests/conftest.py sets it).
+TASKS = {"default": {"BACKEND": env_str("DOCKET_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The worker's schedule (docket/worker/schedule.py): fetch mail every N minutes when IMAP is set up; chase once
+# each working day (England and Wales) at this local time; keep finished task results this many days.
+DOCKET_WORKER_POLL_SECONDS = env_int("DOCKET_WORKER_POLL_SECONDS", 5, minimum=1)
+DOCKET_FETCH_EVERY_MINUTES = env_int("DOCKET_FETCH_EVERY_MINUTES", 10, minimum=1)
+
+
+def _time_of_day(name: str, default: str) -> datetime.time:
+    raw = env_str(name, default)
+    try:
+        return datetime.time.fromisoformat(raw)
+    except ValueError:
+        raise SettingError(f"{name}={raw!r} is not a time of day like 09:30") from None
+
+
+DOCKET_CHASE_AT = _time_of_day("DOCKET_CHASE_AT", "09:30")
+DOCKET_TASK_RESULTS_DAYS = env_int("DOCKET_TASK_RESULTS_DAYS", 14, minimum=1)
 
 LOG_LEVEL = env_choice("DOCKET_LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical"))
 LOGGING = {

@@ -12,6 +12,8 @@ REPO = Path(__file__).resolve().parents[1]
 # Playwright's synchronous API runs an event loop in the test's thread; the ORM calls the
 # tests make beside it are still synchronous, so Django's guard against async misuse is off.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Tasks run at once in the test's own process (production queues them for `docket worker`).
+os.environ.setdefault("DOCKET_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
 # A naive datetime is a bug in an application that runs in UK time: fail on it.
 warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", RuntimeWarning)

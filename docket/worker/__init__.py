@@ -1,0 +1,1 @@
+"""The worker: ``docket worker`` runs queued tasks, sends the outbox and runs the schedule."""

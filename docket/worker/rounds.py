@@ -1,0 +1,177 @@
+"""``docket worker``: run queued tasks, send the outbox and run the schedule, round after round.
+
+One round (``run_round``) writes the heartbeat, runs the tasks queued in the database (django-tasks-db),
+runs every scheduled job that docket/worker/schedule.py finds due and this worker wins the claim for, and
+sends what is due in the outbox. Every step is safe to repeat and to kill: the outbox keeps its own
+exactly-once rules (claimed, reached data, accepted; uncertain when the server may have it), chasing
+skips a request chased already, fetching reads from the stored UID on, stranded intake is re-read from
+the stored bytes, and a scheduled job killed mid-way is due again when its lease runs out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from docket.mail import outbox
+from docket.mail.channels.smtp import SmtpChannel
+from docket.requests.actions import Actor
+from docket.worker.models import JobMark, WorkerBeat
+from docket.worker.schedule import Job, Mark, Plan, due_jobs
+
+log = logging.getLogger(__name__)
+ACTOR = Actor("docket worker")
+# A worker not seen for this long is taken to be gone (a round takes the poll interval, or one step).
+ALIVE_WITHIN = datetime.timedelta(seconds=60)
+
+
+def plan_from_settings() -> Plan:
+    fetch = datetime.timedelta(minutes=settings.DOCKET_FETCH_EVERY_MINUTES) if settings.DOCKET_IMAP else None
+    return Plan(fetch_every=fetch, chase_at=settings.DOCKET_CHASE_AT)
+
+
+def read_marks() -> dict[Job, Mark]:
+    return {
+        Job(row.job): Mark(row.started_at, row.finished_at)
+        for row in JobMark.objects.filter(job__in=[job.value for job in Job])
+    }
+
+
+def claim(job: Job, now: datetime.datetime, mark: Mark) -> bool:
+    """Start ``job`` if no other worker has started it since ``mark`` was read (a conditional update)."""
+    JobMark.objects.get_or_create(job=job.value)
+    rows = JobMark.objects.filter(job=job.value)
+    rows = rows.filter(started_at__isnull=True) if mark.started_at is None else rows.filter(started_at=mark.started_at)
+    return rows.update(started_at=now) == 1
+
+
+def finish(job: Job, now: datetime.datetime) -> None:
+    JobMark.objects.filter(job=job.value).update(finished_at=now)
+
+
+def fetch_mail(now: datetime.datetime) -> str:
+    from docket.mail.imap import fetch
+
+    if settings.DOCKET_IMAP is None:
+        return "no mailbox set up"
+    return str(fetch(settings.DOCKET_IMAP))
+
+
+def chase_overdue(now: datetime.datetime) -> str:
+    from docket.requests.letters import chase
+
+    chasers = chase(None, ACTOR, today=timezone.localdate(now))
+    return f"{len(chasers)} chaser(s) queued"
+
+
+def take_in_stranded(now: datetime.datetime) -> str:
+    from docket.mail.intake import take_in_stranded as take_in
+
+    return f"{len(take_in(now=now))} stranded message(s) read again"
+
+
+def prune_results(now: datetime.datetime) -> str:
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = now - datetime.timedelta(days=settings.DOCKET_TASK_RESULTS_DAYS)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=cutoff).delete()
+    return f"{deleted} old task result(s) removed"
+
+
+JOBS: dict[Job, Callable[[datetime.datetime], str]] = {
+    Job.FETCH_MAIL: fetch_mail,
+    Job.CHASE: chase_overdue,
+    Job.STRANDED_INTAKE: take_in_stranded,
+    Job.PRUNE_RESULTS: prune_results,
+}
+
+
+def run_scheduled(plan: Plan, now: datetime.datetime) -> list[str]:
+    """Run each job that is due and that this worker claims; a failed job is tried again after its lease."""
+    done = []
+    marks = read_marks()
+    for job in due_jobs(plan, now, marks):
+        if not claim(job, now, marks.get(job, Mark())):
+            continue
+        try:
+            summary = JOBS[job](now)
+        except Exception:
+            log.exception("docket worker: %s failed; it will be tried again later", job.value)
+            continue
+        finish(job, now)
+        done.append(f"{job.value}: {summary}")
+    return done
+
+
+def run_queued_tasks(worker_id: str) -> None:
+    """Run the tasks queued in the database (sending asked for in the workspace, for example), then return."""
+    from django.tasks import default_task_backend
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    if not isinstance(default_task_backend, DatabaseBackend):
+        return  # the immediate backend ran them when they were enqueued
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name=default_task_backend.alias,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id[-64:],
+        excluded_queue_names=[],
+    ).run()
+
+
+def send_due() -> outbox.Tally:
+    return outbox.run(SmtpChannel(settings.DOCKET_SMTP), until_empty=True, wait_for_retries=False)
+
+
+def beat(worker_id: str, started_at: datetime.datetime, now: datetime.datetime) -> None:
+    WorkerBeat.objects.update_or_create(worker=worker_id, defaults={"seen_at": now, "started_at": started_at})
+
+
+def last_seen(now: datetime.datetime) -> datetime.timedelta | None:
+    """How long ago any worker was last seen (None: never)."""
+    latest = WorkerBeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+    return None if latest is None else max(now - latest, datetime.timedelta(0))
+
+
+@dataclass
+class Round:
+    jobs: list[str] = field(default_factory=list)
+    tally: outbox.Tally | None = None
+
+
+def run_round(worker_id: str, started_at: datetime.datetime, plan: Plan, now: datetime.datetime) -> Round:
+    beat(worker_id, started_at, now)
+    run_queued_tasks(worker_id)
+    done = Round(jobs=run_scheduled(plan, now))
+    done.tally = send_due()
+    return done
+
+
+def serve(
+    stop: threading.Event,
+    *,
+    poll_seconds: float,
+    clock: Callable[[], datetime.datetime] = timezone.now,
+    on_round: Callable[[Round], None] = lambda done: None,
+) -> None:
+    """Run rounds until ``stop`` is set; a round in progress is finished first (each of its steps is bounded)."""
+    worker_id = outbox.worker_token()
+    started_at = clock()
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            on_round(run_round(worker_id, started_at, plan_from_settings(), timezone.localtime(clock())))
+            stop.wait(poll_seconds)
+    finally:
+        WorkerBeat.objects.filter(worker=worker_id).delete()
