@@ -51,6 +51,10 @@ class Body(models.Model):
         editable=False,
         help_text="The body's name in public addresses; given once, so a page keeps its address if the body is renamed",
     )
+    retired = models.BooleanField(
+        default=False,
+        help_text="No longer written to (abolished, merged): kept with its requests, left out of new campaigns",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +105,9 @@ class Contact(models.Model):
     email = models.EmailField(blank=True)
     address_lines = models.TextField(blank=True, help_text="One line of the postal address per line")
     postcode = models.CharField(max_length=16, blank=True, validators=[one_line])
+    retired = models.BooleanField(
+        default=False, help_text="Left the body, or the mailbox closed: kept with its requests, not in new campaigns"
+    )
 
     class Meta:
         ordering = ["body__name", "full_name"]

@@ -1,8 +1,11 @@
 """Who may do what: roles, the rules of each, and which campaigns a person can see.
 
 Roles are Django groups. Each is a superset of the one before:
-viewer (reads) < editor (writes campaigns and recipients) < coordinator (sends, chases,
-files replies, publishes) < admin (users and the office profile; sees every campaign).
+viewer (reads) < editor (writes campaigns and recipients; adds, edits and imports bodies and
+contacts) < coordinator (sends, chases, files replies, publishes) < admin (users, the office
+profile, and retiring a body or contact, which changes what every campaign can write to; sees
+every campaign). Everyone signed in reads the directory; a body's requests are listed only from
+campaigns the person can see.
 A person sees only the campaigns whose team they are on; an admin sees all. Views ask
 these functions and nothing else.
 """
@@ -24,6 +27,9 @@ RULES: dict[str, str] = {  # capability -> the least role that has it
     "send": "coordinator",
     "file": "coordinator",
     "publish": "coordinator",
+    "edit_directory": "editor",
+    "start_campaign": "editor",
+    "manage_directory": "admin",
     "manage_users": "admin",
     "edit_office": "admin",
 }

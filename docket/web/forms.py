@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 
 from docket.campaigns.models import Campaign, Office, RecipientItem
-from docket.directory.models import Contact
+from docket.directory.models import Body, Contact, Tag
 from docket.web.access import ROLES
 
 
@@ -84,3 +84,42 @@ class UploadForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
+
+
+class BodyForm(forms.ModelForm[Body]):
+    """A body's details and its tags: ticked ones, and new ones typed separated by ";"."""
+
+    new_tags = forms.CharField(
+        required=False, max_length=500, label="New tags", help_text='Separated by ";", for example: VRU area; Wales'
+    )
+
+    class Meta:
+        model = Body
+        fields = ["name", "kind", "area", "website", "tags"]
+        widgets = {"tags": forms.CheckboxSelectMultiple}
+
+    def clean_new_tags(self) -> list[str]:
+        names = [name.strip() for name in str(self.cleaned_data["new_tags"]).split(";") if name.strip()]
+        if too_long := [name for name in names if len(name) > 100]:
+            raise forms.ValidationError(f"A tag is at most 100 characters: {too_long[0][:40]}…")
+        return names
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Name", max_length=200)
+    kind = forms.ChoiceField(required=False, label="Kind")
+    tag = forms.ModelChoiceField(queryset=Tag.objects.all(), required=False, to_field_name="name", label="Tag")
+    retired = forms.BooleanField(required=False, label="Show retired bodies")
+
+    def __init__(self, data: QueryDict | None = None) -> None:
+        super().__init__(data)
+        kinds = Body.objects.exclude(kind="").order_by("kind").values_list("kind", flat=True).distinct()
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
+
+
+class ImportFileForm(forms.Form):
+    file = forms.FileField(
+        label="Contacts file", help_text="CSV or Excel (.xlsx), headers in the first row: body, full_name, email…"
+    )

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from docket.web import campaign_pages, learning_pages, mail_pages, office_pages, publication_pages, request_pages
+from docket.web import (
+    campaign_pages,
+    directory_pages,
+    learning_pages,
+    mail_pages,
+    office_pages,
+    publication_pages,
+    request_pages,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -38,4 +46,12 @@ urlpatterns = [
     path("office/", office_pages.office, name="office"),
     path("users/", office_pages.users, name="users"),
     path("users/<int:pk>/", office_pages.user_update, name="user_update"),
+    path("directory/", directory_pages.directory, name="directory"),
+    path("directory/import/", directory_pages.import_contacts, name="directory_import"),
+    path("directory/new/", directory_pages.body_form, name="body_new"),
+    path("directory/<slug:slug>/", directory_pages.body, name="body"),
+    path("directory/<slug:slug>/edit/", directory_pages.body_form, name="body_edit"),
+    path("directory/<slug:slug>/retire/", directory_pages.retire, name="body_retire"),
+    path("directory/<slug:slug>/contacts/new/", directory_pages.contact_form, name="contact_new"),
+    path("directory/<slug:slug>/contacts/<int:pk>/", directory_pages.contact_form, name="contact_edit"),
 ]

@@ -48,6 +48,8 @@ def looked_up_first(pair: tuple[Statuses, Statuses]) -> tuple[Statuses, Statuses
 
 
 OFFICE_ADMIN = statuses(403, 403, 403, 200, 403)
+EVERYONE = dict.fromkeys(ACTORS, 200)
+DIRECTORY_EDIT = statuses(403, 200, 200, 200, 200)  # editors up, whichever campaigns they are on
 HOLDING_PEN = statuses(403, 403, 200, 200, 200)
 
 
@@ -219,7 +221,30 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             {"role": "admin"},
         ),
     ]
-    return [page for rows in per_campaign for page in rows(two)] + through_ours + in_no_campaign
+    body, contact = theirs.recipient.contact.body, theirs.recipient.contact  # a body only the outsider writes to
+    directory = [
+        office("directory", "get", reverse("web:directory") + "?q=a&tag=VRU+area", EVERYONE),
+        office("body", "get", reverse("web:body", args=[body.slug]), EVERYONE),
+        office("body_new", "get", reverse("web:body_new"), DIRECTORY_EDIT),
+        office(
+            "body_edit",
+            "post",
+            reverse("web:body_edit", args=[body.slug]),
+            statuses(403, 302, 302, 302, 302),
+            {"name": body.name, "kind": body.kind, "new_tags": "Checked"},
+        ),
+        office(
+            "body_retire",
+            "post",
+            reverse("web:body_retire", args=[body.slug]),
+            statuses(403, 403, 403, 302, 403),
+            {"contact": str(contact.pk), "action": "retire"},
+        ),
+        office("contact_new", "get", reverse("web:contact_new", args=[body.slug]), DIRECTORY_EDIT),
+        office("contact_edit", "get", reverse("web:contact_edit", args=[body.slug, contact.pk]), DIRECTORY_EDIT),
+        office("directory_import", "get", reverse("web:directory_import"), DIRECTORY_EDIT),
+    ]
+    return [page for rows in per_campaign for page in rows(two)] + through_ours + in_no_campaign + directory
 
 
 def test_every_view_is_in_the_table(team, two_campaigns):
