@@ -222,15 +222,13 @@ def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "web/recipient.html", context)
 
 
-@require_POST
 @requires("edit")
-@errors_shown_on("web:campaign", "slug")
 def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's settings as a form; a mistake is shown on it, at the field and in the error summary."""
     found = access_campaign(request.user, slug)
-    form = CampaignSettingsForm(request.POST, instance=found)
-    if form.is_valid():
+    form = CampaignSettingsForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The campaign's settings are saved.")
-    else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items()))
-    return redirect("web:campaign", slug=slug)
+        return redirect("web:campaign", slug=slug)
+    return render(request, "web/campaign_settings.html", {"campaign": found, "form": form})

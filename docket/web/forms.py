@@ -25,11 +25,18 @@ class CampaignSettingsForm(forms.ModelForm[Campaign]):
             "title",
             "letter_date",
             "email_subject",
+            "office",
             "response_working_days",
+            "very_overdue_working_days",
             "max_chasers",
             "chase_interval_working_days",
+            "chaser_template",
         ]
-        widgets = {"letter_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "letter_date": forms.DateInput(attrs={"type": "date"}),
+            "chaser_template": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {"letter_date": "The date the letters carry, for example 2026-12-01"}
 
 
 class ContactForm(forms.ModelForm[Contact]):

@@ -108,12 +108,20 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda c: reverse("web:letter_file", args=[c.campaign.slug, c.recipient.pk, "pdf"]),
             READ,
         ),
+        both("campaign_settings", "get", lambda c: reverse("web:campaign_settings", args=[c.campaign.slug]), START),
         both(
             "campaign_settings",
             "post",
             lambda c: reverse("web:campaign_settings", args=[c.campaign.slug]),
             EDIT,
-            lambda _: {"title": "New title"},
+            lambda c: {
+                "title": "New title",
+                "office": c.campaign.office.pk,
+                "response_working_days": 20,
+                "very_overdue_working_days": 20,
+                "max_chasers": 2,
+                "chase_interval_working_days": 10,
+            },
         ),
         both(
             "campaign_bulk",

@@ -1,0 +1,61 @@
+"""The campaign settings page: a GOV.UK form (there was none: the URL took a POST only)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.web.conftest import Team
+
+pytestmark = pytest.mark.django_db
+
+
+def valid(**changes: str) -> dict[str, str]:
+    return {
+        "title": "VRU strategies",
+        "letter_date": "2026-12-01",
+        "email_subject": "Request for information",
+        "office": "",
+        "response_working_days": "20",
+        "very_overdue_working_days": "20",
+        "max_chasers": "2",
+        "chase_interval_working_days": "10",
+        "chaser_template": "",
+    } | changes
+
+
+def test_it_shows_the_form_with_the_campaigns_values(client, team: Team):
+    client.force_login(team["editor"])
+    response = client.get(reverse("web:campaign_settings", args=[team["campaign"].slug]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="response_working_days"' in page
+    assert f'value="{team["campaign"].title}"' in page
+
+
+def test_it_saves_good_values(client, team: Team):
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    data = valid(office=str(campaign.office.pk), max_chasers="3")
+    response = client.post(reverse("web:campaign_settings", args=[campaign.slug]), data)
+    assert response["Location"] == reverse("web:campaign", args=[campaign.slug])
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.max_chasers) == ("VRU strategies", 3)
+    assert campaign.letter_date == datetime.date(2026, 12, 1)
+
+
+def test_bad_values_are_an_error_summary_on_the_page_and_nothing_is_saved(client, team: Team):
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    data = valid(office=str(campaign.office.pk), title="", response_working_days="-3", letter_date="31/02/2026")
+    response = client.post(reverse("web:campaign_settings", args=[campaign.slug]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert 'href="#id_title"' in page
+    assert 'href="#id_response_working_days"' in page
+    assert 'href="#id_letter_date"' in page
+    campaign.refresh_from_db()
+    assert campaign.title != ""
