@@ -9,13 +9,19 @@ message's status live in one place and nothing else writes it. The outbox's own 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from docket.campaigns.models import RecipientItem
+from docket.documents.models import Attachment
+from docket.errors import DocketError
+from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.requests import actions
-from docket.requests.actions import Actor, TransitionError, mark_sent, record_event
+from docket.requests.actions import Actor, ReplyKind, TransitionError, mark_sent, record_event
 from docket.requests.events import EventKind, outbox_kind
 from docket.requests.models import InfoRequest
 from docket.requests.states import RequestState
@@ -35,7 +41,8 @@ READ_FIELDS = [
     "body_text",
     "reply_text",
     "body_html",
-    "is_auto_reply",
+    "classification",
+    "classification_reason",
     "problems",
     "status",
     "request",
@@ -53,13 +60,29 @@ def record_readings(messages: list[InboundMessage]) -> None:
 
 
 def reply_note(message: InboundMessage, method: str) -> str:
-    note = f"{'automatic reply' if message.is_auto_reply else 'reply'} from {message.from_address or 'unknown'}"
+    """The timeline's line for a message filed: what it is, from whom (a file uploaded is from no one)."""
+    what = LABELS[Classification(message.classification)].lower()
+    if message.source == InboundMessage.Source.MANUAL and message.classification == Classification.NOT_A_REPLY:
+        note = f"file uploaded, {message.classification_reason}"
+    else:
+        note = f"{what} from {message.from_address or 'unknown'}"
     return note + f": {message.subject!r} (matched by {method})"
+
+
+def reply_kind(message: InboundMessage) -> ReplyKind:
+    """What the message is for its request (a bounce is never filed)."""
+    return cast(ReplyKind, str(message.classification))
+
+
+def classify_as(message: InboundMessage, classification: Classification, reason: str) -> None:
+    """What reading found the message to be (written with the rest of the reading)."""
+    message.classification, message.classification_reason = classification, reason[:300]
 
 
 def read_as_bounce(message: InboundMessage, request: InfoRequest | None) -> None:
     """A bounce of one of our messages: dealt with by the bounce handler, never filed as a reply."""
     message.status, message.request = Status.BOUNCE, request
+    classify_as(message, Classification.BOUNCE, "a delivery report of one of our messages")
 
 
 def read_as_held(message: InboundMessage, reason: str, *, unreadable: bool = False) -> None:
@@ -92,7 +115,76 @@ def file_held(message: InboundMessage, request: InfoRequest, actor: Actor) -> In
     with transaction.atomic():
         read_as_filed(message, request, method)
         message.save(update_fields=["request", "match_method", "status", "holding_reason"])
-        actions.record_replies([(request, reply_note(message, method), message.is_auto_reply)], actor)
+        actions.record_replies([(request, reply_note(message, method), reply_kind(message))], actor)
+    return message
+
+
+def _described(message: InboundMessage) -> str:
+    return f"message {message.pk} from {message.from_address or 'unknown'}, {message.subject[:80]!r}"
+
+
+def _filed(message: InboundMessage) -> InfoRequest:
+    if message.status != Status.FILED or message.request is None:
+        raise TransitionError(f"Message {message.pk} is not filed to a request ({message.get_status_display()}).")
+    return message.request
+
+
+def reclassify(message: InboundMessage, classification: str, actor: Actor, note: str = "") -> InboundMessage:
+    """A person says what a filed message is; its request's state is re-derived and logged."""
+    if classification not in CORRECTABLE:
+        raise DocketError(f"{classification[:40]!r} is not something a message can be marked as.")
+    request = _filed(message)
+    new = Classification(classification)
+    before = LABELS[Classification(message.classification)]
+    with transaction.atomic():
+        classify_as(message, new, f"set by {actor.name}" + (f": {note}" if note else ""))
+        message.save(update_fields=["classification", "classification_reason"])
+        why = f"{_described(message)}: {before.lower()} → {LABELS[new].lower()}" + (f" ({note})" if note else "")
+        actions.rederive_state(request, EventKind.RECLASSIFY, actor, why)
+    return message
+
+
+def _unlink_items(message: InboundMessage) -> list[str]:
+    """Its attachments no longer stand for the old request's items; an item received only
+    through them is no longer received. The keys of those items."""
+    attachments = Attachment.objects.filter(message=message)
+    items = list(RecipientItem.objects.filter(attachments__in=attachments).select_related("item").distinct())
+    attachments.update(fulfils=None, suggested_item=None)
+    for item in items:
+        if not item.attachments.exists():
+            item.received_at, item.received_note = None, ""
+            item.save(update_fields=["received_at", "received_note"])
+    return [item.item.key for item in items]
+
+
+def move_message(message: InboundMessage, to: InfoRequest, actor: Actor, note: str = "") -> InboundMessage:
+    """A message filed to the wrong request, moved to ``to``; both requests' states re-derived and logged."""
+    old = _filed(message)
+    if to.pk == old.pk:
+        raise DocketError(f"Message {message.pk} is already filed to request #{to.pk}.")
+    with transaction.atomic():
+        unlinked = _unlink_items(message)
+        message.request, message.match_method = to, "moved by hand"
+        message.save(update_fields=["request", "match_method"])
+        why = _described(message) + (f": {note}" if note else "")
+        undone = f"; no longer received: {', '.join(unlinked)}" if unlinked else ""
+        actions.rederive_state(old, EventKind.MESSAGE_MOVED_OUT, actor, f"{why} → request #{to.pk}{undone}")
+        actions.rederive_state(to, EventKind.MESSAGE_MOVED_IN, actor, f"{why} ← request #{old.pk}")
+    return message
+
+
+def unfile_message(message: InboundMessage, actor: Actor, note: str = "") -> InboundMessage:
+    """Back to the holding pen (the old request stays a candidate, so its team still sees it); re-derived."""
+    old = _filed(message)
+    with transaction.atomic():
+        unlinked = _unlink_items(message)
+        reason = f"returned to the holding pen by {actor.name} from request #{old.pk}" + (f": {note}" if note else "")
+        message.status, message.request, message.holding_reason = Status.HOLDING, None, reason
+        message.match_method = ""
+        message.save(update_fields=["status", "request", "holding_reason", "match_method"])
+        message.candidates.add(old)
+        undone = f"; no longer received: {', '.join(unlinked)}" if unlinked else ""
+        actions.rederive_state(old, EventKind.MESSAGE_UNFILED, actor, _described(message) + undone)
     return message
 
 

@@ -39,10 +39,11 @@ from docket.documents.processing import save_attachments, suggest_items, take_at
 from docket.mail import actions as mail_actions
 from docket.mail.addresses import request_id_from_address
 from docket.mail.bounces import handle_bounce
+from docket.mail.classification import Read, classify
 from docket.mail.matching import Match, match
 from docket.mail.models import InboundMessage
 from docket.mail.outbox import claimant_is_gone, worker_token
-from docket.mail.parsing import ParsedMail, parse, quick_message_id
+from docket.mail.parsing import ParsedMail, header, parse, quick_message_id
 from docket.requests import actions
 from docket.requests.actions import SYSTEM, Actor, TransitionError
 from docket.requests.models import InfoRequest
@@ -359,22 +360,23 @@ def _take_in(
     }
     asked = _items_asked([m.request for m in found.values() if m.request is not None])
     attachments: list[Attachment] = []
-    replies: dict[int, tuple[InfoRequest, str, bool]] = {}
+    replies: dict[int, tuple[InfoRequest, str, actions.ReplyKind]] = {}
     candidates: list[tuple[int, int]] = []
     for message, mail in readable:
         matched = found[message.pk]
         items = asked.get(matched.request.recipient_id, []) if matched.request is not None else []
+        read = []
         for part in mail.attachments:
-            attachments += take_attachment(
-                message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items
-            )
+            read += take_attachment(message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items)
+        attachments += read
+        mail_actions.classify_as(message, *classify(_what_was_read(mail, read)))
         if matched.request is None:
             mail_actions.read_as_held(message, matched.reason)
             candidates += [(message.pk, candidate.pk) for candidate in matched.candidates]
         else:
             mail_actions.read_as_filed(message, matched.request, matched.method)
             note = mail_actions.reply_note(message, matched.method)
-            replies[message.pk] = (matched.request, note, message.is_auto_reply)
+            replies[message.pk] = (matched.request, note, mail_actions.reply_kind(message))
     with transaction.atomic():
         written = [message for message, _, _ in batch]
         if token and _may_be_taken_over(written):  # then write only what this process still has claimed
@@ -432,12 +434,27 @@ def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMa
     # The reply without what it quotes, kept only when it differs from the whole body.
     message.reply_text = storable(mail.reply_text) if mail.reply_text.strip() != mail.text.strip() else ""
     message.body_html = storable(mail.html)
-    message.is_auto_reply = mail.auto_reply
     others = sorted(pk for pk in namesakes if pk != message.pk)[:5]
     shares = f"shares its Message-ID with message(s) {', '.join(map(str, others))} but differs" if others else ""
     problems = [*mail.problems, shares]
     message.problems = storable("; ".join(dict.fromkeys(problem for problem in problems if problem)))
     return mail
+
+
+# Set on a file a person uploaded that is not mail (``enter_by_hand``): it is classified by what it holds.
+UPLOAD_HEADER = "X-Docket-Upload"
+
+
+def _what_was_read(mail: ParsedMail, attachments: list[Attachment]) -> Read:
+    """What the classifier needs: headers, subject, the reply's text, and whether any file came with text."""
+    return Read(
+        header=lambda name: header(mail.message, name),
+        subject=mail.subject,
+        text=mail.reply_text,
+        has_files=bool(attachments),
+        files_readable=not attachments or any(attachment.text.strip() for attachment in attachments),
+        upload=bool(header(mail.message, UPLOAD_HEADER)),
+    )
 
 
 def _items_asked(requests: list[InfoRequest]) -> dict[int, list[RecipientItem]]:
@@ -458,6 +475,13 @@ def file_message(message: InboundMessage, request: InfoRequest, actor: Actor) ->
     # Its attachments were read before it had a request: suggest their items now.
     suggest_items(list(message.attachments.all()), _items_asked([request]).get(request.recipient_id, []))
     return message
+
+
+def suggest_for(message: InboundMessage) -> None:
+    """Suggest, for a message just filed or moved, which of its request's items its attachments are."""
+    if message.request is not None:
+        request = message.request
+        suggest_items(list(message.attachments.all()), _items_asked([request]).get(request.recipient_id, []))
 
 
 def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> InfoRequest:
@@ -483,8 +507,13 @@ def enter_by_hand(
     note: str,
     files: list[tuple[str, bytes]],
     received: str = "",
+    upload: bool = False,
 ) -> Ingested:
-    """A reply that came by post or by hand: recorded as a message like any other, then filed."""
+    """A reply that came by post or by hand: recorded as a message like any other, then filed.
+
+    ``upload``: a file a person uploaded, not mail; unless it has readable text it is kept as an
+    attachment that is not a reply (it moves nothing) until a person says what it is.
+    """
     contact = request.recipient.contact
     mail = EmailMessage(policy=SMTP)
     mail["From"] = formataddr((contact.full_name, sender or contact.email or "unknown@invalid"))
@@ -492,6 +521,8 @@ def enter_by_hand(
     mail["Date"] = format_datetime(timezone.now())
     mail["Message-ID"] = make_msgid(domain="manual.docket.invalid")
     mail["X-Docket-Entered-By"] = actor.name
+    if upload:
+        mail[UPLOAD_HEADER] = "file"
     mail.set_content(note or "(entered by hand)")
     for filename, data in files:
         mail.add_attachment(data, maintype="application", subtype="octet-stream", filename=filename)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from docket.mail.classification import CHOICES, Classification
 from docket.requests.models import InfoRequest
 
 
@@ -104,7 +105,13 @@ class InboundMessage(models.Model):
     body_text = models.TextField(blank=True)
     reply_text = models.TextField(blank=True, help_text="The body without the quoted earlier messages")
     body_html = models.TextField(blank=True, help_text="Sanitised HTML body, for display")
-    is_auto_reply = models.BooleanField(default=False)
+    classification = models.CharField(
+        max_length=20,
+        choices=CHOICES,
+        default=Classification.REPLY.value,
+        help_text="What the message is: only a reply or an acknowledgement moves its request",
+    )
+    classification_reason = models.CharField(max_length=300, blank=True, help_text="Why it was classified so")
     request = models.ForeignKey(
         InfoRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_messages"
     )
@@ -126,6 +133,10 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject or '(no subject)'} from {self.from_address or 'unknown'}"
+
+    @property
+    def is_auto_reply(self) -> bool:
+        return self.classification == Classification.AUTO_REPLY
 
 
 class ImapCursor(models.Model):

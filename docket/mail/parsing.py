@@ -24,7 +24,6 @@ import nh3
 
 from docket.documents.extraction import decode_text, html_text
 
-AUTO_REPLY_SUBJECT = re.compile(r"^(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|abwesenheit)", re.I)
 QUOTE_MARKERS = [
     re.compile(r"^On .{5,200} wrote:\s*$", re.M),
     re.compile(r"^-{2,}\s*Original Message\s*-{2,}", re.M | re.I),
@@ -75,7 +74,6 @@ class ParsedMail:
     html: str = ""
     attachments: list[Part] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    auto_reply: bool = False
     message: Message = field(default_factory=Message)  # the parsed message, for bounce handling
 
     @property
@@ -241,7 +239,6 @@ def parse(raw: bytes) -> ParsedMail:
     parsed.in_reply_to = message_ids(_header(message, "In-Reply-To", problems)) + message_ids(
         _header(message, "References", problems)
     )
-    parsed.auto_reply = _is_auto_reply(message, parsed.subject, problems)
     try:
         _walk(message, parsed)
     except Exception as error:  # a structure too broken to walk: keep what we have
@@ -257,15 +254,9 @@ def parse(raw: bytes) -> ParsedMail:
     return parsed
 
 
-def _is_auto_reply(message: Message, subject: str, problems: list[str]) -> bool:
-    submitted = _header(message, "Auto-Submitted", problems).strip().lower()
-    if submitted and submitted != "no":
-        return True
-    if any(_header(message, name, problems) for name in ("X-Autoreply", "X-Autorespond")):
-        return True
-    if _header(message, "Precedence", problems).strip().lower() == "auto_reply":
-        return True
-    return bool(AUTO_REPLY_SUBJECT.match(subject))
+def header(message: Message, name: str) -> str:
+    """A header as text ("" when absent or malformed): what classification reads (mail.classification)."""
+    return _header(message, name, [])
 
 
 def fold_quoted(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -22,7 +22,7 @@ from docket.errors import DocketError
 from docket.requests import deadlines
 from docket.requests.events import EventKind
 from docket.requests.models import Event, InfoRequest
-from docket.requests.states import ALLOWED_FROM, RequestState
+from docket.requests.states import ALLOWED_FROM, WAITING_STATES, RequestState
 from docket.rows import update_rows
 
 
@@ -198,14 +198,27 @@ def _answered_by(received: Sequence[datetime.datetime | None]) -> RequestState:
     return RequestState.ANSWERED if received and all(received) else RequestState.PARTIALLY_ANSWERED
 
 
-def record_replies(replies: Sequence[tuple[InfoRequest, str, bool]], actor: Actor) -> None:
-    """Several replies (request, note, automatic?) taken in together, in one transaction.
+# What an inbound message is, as far as its request is concerned (mail.classification names them so).
+ReplyKind = Literal["reply", "acknowledgement", "auto_reply", "not_a_reply"]
+# The event each kind writes when it moves nothing.
+_KEPT = {
+    "reply": EventKind.REPLY_RECEIVED,
+    "acknowledgement": EventKind.ACKNOWLEDGEMENT_RECEIVED,
+    "auto_reply": EventKind.AUTO_REPLY,
+    "not_a_reply": EventKind.NOT_A_REPLY,
+}
+
+
+def record_replies(replies: Sequence[tuple[InfoRequest, str, ReplyKind]], actor: Actor) -> None:
+    """Several messages (request, note, what it is) taken in together, in one transaction.
 
     Each is what taking it in alone would log: ``record_reply`` for a reply to a
-    request still waiting for one; an event only for an automatic reply or one
-    to a request that has moved on (answered, withdrawn…). A request with
-    several replies moves once and logs each. A few statements for the lot
-    instead of three a reply: a large import of mail files them a chunk at a time.
+    request still waiting for one; an acknowledgement moves a sent request to
+    acknowledged and nothing else; an automatic reply, a message that is not a
+    reply, or one to a request that has moved on (answered, withdrawn…) is logged
+    and moves nothing. A request with several messages moves once and logs each.
+    A few statements for the lot instead of three a reply: a large import of mail
+    files them a chunk at a time.
     """
     if not replies:
         return
@@ -219,18 +232,60 @@ def record_replies(replies: Sequence[tuple[InfoRequest, str, bool]], actor: Acto
             received.setdefault(recipient_id, []).append(received_at)
         first_state = dict(current)
         events = []
-        for request, note, automatic in replies:
+        for request, note, what in replies:
             before = current[request.pk]
-            if automatic or before not in ALLOWED_FROM[EventKind.RECORD_REPLY]:
-                kind, after = (EventKind.AUTO_REPLY if automatic else EventKind.REPLY_RECEIVED), before
-            else:
+            kind, after = _KEPT[what], before
+            if what == "reply" and before in ALLOWED_FROM[EventKind.RECORD_REPLY]:
                 kind, after = EventKind.RECORD_REPLY, _answered_by(received.get(request.recipient_id, []))
+            elif what == "acknowledgement" and before in ALLOWED_FROM[EventKind.RECORD_ACKNOWLEDGEMENT]:
+                after = RequestState.ACKNOWLEDGED
             events.append(_event_row(request, actor, kind, before, after, note))
             request.state = current[request.pk] = after
         for before in set(first_state.values()):
             moved = [(pk, state) for pk, state in current.items() if first_state[pk] == before and state != before]
             update_rows(InfoRequest, ["state"], moved, where={"state": before})
         Event.objects.bulk_create(events)
+
+
+# The states that follow from what came in; the others (draft…queued, refused, withdrawn,
+# undeliverable) are a person's or the outbox's decision, which no filing of mail undoes.
+DERIVED_STATES = WAITING_STATES | {RequestState.ANSWERED}
+
+
+def rederive_state(request: InfoRequest, kind: EventKind, actor: Actor, note: str = "") -> InfoRequest:
+    """Set the request's state from what it holds now, logged as ``kind`` (from → to), atomically.
+
+    Used when mail filed to it changes (a message reclassified, moved away or in,
+    returned to the holding pen). What it holds decides: any item asked for that
+    has come, or any reply filed, makes it partially answered, or answered once
+    every item asked for has come; else an acknowledgement (filed, or recorded by
+    hand) makes it acknowledged; else it is sent. Only a state that follows from
+    replies is recomputed (``DERIVED_STATES``): a refusal or a withdrawal stays.
+    """
+    with transaction.atomic():
+        current = InfoRequest.objects.select_for_update().get(pk=request.pk)
+        before = current.state
+        after = _derived_state(current) if before in DERIVED_STATES else RequestState(before)
+        if after != before:
+            InfoRequest.objects.filter(pk=request.pk).update(state=after)
+        _event(request, actor, kind, before, after, note)
+    request.state = after
+    return request
+
+
+def _derived_state(request: InfoRequest) -> RequestState:
+    received = list(
+        RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
+        .values_list("received_at", flat=True)
+        .order_by()
+    )
+    # Through the reverse relation: what came in is mail's, the rule for the state is here.
+    filed = set(request.inbound_messages.filter(status="filed").values_list("classification", flat=True))
+    if "reply" in filed or any(received):
+        return _answered_by(received)
+    if "acknowledgement" in filed or request.events.filter(kind=EventKind.RECORD_ACKNOWLEDGEMENT).exists():
+        return RequestState.ACKNOWLEDGED
+    return RequestState.SENT
 
 
 def record_reply(request: InfoRequest, actor: Actor, note: str = "", *, complete: bool = False) -> InfoRequest:

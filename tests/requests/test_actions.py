@@ -68,10 +68,10 @@ def test_replies_taken_in_together_log_each_and_move_each_request_once(example, 
     actions.withdraw(notts, actor, "changed our mind")
     actions.record_replies(
         [
-            (hampshire, "first", False),
-            (hampshire, "out of office", True),
-            (notts, "late", False),
-            (hampshire, "2", False),
+            (hampshire, "first", "reply"),
+            (hampshire, "out of office", "auto_reply"),
+            (notts, "late", "reply"),
+            (hampshire, "2", "reply"),
         ],
         actor,
     )
