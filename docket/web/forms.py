@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import QueryDict
 
+from docket.campaigns.copying import RESERVED_SLUGS, suggest_slug
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
 from docket.web.access import ROLES
@@ -130,3 +134,58 @@ class ImportFileForm(forms.Form):
     file = forms.FileField(
         label="Contacts file", help_text="CSV or Excel (.xlsx), headers in the first row: body, full_name, email…"
     )
+
+
+class NewCampaignForm(forms.ModelForm[Campaign]):
+    """A new campaign's settings; ``copy_from`` (a campaign's slug) copies its letter, references and items."""
+
+    copy_from = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, to_field_name="slug", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "slug",
+            "letter_date",
+            "email_subject",
+            "office",
+            "response_working_days",
+            "very_overdue_working_days",
+            "max_chasers",
+            "chase_interval_working_days",
+            "chaser_template",
+        ]
+        labels = {"slug": "Address"}
+        help_texts = {
+            "slug": "The campaign's name in links: lower-case letters, digits and hyphens. "
+            "Leave it blank to make one from the title.",
+            "letter_date": "The date the letters carry, for example 2026-12-01",
+        }
+        widgets = {
+            "letter_date": forms.DateInput(attrs={"type": "date"}),
+            "chaser_template": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(
+        self, data: QueryDict | None = None, *, sources: QuerySet[Campaign], initial: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(data, initial=initial)
+        self.fields["slug"].required = False
+        copy_from = self.fields["copy_from"]
+        assert isinstance(copy_from, forms.ModelChoiceField)
+        copy_from.queryset = sources
+
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data.get("slug") or "")
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"{slug!r} is a word the workspace uses: choose another address.")
+        return slug
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = suggest_slug(str(cleaned["title"]), Campaign.objects.values_list("slug", flat=True))
+            self.instance.slug = cleaned["slug"]
+        return cleaned

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from docket.campaigns.models import RecipientItem
 from docket.documents.models import Attachment
-from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils
+from docket.mail import actions as mail_actions
+from docket.mail.classification import CORRECTABLE, LABELS, Classification
+from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils, suggest_for
 from docket.mail.models import InboundMessage
 from docket.mail.tasks import send_outbox
 from docket.requests import actions
@@ -98,6 +100,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "asked": [item for item in items if item.state == RecipientItem.State.ASK],
         "buttons": buttons,
         "upload_form": UploadForm(),
+        "classifications": [(kind.value, LABELS[kind]) for kind in CORRECTABLE],
+        "elsewhere": InfoRequest.objects.filter(campaign_id=found.campaign_id)
+        .exclude(pk=found.pk)
+        .select_related("recipient__contact__body"),
         "publishables": publishables(found) if can(request.user, "publish") else [],
     }
     return render(request, "web/request.html", context)
@@ -183,9 +189,65 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{count} message(s) from {name} taken in.")
     else:
         note = form.cleaned_data["note"] or f"{name}, uploaded by {actor.name}"
-        enter_by_hand(found, actor, sender="", subject=f"Document: {name}", note=note, files=[(name, data)])
-        messages.success(request, f"{name} is added to this request.")
+        subject = f"Document: {name}"
+        taken = enter_by_hand(found, actor, sender="", subject=subject, note=note, files=[(name, data)], upload=True)
+        if taken.message.classification == Classification.NOT_A_REPLY:
+            messages.warning(
+                request,
+                f"{name} has no text that could be read: it is kept as an attachment, not as a reply, and "
+                "changes nothing until you say what it is (under Replies).",
+            )
+        else:
+            messages.success(request, f"{name} is added to this request.")
     return redirect("web:request", pk=pk)
+
+
+def _filed_here(found: InfoRequest, message_pk: int) -> InboundMessage:
+    return get_object_or_404(InboundMessage, pk=message_pk, request=found, status=InboundMessage.Status.FILED)
+
+
+@require_POST
+@requires("file")
+@errors_shown_on("web:request", "pk")
+def reclassify(request: HttpRequest, pk: int, message: int) -> HttpResponse:
+    """A person says what a filed message is (reply, acknowledgement…): the request's state follows."""
+    found = access_request(request.user, pk)
+    filed = _filed_here(found, message)
+    mail_actions.reclassify(filed, request.POST.get("classification", ""), actor_of(request), _note(request))
+    messages.success(request, f"The message is now marked as: {filed.get_classification_display().lower()}.")
+    return redirect("web:request", pk=pk)
+
+
+@require_POST
+@requires("file")
+@errors_shown_on("web:request", "pk")
+def move_message(request: HttpRequest, pk: int, message: int) -> HttpResponse:
+    """A message filed here by mistake, moved to the request it answers (one the person may see)."""
+    found = access_request(request.user, pk)
+    filed = _filed_here(found, message)
+    target_pk = form_id(request.POST.get("request"), "request")
+    if target_pk is None:
+        raise TransitionError("Choose the request to move the message to.")
+    target = access_request(request.user, target_pk)
+    mail_actions.move_message(filed, target, actor_of(request), _note(request))
+    suggest_for(filed)
+    messages.success(request, f"The message is moved to request #{target.pk} ({target.recipient.contact.body.name}).")
+    return redirect("web:request", pk=pk)
+
+
+@require_POST
+@requires("file")
+@errors_shown_on("web:request", "pk")
+def unfile_message(request: HttpRequest, pk: int, message: int) -> HttpResponse:
+    """A message filed here by mistake, returned to the holding pen."""
+    found = access_request(request.user, pk)
+    mail_actions.unfile_message(_filed_here(found, message), actor_of(request), _note(request))
+    messages.success(request, "The message is back in the holding pen.")
+    return redirect("web:request", pk=pk)
+
+
+def _note(request: HttpRequest) -> str:
+    return request.POST.get("note", "").strip()[:300]
 
 
 @requires("view")

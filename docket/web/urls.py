@@ -3,6 +3,7 @@ from django.urls import path
 
 from docket.web import (
     campaign_pages,
+    campaign_setup_pages,
     directory_pages,
     learning_pages,
     mail_pages,
@@ -20,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("campaigns/new/", campaign_setup_pages.new_campaign, name="new_campaign"),
     path("campaigns/new/from-letters/", learning_pages.learn_campaign, name="learn_campaign"),
     path("campaigns/<slug:slug>/", campaign_pages.campaign, name="campaign"),
     path("campaigns/<slug:slug>/add-letter/", learning_pages.add_letter_page, name="add_letter"),

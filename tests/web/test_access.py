@@ -252,7 +252,32 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         office("contact_edit", "get", reverse("web:contact_edit", args=[body.slug, contact.pk]), DIRECTORY_EDIT),
         office("directory_import", "get", reverse("web:directory_import"), DIRECTORY_EDIT),
     ]
-    return [page for rows in per_campaign for page in rows(two)] + through_ours + in_no_campaign + directory
+    new_campaign = [
+        office("new_campaign", "get", reverse("web:new_campaign"), DIRECTORY_EDIT),
+        office(
+            "new_campaign",
+            "get",
+            reverse("web:new_campaign") + f"?from={theirs.campaign.slug}",
+            statuses(403, 404, 404, 200, 200),
+        ),
+        office(  # a copy of ours: the outsider's form refuses it (shown again with the error), nothing is made
+            "new_campaign",
+            "post",
+            reverse("web:new_campaign"),
+            statuses(403, 302, 302, 302, 200),
+            {
+                "title": "A copy",
+                "copy_from": ours.campaign.slug,
+                "office": ours.campaign.office.pk,
+                "response_working_days": 20,
+                "very_overdue_working_days": 20,
+                "max_chasers": 2,
+                "chase_interval_working_days": 10,
+            },
+        ),
+    ]
+    campaign_rows = [page for rows in per_campaign for page in rows(two)]
+    return campaign_rows + through_ours + in_no_campaign + directory + new_campaign
 
 
 def test_every_view_is_in_the_table(team, two_campaigns):
