@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import getpass
 import os
 import secrets
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -229,7 +234,6 @@ def cmd_chase(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    import signal
     import threading
     from types import FrameType
 
@@ -342,8 +346,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
         login_file.write_text(f"{email} {password}\n", encoding="utf-8")
         login = f"as {email} with password {password}"
     cmd_load_example(argparse.Namespace(name="iasc-vru-2020"))
-    print(f"Sign in at http://{args.host}:{args.port}/ {login}")
-    return cmd_serve(args)
+    worker = _start_worker()
+    try:
+        print(f"Sign in at http://{args.host}:{args.port}/ {login}")
+        return cmd_serve(args)
+    finally:
+        worker.terminate()  # it finishes its round (bounded) and says goodbye
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()  # safe: the outbox's rules cover a stop at any moment
+            worker.wait()
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """``docket worker`` beside the demo's server, in a process of its own that ends with the demo's."""
+    from docket.worker.models import WorkerBeat
+
+    worker = subprocess.Popen([sys.executable, "-m", "docket.cli", "worker"], preexec_fn=_end_with_parent)
+    deadline = time.monotonic() + 30
+    while not WorkerBeat.objects.exists():  # its first round has begun: it printed that it is up
+        if worker.poll() is not None or time.monotonic() > deadline:
+            print("The worker did not start: letters will wait in the outbox (see above).", file=sys.stderr)
+            break
+        time.sleep(0.1)
+    return worker
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to stop this child when the demo dies, even by SIGKILL (elsewhere, the demo's finally does)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -438,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, handler, help_text in [
         ("serve", cmd_serve, "Run the web server (Granian, production grade)."),
-        ("demo", cmd_demo, "Set up, load the example campaign and serve it."),
+        ("demo", cmd_demo, "Set up, load the example campaign and serve it, with a worker beside it."),
     ]:
         server = command(name, handler, help_text)
         server.add_argument("--host", default="127.0.0.1")

@@ -103,6 +103,7 @@ def test_demo_serves_the_example_and_prints_a_working_login(tmp_path: Path):
         password = password.strip()
         assert email == "admin@docket.example"
         assert "3 recipients created" in output
+        assert "Docket worker is up" in output  # the demo's worker, started before the server
         page = wait_for(f"http://127.0.0.1:{port}/admin/login/")
         assert "Log in" in page
         static = wait_for(f"http://127.0.0.1:{port}/static/admin/css/base.css")
