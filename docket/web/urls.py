@@ -39,6 +39,13 @@ urlpatterns = [
     path("requests/<int:pk>/actions/<str:action>/", request_pages.act, name="request_action"),
     path("requests/<int:pk>/items/", request_pages.item_received, name="item_received"),
     path("requests/<int:pk>/upload/", request_pages.upload, name="upload"),
+    path(
+        "requests/<int:pk>/messages/<int:message>/classification/",
+        request_pages.reclassify,
+        name="reclassify_message",
+    ),
+    path("requests/<int:pk>/messages/<int:message>/move/", request_pages.move_message, name="move_message"),
+    path("requests/<int:pk>/messages/<int:message>/unfile/", request_pages.unfile_message, name="unfile_message"),
     path("requests/<int:pk>/publication/", publication_pages.publication, name="publication"),
     path("attachments/<int:pk>/", request_pages.attachment_file, name="attachment"),
     path("holding-pen/", mail_pages.holding_pen, name="holding_pen"),
