@@ -65,8 +65,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_load_example(args: argparse.Namespace) -> int:
     from docket.campaigns.examples import load_example
 
-    campaign, report = load_example(args.name)
-    print(f"Example campaign {campaign.slug!r} loaded: {report.summary('recipients')}")
+    campaign, report = load_example(args.name, reset=getattr(args, "reset", False))
+    if report is None:
+        print(f"Example campaign {campaign.slug!r} is already loaded: left as it is (--reset to start over).")
+    else:
+        print(f"Example campaign {campaign.slug!r} loaded: {report.summary('recipients')}")
     return 0
 
 
@@ -398,8 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
     init = command("init", cmd_init, "Create or upgrade the database and the first admin account.")
     init.add_argument("--no-input", action="store_true", help="never ask; use DOCKET_ADMIN_EMAIL/PASSWORD")
 
-    example = command("load-example", cmd_load_example, "Load (or refresh) a shipped example campaign.")
+    example = command("load-example", cmd_load_example, "Load a shipped example campaign, if it is not there yet.")
     example.add_argument("name", help="the example's name, e.g. iasc-vru-2020, or a folder")
+    example.add_argument(
+        "--reset", action="store_true", help="put the example back as shipped, over any edits (requests are kept)"
+    )
 
     contacts = command("import-contacts", cmd_import_contacts, "Import bodies and contacts from CSV or XLSX.")
     contacts.add_argument("file")

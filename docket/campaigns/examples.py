@@ -1,8 +1,11 @@
 """Loading a shipped example campaign (office, references, items, template, recipients).
 
 An example is a folder holding ``campaign.toml``, the template it names and a
-recipients file in the ``import-recipients`` format. Loading is idempotent:
-loading again updates the campaign to match the folder.
+recipients file in the ``import-recipients`` format. Loading writes the example
+only if its campaign is absent, so that loading again (``./setup.sh demo`` run a
+second time) keeps a person's edits, the office profile's included; ``reset``
+puts the campaign, its office profile, references, items and recipients back as
+shipped (requests already made are kept).
 """
 
 from __future__ import annotations
@@ -36,22 +39,28 @@ def find_example(name: str) -> Path:
     return folder
 
 
-def load_example(name: str) -> tuple[Campaign, ImportReport]:
+def load_example(name: str, *, reset: bool = False) -> tuple[Campaign, ImportReport | None]:
+    """The example's campaign, and what loading its recipients did (None: it was there already, left alone)."""
     folder = find_example(name)
     try:
         spec = tomllib.loads((folder / "campaign.toml").read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ExampleError(f"{folder / 'campaign.toml'}: {error}") from None
+    present = Campaign.objects.filter(slug=spec["campaign"]["slug"]).first()
+    if present is not None and not reset:
+        return present, None
     with transaction.atomic():
-        campaign = _save_campaign(folder, spec)
+        campaign = _save_campaign(folder, spec, reset=reset)
         report = import_recipients(campaign, folder / spec["campaign"]["recipients"])
     return campaign, report
 
 
-def _save_campaign(folder: Path, spec: dict[str, Any]) -> Campaign:
+def _save_campaign(folder: Path, spec: dict[str, Any], *, reset: bool) -> Campaign:
     office_spec = dict(spec["office"])
     office_spec["address_lines"] = "\n".join(office_spec["address_lines"])
-    office, _ = Office.objects.update_or_create(name=office_spec.pop("name"), defaults=office_spec)
+    # An office of the same name is the person's own profile by now: only a reset writes over it.
+    put = Office.objects.update_or_create if reset else Office.objects.get_or_create
+    office, _ = put(name=office_spec.pop("name"), defaults=office_spec)
     about = spec["campaign"]
     letter_date = about.get("letter_date")
     if letter_date is not None and not isinstance(letter_date, datetime.date):
