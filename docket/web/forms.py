@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -22,7 +23,19 @@ class TemplateForm(forms.ModelForm[Campaign]):
         labels = {"template_source": "Letter template (Markdown with Jinja)"}
 
 
+def _iso_dates(form: forms.BaseForm) -> None:
+    """A date's initial value as 2026-12-01: a date box (type="date") reads no other form, and the
+    template would print a date object as "Dec. 1, 2026" — shown empty, and blanked when saved."""
+    for name, value in form.initial.items():
+        if isinstance(value, datetime.date):
+            form.initial[name] = value.isoformat()
+
+
 class CampaignSettingsForm(forms.ModelForm[Campaign]):
+    def __init__(self, data: QueryDict | None = None, *, instance: Campaign) -> None:
+        super().__init__(data, instance=instance)
+        _iso_dates(self)
+
     class Meta:
         model = Campaign
         fields = [
@@ -172,6 +185,7 @@ class NewCampaignForm(forms.ModelForm[Campaign]):
         self, data: QueryDict | None = None, *, sources: QuerySet[Campaign], initial: dict[str, Any] | None = None
     ) -> None:
         super().__init__(data, initial=initial)
+        _iso_dates(self)
         self.fields["slug"].required = False
         copy_from = self.fields["copy_from"]
         assert isinstance(copy_from, forms.ModelChoiceField)

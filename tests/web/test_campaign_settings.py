@@ -33,6 +33,7 @@ def test_it_shows_the_form_with_the_campaigns_values(client, team: Team):
     assert response.status_code == 200
     assert 'name="response_working_days"' in page
     assert f'value="{team["campaign"].title}"' in page
+    assert 'type="date" value="2020-10-13"' in page  # as a date box reads it, or saving would blank the date
 
 
 def test_it_saves_good_values(client, team: Team):

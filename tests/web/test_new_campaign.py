@@ -44,6 +44,7 @@ def test_a_copy_takes_the_letter_references_items_and_settings_but_no_recipients
     client.force_login(team["editor"])
     page = client.get(reverse("web:new_campaign"), {"from": source.slug}).content.decode()
     assert f'value="Copy of {source.title}"' in page
+    assert f'type="date" value="{source.letter_date.isoformat()}"' in page
     data = settings_form(team, title="VRU 2027", slug="vru-2027", copy_from=source.slug)
     client.post(reverse("web:new_campaign"), data)
     made = Campaign.objects.get(slug="vru-2027")
