@@ -74,8 +74,14 @@ def reply_kind(message: InboundMessage) -> ReplyKind:
     return cast(ReplyKind, str(message.classification))
 
 
+# The reason a person's correction gives: reading the message again keeps what the person said.
+BY_A_PERSON = "set by "
+
+
 def classify_as(message: InboundMessage, classification: Classification, reason: str) -> None:
-    """What reading found the message to be (written with the rest of the reading)."""
+    """What reading found the message to be (written with the rest of the reading), unless a person said."""
+    if message.classification_reason.startswith(BY_A_PERSON) and not reason.startswith(BY_A_PERSON):
+        return
     message.classification, message.classification_reason = classification, reason[:300]
 
 
@@ -137,7 +143,7 @@ def reclassify(message: InboundMessage, classification: str, actor: Actor, note:
     new = Classification(classification)
     before = LABELS[Classification(message.classification)]
     with transaction.atomic():
-        classify_as(message, new, f"set by {actor.name}" + (f": {note}" if note else ""))
+        classify_as(message, new, f"{BY_A_PERSON}{actor.name}" + (f": {note}" if note else ""))
         message.save(update_fields=["classification", "classification_reason"])
         why = f"{_described(message)}: {before.lower()} → {LABELS[new].lower()}" + (f" ({note})" if note else "")
         actions.rederive_state(request, EventKind.RECLASSIFY, actor, why)

@@ -14,7 +14,7 @@ from docket.campaigns.models import Campaign, RecipientItem
 from docket.errors import DocketError
 from docket.mail import actions as mail_actions
 from docket.mail.addresses import reply_address
-from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils
+from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils, process
 from docket.mail.models import InboundMessage
 from docket.requests import actions
 from docket.requests.actions import Actor
@@ -126,6 +126,14 @@ def test_a_correction_re_derives_the_state_and_logs_it(sent):
     assert state(lane) == RequestState.SENT
     with pytest.raises(DocketError):
         mail_actions.reclassify(message, "bounce", SOMEONE)
+
+
+def test_reading_a_message_again_keeps_what_a_person_said_it_is(sent):
+    message = taken_in(real_mail.gmail_vacation, sent["Michael Lane"])
+    mail_actions.reclassify(message, "reply", SOMEONE)
+    process(message)
+    message.refresh_from_db()
+    assert (message.classification, message.classification_reason) == ("reply", "set by Case worker")
 
 
 def test_a_misfiled_reply_moved_to_its_request_leaves_both_right(sent):
