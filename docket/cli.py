@@ -364,11 +364,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _start_worker() -> subprocess.Popen[bytes]:
     """``docket worker`` beside the demo's server, in a process of its own that ends with the demo's."""
+    from django.utils import timezone
+
     from docket.worker.models import WorkerBeat
 
+    started = timezone.now()
     worker = subprocess.Popen([sys.executable, "-m", "docket.cli", "worker"], preexec_fn=_end_with_parent)
     deadline = time.monotonic() + 30
-    while not WorkerBeat.objects.exists():  # its first round has begun: it printed that it is up
+    while not WorkerBeat.objects.filter(seen_at__gte=started).exists():  # its first round: it printed it is up
         if worker.poll() is not None or time.monotonic() > deadline:
             print("The worker did not start: letters will wait in the outbox (see above).", file=sys.stderr)
             break

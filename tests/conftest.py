@@ -12,8 +12,6 @@ REPO = Path(__file__).resolve().parents[1]
 # Playwright's synchronous API runs an event loop in the test's thread; the ORM calls the
 # tests make beside it are still synchronous, so Django's guard against async misuse is off.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# Tasks run at once in the test's own process (production queues them for `docket worker`).
-os.environ.setdefault("DOCKET_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
 # A naive datetime is a bug in an application that runs in UK time: fail on it.
 warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", RuntimeWarning)
@@ -23,6 +21,8 @@ warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", 
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "files"
+    # Tasks run at once, in the test (production queues them in the database for `docket worker`).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from docket.mail.actions import confirm_delivered, resend
@@ -17,6 +20,7 @@ from docket.web.access import access_request, campaigns_for, held_messages, role
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
 from docket.web.user_errors import errors_shown_on
+from docket.worker.rounds import last_seen
 
 
 @requires("file")
@@ -54,7 +58,23 @@ def outbox(request: HttpRequest) -> HttpResponse:
         .select_related("request__recipient__contact__body")
         .order_by("state", "created_at")
     )
-    return render(request, "web/outbox.html", {"messages_": waiting})
+    seen = last_seen(timezone.now())
+    context = {
+        "messages_": waiting,
+        "worker_seen": None if seen is None else ago(seen.ago),
+        "worker_running": seen is not None and seen.running,
+        "letters_wait": any(m.state == OutboxState.QUEUED for m in waiting),
+    }
+    return render(request, "web/outbox.html", context)
+
+
+def ago(delta: datetime.timedelta) -> str:
+    """'4 s ago', '12 min ago', '3 h ago', '2 days ago': how long since the worker's heartbeat."""
+    seconds = int(delta.total_seconds())
+    for size, unit in ((86400, " days"), (3600, " h"), (60, " min")):
+        if seconds >= 2 * size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds} s ago"
 
 
 @require_POST

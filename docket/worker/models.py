@@ -22,6 +22,7 @@ class WorkerBeat(models.Model):
     worker = models.CharField(max_length=200, unique=True, help_text="host:pid:start of the process")
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField(db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True, help_text="When it stopped when asked to")
 
     def __str__(self) -> str:
         return f"{self.worker}, last seen {self.seen_at}"

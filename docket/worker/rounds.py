@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 ACTOR = Actor("docket worker")
 # A worker not seen for this long is taken to be gone (a round takes the poll interval, or one step).
 ALIVE_WITHIN = datetime.timedelta(seconds=60)
+FORGET_AFTER = datetime.timedelta(days=7)
 
 
 def plan_from_settings() -> Plan:
@@ -112,17 +113,18 @@ def run_scheduled(plan: Plan, now: datetime.datetime) -> list[str]:
 
 def run_queued_tasks(worker_id: str) -> None:
     """Run the tasks queued in the database (sending asked for in the workspace, for example), then return."""
-    from django.tasks import default_task_backend
+    from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.management.commands.db_worker import Worker
 
-    if not isinstance(default_task_backend, DatabaseBackend):
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not isinstance(backend, DatabaseBackend):
         return  # the immediate backend ran them when they were enqueued
     Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
-        backend_name=default_task_backend.alias,
+        backend_name=backend.alias,
         startup_delay=False,
         max_tasks=None,
         worker_id=worker_id[-64:],
@@ -135,13 +137,27 @@ def send_due() -> outbox.Tally:
 
 
 def beat(worker_id: str, started_at: datetime.datetime, now: datetime.datetime) -> None:
-    WorkerBeat.objects.update_or_create(worker=worker_id, defaults={"seen_at": now, "started_at": started_at})
+    WorkerBeat.objects.update_or_create(
+        worker=worker_id, defaults={"seen_at": now, "started_at": started_at, "stopped_at": None}
+    )
+    WorkerBeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()  # one row per process ever started
 
 
-def last_seen(now: datetime.datetime) -> datetime.timedelta | None:
-    """How long ago any worker was last seen (None: never)."""
-    latest = WorkerBeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
-    return None if latest is None else max(now - latest, datetime.timedelta(0))
+@dataclass(frozen=True)
+class Seen:
+    """The latest heartbeat: how long ago, and whether a worker is running (seen lately, not stopped)."""
+
+    ago: datetime.timedelta
+    running: bool
+
+
+def last_seen(now: datetime.datetime) -> Seen | None:
+    """The most recent heartbeat of any worker (None: no worker has run)."""
+    latest = WorkerBeat.objects.order_by("-seen_at").first()
+    if latest is None:
+        return None
+    ago = max(now - latest.seen_at, datetime.timedelta(0))
+    return Seen(ago, running=latest.stopped_at is None and ago <= ALIVE_WITHIN)
 
 
 @dataclass
@@ -174,4 +190,4 @@ def serve(
             on_round(run_round(worker_id, started_at, plan_from_settings(), timezone.localtime(clock())))
             stop.wait(poll_seconds)
     finally:
-        WorkerBeat.objects.filter(worker=worker_id).delete()
+        WorkerBeat.objects.filter(worker=worker_id).update(stopped_at=clock())

@@ -63,5 +63,5 @@ def test_the_worker_drains_the_outbox_and_stops_cleanly_on_sigterm(tmp_path, smt
         assert out.rstrip().endswith("docket worker: stopped.")
         assert "Traceback" not in err
         assert query(env, "select state, count(*) from mail_outboxmessage group by state") == [("sent", queued)]
-        assert query(env, "select count(*) from worker_workerbeat")[0][0] == 0  # it said goodbye
+        assert query(env, "select count(*) from worker_workerbeat where stopped_at is not null")[0][0] == 1
         assert len({r.message["Message-ID"] for r in recorder.received}) == queued  # each letter once
