@@ -112,6 +112,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # keyed by username alone, nothing but the username counts, so the warning does not apply.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "docket.web.locked_out.locked_out"  # a GOV.UK page: for how long, whom to ask
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day

@@ -81,3 +81,19 @@ def test_a_team_sets_up_a_campaign_in_the_browser(browser, live_server, example,
     assert page.locator(".govuk-error-summary").is_visible()
     check(page, "campaign-settings-error")
     page.context.close()
+
+
+def test_the_lock_out_page_looks_like_the_workspace(browser, live_server, example):
+    from django.conf import settings
+
+    user = person("someone@office.example", "viewer", example)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.goto("/sign-in/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill("wrong")
+        page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Signing in is locked for 1 hour").is_visible()
+    check(page, "locked-out")
+    context.close()
