@@ -9,10 +9,10 @@ message's status live in one place and nothing else writes it. The outbox's own 
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from docket.campaigns.models import RecipientItem
@@ -135,6 +135,21 @@ def _filed(message: InboundMessage) -> InfoRequest:
     return message.request
 
 
+def _publications(request: InfoRequest, message: InboundMessage) -> QuerySet[Any]:
+    """The publication rows of the message and its documents (through the request: mail knows no publishing)."""
+    return request.publications.filter(Q(message=message) | Q(attachment__message=message))
+
+
+def _movable(request: InfoRequest, message: InboundMessage) -> None:
+    """A message approved or published (or any of its documents) is not moved: it would be public under the
+    wrong body. Made private first, it can be."""
+    if _publications(request, message).exclude(state="private").exists():
+        raise TransitionError(
+            f"Message {message.pk}, or a document of it, is approved or published for request #{request.pk}: "
+            "make it private first (under Publication), then move it."
+        )
+
+
 def reclassify(message: InboundMessage, classification: str, actor: Actor, note: str = "") -> InboundMessage:
     """A person says what a filed message is; its request's state is re-derived and logged."""
     if classification not in CORRECTABLE:
@@ -168,7 +183,9 @@ def move_message(message: InboundMessage, to: InfoRequest, actor: Actor, note: s
     old = _filed(message)
     if to.pk == old.pk:
         raise DocketError(f"Message {message.pk} is already filed to request #{to.pk}.")
+    _movable(old, message)
     with transaction.atomic():
+        _publications(old, message).update(request=to)  # private: their notes follow the message
         unlinked = _unlink_items(message)
         message.request, message.match_method = to, "moved by hand"
         message.save(update_fields=["request", "match_method"])
@@ -182,7 +199,9 @@ def move_message(message: InboundMessage, to: InfoRequest, actor: Actor, note: s
 def unfile_message(message: InboundMessage, actor: Actor, note: str = "") -> InboundMessage:
     """Back to the holding pen (the old request stays a candidate, so its team still sees it); re-derived."""
     old = _filed(message)
+    _movable(old, message)
     with transaction.atomic():
+        _publications(old, message).delete()  # private, of a request it no longer belongs to
         unlinked = _unlink_items(message)
         reason = f"returned to the holding pen by {actor.name} from request #{old.pk}" + (f": {note}" if note else "")
         message.status, message.request, message.holding_reason = Status.HOLDING, None, reason

@@ -194,3 +194,20 @@ def test_a_message_not_filed_cannot_be_moved(sent):
         mail_actions.move_message(message, sent["Paddy Tipping"], SOMEONE)
     with pytest.raises(actions.TransitionError):
         mail_actions.unfile_message(message, SOMEONE)
+
+
+def test_a_published_message_is_not_moved_until_it_is_private(sent):
+    from docket.publishing import actions as publishing
+
+    lane, tipping = sent["Michael Lane"], sent["Paddy Tipping"]
+    message = taken_in(real_mail.reply_with_pdf, lane)
+    document = publishing.approve(publishing.document_publication(message.attachments.get().pk, lane), SOMEONE)
+    with pytest.raises(actions.TransitionError, match="make it private first"):
+        mail_actions.move_message(message, tipping, SOMEONE)
+    with pytest.raises(actions.TransitionError, match="make it private first"):
+        mail_actions.unfile_message(message, SOMEONE)
+    assert state(lane) == RequestState.PARTIALLY_ANSWERED
+    publishing.make_private(document, SOMEONE)
+    mail_actions.move_message(message, tipping, SOMEONE)
+    document.refresh_from_db()
+    assert document.request == tipping
