@@ -20,11 +20,13 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from docket.errors import DocketError
 from docket.mail import outbox
 from docket.mail.channels.smtp import SmtpChannel
+from docket.mail.imap import ImapError
 from docket.requests.actions import Actor
 from docket.worker.models import JobMark, WorkerBeat
-from docket.worker.schedule import Job, Mark, Plan, due_jobs
+from docket.worker.schedule import LEASE, Job, Mark, Plan, due_jobs
 
 log = logging.getLogger(__name__)
 ACTOR = Actor("docket worker")
@@ -103,8 +105,11 @@ def run_scheduled(plan: Plan, now: datetime.datetime) -> list[str]:
             continue
         try:
             summary = JOBS[job](now)
+        except (ImapError, DocketError) as error:  # a mailbox refusing, a setting to fix: said in words
+            log.error("docket worker: %s failed (%s); it will be tried again in %s", job.value, error, LEASE)
+            continue
         except Exception:
-            log.exception("docket worker: %s failed; it will be tried again later", job.value)
+            log.exception("docket worker: %s failed; it will be tried again in %s", job.value, LEASE)
             continue
         finish(job, now)
         done.append(f"{job.value}: {summary}")
