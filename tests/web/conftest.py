@@ -96,6 +96,7 @@ class InFlight:
     sent: InfoRequest  # approved, queued and sent: it has a frozen letter
     uncertain: OutboxMessage  # of a third request, queued: its sending was cut off, so no one knows if it went
     reply: InboundMessage  # filed to the sent request
+    misfiled: InboundMessage  # filed to the sent request too, by mistake (it is reclassified, moved and unfiled)
     attachment: Attachment  # of the reply
     held: InboundMessage  # in the holding pen, a candidate of the sent request
     held_attachment: Attachment
@@ -132,6 +133,9 @@ def in_flight(campaign: Campaign, recipients: list[Recipient]) -> InFlight:
     reply, attachment = mail_with_attachment(
         f"Reply for {campaign.slug}", status=InboundMessage.Status.FILED, request=request
     )
+    misfiled, _ = mail_with_attachment(
+        f"Misfiled for {campaign.slug}", status=InboundMessage.Status.FILED, request=request
+    )
     held, held_attachment = mail_with_attachment(
         f"Held for {campaign.slug}", status=InboundMessage.Status.HOLDING, holding_reason="several requests match"
     )
@@ -143,6 +147,7 @@ def in_flight(campaign: Campaign, recipients: list[Recipient]) -> InFlight:
         sent=request,
         uncertain=cut_off(actions.request_for(cut_off_recipient)),
         reply=reply,
+        misfiled=misfiled,
         attachment=attachment,
         held=held,
         held_attachment=held_attachment,

@@ -171,22 +171,24 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             SEND,
             lambda _: {"note": "They rang to say it came"},
         ),
-        # Last, in this order: the reply is reclassified, moved from the sent request to the draft, then unfiled.
+        # In this order: a misfiled message is reclassified, moved from the sent request to the draft, then unfiled.
         both(
             "reclassify_message",
             "post",
-            lambda c: reverse("web:reclassify_message", args=[c.sent.pk, c.reply.pk]),
+            lambda c: reverse("web:reclassify_message", args=[c.sent.pk, c.misfiled.pk]),
             SEND,
             lambda _: {"classification": "acknowledgement"},
         ),
         both(
             "move_message",
             "post",
-            lambda c: reverse("web:move_message", args=[c.sent.pk, c.reply.pk]),
+            lambda c: reverse("web:move_message", args=[c.sent.pk, c.misfiled.pk]),
             SEND,
             lambda c: {"request": c.draft.pk},
         ),
-        both("unfile_message", "post", lambda c: reverse("web:unfile_message", args=[c.draft.pk, c.reply.pk]), SEND),
+        both(
+            "unfile_message", "post", lambda c: reverse("web:unfile_message", args=[c.draft.pk, c.misfiled.pk]), SEND
+        ),
     ]
     # Ours in the path, one of theirs in the form or the path's last part: found through ours, still not ours.
     through_ours = [
