@@ -65,14 +65,21 @@ class Body(models.Model):
 
     def save(self, **kwargs: Any) -> None:
         if not self.slug:
-            self.slug = unique_slug(self.name, Body.objects.exclude(pk=self.pk).values_list("slug", flat=True))
+            # Only the slugs that could clash (base, base-2…): reading every body's slug made adding
+            # a body cost a read of the whole directory, and an import of n bodies n² work.
+            similar = Body.objects.exclude(pk=self.pk).filter(slug__startswith=slug_base(self.name))
+            self.slug = unique_slug(self.name, similar.order_by().values_list("slug", flat=True))
         super().save(**kwargs)
+
+
+def slug_base(name: str) -> str:
+    return slugify(name)[:200] or "body"
 
 
 def unique_slug(name: str, taken: Iterable[str]) -> str:
     """``name`` as a slug, with ``-2``, ``-3``… when another body has it (names that differ only in
     punctuation, such as "St. Helens" and "St Helens", slugify alike)."""
-    base = slugify(name)[:200] or "body"
+    base = slug_base(name)
     used = set(taken)
     slug, number = base, 1
     while slug in used:

@@ -142,3 +142,24 @@ def test_it_lists_every_problem_of_every_row(tmp_path: Path):
         (4, "body"),
         (4, "email"),
     ]
+
+
+def test_it_finds_a_contact_by_email_through_the_index():
+    """On both databases: email__iexact (LIKE on SQLite, upper() on PostgreSQL) scanned every contact, once a row."""
+    from docket.directory.importing import contacts_with_email
+
+    plan = contacts_with_email("Person1@Body1.example").explain()
+    assert "contact_email_unique" in plan
+
+
+def test_a_new_body_reads_only_the_slugs_it_could_clash_with(tmp_path: Path):
+    """Adding a body read every body's slug: an import of n bodies did n² work."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Body.objects.bulk_create(Body(name=f"Other {n}", slug=f"other-{n}") for n in range(50))
+    with CaptureQueriesContext(connection) as queries:
+        Body.objects.create(name="Hampshire PCC")
+    slug_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "directory_body"."slug"')]
+    assert len(slug_reads) == 1
+    assert "hampshire-pcc" in slug_reads[0]
