@@ -13,6 +13,7 @@ import-contacts`` (``docket.directory.importing``), checking the file again as i
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -37,6 +38,7 @@ PAGE_SIZE = 50
 SESSION_KEY = "contacts_import"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
+KEPT_SECONDS = 24 * 3600  # an upload left at its preview is removed after a day
 
 
 def _may(request: HttpRequest) -> dict[str, bool]:
@@ -134,6 +136,14 @@ def _imports_dir() -> Path:
     return folder
 
 
+def _forget_abandoned() -> None:
+    """Files uploaded a day ago and neither imported nor cancelled (the person left the preview)."""
+    cutoff = time.time() - KEPT_SECONDS
+    for path in _imports_dir().iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def _kept_file(request: HttpRequest) -> tuple[Path, str] | None:
     """The file this person uploaded and has not yet imported or cancelled, and its own name."""
     kept = request.session.get(SESSION_KEY)
@@ -168,6 +178,7 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
             form.add_error("file", f"{upload.name} is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
         else:
             _forget(request)
+            _forget_abandoned()
             path = _imports_dir() / f"{secrets.token_hex(16)}{suffix}"
             with path.open("wb") as handle:
                 for chunk in upload.chunks():

@@ -137,3 +137,19 @@ def test_a_file_that_is_not_a_spreadsheet_is_named_in_the_error(client, team: Te
     assert "broken.xlsx" in shown
     assert "govuk-error-summary" in shown
     assert "/imports/" not in shown
+
+
+def test_an_upload_left_at_its_preview_is_removed_after_a_day(client, team: Team, settings):
+    import os
+    import time
+
+    client.force_login(team["editor"])
+    url = reverse("web:directory_import")
+    client.post(url, {"file": csv_upload([contact_row(8)])})
+    (left,) = Path(settings.DATA_DIR, "imports").iterdir()
+    a_day_ago = time.time() - 24 * 3600 - 60
+    os.utime(left, (a_day_ago, a_day_ago))
+    client.force_login(team["coordinator"])  # someone else, another session
+    client.post(url, {"file": csv_upload([contact_row(9)])})
+    assert not left.exists()
+    assert len(list(Path(settings.DATA_DIR, "imports").iterdir())) == 1
