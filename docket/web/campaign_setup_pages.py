@@ -7,6 +7,7 @@ items (``docket.campaigns.copying``). Only campaigns the person can see may be c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -20,13 +21,16 @@ from docket.web.access import campaigns_for
 from docket.web.decorators import requires
 from docket.web.forms import NewCampaignForm
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
 
 @requires("start_campaign")
 def new_campaign(request: HttpRequest) -> HttpResponse:
     sources = campaigns_for(request.user).order_by("title")
     source = None
     if slug := request.GET.get("from", ""):
-        source = sources.filter(slug=slug).first()
+        # Not a slug (a NUL, which PostgreSQL refuses in a query): no such campaign, as for any other.
+        source = sources.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
         if source is None:
             raise Http404("No such campaign")
     form = NewCampaignForm(request.POST or None, sources=sources, initial=_initial(source))
