@@ -18,9 +18,12 @@ warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", 
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "files"
+    # A data folder of its own per test: what one test leaves there (an import waiting for its
+    # confirmation) is not seen by another, nor by the same test on the other database.
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")  # beside tmp_path, which some tests list
     # Tasks run at once, in the test (production queues them in the database for `docket worker`).
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
