@@ -357,11 +357,11 @@ def _pdf_page_text(textpage: object, pdfium_c: object) -> str:
     marks no paragraphs, so a new line is a character below the last one, a paragraph a wider gap."""
     chars = []
     for n in range(min(textpage.count_chars(), MAX_TEXT_CHARS)):  # type: ignore[attr-defined]  # pypdfium2 has no stubs for it
-        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, n))  # type: ignore[attr-defined]
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, n))  # type: ignore[attr-defined]  # no stubs, as above
         if char in "\r\n\x02\ufffe":
             continue
-        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, n)  # type: ignore[attr-defined]
-        _, bottom, _, top = textpage.get_charbox(n)  # type: ignore[attr-defined]
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, n)  # type: ignore[attr-defined]  # no stubs, as above
+        _, bottom, _, top = textpage.get_charbox(n)  # type: ignore[attr-defined]  # no stubs, as above
         chars.append((char, size, bottom, top))
     out: list[str] = []
     line_bottom: float | None = None
