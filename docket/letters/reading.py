@@ -263,6 +263,7 @@ def _docx_text(name: str, data: bytes) -> str:
             notes_xml = (
                 _unzipped(name, package, "word/footnotes.xml") if "word/footnotes.xml" in package.namelist() else None
             )
+    # zipfile raises NotImplementedError for a compression method it cannot read: the file is unreadable.
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, zipfile.LargeZipFile, NotImplementedError):
         raise ReadingError(f"{name}: not a Word document that Docket can read") from None
     order: dict[str, int] = {}

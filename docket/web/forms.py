@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from docket.campaigns.copying import RESERVED_SLUGS, suggest_slug
+from docket.campaigns.copying import COPIED_SETTINGS, RESERVED_SLUGS, suggest_slug
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
 from docket.web.access import ROLES
@@ -38,17 +38,7 @@ class CampaignSettingsForm(forms.ModelForm[Campaign]):
 
     class Meta:
         model = Campaign
-        fields = [
-            "title",
-            "letter_date",
-            "email_subject",
-            "office",
-            "response_working_days",
-            "very_overdue_working_days",
-            "max_chasers",
-            "chase_interval_working_days",
-            "chaser_template",
-        ]
+        fields = ["title", "letter_date", *COPIED_SETTINGS]  # the settings a copy starts from, and what makes it new
         widgets = {
             "letter_date": forms.DateInput(attrs={"type": "date"}),
             "chaser_template": forms.Textarea(attrs={"rows": 6}),
