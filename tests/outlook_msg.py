@@ -26,7 +26,13 @@ def _properties(entries: list[tuple[int, bytes]], *, top: bool = False, attachme
 
 
 def outlook_msg(
-    *, subject: str, sender_name: str, sender: str, headers: str, body: str, attachments: Sequence[tuple[str, str, bytes]] = ()
+    *,
+    subject: str,
+    sender_name: str,
+    sender: str,
+    headers: str,
+    body: str,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> bytes:
     """A received message saved from Outlook as .msg."""
     writer = OleWriter()

@@ -15,11 +15,11 @@ name the file.
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import subprocess
 import sys
-import io
 from email.policy import SMTP
 
 from docket.errors import DocketError
@@ -57,7 +57,7 @@ def msg_to_mail(data: bytes, name: str = "the file") -> bytes:
             input=data,
             capture_output=True,
             timeout=WALL_SECONDS,
-            preexec_fn=_limits,  # noqa: PLW1509 - the limits must be set in the child before it reads
+            preexec_fn=_limits,
             check=False,
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
@@ -99,5 +99,3 @@ def main() -> int:  # pragma: no cover - the child process
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
-
-

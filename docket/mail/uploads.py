@@ -76,7 +76,7 @@ def kind_of(name: str, data: bytes) -> str:
 
 def _is_mail(data: bytes) -> bool:
     """Mail headers first: at least two known ones before the first blank line."""
-    head = data[:64 * 1024].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    head = data[: 64 * 1024].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     if not HEADER_LINE.match(head.lstrip(b"\r\n")):
         return False
     names = {line.split(b":", 1)[0].strip().lower() + b":" for line in head.splitlines() if b":" in line[:78]}
@@ -92,7 +92,9 @@ def _mbox_messages(name: str, data: bytes) -> list[tuple[str, bytes]]:
             messages = []
             for number, key in enumerate(box.keys(), 1):
                 if number > MAX_MESSAGES:
-                    raise UploadRefused(f"{name} holds more than {MAX_MESSAGES} messages: import it with docket import-mail.")
+                    raise UploadRefused(
+                        f"{name} holds more than {MAX_MESSAGES} messages: import it with docket import-mail."
+                    )
                 messages.append((f"{name} message {number}", box.get_bytes(key)))
             return messages
         finally:
@@ -132,7 +134,9 @@ def upload_to_holding_pen(
     if not data:
         raise UploadRefused(f"{name} is empty: choose the file again.")
     if len(data) > MAX_BYTES:
-        raise UploadRefused(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB: import it with docket import-mail.")
+        raise UploadRefused(
+            f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB: import it with docket import-mail."
+        )
     kind = kind_of(name, data)
     detail = f"uploaded by {actor.name} to the holding pen: {name}"
     if kind == "outlook":
@@ -140,7 +144,10 @@ def upload_to_holding_pen(
         raw = msg_to_mail(data, name)
         incoming = [Incoming(raw, InboundMessage.Source.UPLOAD, f"{detail} (Outlook file, blob {original.pk})")]
     elif kind == "mailbox":
-        incoming = [Incoming(raw, InboundMessage.Source.UPLOAD, f"{detail}, {where}") for where, raw in _mbox_messages(name, data)]
+        incoming = [
+            Incoming(raw, InboundMessage.Source.UPLOAD, f"{detail}, {where}")
+            for where, raw in _mbox_messages(name, data)
+        ]
     elif kind == "mail":
         incoming = [Incoming(data, InboundMessage.Source.UPLOAD, detail)]
     else:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from docket.documents.models import store
-from docket.publishing.models import Publication, PublicationState
 from docket.publishing.html_redaction import redact_html
+from docket.publishing.models import Publication, PublicationState
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
 from docket.publishing.public_letter import is_tagged, letter_html, nothing_to_redact_in_objects
 from docket.publishing.rules import redact_for, spans_in
@@ -173,9 +173,9 @@ def publish(publication: Publication, actor: Actor) -> Publication:
         if pdf is not None:
             cleaned, pdf_redactions = redact_pdf(pdf, finder)
             # The letter we sent, with nothing to redact, is published as sent: tagged, as the body received it.
-            if publication.kind == Publication.Kind.LETTER and pdf_redactions == 0:
-                if nothing_to_redact_in_objects(pdf, finder):
-                    cleaned = pdf
+            as_sent = publication.kind == Publication.Kind.LETTER and pdf_redactions == 0
+            if as_sent and nothing_to_redact_in_objects(pdf, finder):
+                cleaned = pdf
             tagged = is_tagged(cleaned)
             redacted_pdf = store(cleaned)
     except RedactionFailed as error:

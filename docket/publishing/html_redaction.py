@@ -99,5 +99,7 @@ def redact_html(html: str, spans_in: SpansIn) -> tuple[str, int]:
         part.markup if isinstance(part, _Tag) else escape(by_part[id(part)], quote=False) for part in reader.parts
     )
     if spans_in(text_of(out)):
-        raise RedactionFailed("Something to be redacted could still be read in the letter's HTML, so it was not published.")
+        raise RedactionFailed(
+            "Something to be redacted could still be read in the letter's HTML, so it was not published."
+        )
     return out, len(spans) + reader.dropped

@@ -73,7 +73,7 @@ def nothing_to_redact_in_objects(pdf: bytes, find: Finder) -> bool:
 
 
 def _strings_in(container: pikepdf.Object) -> list[pikepdf.String]:
-    """The strings held directly in a dictionary or an array (an object's strings are mostly not objects of their own)."""
+    """The strings held directly in a dictionary or an array (most strings are not objects of their own)."""
     values = container.values() if isinstance(container, pikepdf.Dictionary) else list(container)
     found: list[pikepdf.String] = []
     for value in values:

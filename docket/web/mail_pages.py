@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from docket.mail.actions import confirm_delivered, resend
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
-from docket.mail.uploads import MAX_BYTES, UploadRefused, upload_to_holding_pen
 from docket.mail.tasks import send_outbox
+from docket.mail.uploads import MAX_BYTES, UploadRefused, upload_to_holding_pen
 from docket.requests.models import InfoRequest
 from docket.web.access import access_request, campaigns_for, held_messages, role_of
 from docket.web.decorators import actor_of, requires
@@ -55,7 +55,8 @@ def upload_held(request: HttpRequest) -> HttpResponse:
     if upload is None:
         raise UploadRefused("Choose a file to upload.")
     if upload.size is not None and upload.size > MAX_BYTES:
-        raise UploadRefused(f"{upload.name} is larger than {MAX_BYTES // (1024 * 1024)} MB: import it with docket import-mail.")
+        megabytes = MAX_BYTES // (1024 * 1024)
+        raise UploadRefused(f"{upload.name} is larger than {megabytes} MB: import it with docket import-mail.")
     campaign_id = form_id(request.POST.get("campaign"), "campaign")
     if not campaign_id:
         raise UploadRefused("Choose the campaign the file is for: its team will see what is held.")

@@ -49,7 +49,8 @@ def test_an_outlook_msg_reply_is_read_matched_and_classified_as_a_reply(lane):
     assert message.classification == "reply"
     assert message.subject == "RE: Request for information: Violence Reduction Units"
     assert "Response Strategy 2020" in message.attachments.get(filename="Response Strategy 2020.pdf").text
-    assert "Outlook file" in message.source_detail and "Case worker" in message.source_detail
+    assert "Outlook file" in message.source_detail
+    assert "Case worker" in message.source_detail
     assert state(lane) == RequestState.PARTIALLY_ANSWERED
     assert lane.events.order_by("pk").last().kind == "record_reply"
 
@@ -128,7 +129,9 @@ def test_the_holding_pen_page_uploads_and_says_what_happened(client, lane, coord
     page = client.post(reverse("web:upload_held"), data, follow=True).content.decode()
     assert "away.eml: 1 new message(s), 1 filed to their request, 0 held here." in page
     refused = client.post(
-        reverse("web:upload_held"), {"campaign": lane.campaign.pk, "file": SimpleUploadedFile("x.bin", real_mail.BINARY)},
+        reverse("web:upload_held"),
+        {"campaign": lane.campaign.pk, "file": SimpleUploadedFile("x.bin", real_mail.BINARY)},
         follow=True,
     ).content.decode()
-    assert "govuk-error-summary" in refused and "say in the note what it is" in refused
+    assert "govuk-error-summary" in refused
+    assert "say in the note what it is" in refused

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from docket.mail.classification import Classification, Read, classify
-from docket.mail.parsing import header, parse
 from docket.mail.outlook import msg_to_mail
+from docket.mail.parsing import header, parse
 from tests import real_mail
 from tests.outlook_msg import reply_with_pdf_msg
 from tests.samples import reply
@@ -34,7 +34,10 @@ def classified(raw: bytes) -> tuple[Classification, str]:
         (real_mail.reply_with_pdf(sender=SENDER, to=TO), Classification.REPLY),
         (real_mail.press_newsletter(sender=SENDER, to=TO), Classification.NOT_A_REPLY),
         (reply(sender=SENDER, to=TO, body="We do not hold this information."), Classification.REPLY),
-        (msg_to_mail(reply_with_pdf_msg(sender=SENDER, to=TO, pdf=real_mail.text_pdf("Strategy"))), Classification.REPLY),
+        (
+            msg_to_mail(reply_with_pdf_msg(sender=SENDER, to=TO, pdf=real_mail.text_pdf("Strategy"))),
+            Classification.REPLY,
+        ),
     ],
     ids=[
         "exchange-ooo",

@@ -47,7 +47,8 @@ def published_in_part(example, smtp_server):
         "upload",
     ).message
     # A document published while its request's letter is not: it must not be public anywhere.
-    actions.publish(actions.approve(actions.document_publication(notts_answer.attachments.get().pk, notts), ACTOR), ACTOR)
+    notts_document = actions.document_publication(notts_answer.attachments.get().pk, notts)
+    actions.publish(actions.approve(notts_document, ACTOR), ACTOR)
     # A file with no readable text, approved: it cannot be published until a person has read it by eye.
     unread = ingest(
         reply(

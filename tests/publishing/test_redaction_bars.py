@@ -37,7 +37,7 @@ def finder(text: str) -> list[tuple[int, int]]:
 
 def render(pdf: bytes) -> Image.Image:
     document = pypdfium2.PdfDocument(pdf)
-    image = document[0].render(scale=SCALE).to_pil().convert("L")
+    image: Image.Image = document[0].render(scale=SCALE).to_pil().convert("L")
     document.close()
     return image
 
@@ -88,7 +88,7 @@ def test_every_inked_pixel_of_a_removed_word_and_a_margin_is_under_one_even_bar(
         covered = after.crop((left - MARGIN, top - MARGIN, right + MARGIN, bottom + MARGIN))
         darkest, lightest = covered.getextrema()
         assert lightest <= DARK, f"{secret}: a pixel under its bar is light ({lightest}): the bar does not cover it"
-        assert lightest - darkest <= DARK, f"{secret}: the bar is uneven ({darkest}–{lightest}): an outline shows"
+        assert lightest - darkest <= DARK, f"{secret}: the bar is uneven ({darkest} to {lightest}): an outline shows"
 
 
 def test_a_bar_is_as_tall_as_the_line_not_each_letter(pages):
@@ -106,14 +106,18 @@ def bar_edges(after: Image.Image, ink: tuple[int, int, int, int]) -> list[tuple[
     """For each column of the word, the top and bottom of the dark run through the middle of its line."""
     left, top, right, bottom = ink
     middle = (top + bottom) // 2
-    pixels = after.load()
+    def pixel(x: int, y: int) -> int:
+        value = after.getpixel((x, y))
+        assert isinstance(value, int)  # a grey picture: one value a pixel
+        return value
+
     edges = []
     for x in range(left + 4, right - 4):  # the bar's own ends aside (the picture's compression softens them)
         up = middle
-        while up > 0 and pixels[x, up - 1] <= DARK:
+        while up > 0 and pixel(x, up - 1) <= DARK:
             up -= 1
         down = middle
-        while down < after.height - 1 and pixels[x, down + 1] <= DARK:
+        while down < after.height - 1 and pixel(x, down + 1) <= DARK:
             down += 1
         edges.append((up, down))
     return edges
@@ -138,7 +142,9 @@ def test_the_words_that_stay_are_not_covered(pages):
     left, bottom, right, top = text.get_charbox(start)
     height = document[0].get_height()
     document.close()
-    spot = after.crop((int(left * SCALE), int((height - top) * SCALE), int(right * SCALE), int((height - bottom) * SCALE)))
+    spot = after.crop(
+        (int(left * SCALE), int((height - top) * SCALE), int(right * SCALE), int((height - bottom) * SCALE))
+    )
     assert spot.getextrema()[1] > 200  # white paper shows round the letter: no bar there
 
 

@@ -182,7 +182,10 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             "post",
             lambda _: reverse("web:upload_held"),
             SEND,
-            lambda c: {"campaign": c.campaign.pk, "file": EveryTime(b"Subject: Fwd\r\nFrom: a@b.example\r\n\r\nHi", "a.eml")},
+            lambda c: {
+                "campaign": c.campaign.pk,
+                "file": EveryTime(b"Subject: Fwd\r\nFrom: a@b.example\r\n\r\nHi", "a.eml"),
+            },
         ),
         both(
             "settle",
