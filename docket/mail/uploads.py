@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from django.utils import timezone
@@ -104,7 +104,7 @@ def _mbox_messages(name: str, data: bytes) -> list[tuple[str, bytes]]:
 def _file_with_note(name: str, data: bytes, note: str, actor: Actor) -> bytes:
     """A file that is not mail, as a message that says who uploaded it and why (no sender: it is nobody's reply)."""
     mail = EmailMessage(policy=SMTP)
-    mail["From"] = "unknown@invalid"
+    mail["From"] = formataddr((f"Uploaded by {actor.name}", "unknown@invalid"))
     mail["Subject"] = f"Uploaded file: {name}"
     mail["Date"] = format_datetime(timezone.now())
     mail["Message-ID"] = make_msgid(domain="upload.docket.invalid")
