@@ -124,6 +124,16 @@ def confirm_checked_by_eye(publication: Publication, actor: Actor, note: str = "
     return publication
 
 
+def refuse_unchecked(publication: Publication) -> None:
+    """A document with no readable text, not yet checked by eye, is not published (nor approved on the way)."""
+    if unreadable(publication) and publication.checked_by_eye_at is None:
+        raise TransitionError(
+            f"{publication.attachment.filename if publication.attachment else 'The document'} has no text Docket "
+            "could read, so redaction cannot check it: open it, read it by eye, and tick that you have checked it "
+            "before publishing."
+        )
+
+
 def _content(publication: Publication) -> tuple[str, str, bytes | None]:
     """(title, text, pdf) of what is to be published, before redaction."""
     request = publication.request
@@ -149,12 +159,7 @@ def publish(publication: Publication, actor: Actor) -> Publication:
     """
     if publication.state != State.APPROVED:
         raise TransitionError(f"{publication} is {publication.get_state_display().lower()}: approve it first")
-    if unreadable(publication) and publication.checked_by_eye_at is None:
-        raise TransitionError(
-            f"{publication.attachment.filename if publication.attachment else 'The document'} has no text Docket "
-            "could read, so redaction cannot check it: open it, read it by eye, and tick that you have checked it "
-            "before publishing."
-        )
+    refuse_unchecked(publication)
     request = publication.request
     title, text, pdf = _content(publication)
     redacted_title, title_spans = redact_for(title, request)

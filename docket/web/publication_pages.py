@@ -107,6 +107,7 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     if what == "approve":
         actions.approve(item, actor)
     elif what == "publish":
+        actions.refuse_unchecked(item)
         if item.state == PublicationState.PRIVATE:
             item = actions.approve(item, actor)
         actions.publish(item, actor)

@@ -115,7 +115,8 @@ def test_a_password_protected_attachment_is_refused_in_plain_english_and_stays_p
     # Docket could read no text in it: first a person must say they read it by eye.
     refused = client.post(reverse("web:publication", args=[request.pk]), data, follow=True).content.decode()
     assert "read it by eye" in refused
-    assert Publication.objects.get(attachment=attachment).checked_by_eye_at is None
+    unchecked = Publication.objects.get(attachment=attachment)
+    assert (unchecked.checked_by_eye_at, unchecked.state) == (None, "private")  # not even approved
     response = client.post(reverse("web:publication", args=[request.pk]), data | {"checked_by_eye": "yes"}, follow=True)
     assert response.status_code == 200
     page = response.content.decode()

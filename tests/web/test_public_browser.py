@@ -52,7 +52,7 @@ def test_publication_confirm_public_letter_and_holding_pen_upload(browser, live_
     page.get_by_text("Letter: publish done.").wait_for()
     page.get_by_role("button", name="Publish scan.bin").click()
     page.locator(".govuk-error-summary").get_by_text("read it by eye").wait_for()
-    assert Publication.objects.get(attachment__filename="scan.bin").state == "approved"
+    assert Publication.objects.get(attachment__filename="scan.bin").state == "private"  # not even approved
     page.get_by_text("Docket could read no text in this file").scroll_into_view_if_needed()
     shot(page, "publication-confirm-refused")
     page.get_by_label("I have opened scan.bin and read it by eye").check()
