@@ -102,3 +102,25 @@ def test_publication_confirm_public_letter_and_holding_pen_upload(browser, live_
     shot(page, "holding-pen-after-upload")
     CSP_REFUSALS.pop(page)
     page.context.close()
+
+
+def test_a_redacted_public_letter_says_its_pdf_is_not_tagged(browser, live_server, example):
+    from docket.publishing import actions as publishing
+    from docket.publishing.models import RedactionRule
+
+    RedactionRule.objects.create(pattern="Michael Lane", reason="a name")
+    lane = sent_request(actions.request_for(example.recipients.get(contact__full_name="Michael Lane")))
+    publishing.publish(
+        publishing.approve(publishing.letter_publication(lane), actions.Actor("test")), actions.Actor("test")
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    CSP_REFUSALS[page] = []
+    page.on("console", lambda m: CSP_REFUSALS[page].append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(f"/public/{example.slug}/{lane.recipient.contact.body.slug}/")
+    page.get_by_text("it is not tagged").wait_for()
+    assert "Michael Lane" not in page.content()
+    assert page.locator("footer.letter__footnotes li").count() >= 1
+    shot(page, "public-letter-redacted")
+    CSP_REFUSALS.pop(page)
+    context.close()
