@@ -15,12 +15,15 @@ name the file.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import resource
 import subprocess
 import sys
 from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from typing import Any
 
 from docket.errors import DocketError
 
@@ -79,11 +82,34 @@ def convert(data: bytes) -> bytes:
         if not isinstance(message, extract_msg.Message):
             raise ValueError(f"it holds an Outlook {type(message).__name__}, not a mail message")
         mail = message.asEmailMessage()
+        _fill_in(mail, message)
         del mail[CONVERTED_HEADER]
         mail[CONVERTED_HEADER] = "Outlook .msg"
         return mail.as_bytes(policy=SMTP)
     finally:
         message.close()
+
+
+def _fill_in(mail: Any, message: Any) -> None:
+    """Headers the message's properties have and its transport headers lack (a .msg of a message saved
+    from Sent Items, or by an Outlook that kept no headers): its subject, sender, date and thread."""
+    date = message.date
+    name = message.getStringStream("__substg1.0_0C1A") or ""  # PR_SENDER_NAME
+    address = message.getStringStream("__substg1.0_0C1F") or message.getStringStream("__substg1.0_0065") or ""
+    known = {
+        "Subject": message.subject,
+        "From": formataddr((name, address)) if "@" in address else message.sender,
+        "To": message.to,
+        "Date": format_datetime(date) if isinstance(date, datetime.datetime) else "",
+        "Message-ID": message.messageId,
+        "In-Reply-To": message.inReplyTo,
+    }
+    for name, value in known.items():
+        value = " ".join(str(value or "").split())
+        present = str(mail.get(name, "") or "").strip()
+        if value and (not present or (name == "From" and "@" not in present)):
+            del mail[name]
+            mail[name] = value
 
 
 def main() -> int:  # pragma: no cover - the child process
