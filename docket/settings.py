@@ -170,7 +170,7 @@ SECURE_CSP: dict[str, list[str]] = {
     "script-src": [CSP.SELF, CSP.NONCE],
     # The public pages' few inline rules (publishing/base.html): they are cached whole,
     # so a nonce cannot serve them; tests/web/test_security.py checks the hash still fits.
-    "style-src": [CSP.SELF, "'sha256-TMwJSxNKFVLGpNww5vJa3lbM+BLMg4BsvEqIaTWdRLE='"],
+    "style-src": [CSP.SELF, "'sha256-8+MpP2WnPq8o9RCaxM4UT2jn6anHorSc449rnwVpFBA='"],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

@@ -3,6 +3,7 @@
 Columns (headers in the first row; only ``body`` and ``full_name`` are required):
 
 ``body``, ``body_kind``, ``area``, ``tags`` (separated by ``;``), ``website``,
+``body_phone``, ``body_email`` (the body's public switchboard and mailbox),
 ``full_name``, ``role``, ``salutation``, ``email``, ``address`` (one line per
 line of the cell, or lines separated by ``;``), ``postcode``.
 
@@ -31,6 +32,8 @@ CONTACT_COLUMNS = (
     "area",
     "tags",
     "website",
+    "body_phone",
+    "body_email",
     "full_name",
     "role",
     "salutation",
@@ -39,7 +42,14 @@ CONTACT_COLUMNS = (
     "postcode",
 )
 REQUIRED_COLUMNS = ("body", "full_name")
-BODY_COLUMNS = {"name": "body", "kind": "body_kind", "area": "area", "website": "website"}
+BODY_COLUMNS = {
+    "name": "body",
+    "kind": "body_kind",
+    "area": "area",
+    "website": "website",
+    "phone": "body_phone",
+    "email": "body_email",
+}
 PERSON_COLUMNS = {
     "full_name": "full_name",
     "role": "role",

@@ -44,6 +44,15 @@ class Body(models.Model):
         validators=[one_line],
     )
     website = models.URLField(blank=True)
+    phone = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="Its public switchboard number: published on purpose, so never redacted as a person's",
+        validators=[one_line],
+    )
+    email = models.EmailField(
+        blank=True, help_text="Its public mailbox (enquiries, FOI): published on purpose, so never redacted"
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="bodies")
     slug = models.SlugField(
         max_length=220,

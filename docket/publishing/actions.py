@@ -13,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from docket.documents.models import store
+from docket.publishing.html_redaction import redact_html
 from docket.publishing.models import Publication, PublicationState
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
+from docket.publishing.public_letter import is_tagged, letter_html, nothing_to_redact_in_objects
 from docket.publishing.rules import redact_for, spans_in
 from docket.requests.actions import Actor, TransitionError, record_event
 from docket.requests.events import EventKind
@@ -99,6 +101,39 @@ def record_consent(publication: Publication, consent: str, actor: Actor) -> Publ
     return publication
 
 
+def unreadable(publication: Publication) -> bool:
+    """A document with no text that could be read: what redaction searches is empty, so nothing would be found."""
+    attachment = publication.attachment
+    return publication.kind == Publication.Kind.DOCUMENT and attachment is not None and not attachment.text.strip()
+
+
+def confirm_checked_by_eye(publication: Publication, actor: Actor, note: str = "") -> Publication:
+    """A person says they read a document with no readable text by eye and it holds nothing to redact.
+
+    Until then it cannot be published: the rules search text, and it has none.
+    """
+    if not unreadable(publication):
+        raise TransitionError(f"{publication} has readable text: redaction reads it, there is nothing to confirm")
+    with transaction.atomic():
+        Publication.objects.filter(pk=publication.pk).update(
+            checked_by_eye=actor.name[:200], checked_by_eye_at=timezone.now(), changed_at=timezone.now()
+        )
+        what = publication.attachment.filename if publication.attachment else "document"
+        record_event(publication.request, EventKind.PUBLICATION_CHECKED_BY_EYE, actor, f"{what}: {note}".strip(": "))
+    publication.refresh_from_db()
+    return publication
+
+
+def refuse_unchecked(publication: Publication) -> None:
+    """A document with no readable text, not yet checked by eye, is not published (nor approved on the way)."""
+    if unreadable(publication) and publication.checked_by_eye_at is None:
+        raise TransitionError(
+            f"{publication.attachment.filename if publication.attachment else 'The document'} has no text Docket "
+            "could read, so redaction cannot check it: open it, read it by eye, and tick that you have checked it "
+            "before publishing."
+        )
+
+
 def _content(publication: Publication) -> tuple[str, str, bytes | None]:
     """(title, text, pdf) of what is to be published, before redaction."""
     request = publication.request
@@ -124,22 +159,34 @@ def publish(publication: Publication, actor: Actor) -> Publication:
     """
     if publication.state != State.APPROVED:
         raise TransitionError(f"{publication} is {publication.get_state_display().lower()}: approve it first")
+    refuse_unchecked(publication)
     request = publication.request
     title, text, pdf = _content(publication)
     redacted_title, title_spans = redact_for(title, request)
     redacted_text, spans = redact_for(text, request)
     redacted_pdf = None
     pdf_redactions = 0
-    if pdf is not None:
-        try:
-            cleaned, pdf_redactions = redact_pdf(
-                pdf, lambda page_text: [(s.start, s.end) for s in spans_in(page_text, request)]
-            )
-        except RedactionFailed as error:
-            # Fail closed, and visibly: the item goes back to private with the reason on its timeline.
-            make_private(publication, actor, f"the PDF could not be redacted: {error}")
-            raise
-        redacted_pdf = store(cleaned)
+    tagged = False
+    html = ""
+
+    def finder(page_text: str) -> list[tuple[int, int]]:
+        return [(s.start, s.end) for s in spans_in(page_text, request)]
+
+    try:
+        if publication.kind == Publication.Kind.LETTER:
+            html, _ = redact_html(letter_html(request, text), lambda t: spans_in(t, request))
+        if pdf is not None:
+            cleaned, pdf_redactions = redact_pdf(pdf, finder)
+            # The letter we sent, with nothing to redact, is published as sent: tagged, as the body received it.
+            as_sent = publication.kind == Publication.Kind.LETTER and pdf_redactions == 0
+            if as_sent and nothing_to_redact_in_objects(pdf, finder):
+                cleaned = pdf
+            tagged = is_tagged(cleaned)
+            redacted_pdf = store(cleaned)
+    except RedactionFailed as error:
+        # Fail closed, and visibly: the item goes back to private with the reason on its timeline.
+        make_private(publication, actor, f"it could not be redacted: {error}")
+        raise
     return _move(
         publication,
         {State.APPROVED},
@@ -149,6 +196,8 @@ def publish(publication: Publication, actor: Actor) -> Publication:
         title=redacted_title,
         redacted_text=redacted_text,
         redacted_pdf=redacted_pdf,
+        redacted_html=html,
+        pdf_tagged=tagged,
         redactions=len(spans) + len(title_spans) + pdf_redactions,
         published_at=timezone.now(),
     )

@@ -55,6 +55,16 @@ class Publication(models.Model):
     redacted_text = models.TextField(blank=True)
     redacted_pdf = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     redactions = models.PositiveIntegerField(default=0)
+    checked_by_eye = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who confirmed that a document with no readable text was read by eye and holds nothing to redact",
+    )
+    checked_by_eye_at = models.DateTimeField(null=True, blank=True)
+    pdf_tagged = models.BooleanField(
+        default=False, help_text="The published PDF is tagged (it was not redacted, so it is the PDF that was sent)"
+    )
+    redacted_html = models.TextField(blank=True, help_text="The letter as HTML, with its footnotes, redacted")
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -269,11 +269,39 @@ def _render(page: pypdfium2.PdfPage) -> tuple[pypdfium2.PdfBitmap, Image.Image]:
     return bitmap, bitmap.to_pil().convert("RGB")
 
 
+def _same_line(a: Box, b: Box) -> bool:
+    """Two boxes on one line that touch: they overlap across, and over most of the shorter one's height."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    shorter = min(a[3] - a[1], b[3] - b[1])
+    return a[0] <= b[2] and b[0] <= a[2] and shorter > 0 and overlap > 0.5 * shorter
+
+
+def _line_bars(boxes: list[Box]) -> list[Box]:
+    """The boxes of one line that touch, as one rectangle each: its top the highest of theirs, its bottom
+    the lowest. Boxes of different heights side by side (glyphs of two sizes, a text-layer box beside an
+    OCR one) would otherwise make a bar whose edge steps up and down, drawing the words' outline."""
+    bars = list(boxes)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(bars)):
+            for j in range(i + 1, len(bars)):
+                if _same_line(bars[i], bars[j]):
+                    a, b = bars[i], bars.pop(j)
+                    bars[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    merged = True
+                    break
+            if merged:
+                break
+    return bars
+
+
 def search_page(page: pypdfium2.PdfPage, find: Finder) -> PageHits:
     """What to black out on one page, from its text layer and from OCR of the page as shown."""
     bitmap, image = _render(page)
     text, seen = _text_layer_hits(page, bitmap, find), _ocr_hits(image, find)
-    return PageHits(text.boxes + seen.boxes, text.strings + seen.strings, max(text.count, seen.count))
+    bars = _line_bars(text.boxes + seen.boxes)
+    return PageHits(bars, text.strings + seen.strings, max(text.count, seen.count))
 
 
 # ---- making the result ----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from docket.campaigns.models import Campaign
@@ -10,12 +10,20 @@ from docket.publishing.models import Publication, PublicationState
 from docket.requests.models import InfoRequest
 
 
-def publications() -> QuerySet[Publication]:
-    """Published, and past any embargo."""
+def _public() -> QuerySet[Publication]:
+    """Published and past any embargo, on its own."""
     today = timezone.localdate()
     return Publication.objects.filter(state=PublicationState.PUBLISHED).filter(
         Q(embargo_until__isnull=True) | Q(embargo_until__lte=today)
     )
+
+
+def publications() -> QuerySet[Publication]:
+    """Published, past any embargo, and of a request whose letter is public too: a reply or a
+    document of a letter not (or not yet) public would be shown with nothing to say what it answers,
+    on a page that does not exist, so nothing of such a request is public anywhere."""
+    letter = _public().filter(request=OuterRef("request"), kind=Publication.Kind.LETTER)
+    return _public().filter(Exists(letter))
 
 
 def campaigns() -> QuerySet[Campaign]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from docket.campaigns.models import Office
+from docket.directory.models import Body
 from docket.publishing.models import RedactionRule
 from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, redact
 from docket.requests.models import InfoRequest
@@ -21,9 +22,15 @@ def rules_for(request: InfoRequest) -> list[Rule]:
 
 
 def allowed_for(request: InfoRequest) -> AllowList:
-    """What the office publishes on purpose: its own addresses and phone number."""
+    """What is published on purpose: the office's own addresses and phone number, and the public
+    switchboards and mailboxes of the bodies in the directory (a reply's signature gives its body's
+    switchboard; that is no one's personal number). People's own addresses and numbers stay redacted."""
     office: Office = request.campaign.office
-    return allow_list([office.email, office.coordinator_email], [office.phone])
+    bodies = list(Body.objects.exclude(phone="", email="").values_list("phone", "email"))
+    return allow_list(
+        [office.email, office.coordinator_email, *(email for _, email in bodies)],
+        [office.phone, *(phone for phone, _ in bodies)],
+    )
 
 
 def spans_in(text: str, request: InfoRequest) -> list[Span]:

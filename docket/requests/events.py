@@ -54,6 +54,7 @@ class EventKind(models.TextChoices):
     PUBLICATION_MADE_PRIVATE = "publication_made_private", "Made private"
     PUBLICATION_EMBARGO = "publication_embargo", "Embargo set"
     PUBLICATION_CONSENT = "publication_consent", "Consent recorded"
+    PUBLICATION_CHECKED_BY_EYE = "publication_checked_by_eye", "Document with no readable text checked by eye"
 
 
 def outbox_kind(message_kind: str, what: str) -> EventKind:

@@ -15,6 +15,7 @@ from docket.mail.actions import confirm_delivered, resend
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.tasks import send_outbox
+from docket.mail.uploads import MAX_BYTES, UploadRefused, upload_to_holding_pen
 from docket.requests.models import InfoRequest
 from docket.web.access import access_request, campaigns_for, held_messages, role_of
 from docket.web.decorators import actor_of, requires
@@ -35,8 +36,37 @@ def holding_pen(request: HttpRequest) -> HttpResponse:
         .select_related("campaign", "recipient__contact__body")
         .order_by("campaign__title", "recipient__contact__body__name")
     )
-    context = {"held": held, "reading": reading, "requests": requests, "max_reads": MAX_READS}
+    context = {
+        "held": held,
+        "reading": reading,
+        "requests": requests,
+        "max_reads": MAX_READS,
+        "campaigns": campaigns_for(request.user).order_by("title"),
+    }
     return render(request, "web/holding_pen.html", context)
+
+
+@require_POST
+@requires("file")
+@errors_shown_on("web:holding_pen")
+def upload_held(request: HttpRequest) -> HttpResponse:
+    """An .eml, .mbox, Outlook .msg or any file with a note, uploaded into the holding pen."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise UploadRefused("Choose a file to upload.")
+    if upload.size is not None and upload.size > MAX_BYTES:
+        megabytes = MAX_BYTES // (1024 * 1024)
+        raise UploadRefused(f"{upload.name} is larger than {megabytes} MB: import it with docket import-mail.")
+    campaign_id = form_id(request.POST.get("campaign"), "campaign")
+    if not campaign_id:
+        raise UploadRefused("Choose the campaign the file is for: its team will see what is held.")
+    campaign = get_object_or_404(campaigns_for(request.user), pk=campaign_id)  # another team's: as if none
+    answers = list(campaign.requests.exclude(state__in=["draft", "approved", "queued"]))
+    done = upload_to_holding_pen(
+        upload.name or "upload", upload.read(), actor_of(request), request.POST.get("note", ""), answers=answers
+    )
+    messages.success(request, f"{upload.name}: {done.summary()}.")
+    return redirect("web:holding_pen")
 
 
 @require_POST

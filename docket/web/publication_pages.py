@@ -65,6 +65,7 @@ def publishables(request: InfoRequest) -> list[dict[str, Any]]:
             )
     for row in rows:
         row["publication"] = existing.get((row["kind"], row["object"]))
+        row["unreadable"] = row["kind"] == "document" and not row["text"].strip()
         row["redactions"] = redaction_preview(row["text"], request)
     return rows
 
@@ -101,9 +102,12 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     embargo = request.POST.get("embargo_until", "").strip()
     if embargo:
         item = actions.set_embargo(item, _date(embargo), actor)
+    if request.POST.get("checked_by_eye") == "yes" and item.checked_by_eye_at is None:
+        item = actions.confirm_checked_by_eye(item, actor, "confirmed on the request's page")
     if what == "approve":
         actions.approve(item, actor)
     elif what == "publish":
+        actions.refuse_unchecked(item)
         if item.state == PublicationState.PRIVATE:
             item = actions.approve(item, actor)
         actions.publish(item, actor)

@@ -50,6 +50,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", request_pages.attachment_file, name="attachment"),
     path("holding-pen/", mail_pages.holding_pen, name="holding_pen"),
     path("holding-pen/<int:pk>/file/", mail_pages.file_held, name="file_held"),
+    path("holding-pen/upload/", mail_pages.upload_held, name="upload_held"),
     path("outbox/", mail_pages.outbox, name="outbox"),
     path("outbox/<int:pk>/<str:how>/", mail_pages.settle, name="settle"),
     path("office/", office_pages.office, name="office"),

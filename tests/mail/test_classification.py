@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from docket.mail.classification import Classification, Read, classify
+from docket.mail.outlook import msg_to_mail
 from docket.mail.parsing import header, parse
 from tests import real_mail
+from tests.outlook_msg import reply_with_pdf_msg
 from tests.samples import reply
 
 SENDER, TO = "pcc@hampshire-pcc.example", "office@docket.example"
@@ -32,8 +34,20 @@ def classified(raw: bytes) -> tuple[Classification, str]:
         (real_mail.reply_with_pdf(sender=SENDER, to=TO), Classification.REPLY),
         (real_mail.press_newsletter(sender=SENDER, to=TO), Classification.NOT_A_REPLY),
         (reply(sender=SENDER, to=TO, body="We do not hold this information."), Classification.REPLY),
+        (
+            msg_to_mail(reply_with_pdf_msg(sender=SENDER, to=TO, pdf=real_mail.text_pdf("Strategy"))),
+            Classification.REPLY,
+        ),
     ],
-    ids=["exchange-ooo", "gmail-vacation", "acknowledgement", "reply-with-pdf", "press-newsletter", "plain-reply"],
+    ids=[
+        "exchange-ooo",
+        "gmail-vacation",
+        "acknowledgement",
+        "reply-with-pdf",
+        "press-newsletter",
+        "plain-reply",
+        "outlook-msg-reply",
+    ],
 )
 def test_it_classifies_real_messages(raw, expected):
     assert classified(raw)[0] == expected

@@ -10,8 +10,9 @@ from docket.mail.intake import ingest
 from docket.mail.models import InboundMessage
 from docket.publishing import actions
 from docket.publishing.models import Publication, RedactionRule
-from docket.requests.actions import Actor
+from docket.requests.actions import Actor, TransitionError
 from tests.mailserver import sent_example
+from tests.real_mail import BINARY
 from tests.samples import reply, text_pdf
 
 ACTOR = Actor("test")
@@ -36,9 +37,31 @@ def published_in_part(example, smtp_server):
         ),
         InboundMessage.Source.UPLOAD,
     ).message
-    ingest(
-        reply(sender="pcc@nottinghamshire-pcc.example", to=reply_address(notts.pk), body="NOTTS-SECRET-REPLY"), "upload"
-    )
+    notts_answer = ingest(
+        reply(
+            sender="pcc@nottinghamshire-pcc.example",
+            to=reply_address(notts.pk),
+            body="NOTTS-SECRET-REPLY",
+            attachments=[("notts.pdf", "application/pdf", text_pdf("NOTTS-DOCUMENT-OF-AN-UNPUBLISHED-LETTER"))],
+        ),
+        "upload",
+    ).message
+    # A document published while its request's letter is not: it must not be public anywhere.
+    notts_document = actions.document_publication(notts_answer.attachments.get().pk, notts)
+    actions.publish(actions.approve(notts_document, ACTOR), ACTOR)
+    # A file with no readable text, approved: it cannot be published until a person has read it by eye.
+    unread = ingest(
+        reply(
+            sender="pcc@hampshire-pcc.example",
+            to=reply_address(hampshire.pk),
+            body="See the scan.",
+            attachments=[("UNREAD-BINARY-SCAN.bin", "application/octet-stream", BINARY)],
+        ),
+        InboundMessage.Source.UPLOAD,
+    ).message.attachments.get()
+    unread_item = actions.approve(actions.document_publication(unread.pk, hampshire), ACTOR)
+    with pytest.raises(TransitionError, match="read it by eye"):
+        actions.publish(unread_item, ACTOR)
     strategy = answer.attachments.get(filename="strategy.pdf")
     private = answer.attachments.get(filename="private.pdf")
     for item in (

@@ -22,6 +22,8 @@ SECRETS = {
     "redacted email": "michael.private@gmail.example",
     "redacted phone": "07700 900123",
     "unpublished letter": "training programmes and employment placements",  # Nottinghamshire's letter
+    "document of an unpublished letter": "NOTTS-DOCUMENT-OF-AN-UNPUBLISHED-LETTER",  # published, its letter not
+    "unread binary": "UNREAD-BINARY-SCAN",  # approved, not checked by eye, so never published
 }
 STAFF_PATHS = re.compile(r"/(admin|campaigns|requests|sign-in|sign-out|outbox|holding-pen|users|office|attachments)/")
 
@@ -92,6 +94,10 @@ def test_guessing_unpublished_addresses_finds_nothing(client, published_in_part)
     assert client.get("/public/no-such-campaign/").status_code == 404
     search = client.get("/public/search/", {"q": "NOTTS-SECRET-REPLY"}).content.decode()
     assert "0 results" in search
+    published_without_its_letter = Publication.objects.get(attachment__filename="notts.pdf")
+    assert published_without_its_letter.state == "published"  # published, yet public nowhere
+    assert "0 results" in client.get("/public/search/", {"q": "NOTTS-DOCUMENT"}).content.decode()
+    assert client.get(f"/public/files/{published_without_its_letter.token}/notts.pdf").status_code == 404
     assert "1 result" in client.get("/public/search/", {"q": "knife crime"}).content.decode()
 
 

@@ -112,7 +112,12 @@ def test_a_password_protected_attachment_is_refused_in_plain_english_and_stays_p
     example.team.add(user)
     client.force_login(user)
     data = {"kind": "document", "object": attachment.pk, "action": "publish"}
-    response = client.post(reverse("web:publication", args=[request.pk]), data, follow=True)
+    # Docket could read no text in it: first a person must say they read it by eye.
+    refused = client.post(reverse("web:publication", args=[request.pk]), data, follow=True).content.decode()
+    assert "read it by eye" in refused
+    unchecked = Publication.objects.get(attachment=attachment)
+    assert (unchecked.checked_by_eye_at, unchecked.state) == (None, "private")  # not even approved
+    response = client.post(reverse("web:publication", args=[request.pk]), data | {"checked_by_eye": "yes"}, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
     assert "protected by a password" in page

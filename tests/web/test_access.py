@@ -9,6 +9,7 @@ coordinates the other campaign, is the mirror image. An admin reaches both.
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -74,6 +75,18 @@ def both(
         Page(name, whose, method, url(two[whose]), data(two[whose]), answers)
         for whose, answers in zip(["ours", "theirs"], expected, strict=True)
     ]
+
+
+class EveryTime(io.BytesIO):
+    """A file to upload that gives its bytes every time it is posted (one per actor)."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.seek(0)
+        return super().read(size)
 
 
 def office(name: str, method: str, url: str, expected: Statuses, data: dict[str, Any] | None = None) -> Page:
@@ -163,6 +176,16 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda c: reverse("web:file_held", args=[c.held.pk]),
             SEND,
             lambda c: {"request": c.sent.pk},
+        ),
+        both(
+            "upload_held",
+            "post",
+            lambda _: reverse("web:upload_held"),
+            SEND,
+            lambda c: {
+                "campaign": c.campaign.pk,
+                "file": EveryTime(b"Subject: Fwd\r\nFrom: a@b.example\r\n\r\nHi", "a.eml"),
+            },
         ),
         both(
             "settle",

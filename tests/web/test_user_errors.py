@@ -76,7 +76,8 @@ def test_a_pdf_that_cannot_be_redacted_is_not_published_and_the_page_says_why(cl
     ).message
     attachment = message.attachments.get(filename="locked.pdf")
     client.force_login(team["coordinator"])
-    data = {"kind": "document", "object": attachment.pk, "action": "publish"}
+    # No text could be read from it, so a person says they read it by eye; then redaction refuses it.
+    data = {"kind": "document", "object": attachment.pk, "action": "publish", "checked_by_eye": "yes"}
     summary = error_summary(client.post(reverse("web:publication", args=[request.pk]), data, follow=True))
     assert "protected by a password" in summary
     assert Publication.objects.get(attachment=attachment).state == PublicationState.PRIVATE
