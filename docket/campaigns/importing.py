@@ -23,8 +23,11 @@ from django.db import transaction
 
 from docket.campaigns import actions
 from docket.campaigns.models import Campaign, Recipient, RecipientItem
-from docket.directory.importing import ContactRow, duplicate_errors, header_errors, parse_contact, save_contact
+from docket.directory.importing import ContactRow, duplicate_errors, header_errors, parse_contact, save_contact_rows
+from docket.directory.models import Contact
 from docket.importing import CellError, ImportFailed, ImportReport, model_errors
+from docket.requests.actions import SYSTEM, Actor
+from docket.requests.events import EventKind
 from docket.spreadsheets import Row, read_sheet
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -117,12 +120,30 @@ def _item_cells(row: Row, key: str) -> tuple[ItemCells, list[CellError]]:
     return ItemCells(state, title, url), errors + lengths
 
 
-def import_recipients(campaign: Campaign, path: Path, *, skip_invalid: bool = False) -> ImportReport:
-    """Import every row, or nothing when any row is bad (unless ``skip_invalid``)."""
+@dataclass(frozen=True)
+class RecipientCheck:
+    """What a file would import into a campaign, and every problem of every row; nothing is written to make it."""
+
+    path: Path
+    recipients: list[RecipientRow]
+    errors: list[CellError]
+
+    @property
+    def good(self) -> list[RecipientRow]:
+        bad_rows = {error.row for error in self.errors}
+        return [recipient for recipient in self.recipients if recipient.contact.row not in bad_rows]
+
+    @property
+    def fields(self) -> list[str]:
+        return sorted({name for recipient in self.recipients for name in recipient.fields})
+
+
+def check_recipients(campaign: Campaign, path: Path) -> RecipientCheck:
+    """Read and validate every row (the preview the workspace shows, the check the command runs)."""
     sheet = read_sheet(path)
     errors = campaign_header_errors(campaign, sheet.headers)
     if errors:
-        raise ImportFailed(path, errors)
+        return RecipientCheck(path, [], errors)
     recipients: list[RecipientRow] = []
     for row in sheet.rows:
         recipient, row_errors = parse_recipient(row)
@@ -130,29 +151,77 @@ def import_recipients(campaign: Campaign, path: Path, *, skip_invalid: bool = Fa
         if recipient:
             recipients.append(recipient)
     errors += duplicate_errors([recipient.contact for recipient in recipients])
-    if errors and not skip_invalid:
-        raise ImportFailed(path, errors)
-    bad_rows = {error.row for error in errors}
-    report = ImportReport(skipped=errors)
+    return RecipientCheck(path, recipients, sorted(errors, key=lambda error: error.row))
+
+
+def import_recipients(
+    campaign: Campaign, path: Path, *, skip_invalid: bool = False, actor: Actor = SYSTEM
+) -> ImportReport:
+    """Import every row, or nothing when any row is bad (unless ``skip_invalid``)."""
+    return save_recipients(campaign, check_recipients(campaign, path), skip_invalid=skip_invalid, actor=actor)
+
+
+def save_recipients(
+    campaign: Campaign, check: RecipientCheck, *, skip_invalid: bool = False, actor: Actor = SYSTEM
+) -> ImportReport:
+    """Store a checked file: every row, or nothing when any row is bad (unless ``skip_invalid``).
+
+    In bulk: contacts looked up by index (``save_contact_rows``), recipients and their item states
+    read in one query each and written in bulk statements; one event in the campaign's log.
+    """
+    columns_wrong = any(error.row == 1 for error in check.errors)
+    if check.errors and (not skip_invalid or columns_wrong):
+        raise ImportFailed(check.path, check.errors)
+    report = ImportReport(skipped=check.errors)
+    rows = check.good
     with transaction.atomic():
-        for recipient in recipients:
-            if recipient.contact.row not in bad_rows:
-                report.count(*save_recipient(campaign, recipient))
+        contacts = save_contact_rows([row.contact for row in rows])
+        outcomes = _save_recipients(campaign, rows, [contact for contact, _, _ in contacts])
+        for (_, _, contact_changed), (created, changed) in zip(contacts, outcomes, strict=True):
+            report.count(created, changed or contact_changed)
+        note = f"{check.path.name}: {report.summary('recipient(s)').splitlines()[0]}"
+        actions.log(campaign, actor, EventKind.RECIPIENTS_IMPORTED, note)
     return report
 
 
-def save_recipient(campaign: Campaign, data: RecipientRow) -> tuple[bool, bool]:
-    contact, _, contact_changed = save_contact(data.contact)
-    recipient, created = Recipient.objects.get_or_create(campaign=campaign, contact=contact)
-    merged = {**recipient.fields, **data.fields}
-    changed = merged != recipient.fields
-    if changed:
-        recipient.fields = merged
-        recipient.save(update_fields=["fields"])
-    for item in campaign.items.all():
-        cells = data.items.get(item.key)
-        state, item_created = RecipientItem.objects.get_or_create(recipient=recipient, item=item)
-        if cells and actions.set_item_state(state, cells.state, cells.title, cells.url):
-            changed = True
-        changed = changed or item_created
-    return created, changed or contact_changed
+def _save_recipients(campaign: Campaign, rows: list[RecipientRow], contacts: list[Contact]) -> list[tuple[bool, bool]]:
+    existing = {r.contact_id: r for r in campaign.recipients.filter(contact_id__in=[c.pk for c in contacts])}
+    new = [Recipient(campaign=campaign, contact=c, fields={}) for c in contacts if c.pk not in existing]
+    Recipient.objects.bulk_create(new, batch_size=500)
+    if new and new[0].pk is None:
+        raise RuntimeError("the database did not return the new recipients' keys")
+    created = {recipient.contact_id for recipient in new}
+    recipients = existing | {recipient.contact_id: recipient for recipient in new}
+    changed_fields = []
+    changed: dict[int, bool] = {}
+    for row, contact in zip(rows, contacts, strict=True):
+        recipient = recipients[contact.pk]
+        merged = {**recipient.fields, **row.fields}
+        changed[recipient.pk] = merged != recipient.fields
+        if changed[recipient.pk]:
+            recipient.fields = merged
+            if contact.pk not in created:
+                changed_fields.append(recipient)
+    Recipient.objects.bulk_update([r for r in new if r.fields] + changed_fields, ["fields"], batch_size=500)
+    items = list(campaign.items.all())
+    states = RecipientItem.objects.filter(recipient__in=[r.pk for r in recipients.values()]).order_by()
+    have = {(state.recipient_id, state.item_id): state for state in states}
+    new_states: list[tuple[int, int, str, str, str]] = []
+    changed_states: list[tuple[RecipientItem, str, str, str]] = []
+    for row, contact in zip(rows, contacts, strict=True):
+        recipient = recipients[contact.pk]
+        for item in items:
+            cells = row.items.get(item.key) or ItemCells(RecipientItem.State.ASK)
+            state = have.get((recipient.pk, item.pk))
+            if state is None:
+                new_states.append((recipient.pk, item.pk, cells.state, cells.title, cells.url))
+                changed[recipient.pk] = True
+            elif item.key in row.items and (state.state, state.title, state.url) != (
+                cells.state,
+                cells.title,
+                cells.url,
+            ):
+                changed_states.append((state, cells.state, cells.title, cells.url))
+                changed[recipient.pk] = True
+    actions.write_item_states(new_states, changed_states)
+    return [(contact.pk in created, changed[recipients[contact.pk].pk]) for contact in contacts]

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from docket.directory.models import Body, Contact, Tag
+from docket.directory.models import Body, Contact, Tag, unique_slug
 from docket.importing import CellError, ImportFailed, ImportReport, model_errors, storable_errors, update_fields
 from docket.spreadsheets import Row, read_sheet
 
@@ -204,3 +204,108 @@ def save_contacts(check: ContactCheck, *, skip_invalid: bool = False) -> ImportR
 def import_contacts(path: Path, *, skip_invalid: bool = False) -> ImportReport:
     """Import every row, or nothing when any row is bad (unless ``skip_invalid``)."""
     return save_contacts(check_contacts(path), skip_invalid=skip_invalid)
+
+
+def save_contact_rows(rows: list[ContactRow]) -> list[tuple[Contact, bool, bool]]:
+    """``save_contact`` for many rows at once, each (contact, created, changed), in a few statements a file.
+
+    The same rules: a body by its name, a contact by its email ignoring case (the index
+    contact_email_unique: ``lower(email) IN (…)``) or, without one, by its body and name; a column
+    present sets its value, tags are only added. Each lookup is one query for the whole file and each
+    write a bulk statement, so the cost of a row does not grow with the directory or the file.
+    Call it inside a transaction.
+    """
+    names = {str(row.body["name"]) for row in rows}
+    bodies = {body.name: body for body in Body.objects.filter(name__in=names)}
+    body_changed: dict[str, bool] = {}
+    new_bodies: list[Body] = []
+    changed_bodies: dict[str, Body] = {}
+    fields_set: set[str] = set()
+    slugs = set(Body.objects.values_list("slug", flat=True).order_by())  # once a file, not once a row
+    for row in rows:
+        name = str(row.body["name"])
+        body = bodies.get(name)
+        if body is None:
+            body = Body(**row.body)
+            body.slug = unique_slug(name, slugs)
+            slugs.add(body.slug)
+            bodies[name] = body
+            new_bodies.append(body)
+            body_changed[name] = True
+        elif update_fields(body, row.body) and body.pk is not None:
+            changed_bodies[name] = body
+            fields_set.update(row.body)
+            body_changed[name] = True
+        else:
+            body_changed.setdefault(name, False)
+    Body.objects.bulk_create(new_bodies, batch_size=500)
+    if new_bodies and new_bodies[0].pk is None:
+        made = dict(Body.objects.filter(name__in=[b.name for b in new_bodies]).values_list("name", "pk"))
+        for body in new_bodies:
+            body.pk = made[body.name]
+    if changed_bodies:
+        Body.objects.bulk_update(list(changed_bodies.values()), sorted(fields_set), batch_size=500)
+    _add_tags(rows, bodies, body_changed)
+    return _save_people(rows, bodies, body_changed)
+
+
+def _add_tags(rows: list[ContactRow], bodies: dict[str, Body], body_changed: dict[str, bool]) -> None:
+    wanted = {(str(row.body["name"]), tag) for row in rows for tag in row.tags}
+    if not wanted:
+        return
+    tag_names = {tag for _, tag in wanted}
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=tag_names)}
+    Tag.objects.bulk_create([Tag(name=name) for name in sorted(tag_names - set(tags))], ignore_conflicts=True)
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=tag_names)}
+    through = Body.tags.through
+    body_ids = {bodies[name].pk for name, _ in wanted}
+    present = set(through.objects.filter(body_id__in=body_ids).values_list("body_id", "tag_id"))
+    pairs = {(bodies[name].pk, tags[tag].pk): name for name, tag in sorted(wanted)}
+    added = [(body_id, tag_id, name) for (body_id, tag_id), name in pairs.items() if (body_id, tag_id) not in present]
+    through.objects.bulk_create([through(body_id=b, tag_id=t) for b, t, _ in added], batch_size=500)
+    for _, _, name in added:
+        body_changed[name] = True
+
+
+def _save_people(
+    rows: list[ContactRow], bodies: dict[str, Body], body_changed: dict[str, bool]
+) -> list[tuple[Contact, bool, bool]]:
+    emails = {str(row.person.get("email", "")).lower() for row in rows} - {""}
+    by_email: dict[str, Contact] = {}
+    if emails:
+        found = Contact.objects.exclude(email="").alias(lower_email=Lower("email")).filter(lower_email__in=emails)
+        for contact in found.order_by("-pk"):  # the first made wins, as contacts_with_email(…).first()
+            by_email[contact.email.lower()] = contact
+    nameless = [row for row in rows if not row.person.get("email")]
+    by_name: dict[tuple[int, str], Contact] = {}
+    if nameless:
+        found = Contact.objects.filter(
+            email="",
+            body_id__in={bodies[str(row.body["name"])].pk for row in nameless},
+            full_name__in={str(row.person["full_name"]) for row in nameless},
+        )
+        by_name = {(contact.body_id, contact.full_name): contact for contact in found.order_by("-pk")}
+    results: list[tuple[Contact, bool, bool]] = []
+    new: list[Contact] = []
+    changed: list[Contact] = []
+    fields_set: set[str] = {"body"}
+    for row in rows:
+        body = bodies[str(row.body["name"])]
+        email = str(row.person.get("email", "")).lower()
+        contact = by_email.get(email) if email else by_name.get((body.pk, str(row.person["full_name"])))
+        created = contact is None
+        if contact is None:
+            contact = Contact(body=body)
+        was_changed = update_fields(contact, {"body": body, **row.person})
+        if created:
+            new.append(contact)
+        elif was_changed:
+            changed.append(contact)
+            fields_set.update(row.person)
+        results.append((contact, created, was_changed or body_changed[str(row.body["name"])]))
+    Contact.objects.bulk_create(new, batch_size=500)
+    if new and new[0].pk is None:
+        raise RuntimeError("the database did not return the new contacts' keys")
+    if changed:
+        Contact.objects.bulk_update(changed, sorted(fields_set), batch_size=500)
+    return results
