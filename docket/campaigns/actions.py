@@ -39,10 +39,10 @@ class SetupError(DocketError):
     """A change to a campaign's setup that cannot be made as asked."""
 
 
-def _event(campaign: Campaign, actor: Actor, kind: EventKind, note: str, request: InfoRequest | None = None) -> Event:
+def _event(campaign_id: int, actor: Actor, kind: EventKind, note: str, request: InfoRequest | None = None) -> Event:
     state = request.state if request is not None else ""
     return Event(
-        campaign_id=campaign.pk,
+        campaign_id=campaign_id,
         request=request,
         actor=actor.user if actor.user is not None and actor.user.pk else None,
         actor_name=actor.name,
@@ -54,7 +54,7 @@ def _event(campaign: Campaign, actor: Actor, kind: EventKind, note: str, request
 
 
 def log(campaign: Campaign, actor: Actor, kind: EventKind, note: str, request: InfoRequest | None = None) -> Event:
-    event = _event(campaign, actor, kind, note, request)
+    event = _event(campaign.pk, actor, kind, note, request)
     event.save(force_insert=True)
     return event
 
@@ -251,7 +251,7 @@ def add_recipients(campaign: Campaign, contacts: Iterable[Contact], actor: Actor
             for item in items
         )
         Event.objects.bulk_create(
-            _event(campaign, actor, EventKind.RECIPIENT_ADDED, f"{r.contact.full_name}, {r.contact.body.name}")
+            _event(campaign.pk, actor, EventKind.RECIPIENT_ADDED, f"{r.contact.full_name}, {r.contact.body.name}")
             for r in made
         )
     return made
@@ -288,7 +288,7 @@ def set_fields(changes: Mapping[Recipient, Mapping[str, str]], actor: Actor) -> 
     """Set per-recipient fields (a blank value is kept as blank); each recipient changed logs its own event."""
     changed: list[tuple[Recipient, list[str]]] = []
     for recipient, values in changes.items():
-        names = [name for name, value in values.items() if recipient.fields.get(name) != value]
+        names = [name for name, value in values.items() if str(recipient.fields.get(name, "")) != value]
         if names:
             recipient.fields = {**recipient.fields, **{name: values[name] for name in names}}
             changed.append((recipient, names))
@@ -299,7 +299,7 @@ def set_fields(changes: Mapping[Recipient, Mapping[str, str]], actor: Actor) -> 
         requests_ = _requests_of([recipient for recipient, _ in changed])
         Event.objects.bulk_create(
             _event(
-                recipient.campaign,
+                recipient.campaign_id,
                 actor,
                 EventKind.FIELDS_CHANGED,
                 f"{recipient.contact.body.name}: {', '.join(names)}",

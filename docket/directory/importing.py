@@ -273,18 +273,19 @@ def _save_people(
     emails = {str(row.person.get("email", "")).lower() for row in rows} - {""}
     by_email: dict[str, Contact] = {}
     if emails:
-        found = Contact.objects.exclude(email="").alias(lower_email=Lower("email")).filter(lower_email__in=emails)
-        for contact in found.order_by("-pk"):  # the first made wins, as contacts_with_email(…).first()
-            by_email[contact.email.lower()] = contact
+        with_email = Contact.objects.exclude(email="").alias(lower_email=Lower("email"))
+        # Newest first, so the first made wins, as in contacts_with_email(…).first().
+        for known in with_email.filter(lower_email__in=emails).order_by("-pk"):
+            by_email[known.email.lower()] = known
     nameless = [row for row in rows if not row.person.get("email")]
     by_name: dict[tuple[int, str], Contact] = {}
     if nameless:
-        found = Contact.objects.filter(
+        same_name = Contact.objects.filter(
             email="",
             body_id__in={bodies[str(row.body["name"])].pk for row in nameless},
             full_name__in={str(row.person["full_name"]) for row in nameless},
         )
-        by_name = {(contact.body_id, contact.full_name): contact for contact in found.order_by("-pk")}
+        by_name = {(contact.body_id, contact.full_name): contact for contact in same_name.order_by("-pk")}
     results: list[tuple[Contact, bool, bool]] = []
     new: list[Contact] = []
     changed: list[Contact] = []
@@ -292,10 +293,9 @@ def _save_people(
     for row in rows:
         body = bodies[str(row.body["name"])]
         email = str(row.person.get("email", "")).lower()
-        contact = by_email.get(email) if email else by_name.get((body.pk, str(row.person["full_name"])))
-        created = contact is None
-        if contact is None:
-            contact = Contact(body=body)
+        found: Contact | None = by_email.get(email) if email else by_name.get((body.pk, str(row.person["full_name"])))
+        created = found is None
+        contact = Contact(body=body) if found is None else found
         was_changed = update_fields(contact, {"body": body, **row.person})
         if created:
             new.append(contact)

@@ -77,3 +77,26 @@ class EventKind(models.TextChoices):
 def outbox_kind(message_kind: str, what: str) -> EventKind:
     """The event for a letter's or a chaser's outcome: ``outbox_kind("chaser", "sent")`` is CHASER_SENT."""
     return EventKind(f"{message_kind}_{what}")
+
+
+# The kinds of a campaign's setup, as against a request's own lifecycle (the activity log can show them alone).
+SETUP_KINDS = frozenset(
+    {
+        EventKind.TEMPLATE_SAVED,
+        EventKind.SETTINGS_CHANGED,
+        EventKind.REFERENCE_ADDED,
+        EventKind.REFERENCE_CHANGED,
+        EventKind.REFERENCE_REMOVED,
+        EventKind.ITEM_ADDED,
+        EventKind.ITEM_CHANGED,
+        EventKind.ITEM_REMOVED,
+        EventKind.ITEMS_REORDERED,
+        EventKind.RECIPIENT_ADDED,
+        EventKind.RECIPIENT_REMOVED,
+        EventKind.RECIPIENTS_IMPORTED,
+        EventKind.FIELDS_CHANGED,
+        EventKind.FIELD_ADDED,
+        EventKind.FIELD_RENAMED,
+        EventKind.ITEM_STATES_CHANGED,
+    }
+)
