@@ -162,7 +162,12 @@ def import_recipients(
 
 
 def save_recipients(
-    campaign: Campaign, check: RecipientCheck, *, skip_invalid: bool = False, actor: Actor = SYSTEM
+    campaign: Campaign,
+    check: RecipientCheck,
+    *,
+    skip_invalid: bool = False,
+    actor: Actor = SYSTEM,
+    file_name: str = "",
 ) -> ImportReport:
     """Store a checked file: every row, or nothing when any row is bad (unless ``skip_invalid``).
 
@@ -179,7 +184,7 @@ def save_recipients(
         outcomes = _save_recipients(campaign, rows, [contact for contact, _, _ in contacts])
         for (_, _, contact_changed), (created, changed) in zip(contacts, outcomes, strict=True):
             report.count(created, changed or contact_changed)
-        note = f"{check.path.name}: {report.summary('recipient(s)').splitlines()[0]}"
+        note = f"{file_name or check.path.name}: {report.summary('recipient(s)').splitlines()[0]}"
         actions.log(campaign, actor, EventKind.RECIPIENTS_IMPORTED, note)
     return report
 

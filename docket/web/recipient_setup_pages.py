@@ -281,7 +281,11 @@ def _confirm(request: HttpRequest, found: Campaign) -> HttpResponse:
         return redirect("web:import_recipients", slug=found.slug)
     try:
         report = save_recipients(
-            found, check, skip_invalid=request.POST.get("skip_invalid") == "yes", actor=actor_of(request)
+            found,
+            check,
+            skip_invalid=request.POST.get("skip_invalid") == "yes",
+            actor=actor_of(request),
+            file_name=name,
         )
     except ImportFailed as failure:
         messages.error(request, f"{name} has {len(failure.errors)} problem(s): nothing was imported.")
