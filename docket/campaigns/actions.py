@@ -263,6 +263,8 @@ def remove_recipient(recipient: Recipient, actor: Actor) -> None:
     name = f"{recipient.contact.full_name}, {recipient.contact.body.name}"
     with transaction.atomic():
         request = InfoRequest.objects.select_for_update().filter(recipient=recipient).first()
+        if request is not None and request.publications.exists():
+            raise SetupError(f"{name}: something of this recipient's request is set to be published, so it stays.")
         if request is not None and request.state not in REMOVABLE_STATES:
             raise SetupError(
                 f"{name}: the letter is {request.get_state_display().lower()}, so the recipient stays "

@@ -21,8 +21,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from docket.directory.models import Body, Contact, Tag, unique_slug
-from docket.importing import CellError, ImportFailed, ImportReport, model_errors, storable_errors, update_fields
+from docket.directory.models import Body, Contact, Tag, slug_base
+from docket.importing import (
+    CellError,
+    ImportFailed,
+    ImportReport,
+    in_chunks,
+    model_errors,
+    storable_errors,
+    update_fields,
+)
 from docket.spreadsheets import Row, read_sheet
 
 CONTACT_COLUMNS = (
@@ -216,7 +224,7 @@ def save_contact_rows(rows: list[ContactRow]) -> list[tuple[Contact, bool, bool]
     Call it inside a transaction.
     """
     names = {str(row.body["name"]) for row in rows}
-    bodies = {body.name: body for body in Body.objects.filter(name__in=names)}
+    bodies = {body.name: body for chunk in in_chunks(names) for body in Body.objects.filter(name__in=chunk)}
     body_changed: dict[str, bool] = {}
     new_bodies: list[Body] = []
     changed_bodies: dict[str, Body] = {}
@@ -227,7 +235,7 @@ def save_contact_rows(rows: list[ContactRow]) -> list[tuple[Contact, bool, bool]
         body = bodies.get(name)
         if body is None:
             body = Body(**row.body)
-            body.slug = unique_slug(name, slugs)
+            body.slug = _free_slug(name, slugs)
             slugs.add(body.slug)
             bodies[name] = body
             new_bodies.append(body)
@@ -240,13 +248,22 @@ def save_contact_rows(rows: list[ContactRow]) -> list[tuple[Contact, bool, bool]
             body_changed.setdefault(name, False)
     Body.objects.bulk_create(new_bodies, batch_size=500)
     if new_bodies and new_bodies[0].pk is None:
-        made = dict(Body.objects.filter(name__in=[b.name for b in new_bodies]).values_list("name", "pk"))
-        for body in new_bodies:
-            body.pk = made[body.name]
+        raise RuntimeError("the database did not return the new bodies' keys")
     if changed_bodies:
         Body.objects.bulk_update(list(changed_bodies.values()), sorted(fields_set), batch_size=500)
     _add_tags(rows, bodies, body_changed)
     return _save_people(rows, bodies, body_changed)
+
+
+def _free_slug(name: str, taken: set[str]) -> str:
+    """``unique_slug`` against a set kept for the whole file (it copies what it is given: once a row, that
+    was a copy of the directory's slugs for every new body)."""
+    base = slug_base(name)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def _add_tags(rows: list[ContactRow], bodies: dict[str, Body], body_changed: dict[str, bool]) -> None:
@@ -254,12 +271,20 @@ def _add_tags(rows: list[ContactRow], bodies: dict[str, Body], body_changed: dic
     if not wanted:
         return
     tag_names = {tag for _, tag in wanted}
-    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=tag_names)}
-    Tag.objects.bulk_create([Tag(name=name) for name in sorted(tag_names - set(tags))], ignore_conflicts=True)
-    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=tag_names)}
+    known = {
+        name
+        for chunk in in_chunks(tag_names)
+        for name in Tag.objects.filter(name__in=chunk).values_list("name", flat=True)
+    }
+    Tag.objects.bulk_create([Tag(name=name) for name in sorted(tag_names - known)], ignore_conflicts=True)
+    tags = {tag.name: tag for chunk in in_chunks(tag_names) for tag in Tag.objects.filter(name__in=chunk)}
     through = Body.tags.through
     body_ids = {bodies[name].pk for name, _ in wanted}
-    present = set(through.objects.filter(body_id__in=body_ids).values_list("body_id", "tag_id"))
+    present = {
+        pair
+        for chunk in in_chunks(body_ids)
+        for pair in through.objects.filter(body_id__in=chunk).values_list("body_id", "tag_id")
+    }
     pairs = {(bodies[name].pk, tags[tag].pk): name for name, tag in sorted(wanted)}
     added = [(body_id, tag_id, name) for (body_id, tag_id), name in pairs.items() if (body_id, tag_id) not in present]
     through.objects.bulk_create([through(body_id=b, tag_id=t) for b, t, _ in added], batch_size=500)
@@ -274,18 +299,18 @@ def _save_people(
     by_email: dict[str, Contact] = {}
     if emails:
         with_email = Contact.objects.exclude(email="").alias(lower_email=Lower("email"))
-        # Newest first, so the first made wins, as in contacts_with_email(…).first().
-        for known in with_email.filter(lower_email__in=emails).order_by("-pk"):
-            by_email[known.email.lower()] = known
+        for chunk in in_chunks(emails):
+            for known in with_email.filter(lower_email__in=chunk).order_by("pk"):
+                by_email.setdefault(known.email.lower(), known)  # the first made, as contacts_with_email(…).first()
     nameless = [row for row in rows if not row.person.get("email")]
     by_name: dict[tuple[int, str], Contact] = {}
-    if nameless:
+    for rows_chunk in in_chunks(nameless):
         same_name = Contact.objects.filter(
             email="",
-            body_id__in={bodies[str(row.body["name"])].pk for row in nameless},
-            full_name__in={str(row.person["full_name"]) for row in nameless},
+            body_id__in={bodies[str(row.body["name"])].pk for row in rows_chunk},
+            full_name__in={str(row.person["full_name"]) for row in rows_chunk},
         )
-        by_name = {(contact.body_id, contact.full_name): contact for contact in same_name.order_by("-pk")}
+        by_name |= {(contact.body_id, contact.full_name): contact for contact in same_name}
     results: list[tuple[Contact, bool, bool]] = []
     new: list[Contact] = []
     changed: list[Contact] = []
