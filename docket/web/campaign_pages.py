@@ -71,13 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 PAGE_SIZE = 50
 
 
-def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[Any], list[dict[str, Any]], dict[str, str]]:
+def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[int], list[dict[str, Any]], dict[str, str]]:
     """One page of the campaign's recipients (filtered, searched, sorted), in a few queries whatever their number:
     the count, the page (each row's last event found by a subquery), its item states, those events."""
-    last_event = Event.objects.filter(request=OuterRef("request")).order_by("-at", "-pk").values("pk")[:1]
-    recipients = campaign.recipients.select_related("contact__body", "request").annotate(
-        last_event_id=Subquery(last_event)
-    )
+    recipients = campaign.recipients.all()
     state = request.GET.get("state", "")
     if state == "overdue":
         recipients = recipients.filter(request__state__in=WAITING_STATES, request__due_date__lt=timezone.localdate())
@@ -89,11 +86,20 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[Any]
     if query:
         recipients = recipients.filter(Q(contact__body__name__icontains=query) | Q(contact__full_name__icontains=query))
     sort = request.GET.get("sort", "body")
-    recipients = recipients.order_by(SORTS.get(sort, SORTS["body"]), "pk")
-    page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown: list[Any] = list(page.object_list)  # recipients, each annotated with last_event_id
+    ordered = recipients.order_by(SORTS.get(sort, SORTS["body"]), "pk").values_list("pk", flat=True)
+    # The page's ids first, sorted on narrow rows; then those 50 rows in full (sorting every recipient's
+    # contact, body and request columns was most of the page's time at 20,000 recipients).
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    full = {r.pk: r for r in campaign.recipients.select_related("contact__body", "request").filter(pk__in=ids)}
+    shown = [full[pk] for pk in ids if pk in full]
     prefetch_related_objects(shown, "item_states")
-    events = Event.objects.in_bulk([r.last_event_id for r in shown if r.last_event_id])
+    # Each shown request's last event: the subquery runs for this page's requests only (asked in the page's
+    # own query, it ran for every recipient before the sort: 0.2 s at 20,000 on PostgreSQL).
+    last_event = Event.objects.filter(request=OuterRef("pk")).order_by("-at", "-pk").values("pk")[:1]
+    shown_requests = InfoRequest.objects.filter(recipient__in=shown).annotate(last_event_id=Subquery(last_event))
+    last_of = dict(shown_requests.values_list("pk", "last_event_id"))
+    events = Event.objects.in_bulk([pk for pk in last_of.values() if pk])
     rows = []
     for recipient in shown:
         req = getattr(recipient, "request", None)
@@ -106,7 +112,7 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[Any]
                 "overdue": bool(req and req.is_overdue(timezone.localdate())),
                 "received": sum(1 for s in asked if s.received_at),
                 "asked": len(asked),
-                "last_event": events.get(recipient.last_event_id),
+                "last_event": events.get(last_of.get(req.pk)) if req else None,
             }
         )
     return page, rows, {"state": state, "sort": sort, "q": query}
