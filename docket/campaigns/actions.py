@@ -117,12 +117,17 @@ def citing_lines(source: str, key: str) -> list[int]:
     return [number for number, line in enumerate(source.splitlines(), 1) if pattern.search(line)]
 
 
+def _described(reference: Reference) -> str:
+    year = f" ({reference.year})" if reference.year else ""
+    return f"{reference.author}{year}, {reference.title}"
+
+
 def add_reference(campaign: Campaign, values: Mapping[str, Any], actor: Actor) -> Reference:
     with transaction.atomic():
         if campaign.references.filter(key=values["key"]).exists():
             raise SetupError(f"This campaign already has a reference with the key {values['key']!r}: choose another.")
         reference = Reference.objects.create(campaign=campaign, **values)
-        log(campaign, actor, EventKind.REFERENCE_ADDED, f"{reference.key}: {reference}")
+        log(campaign, actor, EventKind.REFERENCE_ADDED, f"{reference.key}: {_described(reference)}")
     return reference
 
 
@@ -158,7 +163,7 @@ def remove_reference(reference: Reference, actor: Actor) -> None:
     with transaction.atomic():
         _refuse_if_cited(campaign, reference.key, "remove")
         reference.delete()
-        log(campaign, actor, EventKind.REFERENCE_REMOVED, f"{reference.key}: {reference}")
+        log(campaign, actor, EventKind.REFERENCE_REMOVED, f"{reference.key}: {_described(reference)}")
 
 
 # Requested items.

@@ -186,7 +186,11 @@ def save_recipients(
         outcomes = _save_recipients(campaign, rows, [contact for contact, _, _ in contacts])
         for (_, _, contact_changed), (created, changed) in zip(contacts, outcomes, strict=True):
             report.count(created, changed or contact_changed)
-        note = f"{file_name or check.path.name}: {report.summary('recipient(s)').splitlines()[0]}"
+        skipped = len({error.row for error in report.skipped})
+        note = (
+            f"{file_name or check.path.name}: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged" + (f", {skipped} row(s) with problems skipped" if skipped else "")
+        )
         actions.log(campaign, actor, EventKind.RECIPIENTS_IMPORTED, note)
     return report
 

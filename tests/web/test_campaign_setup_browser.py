@@ -49,7 +49,9 @@ def test_a_campaign_is_set_up_in_the_browser(browser, live_server, example: Camp
     page.get_by_role("link", name="Change vru_funding").click()
     check(page, "reference")
     page.get_by_role("button", name="Remove the reference").click()
-    assert page.locator(".govuk-error-summary").get_by_text("still cites the reference 'vru_funding' on line").is_visible()
+    assert (
+        page.locator(".govuk-error-summary").get_by_text("still cites the reference 'vru_funding' on line").is_visible()
+    )
     check(page, "reference-refused")
 
     page.goto(f"/campaigns/{example.slug}/items/")
