@@ -62,8 +62,8 @@ recipients = list(campaign.recipients.order_by("pk")[: size // 2])
 requests = InfoRequest.objects.bulk_create(
     (InfoRequest(campaign=campaign, recipient=r) for r in recipients), batch_size=2000)
 Event.objects.bulk_create(
-    (Event(campaign=campaign, request=q, actor_name="bench", kind=EventKind.CREATE, from_state="draft", to_state="draft")
-     for q in requests), batch_size=2000)
+    (Event(campaign=campaign, request=q, actor_name="bench", kind=EventKind.CREATE,
+           from_state="draft", to_state="draft") for q in requests), batch_size=2000)
 second = Campaign.objects.create(slug="imported", title="Imported", office=office)
 actions.add_item(second, "strategy", "your strategy", Actor("bench"))
 path = f"{folder}/recipients.csv"
