@@ -259,3 +259,54 @@ def test_an_event_of_a_campaign_needs_no_request_and_a_requests_event_is_its_cam
     created = InfoRequest.objects.get(pk=team["request"].pk).events.get(kind=EventKind.CREATE)
     assert created.campaign == team["campaign"]
     assert timezone.now() >= created.at
+
+
+NONSENSE = {
+    "key": "\x00",
+    "author": "a\x00",
+    "title": "x" * 5000,
+    "label": "\x00",
+    "name": "\x00",
+    "value": "\x00",
+    "old": "nope",
+    "new": "Bad Name",
+    "action": "??",
+    "item": "1e9",
+    "body": ["x", "99999999999999", "-1"],
+    "row": ["\x00", "1e9"],
+    "file": "notafile",
+    "skip_invalid": "yes",
+}
+
+
+def test_no_setup_page_answers_nonsense_with_a_500(client, team: Team):
+    campaign = team["campaign"]
+    client.force_login(team["admin"])
+    reference, item, recipient = campaign.references.first(), campaign.items.first(), team["request"].recipient
+    assert reference is not None
+    assert item is not None
+    pages: list[tuple[str, list[object]]] = [
+        ("references", [campaign.slug]),
+        ("reference", [campaign.slug, reference.pk]),
+        ("items", [campaign.slug]),
+        ("item", [campaign.slug, item.pk]),
+        ("fields", [campaign.slug]),
+        ("add_recipients", [campaign.slug]),
+        ("import_recipients", [campaign.slug]),
+        ("remove_recipient", [campaign.slug, 99999999]),
+    ]
+    for name, args in pages:
+        for action in ("??", "save", "add_field", "rename", "up", "remove", "import", "cancel"):
+            response = client.post(reverse(f"web:{name}", args=args), NONSENSE | {"action": action})
+            assert response.status_code < 500, (name, action)
+    queries = {
+        "campaign": ["?page=-1", "?q=%00", "?q=" + "a" * 5000, "?state=nope&sort=nope", "?page=99999"],
+        "editor": ["?recipient=%00", "?find=%00", "?recipient=99999999999999999999"],
+        "add_recipients": ["?tag=nope&kind=%00", "?q=%00"],
+        "fields": ["?page=-1", "?page=abc"],
+        "activity": ["?page=99999", "?setup=%00"],
+    }
+    for name, tried in queries.items():
+        for query in tried:
+            assert client.get(reverse(f"web:{name}", args=[campaign.slug]) + query).status_code == 200, query
+    assert campaign.recipients.filter(pk=recipient.pk).exists()
