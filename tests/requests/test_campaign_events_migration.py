@@ -19,8 +19,9 @@ AFTER = [("requests", "0007_campaign_events")]
 
 def test_each_existing_event_gets_its_requests_campaign(example: Campaign):
     other = make_campaign(example.office, slug="other")
-    contact = example.recipients.first().contact  # type: ignore[union-attr]
-    campaigns.add_recipients(other, [contact], actions.SYSTEM)
+    first = example.recipients.select_related("contact__body").first()
+    assert first is not None
+    campaigns.add_recipients(other, [first.contact], actions.SYSTEM)
     Event.objects.all().delete()  # only requests' events, as before the migration
     for recipient in [*example.recipients.all(), *other.recipients.all()]:
         actions.request_for(recipient)
