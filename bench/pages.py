@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -164,6 +165,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
     print(f"database: {database.split(':')[0]}; {args.recipients} recipients (built in {built:.0f} s)")
     print(f"  import of {rows} recipients: {float(took):.2f} s ({created} created; target < 10 s)")
     print(f"  one server worker, one thread; {args.repeat} requests each, in turn (target < 300 ms):")

@@ -106,3 +106,6 @@ def in_chunks[T](values: Iterable[T]) -> Iterator[list[T]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+IMPORT_BATCH = 2000  # rows an INSERT or UPDATE of an import writes at once (Django lowers it to what SQLite takes)

@@ -24,6 +24,7 @@ from django.db.models import Max, ProtectedError
 from docket.campaigns.models import Campaign, Recipient, RecipientItem, Reference, RequestedItem
 from docket.directory.models import Contact
 from docket.errors import DocketError
+from docket.importing import IMPORT_BATCH
 from docket.requests import actions as requests
 from docket.requests.actions import Actor
 from docket.requests.events import EventKind
@@ -423,8 +424,9 @@ def write_item_states(
     """An import's item states, in bulk: new ones (recipient id, item id, state, title, url) and changes to
     existing ones (item state, state, title, url). The import logs its own event."""
     RecipientItem.objects.bulk_create(
-        (RecipientItem(recipient_id=r, item_id=i, state=s, title=t, url=u) for r, i, s, t, u in new), batch_size=500
+        (RecipientItem(recipient_id=r, item_id=i, state=s, title=t, url=u) for r, i, s, t, u in new),
+        batch_size=IMPORT_BATCH,
     )
     for item_state, state, title, url in changed:
         item_state.state, item_state.title, item_state.url = state, title, url
-    RecipientItem.objects.bulk_update([c[0] for c in changed], ["state", "title", "url"], batch_size=500)
+    RecipientItem.objects.bulk_update([c[0] for c in changed], ["state", "title", "url"], batch_size=IMPORT_BATCH)

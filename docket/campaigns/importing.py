@@ -25,7 +25,7 @@ from docket.campaigns import actions
 from docket.campaigns.models import Campaign, Recipient, RecipientItem
 from docket.directory.importing import ContactRow, duplicate_errors, header_errors, parse_contact, save_contact_rows
 from docket.directory.models import Contact
-from docket.importing import CellError, ImportFailed, ImportReport, in_chunks, model_errors
+from docket.importing import IMPORT_BATCH, CellError, ImportFailed, ImportReport, in_chunks, model_errors
 from docket.requests.actions import SYSTEM, Actor
 from docket.requests.events import EventKind
 from docket.spreadsheets import Row, read_sheet
@@ -215,10 +215,10 @@ def _save_recipients(campaign: Campaign, rows: list[RecipientRow], contacts: lis
         if changed[contact.pk]:
             recipient.fields = merged
             changed_fields.append(recipient)
-    Recipient.objects.bulk_create(new, batch_size=500)
+    Recipient.objects.bulk_create(new, batch_size=IMPORT_BATCH)
     if new and new[0].pk is None:
         raise RuntimeError("the database did not return the new recipients' keys")
-    Recipient.objects.bulk_update(changed_fields, ["fields"], batch_size=500)
+    Recipient.objects.bulk_update(changed_fields, ["fields"], batch_size=IMPORT_BATCH)
     created = {recipient.contact_id for recipient in new}
     recipients = existing | {recipient.contact_id: recipient for recipient in new}
     items = list(campaign.items.all())

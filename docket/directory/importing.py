@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 
 from docket.directory.models import Body, Contact, Tag, slug_base
 from docket.importing import (
+    IMPORT_BATCH,
     CellError,
     ImportFailed,
     ImportReport,
@@ -246,11 +247,11 @@ def save_contact_rows(rows: list[ContactRow]) -> list[tuple[Contact, bool, bool]
             body_changed[name] = True
         else:
             body_changed.setdefault(name, False)
-    Body.objects.bulk_create(new_bodies, batch_size=500)
+    Body.objects.bulk_create(new_bodies, batch_size=IMPORT_BATCH)
     if new_bodies and new_bodies[0].pk is None:
         raise RuntimeError("the database did not return the new bodies' keys")
     if changed_bodies:
-        Body.objects.bulk_update(list(changed_bodies.values()), sorted(fields_set), batch_size=500)
+        Body.objects.bulk_update(list(changed_bodies.values()), sorted(fields_set), batch_size=IMPORT_BATCH)
     _add_tags(rows, bodies, body_changed)
     return _save_people(rows, bodies, body_changed)
 
@@ -287,7 +288,7 @@ def _add_tags(rows: list[ContactRow], bodies: dict[str, Body], body_changed: dic
     }
     pairs = {(bodies[name].pk, tags[tag].pk): name for name, tag in sorted(wanted)}
     added = [(body_id, tag_id, name) for (body_id, tag_id), name in pairs.items() if (body_id, tag_id) not in present]
-    through.objects.bulk_create([through(body_id=b, tag_id=t) for b, t, _ in added], batch_size=500)
+    through.objects.bulk_create([through(body_id=b, tag_id=t) for b, t, _ in added], batch_size=IMPORT_BATCH)
     for _, _, name in added:
         body_changed[name] = True
 
@@ -328,9 +329,9 @@ def _save_people(
             changed.append(contact)
             fields_set.update(row.person)
         results.append((contact, created, was_changed or body_changed[str(row.body["name"])]))
-    Contact.objects.bulk_create(new, batch_size=500)
+    Contact.objects.bulk_create(new, batch_size=IMPORT_BATCH)
     if new and new[0].pk is None:
         raise RuntimeError("the database did not return the new contacts' keys")
     if changed:
-        Contact.objects.bulk_update(changed, sorted(fields_set), batch_size=500)
+        Contact.objects.bulk_update(changed, sorted(fields_set), batch_size=IMPORT_BATCH)
     return results
