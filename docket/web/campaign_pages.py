@@ -190,7 +190,7 @@ def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[
 def _preview_choices(found: Campaign, request: HttpRequest) -> tuple[list[Recipient], Recipient | None]:
     """The recipients the preview offers (the first PAGE_SIZE, or those whose name matches ``find``) and the one
     it shows, loaded alone with its items: the editor reads one recipient, not the campaign's thousands."""
-    listed = found.recipients.select_related("contact__body").order_by("contact__body__name", "pk")
+    listed = found.recipients.select_related("contact__body").order_by("pk")  # the order they were added
     if find := _search_words(request.GET.get("find", "")):
         listed = listed.filter(Q(contact__body__name__icontains=find) | Q(contact__full_name__icontains=find))
     recipients = list(listed[:PAGE_SIZE])

@@ -96,9 +96,16 @@ def test_a_campaign_is_set_up_in_the_browser(browser, live_server, example: Camp
     page.get_by_role("button", name="Apply").click()
     check(page, "campaign-searched")
     page.get_by_role("link", name="Chief 3").click()
+    check(page, "recipient")
     page.get_by_role("button", name="Remove Pilot body 3").click()
     assert page.get_by_text("Chief 3 (Pilot body 3) is removed").is_visible()
 
+    page.get_by_role("link", name="Edit the letter").click()
+    page.get_by_label("Find a recipient to preview").fill("Pilot body 2")
+    page.get_by_role("button", name="Find", exact=True).click()
+    assert page.locator("#recipient option").count() == 1
+    check(page, "editor")
+    page.goto(f"/campaigns/{example.slug}/")
     page.get_by_role("link", name="Activity").click()
     assert page.get_by_text("Recipient removed").first.is_visible()
     check(page, "activity")
