@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,3 +91,21 @@ def update_fields(instance: models.Model, values: dict[str, object]) -> bool:
             setattr(instance, name, value)
             changed = True
     return changed
+
+
+LOOKUP_CHUNK = 5000  # values in one ``IN (…)``: well under SQLite's 32,766 parameters, whatever the file's size
+
+
+def in_chunks[T](values: Iterable[T]) -> Iterator[list[T]]:
+    """The values a few thousand at a time, for lookups by ``IN``: one query for most files, a few for large ones."""
+    chunk: list[T] = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) == LOOKUP_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+IMPORT_BATCH = 2000  # rows an INSERT or UPDATE of an import writes at once (Django lowers it to what SQLite takes)

@@ -1,19 +1,380 @@
-"""The named state changes of a campaign's recipients: what each is asked for, item by item.
+"""The named changes of a campaign's setup: its letter, settings, references, requested items, recipients,
+their per-recipient fields and what each is asked for, item by item.
 
-A recipient's item state says whether the letter asks for the item, notes it is already
-published, or leaves it out. It is set when a recipient is imported or learnt from a letter,
-and changed only here.
+Each writes an ``Event`` (who, when, what kind, what changed) in the same transaction: the campaign's
+activity log shows them, and a request's timeline those about its recipient. A person's mistake (removing
+a reference the letter still cites, removing a recipient whose letter has gone) is a ``SetupError`` and
+changes nothing.
+
+A recipient's item state says whether the letter asks for the item, notes it is already published, or
+leaves it out. It is set when a recipient is added, imported or learnt from a letter, and changed only
+here; a change that moves a request (the last item still awaited marked "not applicable": the request is
+answered) goes through the request's own actions and shows on its timeline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from docket.campaigns.models import Recipient, RecipientItem, RequestedItem
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+
+from docket.campaigns.models import Campaign, Recipient, RecipientItem, Reference, RequestedItem
+from docket.directory.models import Contact
+from docket.errors import DocketError
+from docket.importing import IMPORT_BATCH
+from docket.requests import actions as requests
+from docket.requests.actions import Actor
+from docket.requests.events import EventKind
+from docket.requests.models import Event, InfoRequest
+from docket.requests.states import RequestState
+
+# A recipient may be removed, with its request, until its letter is queued: after that it has gone, or may have.
+REMOVABLE_STATES = {RequestState.DRAFT, RequestState.APPROVED}
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
+
+
+class SetupError(DocketError):
+    """A change to a campaign's setup that cannot be made as asked."""
+
+
+def _event(campaign_id: int, actor: Actor, kind: EventKind, note: str, request: InfoRequest | None = None) -> Event:
+    state = request.state if request is not None else ""
+    return Event(
+        campaign_id=campaign_id,
+        request=request,
+        actor=actor.user if actor.user is not None and actor.user.pk else None,
+        actor_name=actor.name,
+        kind=kind,
+        from_state=state,
+        to_state=state,
+        note=note,
+    )
+
+
+def log(campaign: Campaign, actor: Actor, kind: EventKind, note: str, request: InfoRequest | None = None) -> Event:
+    event = _event(campaign.pk, actor, kind, note, request)
+    event.save(force_insert=True)
+    return event
+
+
+def _shown(value: object) -> str:
+    text = "" if value is None else str(value)
+    return repr(text[:60] + ("…" if len(text) > 60 else ""))
+
+
+def _changes(instance: Any, values: Mapping[str, Any]) -> list[str]:
+    """Set the values that differ; the names of those that did."""
+    changed = []
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+# The letter and the settings.
+
+
+def save_template(campaign: Campaign, source: str, actor: Actor) -> bool:
+    """Store the letter template (an error in it is allowed: work in progress); whether it changed."""
+    with transaction.atomic():
+        current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign.template_source = source
+        if current.template_source == source:
+            return False
+        Campaign.objects.filter(pk=campaign.pk).update(template_source=source)
+        before, after = current.template_source.count("\n") + 1, source.count("\n") + 1
+        log(campaign, actor, EventKind.TEMPLATE_SAVED, f"{after} lines (was {before})")
+    return True
+
+
+def change_settings(campaign: Campaign, values: Mapping[str, Any], actor: Actor) -> list[str]:
+    """Set the campaign's settings (title, letter date, subject, office, working days, chasers); the names changed."""
+    with transaction.atomic():
+        current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before = {name: getattr(current, name) for name in values}
+        changed = _changes(current, values)
+        for name in values:
+            setattr(campaign, name, getattr(current, name))
+        if not changed:
+            return []
+        current.save(update_fields=changed)
+        note = "; ".join(
+            f"{name.replace('_', ' ')}: {_shown(before[name])} → {_shown(values[name])}" for name in changed
+        )
+        log(campaign, actor, EventKind.SETTINGS_CHANGED, note)
+    return changed
+
+
+# References.
+
+
+def citing_lines(source: str, key: str) -> list[int]:
+    """The template lines that cite the reference ``key``."""
+    pattern = re.compile(r"""cite\(\s*(["'])""" + re.escape(key) + r"""\1\s*\)""")
+    return [number for number, line in enumerate(source.splitlines(), 1) if pattern.search(line)]
+
+
+def _described(reference: Reference) -> str:
+    year = f" ({reference.year})" if reference.year else ""
+    return f"{reference.author}{year}, {reference.title}"
+
+
+def add_reference(campaign: Campaign, values: Mapping[str, Any], actor: Actor) -> Reference:
+    with transaction.atomic():
+        if campaign.references.filter(key=values["key"]).exists():
+            raise SetupError(f"This campaign already has a reference with the key {values['key']!r}: choose another.")
+        reference = Reference.objects.create(campaign=campaign, **values)
+        log(campaign, actor, EventKind.REFERENCE_ADDED, f"{reference.key}: {_described(reference)}")
+    return reference
+
+
+def change_reference(reference: Reference, values: Mapping[str, Any], actor: Actor) -> list[str]:
+    """Change a reference; its key only when the template does not cite it by the old one."""
+    campaign = reference.campaign
+    with transaction.atomic():
+        old_key = Reference.objects.get(pk=reference.pk).key
+        if values.get("key", old_key) != old_key:
+            _refuse_if_cited(campaign, old_key, "change the key of")
+            if campaign.references.filter(key=values["key"]).exists():
+                raise SetupError(f"This campaign already has a reference with the key {values['key']!r}.")
+        changed = _changes(reference, values)
+        if changed:
+            reference.save(update_fields=changed)
+            log(campaign, actor, EventKind.REFERENCE_CHANGED, f"{old_key}: {', '.join(changed)} changed")
+    return changed
+
+
+def _refuse_if_cited(campaign: Campaign, key: str, what: str) -> None:
+    lines = citing_lines(Campaign.objects.get(pk=campaign.pk).template_source, key)
+    if lines:
+        where = ", ".join(str(n) for n in lines)
+        raise SetupError(
+            f"The letter template still cites the reference {key!r} on line{'s' if len(lines) > 1 else ''} {where} "
+            f'(cite("{key}")). Take the citation out of the letter first, then {what} the reference.'
+        )
+
+
+def remove_reference(reference: Reference, actor: Actor) -> None:
+    """Remove a reference the letter no longer cites; one it cites is refused, naming the line."""
+    campaign = reference.campaign
+    with transaction.atomic():
+        _refuse_if_cited(campaign, reference.key, "remove")
+        reference.delete()
+        log(campaign, actor, EventKind.REFERENCE_REMOVED, f"{reference.key}: {_described(reference)}")
+
+
+# Requested items.
+
+
+def add_item(campaign: Campaign, key: str, label: str, actor: Actor) -> RequestedItem:
+    """A new item, asked of every recipient (each can then be set to "published" or "not applicable")."""
+    with transaction.atomic():
+        if campaign.items.filter(key=key).exists():
+            raise SetupError(f"This campaign already asks for an item with the key {key!r}: choose another.")
+        last = campaign.items.aggregate(last=Max("position"))["last"]
+        item = RequestedItem.objects.create(campaign=campaign, key=key, label=label, position=(last or 0) + 1)
+        recipients = campaign.recipients.values_list("pk", flat=True)
+        RecipientItem.objects.bulk_create(
+            RecipientItem(recipient_id=pk, item=item, state=RecipientItem.State.ASK) for pk in recipients.iterator()
+        )
+        log(campaign, actor, EventKind.ITEM_ADDED, f"{key}: {label}")
+    return item
+
+
+def change_item(item: RequestedItem, label: str, actor: Actor) -> bool:
+    with transaction.atomic():
+        before = RequestedItem.objects.get(pk=item.pk).label
+        if before == label:
+            return False
+        item.label = label
+        item.save(update_fields=["label"])
+        log(item.campaign, actor, EventKind.ITEM_CHANGED, f"{item.key}: {_shown(before)} → {_shown(label)}")
+    return True
+
+
+def remove_item(item: RequestedItem, actor: Actor) -> None:
+    """Remove an item no letter has yet asked for (a letter queued or sent asking for it keeps it)."""
+    campaign = item.campaign
+    with transaction.atomic():
+        gone = item.recipient_states.filter(state=RecipientItem.State.ASK, recipient__request__isnull=False).exclude(
+            recipient__request__state__in=REMOVABLE_STATES
+        )
+        if count := gone.count():
+            raise SetupError(
+                f"{count} letter{'s have' if count > 1 else ' has'} already gone asking for {item.label!r} "
+                f"({item.key}): it stays. Set it to “not applicable” for a recipient instead."
+            )
+        item.delete()
+        log(campaign, actor, EventKind.ITEM_REMOVED, f"{item.key}: {item.label}")
+
+
+def move_item(item: RequestedItem, step: int, actor: Actor) -> bool:
+    """Move an item up (-1) or down (+1) in the list; the letters list them in this order."""
+    campaign = item.campaign
+    with transaction.atomic():
+        items = list(campaign.items.select_for_update().order_by("position", "key"))
+        index = next(i for i, found in enumerate(items) if found.pk == item.pk)
+        target = index + step
+        if not 0 <= target < len(items):
+            return False
+        items[index], items[target] = items[target], items[index]
+        for position, found in enumerate(items):
+            found.position = position
+        RequestedItem.objects.bulk_update(items, ["position"])
+        log(campaign, actor, EventKind.ITEMS_REORDERED, ", ".join(found.key for found in items))
+    return True
+
+
+# Recipients.
+
+
+def add_recipients(campaign: Campaign, contacts: Iterable[Contact], actor: Actor) -> list[Recipient]:
+    """Add contacts as recipients, each asked for every item; those already recipients are left as they are."""
+    with transaction.atomic():
+        wanted = {contact.pk: contact for contact in contacts}
+        retired = [c for c in wanted.values() if c.retired or c.body.retired]
+        if retired:
+            names = ", ".join(f"{c.full_name} ({c.body.name})" for c in retired[:5])
+            raise SetupError(f"Retired contacts cannot be added to a campaign: {names}.")
+        present = set(campaign.recipients.filter(contact_id__in=wanted).values_list("contact_id", flat=True))
+        made = Recipient.objects.bulk_create(
+            Recipient(campaign=campaign, contact=contact, fields={})
+            for pk, contact in wanted.items()
+            if pk not in present
+        )
+        if not made:
+            return []
+        if made[0].pk is None:  # a database that does not return the new keys
+            made = list(campaign.recipients.filter(contact_id__in=[r.contact_id for r in made]))
+        items = list(campaign.items.all())
+        RecipientItem.objects.bulk_create(
+            RecipientItem(recipient=recipient, item=item, state=RecipientItem.State.ASK)
+            for recipient in made
+            for item in items
+        )
+        Event.objects.bulk_create(
+            _event(campaign.pk, actor, EventKind.RECIPIENT_ADDED, f"{r.contact.full_name}, {r.contact.body.name}")
+            for r in made
+        )
+    return made
+
+
+def remove_recipient(recipient: Recipient, actor: Actor) -> None:
+    """Remove a recipient whose letter has not gone (no request, or a draft or approved one, removed with it)."""
+    campaign = recipient.campaign
+    name = f"{recipient.contact.full_name}, {recipient.contact.body.name}"
+    with transaction.atomic():
+        request = InfoRequest.objects.select_for_update().filter(recipient=recipient).first()
+        if request is not None and request.publications.exists():
+            raise SetupError(f"{name}: something of this recipient's request is set to be published, so it stays.")
+        if request is not None and request.state not in REMOVABLE_STATES:
+            raise SetupError(
+                f"{name}: the letter is {request.get_state_display().lower()}, so the recipient stays "
+                "(withdraw the request instead)."
+            )
+        log(campaign, actor, EventKind.RECIPIENT_REMOVED, name, request)
+        try:
+            if request is not None:
+                request.delete()  # its events stay in the campaign's log
+            recipient.delete()
+        except ProtectedError as error:
+            raise SetupError(
+                f"{name}: mail or documents are filed to this recipient's request, so it stays."
+            ) from error
+
+
+def _requests_of(recipients: Sequence[Recipient]) -> dict[int, InfoRequest]:
+    found = InfoRequest.objects.filter(recipient__in=recipients)
+    return {request.recipient_id: request for request in found}
+
+
+def set_fields(changes: Mapping[Recipient, Mapping[str, str]], actor: Actor) -> int:
+    """Set per-recipient fields (a blank value is kept as blank); each recipient changed logs its own event."""
+    changed: list[tuple[Recipient, list[str]]] = []
+    for recipient, values in changes.items():
+        names = [name for name, value in values.items() if str(recipient.fields.get(name, "")) != value]
+        if names:
+            recipient.fields = {**recipient.fields, **{name: values[name] for name in names}}
+            changed.append((recipient, names))
+    if not changed:
+        return 0
+    with transaction.atomic():
+        Recipient.objects.bulk_update([recipient for recipient, _ in changed], ["fields"])
+        requests_ = _requests_of([recipient for recipient, _ in changed])
+        Event.objects.bulk_create(
+            _event(
+                recipient.campaign_id,
+                actor,
+                EventKind.FIELDS_CHANGED,
+                f"{recipient.contact.body.name}: {', '.join(names)}",
+                requests_.get(recipient.pk),
+            )
+            for recipient, names in changed
+        )
+    return len(changed)
+
+
+def _field_name(name: str) -> str:
+    if not FIELD_NAME.match(name):
+        raise SetupError(
+            f"{name!r} cannot be a field's name: use letters, digits and underscores, starting with a letter "
+            "(for example area_sentence)."
+        )
+    return name
+
+
+def field_names(campaign: Campaign) -> list[str]:
+    """Every field any recipient of the campaign has, in order."""
+    names: set[str] = set()
+    for fields in campaign.recipients.values_list("fields", flat=True).iterator():
+        names.update(fields)
+    return sorted(names)
+
+
+def add_field(campaign: Campaign, name: str, value: str, actor: Actor) -> int:
+    """Give every recipient the field (``value``, often blank, for each to fill in); those that have it keep theirs."""
+    _field_name(name)
+    with transaction.atomic():
+        missing = [r for r in campaign.recipients.select_for_update() if name not in r.fields]
+        if not missing and name in field_names(campaign):
+            raise SetupError(f"Every recipient already has the field {name!r}.")
+        for recipient in missing:
+            recipient.fields = {**recipient.fields, name: value}
+        Recipient.objects.bulk_update(missing, ["fields"], batch_size=500)
+        log(campaign, actor, EventKind.FIELD_ADDED, f"{name} = {_shown(value)} for {len(missing)} recipient(s)")
+    return len(missing)
+
+
+def rename_field(campaign: Campaign, old: str, new: str, actor: Actor) -> int:
+    """Rename a field for every recipient (the template's ``fields.OLD`` must then be changed too)."""
+    _field_name(new)
+    with transaction.atomic():
+        recipients = list(campaign.recipients.select_for_update())
+        if not any(old in r.fields for r in recipients):
+            raise SetupError(f"No recipient has a field named {old!r}.")
+        if old != new and any(new in r.fields for r in recipients):
+            raise SetupError(f"There is already a field named {new!r}: choose another name.")
+        having = [r for r in recipients if old in r.fields]
+        for recipient in having:
+            recipient.fields = {(new if key == old else key): value for key, value in recipient.fields.items()}
+        Recipient.objects.bulk_update(having, ["fields"], batch_size=500)
+        log(campaign, actor, EventKind.FIELD_RENAMED, f"{old} → {new} for {len(having)} recipient(s)")
+    return len(having)
+
+
+# What each recipient is asked for.
 
 
 def set_item_state(item_state: RecipientItem, state: str, title: str, url: str) -> bool:
-    """Ask for, note as published (with its title and URL), or leave out one item; whether anything changed."""
+    """Ask for, note as published (with its title and URL), or leave out one item; whether anything changed.
+
+    The bare change, for imports and learning, which log their own event; a person's change goes through
+    ``set_item_states``.
+    """
     wanted = {"state": state, "title": title, "url": url}
     if all(getattr(item_state, name) == value for name, value in wanted.items()):
         return False
@@ -23,8 +384,49 @@ def set_item_state(item_state: RecipientItem, state: str, title: str, url: str) 
     return True
 
 
+def set_item_states(
+    recipient: Recipient, changes: Iterable[tuple[RecipientItem, str, str, str]], actor: Actor
+) -> list[str]:
+    """A person's change to what one recipient is asked for: (item state, state, title, url) each.
+
+    Logged on the recipient's request when it has one, and a request waiting for replies has its
+    state worked out again through the request's actions (the last item awaited now "not applicable":
+    answered).
+    """
+    with transaction.atomic():
+        said = []
+        for item_state, state, title, url in changes:
+            before = item_state.get_state_display()
+            if set_item_state(item_state, state, title, url):
+                after = item_state.get_state_display()
+                said.append(f"{item_state.item.key}: {before} → {after}" if before != after else item_state.item.key)
+        if not said:
+            return []
+        note = f"{recipient.contact.body.name}: {'; '.join(said)}"
+        request = InfoRequest.objects.filter(recipient=recipient).first()
+        if request is not None and request.state in requests.DERIVED_STATES:
+            requests.rederive_state(request, EventKind.ITEM_STATES_CHANGED, actor, note)
+        else:
+            log(recipient.campaign, actor, EventKind.ITEM_STATES_CHANGED, note, request)
+    return said
+
+
 def add_item_states(recipient: Recipient, states: Iterable[tuple[RequestedItem, str, str]]) -> None:
     """A new recipient's item states: (item, state, the body's own title for it)."""
     RecipientItem.objects.bulk_create(
         RecipientItem(recipient=recipient, item=item, state=state, title=title) for item, state, title in states
     )
+
+
+def write_item_states(
+    new: Iterable[tuple[int, int, str, str, str]], changed: Sequence[tuple[RecipientItem, str, str, str]]
+) -> None:
+    """An import's item states, in bulk: new ones (recipient id, item id, state, title, url) and changes to
+    existing ones (item state, state, title, url). The import logs its own event."""
+    RecipientItem.objects.bulk_create(
+        (RecipientItem(recipient_id=r, item_id=i, state=s, title=t, url=u) for r, i, s, t, u in new),
+        batch_size=IMPORT_BATCH,
+    )
+    for item_state, state, title, url in changed:
+        item_state.state, item_state.title, item_state.url = state, title, url
+    RecipientItem.objects.bulk_update([c[0] for c in changed], ["state", "title", "url"], batch_size=IMPORT_BATCH)

@@ -27,6 +27,8 @@ from docket.letters.inputs import CampaignData, ItemData
 from docket.letters.learning import LearnedCampaign, compare, letterhead_words
 from docket.letters.reading import ReadingError, parse_letter
 from docket.letters.text import to_text
+from docket.requests.actions import SYSTEM, Actor
+from docket.requests.events import EventKind
 
 
 class CampaignExists(ValueError):
@@ -119,7 +121,9 @@ def _item_states(recipient: Recipient, items: dict[str, RequestedItem], states: 
     )
 
 
-def add_letter(campaign: Campaign, name: str, text: str, *, accept_differences: bool = False) -> AddedLetter:
+def add_letter(
+    campaign: Campaign, name: str, text: str, *, accept_differences: bool = False, actor: Actor = SYSTEM
+) -> AddedLetter:
     """Read ``text`` (a letter) against the campaign's template and add its recipient.
 
     The recipient is saved, rendered from what was saved, and compared with the letter; if a
@@ -146,6 +150,8 @@ def add_letter(campaign: Campaign, name: str, text: str, *, accept_differences: 
         found = compare(text, rendered, letterhead_words(data.office))
         if found and not accept_differences:
             raise LetterNotReproduced(name, found)  # leaving the block undoes what was saved
+        note = f"{contact.full_name}, {contact.body.name} (read from the letter {name})"
+        actions.log(campaign, actor, EventKind.RECIPIENT_ADDED, note)
     return AddedLetter(recipient, values, found)
 
 

@@ -22,8 +22,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from docket.directory.models import Body, Contact, Tag
-from docket.importing import CellError, ImportFailed, ImportReport, model_errors, storable_errors, update_fields
+from docket.directory.models import Body, Contact, Tag, slug_base
+from docket.importing import (
+    IMPORT_BATCH,
+    CellError,
+    ImportFailed,
+    ImportReport,
+    in_chunks,
+    model_errors,
+    storable_errors,
+    update_fields,
+)
 from docket.spreadsheets import Row, read_sheet
 
 CONTACT_COLUMNS = (
@@ -214,3 +223,125 @@ def save_contacts(check: ContactCheck, *, skip_invalid: bool = False) -> ImportR
 def import_contacts(path: Path, *, skip_invalid: bool = False) -> ImportReport:
     """Import every row, or nothing when any row is bad (unless ``skip_invalid``)."""
     return save_contacts(check_contacts(path), skip_invalid=skip_invalid)
+
+
+def save_contact_rows(rows: list[ContactRow]) -> list[tuple[Contact, bool, bool]]:
+    """``save_contact`` for many rows at once, each (contact, created, changed), in a few statements a file.
+
+    The same rules: a body by its name, a contact by its email ignoring case (the index
+    contact_email_unique: ``lower(email) IN (…)``) or, without one, by its body and name; a column
+    present sets its value, tags are only added. Each lookup is one query for the whole file and each
+    write a bulk statement, so the cost of a row does not grow with the directory or the file.
+    Call it inside a transaction.
+    """
+    names = {str(row.body["name"]) for row in rows}
+    bodies = {body.name: body for chunk in in_chunks(names) for body in Body.objects.filter(name__in=chunk)}
+    body_changed: dict[str, bool] = {}
+    new_bodies: list[Body] = []
+    changed_bodies: dict[str, Body] = {}
+    fields_set: set[str] = set()
+    slugs = set(Body.objects.values_list("slug", flat=True).order_by())  # once a file, not once a row
+    for row in rows:
+        name = str(row.body["name"])
+        body = bodies.get(name)
+        if body is None:
+            body = Body(**row.body)
+            body.slug = _free_slug(name, slugs)
+            slugs.add(body.slug)
+            bodies[name] = body
+            new_bodies.append(body)
+            body_changed[name] = True
+        elif update_fields(body, row.body) and body.pk is not None:
+            changed_bodies[name] = body
+            fields_set.update(row.body)
+            body_changed[name] = True
+        else:
+            body_changed.setdefault(name, False)
+    Body.objects.bulk_create(new_bodies, batch_size=IMPORT_BATCH)
+    if new_bodies and new_bodies[0].pk is None:
+        raise RuntimeError("the database did not return the new bodies' keys")
+    if changed_bodies:
+        Body.objects.bulk_update(list(changed_bodies.values()), sorted(fields_set), batch_size=IMPORT_BATCH)
+    _add_tags(rows, bodies, body_changed)
+    return _save_people(rows, bodies, body_changed)
+
+
+def _free_slug(name: str, taken: set[str]) -> str:
+    """``unique_slug`` against a set kept for the whole file (it copies what it is given: once a row, that
+    was a copy of the directory's slugs for every new body)."""
+    base = slug_base(name)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _add_tags(rows: list[ContactRow], bodies: dict[str, Body], body_changed: dict[str, bool]) -> None:
+    wanted = {(str(row.body["name"]), tag) for row in rows for tag in row.tags}
+    if not wanted:
+        return
+    tag_names = {tag for _, tag in wanted}
+    known = {
+        name
+        for chunk in in_chunks(tag_names)
+        for name in Tag.objects.filter(name__in=chunk).values_list("name", flat=True)
+    }
+    Tag.objects.bulk_create([Tag(name=name) for name in sorted(tag_names - known)], ignore_conflicts=True)
+    tags = {tag.name: tag for chunk in in_chunks(tag_names) for tag in Tag.objects.filter(name__in=chunk)}
+    through = Body.tags.through
+    body_ids = {bodies[name].pk for name, _ in wanted}
+    present = {
+        pair
+        for chunk in in_chunks(body_ids)
+        for pair in through.objects.filter(body_id__in=chunk).values_list("body_id", "tag_id")
+    }
+    pairs = {(bodies[name].pk, tags[tag].pk): name for name, tag in sorted(wanted)}
+    added = [(body_id, tag_id, name) for (body_id, tag_id), name in pairs.items() if (body_id, tag_id) not in present]
+    through.objects.bulk_create([through(body_id=b, tag_id=t) for b, t, _ in added], batch_size=IMPORT_BATCH)
+    for _, _, name in added:
+        body_changed[name] = True
+
+
+def _save_people(
+    rows: list[ContactRow], bodies: dict[str, Body], body_changed: dict[str, bool]
+) -> list[tuple[Contact, bool, bool]]:
+    emails = {str(row.person.get("email", "")).lower() for row in rows} - {""}
+    by_email: dict[str, Contact] = {}
+    if emails:
+        with_email = Contact.objects.exclude(email="").alias(lower_email=Lower("email"))
+        for chunk in in_chunks(emails):
+            for known in with_email.filter(lower_email__in=chunk).order_by("pk"):
+                by_email.setdefault(known.email.lower(), known)  # the first made, as contacts_with_email(…).first()
+    nameless = [row for row in rows if not row.person.get("email")]
+    by_name: dict[tuple[int, str], Contact] = {}
+    for rows_chunk in in_chunks(nameless):
+        same_name = Contact.objects.filter(
+            email="",
+            body_id__in={bodies[str(row.body["name"])].pk for row in rows_chunk},
+            full_name__in={str(row.person["full_name"]) for row in rows_chunk},
+        )
+        by_name |= {(contact.body_id, contact.full_name): contact for contact in same_name}
+    results: list[tuple[Contact, bool, bool]] = []
+    new: list[Contact] = []
+    changed: list[Contact] = []
+    fields_set: set[str] = {"body"}
+    for row in rows:
+        body = bodies[str(row.body["name"])]
+        email = str(row.person.get("email", "")).lower()
+        found: Contact | None = by_email.get(email) if email else by_name.get((body.pk, str(row.person["full_name"])))
+        created = found is None
+        contact = Contact(body=body) if found is None else found
+        was_changed = update_fields(contact, {"body": body, **row.person})
+        if created:
+            new.append(contact)
+        elif was_changed:
+            changed.append(contact)
+            fields_set.update(row.person)
+        results.append((contact, created, was_changed or body_changed[str(row.body["name"])]))
+    Contact.objects.bulk_create(new, batch_size=IMPORT_BATCH)
+    if new and new[0].pk is None:
+        raise RuntimeError("the database did not return the new contacts' keys")
+    if changed:
+        Contact.objects.bulk_update(changed, sorted(fields_set), batch_size=IMPORT_BATCH)
+    return results

@@ -68,6 +68,7 @@ def _event(request: InfoRequest, actor: Actor, kind: EventKind, before: str, aft
 
 def _event_row(request: InfoRequest, actor: Actor, kind: EventKind, before: str, after: str, note: str) -> Event:
     return Event(
+        campaign_id=request.campaign_id,
         request=request,
         actor=actor.user if actor.user is not None and actor.user.pk else None,
         actor_name=actor.name,

@@ -1,4 +1,4 @@
-"""Every kind of event a request's timeline can hold: one list for the whole product.
+"""Every kind of event a request's timeline or a campaign's activity log can hold: one list for the whole product.
 
 Each is a named action (``approve``) or something that happened to a request on its way
 (``letter_sent``), with the label the timeline shows. An event names its kind from this
@@ -55,8 +55,49 @@ class EventKind(models.TextChoices):
     PUBLICATION_EMBARGO = "publication_embargo", "Embargo set"
     PUBLICATION_CONSENT = "publication_consent", "Consent recorded"
     PUBLICATION_CHECKED_BY_EYE = "publication_checked_by_eye", "Document with no readable text checked by eye"
+    # A campaign's setup (campaigns.actions); the campaign's activity log shows them, and a request's
+    # timeline those about its recipient.
+    TEMPLATE_SAVED = "template_saved", "Letter template saved"
+    SETTINGS_CHANGED = "settings_changed", "Settings changed"
+    REFERENCE_ADDED = "reference_added", "Reference added"
+    REFERENCE_CHANGED = "reference_changed", "Reference changed"
+    REFERENCE_REMOVED = "reference_removed", "Reference removed"
+    ITEM_ADDED = "item_added", "Requested item added"
+    ITEM_CHANGED = "item_changed", "Requested item changed"
+    ITEM_REMOVED = "item_removed", "Requested item removed"
+    ITEMS_REORDERED = "items_reordered", "Requested items reordered"
+    RECIPIENT_ADDED = "recipient_added", "Recipient added"
+    RECIPIENT_REMOVED = "recipient_removed", "Recipient removed"
+    RECIPIENTS_IMPORTED = "recipients_imported", "Recipients imported"
+    FIELDS_CHANGED = "fields_changed", "Letter fields changed"
+    FIELD_ADDED = "field_added", "Field added for every recipient"
+    FIELD_RENAMED = "field_renamed", "Field renamed"
+    ITEM_STATES_CHANGED = "item_states_changed", "Items asked for changed"
 
 
 def outbox_kind(message_kind: str, what: str) -> EventKind:
     """The event for a letter's or a chaser's outcome: ``outbox_kind("chaser", "sent")`` is CHASER_SENT."""
     return EventKind(f"{message_kind}_{what}")
+
+
+# The kinds of a campaign's setup, as against a request's own lifecycle (the activity log can show them alone).
+SETUP_KINDS = frozenset(
+    {
+        EventKind.TEMPLATE_SAVED,
+        EventKind.SETTINGS_CHANGED,
+        EventKind.REFERENCE_ADDED,
+        EventKind.REFERENCE_CHANGED,
+        EventKind.REFERENCE_REMOVED,
+        EventKind.ITEM_ADDED,
+        EventKind.ITEM_CHANGED,
+        EventKind.ITEM_REMOVED,
+        EventKind.ITEMS_REORDERED,
+        EventKind.RECIPIENT_ADDED,
+        EventKind.RECIPIENT_REMOVED,
+        EventKind.RECIPIENTS_IMPORTED,
+        EventKind.FIELDS_CHANGED,
+        EventKind.FIELD_ADDED,
+        EventKind.FIELD_RENAMED,
+        EventKind.ITEM_STATES_CHANGED,
+    }
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -62,21 +63,37 @@ class FrozenLetter(models.Model):
 
 
 class Event(models.Model):
-    """One named action on a request: who, when, from which state to which, and why."""
+    """One named action: who, when, what kind, and why; on a request (from which state to which), or on a
+    campaign's setup (its letter, references, items, recipients, settings), where no request moves.
 
-    request = models.ForeignKey(InfoRequest, on_delete=models.CASCADE, related_name="events")
+    Every event belongs to a campaign, so a campaign's activity log is one indexed query; a request's
+    timeline is its events. An event outlives a recipient removed before its letter went (its request
+    with it): the log still says who added and removed it.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(InfoRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_name = models.CharField(max_length=200)
     kind = models.CharField(max_length=50, choices=EventKind.choices)
-    from_state = models.CharField(max_length=20, choices=RequestState.choices)
-    to_state = models.CharField(max_length=20, choices=RequestState.choices)
+    # Blank for an event of a campaign's setup: no request moved.
+    from_state = models.CharField(max_length=20, choices=RequestState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=RequestState.choices, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
         # The database itself refuses an event whose kind is not in the one list.
         constraints = [models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="event_kind_known")]
+        indexes = [models.Index(fields=["campaign", "-at", "-id"], name="event_campaign_log")]
 
     def __str__(self) -> str:
+        if not self.from_state:
+            return f"{self.get_kind_display()}: {self.note}"
         return f"{self.get_kind_display()}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.campaign_id is None and self.request is not None:
+            self.campaign_id = self.request.campaign_id
+        super().save(*args, **kwargs)

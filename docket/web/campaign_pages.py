@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
+from docket.campaigns import actions as campaign_actions
+from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
@@ -19,7 +22,7 @@ from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.tasks import send_outbox
 from docket.requests import actions
 from docket.requests.letters import queue_campaign
-from docket.requests.models import InfoRequest
+from docket.requests.models import Event, InfoRequest
 from docket.requests.states import WAITING_STATES, RequestState
 from docket.web.access import access_campaign, campaigns_for, can
 from docket.web.decorators import actor_of, requires
@@ -65,8 +68,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
-def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    recipients = campaign.recipients.select_related("contact__body", "request").prefetch_related("item_states")
+PAGE_SIZE = 50
+
+
+def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[int], list[dict[str, Any]], dict[str, str]]:
+    """One page of the campaign's recipients (filtered, searched, sorted), in a few queries whatever their number:
+    the count, the page (each row's last event found by a subquery), its item states, those events."""
+    recipients = campaign.recipients.all()
     state = request.GET.get("state", "")
     if state == "overdue":
         recipients = recipients.filter(request__state__in=WAITING_STATES, request__due_date__lt=timezone.localdate())
@@ -74,10 +82,26 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[list[dict
         recipients = recipients.filter(request__state=state)
     elif state == "draft":
         recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=RequestState.DRAFT))
+    query = _search_words(request.GET.get("q", ""))
+    if query:
+        recipients = recipients.filter(Q(contact__body__name__icontains=query) | Q(contact__full_name__icontains=query))
     sort = request.GET.get("sort", "body")
-    recipients = recipients.order_by(SORTS.get(sort, SORTS["body"]), "pk")
+    ordered = recipients.order_by(SORTS.get(sort, SORTS["body"]), "pk").values_list("pk", flat=True)
+    # The page's ids first, sorted on narrow rows; then those 50 rows in full (sorting every recipient's
+    # contact, body and request columns was most of the page's time at 20,000 recipients).
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    full = {r.pk: r for r in campaign.recipients.select_related("contact__body", "request").filter(pk__in=ids)}
+    shown = [full[pk] for pk in ids if pk in full]
+    prefetch_related_objects(shown, "item_states")
+    # Each shown request's last event: the subquery runs for this page's requests only (asked in the page's
+    # own query, it ran for every recipient before the sort: 0.2 s at 20,000 on PostgreSQL).
+    last_event = Event.objects.filter(request=OuterRef("pk")).order_by("-at", "-pk").values("pk")[:1]
+    shown_requests = InfoRequest.objects.filter(recipient__in=shown).annotate(last_event_id=Subquery(last_event))
+    last_of = dict(shown_requests.values_list("pk", "last_event_id"))
+    events = Event.objects.in_bulk([pk for pk in last_of.values() if pk])
     rows = []
-    for recipient in recipients:
+    for recipient in shown:
         req = getattr(recipient, "request", None)
         asked = [s for s in recipient.item_states.all() if s.state == "ask"]
         rows.append(
@@ -88,19 +112,34 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[list[dict
                 "overdue": bool(req and req.is_overdue(timezone.localdate())),
                 "received": sum(1 for s in asked if s.received_at),
                 "asked": len(asked),
-                "last_event": req.events.order_by("-at").first() if req else None,
+                "last_event": events.get(last_of.get(req.pk)) if req else None,
             }
         )
-    return rows, {"state": state, "sort": sort}
+    return page, rows, {"state": state, "sort": sort, "q": query}
+
+
+def _search_words(text: str) -> str:
+    """What a person typed to search by, bounded (a NUL, which PostgreSQL refuses in a query, dropped)."""
+    return text.replace("\x00", "").strip()[:200]
 
 
 @requires("view")
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
-    rows, filters = _recipient_rows(found, request)
+    page, rows, filters = _recipient_rows(found, request)
     states = [("", "All"), ("draft", "Draft"), ("approved", "Approved"), ("sent", "Sent"), ("overdue", "Overdue")]
     states += [(s, RequestState(s).label) for s in ("partially_answered", "answered", "undeliverable")]
-    return render(request, "web/campaign.html", {"campaign": found, "rows": rows, "filters": filters, "states": states})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "campaign": found,
+        "rows": rows,
+        "page": page,
+        "query": query.urlencode(),
+        "filters": filters,
+        "states": states,
+    }
+    return render(request, "web/campaign.html", context)
 
 
 @require_POST
@@ -148,20 +187,35 @@ def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[
     return {"preview_html": to_html_fragment(letter, prefix="preview-")}
 
 
+def _preview_choices(found: Campaign, request: HttpRequest) -> tuple[list[Recipient], Recipient | None]:
+    """The recipients the preview offers (the first PAGE_SIZE, or those whose name matches ``find``) and the one
+    it shows, loaded alone with its items: the editor reads one recipient, not the campaign's thousands."""
+    listed = found.recipients.select_related("contact__body").order_by("pk")  # the order they were added
+    if find := _search_words(request.GET.get("find", "")):
+        listed = listed.filter(Q(contact__body__name__icontains=find) | Q(contact__full_name__icontains=find))
+    recipients = list(listed[:PAGE_SIZE])
+    chosen = request.POST.get("recipient") or request.GET.get("recipient") or ""
+    one = found.recipients.select_related("contact__body").prefetch_related("item_states__item")
+    recipient = one.filter(pk=chosen).first() if chosen.isdigit() else None
+    if recipient is None and recipients:
+        recipient = one.filter(pk=recipients[0].pk).first()
+    if recipient is not None and all(r.pk != recipient.pk for r in recipients):
+        recipients.insert(0, recipient)
+    return recipients, recipient
+
+
 @requires("view")
 def editor(request: HttpRequest, slug: str) -> HttpResponse:
     """The template beside a live preview; without JavaScript, "Preview" posts the form."""
     found = access_campaign(request.user, slug)
-    recipients = recipients_for_rendering(found)
-    chosen = request.POST.get("recipient") or request.GET.get("recipient")
-    recipient = next((r for r in recipients if str(r.pk) == chosen), recipients[0] if recipients else None)
+    recipients, recipient = _preview_choices(found, request)
     form = TemplateForm(request.POST or None, instance=found)
     source = request.POST.get("template_source", found.template_source)
     if request.method == "POST" and request.POST.get("action") == "save":
         if not can(request.user, "edit"):
             return HttpResponse("You cannot change this campaign.", status=403)
         if form.is_valid():
-            form.save()
+            campaign_actions.save_template(found, form.cleaned_data["template_source"], actor_of(request))
             messages.success(request, "The letter template is saved.")
             return redirect(f"{request.path}?recipient={recipient.pk if recipient else ''}")
     context = {"campaign": found, "form": form, "recipients": recipients, "chosen": recipient, "source": source}
@@ -192,12 +246,13 @@ def letter_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
 def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = access_campaign(request.user, slug)
     chosen = get_object_or_404(found.recipients.select_related("contact__body"), pk=pk)
-    names = sorted({name for fields in found.recipients.values_list("fields", flat=True) for name in fields})
+    names = campaign_actions.field_names(found)
     data = request.POST if request.method == "POST" else None
     contact_form = ContactForm(data, instance=chosen.contact, prefix="contact")
     fields_form = FieldsForm(data, names=names, initial_values=chosen.fields)
+    # Each form edits a copy: the action compares with the state as it was, and logs what changed.
     item_forms = [
-        (state, ItemStateForm(data, instance=state, prefix=f"item-{state.pk}"))
+        (state, ItemStateForm(data, instance=copy.copy(state), prefix=f"item-{state.pk}"))
         for state in chosen.item_states.select_related("item")
     ]
     if request.method == "POST":
@@ -205,11 +260,14 @@ def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return HttpResponse("You cannot change recipients.", status=403)
         forms_ok = contact_form.is_valid() and fields_form.is_valid() and all(f.is_valid() for _, f in item_forms)
         if forms_ok:
+            actor = actor_of(request)
             contact_form.save()
-            chosen.fields = {**chosen.fields, **{k: v for k, v in fields_form.cleaned_data.items()}}
-            chosen.save(update_fields=["fields"])
-            for _, item_form in item_forms:
-                item_form.save()
+            campaign_actions.set_fields({chosen: dict(fields_form.cleaned_data)}, actor)
+            wanted = [
+                (state, f.cleaned_data["state"], f.cleaned_data["title"], f.cleaned_data["url"])
+                for state, f in item_forms
+            ]
+            campaign_actions.set_item_states(chosen, wanted, actor)
             messages.success(request, f"{chosen.contact.full_name}'s details are saved.")
             return redirect("web:recipient", slug=slug, pk=pk)
     context = {
@@ -228,7 +286,8 @@ def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
     form = CampaignSettingsForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The campaign's settings are saved.")
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        changed = campaign_actions.change_settings(found, values, actor_of(request))
+        messages.success(request, "The campaign's settings are saved." if changed else "Nothing was changed.")
         return redirect("web:campaign", slug=slug)
     return render(request, "web/campaign_settings.html", {"campaign": found, "form": form})

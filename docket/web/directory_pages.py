@@ -50,6 +50,19 @@ def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     bodies = _search(form)
     page = Paginator(bodies, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Contacts counted for the page's bodies only (counted in the search, every body was grouped: twice,
+    # for the page and for the paginator's count).
+    shown = list(page.object_list)
+    counts = dict(
+        Contact.objects.filter(body__in=shown)
+        .order_by()
+        .values_list("body")
+        .annotate(n=Count("pk"))
+        .values_list("body", "n")
+    )
+    for found in shown:
+        found.contact_count = counts.get(found.pk, 0)  # type: ignore[attr-defined]  # shown by the template
+    page.object_list = shown
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count, **_may(request)}
@@ -57,7 +70,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def _search(form: DirectorySearchForm) -> QuerySet[Body]:
-    bodies = Body.objects.annotate(contact_count=Count("contacts", distinct=True)).prefetch_related("tags")
+    bodies = Body.objects.prefetch_related("tags")
     if not form.is_valid():
         return bodies.filter(retired=False).order_by("name")
     data = form.cleaned_data

@@ -28,7 +28,7 @@ from docket.errors import DocketError
 from docket.letters.learning import MAX_LETTERS, Difference, LearnedCampaign, check, learn
 from docket.letters.reading import FORMATS, MAX_FILE_BYTES, ReadingError, letter_text, parse_letter
 from docket.web.access import access_campaign
-from docket.web.decorators import requires
+from docket.web.decorators import actor_of, requires
 
 SALT = "docket.web.learning_pages"
 MAX_AGE_SECONDS = 6 * 3600  # a report left open this long is read again from the files
@@ -173,7 +173,8 @@ def add_letter_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not errors:
         name, text = texts[0]
         try:
-            added = add_letter(campaign, name, text, accept_differences=request.POST.get("accept_differences") == "yes")
+            accept = request.POST.get("accept_differences") == "yes"
+            added = add_letter(campaign, name, text, accept_differences=accept, actor=actor_of(request))
         except LetterNotReproduced as error:
             errors["letter"] = str(error)
             context["differences"] = error.differences

@@ -6,9 +6,11 @@ from docket.web import (
     campaign_setup_pages,
     directory_pages,
     learning_pages,
+    letter_parts_pages,
     mail_pages,
     office_pages,
     publication_pages,
+    recipient_setup_pages,
     request_pages,
 )
 
@@ -28,7 +30,20 @@ urlpatterns = [
     path("campaigns/<slug:slug>/bulk/", campaign_pages.campaign_bulk, name="campaign_bulk"),
     path("campaigns/<slug:slug>/settings/", campaign_pages.campaign_settings, name="campaign_settings"),
     path("campaigns/<slug:slug>/letter/", campaign_pages.editor, name="editor"),
+    path("campaigns/<slug:slug>/activity/", recipient_setup_pages.activity, name="activity"),
+    path("campaigns/<slug:slug>/references/", letter_parts_pages.references, name="references"),
+    path("campaigns/<slug:slug>/references/<int:pk>/", letter_parts_pages.reference, name="reference"),
+    path("campaigns/<slug:slug>/items/", letter_parts_pages.items, name="items"),
+    path("campaigns/<slug:slug>/items/<int:pk>/", letter_parts_pages.item, name="item"),
+    path("campaigns/<slug:slug>/fields/", recipient_setup_pages.fields, name="fields"),
+    path("campaigns/<slug:slug>/recipients/add/", recipient_setup_pages.add_recipients, name="add_recipients"),
+    path("campaigns/<slug:slug>/recipients/import/", recipient_setup_pages.import_recipients, name="import_recipients"),
     path("campaigns/<slug:slug>/recipients/<int:pk>/", campaign_pages.recipient, name="recipient"),
+    path(
+        "campaigns/<slug:slug>/recipients/<int:pk>/remove/",
+        recipient_setup_pages.remove_recipient,
+        name="remove_recipient",
+    ),
     path(
         "campaigns/<slug:slug>/recipients/<int:pk>/letter.<str:fmt>",
         campaign_pages.letter_file,

@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from docket.campaigns.importing import import_recipients
-from docket.campaigns.models import Campaign, Recipient
+from docket.campaigns.models import Campaign, Recipient, Reference, RequestedItem
 from docket.documents.models import Attachment, store
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.publishing import actions as publishing
@@ -101,6 +101,8 @@ class InFlight:
     held: InboundMessage  # in the holding pen, a candidate of the sent request
     held_attachment: Attachment
     publication: Publication  # the sent letter's, approved
+    reference: Reference  # a source the letter may cite
+    item: RequestedItem  # the first requested item
 
 
 def sent(request: InfoRequest) -> InfoRequest:
@@ -152,6 +154,9 @@ def in_flight(campaign: Campaign, recipients: list[Recipient]) -> InFlight:
         held=held,
         held_attachment=held_attachment,
         publication=publishing.approve(publishing.letter_publication(request), SOMEONE),
+        reference=campaign.references.order_by("key").first()
+        or Reference.objects.create(campaign=campaign, key="report", author="A Body", title="A report"),
+        item=campaign.items.order_by("position", "key")[0],
     )
 
 

@@ -143,6 +143,61 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             SEND,
             lambda _: {"action": "approve"},
         ),
+        both("activity", "get", lambda c: reverse("web:activity", args=[c.campaign.slug]), READ),
+        both("references", "get", lambda c: reverse("web:references", args=[c.campaign.slug]), START),
+        both(
+            "references",
+            "post",
+            lambda c: reverse("web:references", args=[c.campaign.slug]),
+            EDIT,
+            lambda _: {"key": "extra", "author": "An Author", "title": "A title"},
+        ),
+        both("reference", "get", lambda c: reverse("web:reference", args=[c.campaign.slug, c.reference.pk]), START),
+        both(
+            "reference",
+            "post",
+            lambda c: reverse("web:reference", args=[c.campaign.slug, c.reference.pk]),
+            EDIT,
+            lambda c: {"key": c.reference.key, "author": "Changed", "title": "Changed", "action": "save"},
+        ),
+        both("items", "get", lambda c: reverse("web:items", args=[c.campaign.slug]), START),
+        both(
+            "items",
+            "post",
+            lambda c: reverse("web:items", args=[c.campaign.slug]),
+            EDIT,
+            lambda _: {"key": "extra", "label": "An extra document", "action": "add"},
+        ),
+        both("item", "get", lambda c: reverse("web:item", args=[c.campaign.slug, c.item.pk]), START),
+        both(
+            "item",
+            "post",
+            lambda c: reverse("web:item", args=[c.campaign.slug, c.item.pk]),
+            EDIT,
+            lambda _: {"label": "Renamed", "action": "save"},
+        ),
+        both("fields", "get", lambda c: reverse("web:fields", args=[c.campaign.slug]), START),
+        both(
+            "fields",
+            "post",
+            lambda c: reverse("web:fields", args=[c.campaign.slug]),
+            EDIT,
+            lambda _: {"action": "add_field", "name": "budget", "value": ""},
+        ),
+        both(
+            "add_recipients",
+            "get",
+            lambda c: reverse("web:add_recipients", args=[c.campaign.slug]) + "?tag=VRU+area",
+            START,
+        ),
+        both(
+            "add_recipients",
+            "post",
+            lambda c: reverse("web:add_recipients", args=[c.campaign.slug]),
+            EDIT,
+            lambda c: {"body": str(c.recipient.contact.body.pk)},
+        ),
+        both("import_recipients", "get", lambda c: reverse("web:import_recipients", args=[c.campaign.slug]), START),
         both("request", "get", lambda c: reverse("web:request", args=[c.draft.pk]), READ),
         both("request", "get", lambda c: reverse("web:request", args=[c.sent.pk]), READ),
         both("frozen_letter", "get", lambda c: reverse("web:frozen_letter", args=[c.draft.pk]), NOT_SENT),
@@ -209,12 +264,27 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             SEND,
             lambda c: {"request": c.draft.pk},
         ),
-        both(
-            "unfile_message", "post", lambda c: reverse("web:unfile_message", args=[c.draft.pk, c.misfiled.pk]), SEND
-        ),
+        both("unfile_message", "post", lambda c: reverse("web:unfile_message", args=[c.draft.pk, c.misfiled.pk]), SEND),
     ]
     # Ours in the path, one of theirs in the form or the path's last part: found through ours, still not ours.
     through_ours = [
+        *(
+            Page(name, "ours+theirs", method, reverse(f"web:{name}", args=[ours.campaign.slug, pk]), data, answers)
+            for name, method, pk, data, answers in [
+                ("reference", "get", theirs.reference.pk, {}, statuses(403, 404, 404, 404, 404)),
+                ("reference", "post", theirs.reference.pk, {"action": "remove"}, statuses(403, 404, 404, 404, 404)),
+                ("item", "post", theirs.item.pk, {"action": "remove"}, statuses(403, 404, 404, 404, 404)),
+                ("remove_recipient", "post", theirs.recipient.pk, {}, statuses(403, 404, 404, 404, 404)),
+            ]
+        ),
+        Page(
+            "items",
+            "ours+theirs",
+            "post",
+            reverse("web:items", args=[ours.campaign.slug]),
+            {"action": "up", "item": theirs.item.pk},
+            statuses(403, 404, 404, 404, 404),
+        ),
         Page(
             "recipient",
             "ours+theirs",
@@ -317,8 +387,15 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             },
         ),
     ]
+    # Last: removing the recipient takes its draft request with it.
+    removal = both(
+        "remove_recipient",
+        "post",
+        lambda c: reverse("web:remove_recipient", args=[c.campaign.slug, c.recipient.pk]),
+        EDIT,
+    )
     campaign_rows = [page for rows in per_campaign for page in rows(two)]
-    return campaign_rows + through_ours + in_no_campaign + directory + new_campaign
+    return campaign_rows + through_ours + in_no_campaign + directory + new_campaign + removal(two)
 
 
 def test_every_view_is_in_the_table(team, two_campaigns):

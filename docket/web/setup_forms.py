@@ -1,0 +1,79 @@
+"""Forms of a campaign's setup pages: references, requested items, recipients from the directory, fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from docket.campaigns.models import Reference, RequestedItem, key_validator
+from docket.directory.models import Tag
+
+
+class ReferenceForm(forms.ModelForm[Reference]):
+    class Meta:
+        model = Reference
+        fields = ["key", "author", "year", "title", "url"]
+        labels = {"key": "Key", "url": "Web address"}
+        help_texts = {
+            "key": 'How the letter cites it: cite("key"). Lower-case letters, digits and underscores.',
+            "year": "For example 2020",
+        }
+
+
+class ItemForm(forms.ModelForm[RequestedItem]):
+    class Meta:
+        model = RequestedItem
+        fields = ["key", "label"]
+        labels = {"label": "What it is called in the letter"}
+        help_texts = {
+            "key": "A short name for columns and templates, for example strategy. Lower-case letters, digits, _.",
+            "label": "For example: your Violence Reduction Unit's Response Strategy",
+        }
+
+
+class ItemLabelForm(forms.ModelForm[RequestedItem]):
+    class Meta:
+        model = RequestedItem
+        fields = ["label"]
+        labels = {"label": "What it is called in the letter"}
+
+
+class RecipientSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Body name", max_length=200)
+    kind = forms.ChoiceField(required=False, label="Kind")
+    tag = forms.ModelChoiceField(queryset=Tag.objects.all(), required=False, to_field_name="name", label="Tag")
+
+    def __init__(self, data: object = None, *, kinds: list[str]) -> None:
+        super().__init__(data)  # type: ignore[arg-type]  # a QueryDict or None
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
+
+
+class NewFieldForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        validators=[key_validator],
+        label="New field's name",
+        help_text="Used in the letter as fields.NAME: lower-case letters, digits and underscores",
+    )
+    value = forms.CharField(
+        required=False, max_length=2000, label="Value for every recipient", help_text="Leave blank to fill in each"
+    )
+
+
+class RenameFieldForm(forms.Form):
+    old = forms.ChoiceField(label="Field")
+    new = forms.CharField(max_length=100, validators=[key_validator], label="New name")
+
+    def __init__(self, data: object = None, *, names: list[str]) -> None:
+        super().__init__(data)  # type: ignore[arg-type]  # a QueryDict or None
+        field = self.fields["old"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in names]
+
+
+class RecipientsFileForm(forms.Form):
+    file = forms.FileField(
+        label="Recipients file",
+        help_text="CSV or Excel (.xlsx), headers in the first row: body, full_name, email, field:NAME, item:KEY…",
+    )
