@@ -16,6 +16,7 @@ name the file.
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import io
 import os
 import resource
@@ -54,6 +55,11 @@ def msg_to_mail(data: bytes, name: str = "the file") -> bytes:
         raise NotAnOutlookMessage(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB: it was not read.")
     if not looks_like_msg(data):
         raise NotAnOutlookMessage(f"{name} is not an Outlook message (.msg): it does not start as one does.")
+    if importlib.util.find_spec("extract_msg") is None:
+        raise NotAnOutlookMessage(
+            f"{name} is an Outlook message, and this Docket cannot read those: the optional package extract-msg "
+            "is not installed (pip install 'docket[outlook]'). Save the message from Outlook as .eml and upload that."
+        )
     try:
         done = subprocess.run(
             [sys.executable, "-m", "docket.mail.outlook"],
