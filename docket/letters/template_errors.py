@@ -123,7 +123,9 @@ def _suggestion(path: str, name: str, candidates: list[str]) -> str:
     return f". What it has: {_listed(candidates)}." if candidates else "."
 
 
-def missing_message(error: MissingValue, campaign: CampaignData, recipient: RecipientData, names: Mapping[int, str]) -> str:
+def missing_message(
+    error: MissingValue, campaign: CampaignData, recipient: RecipientData, names: Mapping[int, str]
+) -> str:
     """The plain-English problem for a name the template used that the data does not have."""
     owner, name, who = error.owner, error.name, recipient.body or recipient.full_name
     if isinstance(owner, Fields):
@@ -149,7 +151,7 @@ def _field_message(name: str, blank: bool, campaign: CampaignData, recipient: Re
     known = list(campaign.field_names) or sorted(recipient.fields)
     if name in known:
         return f'{who} has no value for the field "{name}": give it one on its recipient page, or {fix}.'
-    message = f"{who} has no value for the field \"{name}\". This campaign's fields are: {_listed(known)}."
+    message = f'{who} has no value for the field "{name}". This campaign\'s fields are: {_listed(known)}.'
     best = closest(name, known)
     return message + (f' Did you mean "{best}"?' if best else "")
 

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
+from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering, with_letter_data
 from docket.campaigns.models import Campaign, Recipient
+from docket.campaigns.readiness import LetterCheck, check_letters
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
@@ -36,6 +37,7 @@ LETTER_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
 }
+SAVE_BUDGET = 3.0  # seconds saving a template may spend checking its letters
 SORTS = {"body": "contact__body__name", "state": "request__state", "due": "request__due_date"}
 
 
@@ -98,9 +100,11 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[list[dict
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
     rows, filters = _recipient_rows(found, request)
+    cannot = mark_letters(found, rows)
     states = [("", "All"), ("draft", "Draft"), ("approved", "Approved"), ("sent", "Sent"), ("overdue", "Overdue")]
     states += [(s, RequestState(s).label) for s in ("partially_answered", "answered", "undeliverable")]
-    return render(request, "web/campaign.html", {"campaign": found, "rows": rows, "filters": filters, "states": states})
+    context = {"campaign": found, "rows": rows, "filters": filters, "states": states, "cannot": cannot}
+    return render(request, "web/campaign.html", context)
 
 
 @require_POST
@@ -110,19 +114,26 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     """Approve, or approve and send, the selected recipients' letters."""
     found = access_campaign(request.user, slug)
     ids = form_ids(request.POST.getlist("recipient"), "recipient")
-    chosen = found.recipients.filter(pk__in=ids).select_related("contact__body")
+    chosen = with_letter_data(found.recipients.filter(pk__in=ids))
     actor = actor_of(request)
     if not chosen:
         messages.error(request, "Select at least one recipient.")
         return redirect("web:campaign", slug=slug)
     if request.POST.get("action") == "approve":
-        approved = 0
+        approved, refused, check = 0, [], LetterCheck(found)
         for recipient in chosen:
             req = actions.request_for(recipient, actor)
-            if req.state == RequestState.DRAFT:
-                actions.approve(req, actor)
-                approved += 1
-        messages.success(request, f"{approved} letter(s) approved.")
+            if req.state != RequestState.DRAFT:
+                continue
+            if problem := check.problem(recipient):
+                refused.append((recipient, problem))
+                continue
+            actions.approve(req, actor)
+            approved += 1
+        if approved:
+            messages.success(request, f"{approved} letter(s) approved.")
+        if refused:
+            messages.error(request, refused_summary(refused, "approved"))
         return redirect("web:campaign", slug=slug)
     unsendable = [(r, why) for r in chosen if (why := header_problem(r.contact, found.office))]
     blocked = {r.pk for r, _ in unsendable}
@@ -132,9 +143,67 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     if queued:
         messages.success(request, f"{len(queued)} letter(s) queued for sending.")
     if skipped:
-        reasons = "; ".join(f"{r.contact.full_name}: {why}" for r, why in skipped)
-        messages.error(request, f"{len(skipped)} letter(s) not queued. {reasons}")
+        messages.error(request, refused_summary(skipped, "sent"))
     return redirect("web:campaign", slug=slug)
+
+
+# --- Whether each letter can be made (issue 11, item 6): the campaign page's "Letter" column. ---
+def refused_summary(refused: list[tuple[Recipient, str]], done: str) -> str:
+    """An error summary's text: a first line, then one line per recipient (base.html lists them)."""
+    lines = [f"{len(refused)} letter(s) were not {done}: fix each one below, then try again."]
+    lines += [f"{r.contact.body.name} ({r.contact.full_name}): {why}" for r, why in refused]
+    return "\n".join(lines)
+
+
+def mark_letters(found: Campaign, rows: list[dict[str, Any]]) -> int:
+    """Set each row's ``letter`` ("ok", "cannot", "unchecked", or "frozen" once queued) and ``letter_problem``.
+
+    Only the rows given (a page of them) and only letters not yet queued are checked (sent ones
+    are frozen); the recipients are loaded again with all a letter needs, in three queries.
+    Returns how many of them cannot be made.
+    """
+    open_states = (RequestState.DRAFT, RequestState.APPROVED)
+    pending = {row["recipient"].pk for row in rows if row["request"] is None or row["request"].state in open_states}
+    loaded = with_letter_data(found.recipients.filter(pk__in=pending))
+    readiness = check_letters(found, loaded)
+    for row in rows:
+        problem = readiness.problems.get(row["recipient"].pk)
+        row["letter_problem"] = problem or ""
+        row["letter"] = (
+            "frozen"
+            if row["recipient"].pk not in pending
+            else "unchecked"
+            if problem is None
+            else ("cannot" if problem else "ok")
+        )
+    return len(readiness.cannot())
+
+
+def saved_message(request: HttpRequest, found: Campaign) -> None:
+    """ "Saved", or saved but N letters cannot be made (a template in progress may be saved with an error)."""
+    everyone = with_letter_data(found.recipients.order_by("pk")).iterator(chunk_size=500)
+    readiness = check_letters(found, everyone, budget=SAVE_BUDGET)
+    cannot, checked = readiness.cannot(), len(readiness.problems)
+    if not cannot:
+        messages.success(
+            request,
+            "The letter template is saved."
+            if readiness.complete
+            else (
+                f"The letter template is saved. The first {checked} letters can be made (there was no time to check more)."
+            ),
+        )
+        return
+    first = next(iter(cannot.values()))
+    of = f"of its {checked} letters" if readiness.complete else f"of the first {checked} letters checked"
+    messages.warning(
+        request,
+        f"The letter template is saved, but {len(cannot)} {of} cannot be made. The first: {first} "
+        "The campaign page shows each one.",
+    )
+
+
+# --- end of "can be made" ---
 
 
 def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[str, Any]:
@@ -162,7 +231,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponse("You cannot change this campaign.", status=403)
         if form.is_valid():
             form.save()
-            messages.success(request, "The letter template is saved.")
+            saved_message(request, found)
             return redirect(f"{request.path}?recipient={recipient.pk if recipient else ''}")
     context = {"campaign": found, "form": form, "recipients": recipients, "chosen": recipient, "source": source}
     context["lines"] = range(1, source.count("\n") + 2)

@@ -50,7 +50,10 @@ def test_a_misspelt_attribute_suggests_the_nearest():
 
 
 def test_a_misspelt_name_filter_or_item_attribute_suggests_the_nearest():
-    assert problem("{{ contcat.area }}").problem == '"contcat" is not something a letter can print; did you mean "contact"?'
+    assert (
+        problem("{{ contcat.area }}").problem
+        == '"contcat" is not something a letter can print; did you mean "contact"?'
+    )
     assert problem("{{ cites('report') }}").problem.endswith('did you mean "cite"?')
     assert problem("{{ contact.area | uper }}").problem == 'there is no filter called "uper"; did you mean "upper"?'
     message = problem("{% for item in items.asked %}{{ item.nmae }}{% endfor %}").problem
