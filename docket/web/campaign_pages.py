@@ -11,7 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering, with_letter_data
+from docket.campaigns.letters import (
+    campaign_data,
+    field_names,
+    recipient_data,
+    recipients_for_rendering,
+    with_letter_data,
+)
 from docket.campaigns.models import Campaign, Recipient
 from docket.campaigns.readiness import LetterCheck, check_letters
 from docket.letters import LetterError, build_letter, writer
@@ -150,7 +156,8 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Whether each letter can be made (issue 11, item 6): the campaign page's "Letter" column. ---
 def refused_summary(refused: list[tuple[Recipient, str]], done: str) -> str:
     """An error summary's text: a first line, then one line per recipient (base.html lists them)."""
-    lines = [f"{len(refused)} letter(s) were not {done}: fix each one below, then try again."]
+    count = f"1 letter was not {done}" if len(refused) == 1 else f"{len(refused)} letters were not {done}"
+    lines = [f"{count}: fix each one below, then try again."]
     lines += [f"{r.contact.body.name} ({r.contact.full_name}): {why}" for r, why in refused]
     return "\n".join(lines)
 
@@ -190,7 +197,8 @@ def saved_message(request: HttpRequest, found: Campaign) -> None:
             "The letter template is saved."
             if readiness.complete
             else (
-                f"The letter template is saved. The first {checked} letters can be made (there was no time to check more)."
+                f"The letter template is saved. The first {checked} letters can be made "
+                "(there was no time to check more)."
             ),
         )
         return
@@ -217,6 +225,56 @@ def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[
     return {"preview_html": to_html_fragment(letter, prefix="preview-")}
 
 
+def _tag(expression: str) -> str:
+    return "{{ " + expression + " }}"
+
+
+def insertable(found: Campaign) -> list[dict[str, Any]]:
+    """What a letter can use, in groups, each snippet as it is written in a template and what it gives."""
+    references = [
+        (_tag(f'cite("{r.key}")'), f"a footnote: {r.author}{f' ({r.year})' if r.year else ''}, {r.title}")
+        for r in found.references.all()
+    ]
+    return [
+        {
+            "title": "The recipient",
+            "snippets": [
+                (_tag("contact.full_name"), "their name"),
+                (_tag("contact.role"), "their role, as on the address"),
+                (_tag("contact.body"), "the body they work for"),
+                (_tag("contact.area"), "the body's area"),
+            ],
+        },
+        {
+            "title": "This campaign's fields (one value per recipient)",
+            "snippets": [(_tag(f"fields.{name}"), "this recipient's value") for name in field_names(found)],
+            "empty": "No fields yet: add them on the recipients' pages or in a recipients file (field:NAME columns).",
+        },
+        {"title": "References", "snippets": references, "empty": "No references yet."},
+        {
+            "title": "Requested items",
+            "snippets": [
+                (
+                    _tag('items.asked | map(attribute="name") | english_list'),
+                    "the items asked of this recipient: A, B and C",
+                ),
+                (_tag('items.published | map(attribute="name") | english_list'), "those they have already published"),
+                ("{% if items.published %}…{% endif %}", "words only for recipients who have published some"),
+            ],
+            "listed": [f"{item.label} ({item.key})" for item in found.items.all()],
+        },
+        {
+            "title": "The office and the date",
+            "snippets": [
+                (_tag("office.coordinator_name"), "who co-ordinates replies"),
+                (_tag("office.coordinator_email"), "their email address"),
+                (_tag("office.website"), "the office's website"),
+                (_tag("letter_date | long_date"), "the letter's date, as 13 October 2020"),
+            ],
+        },
+    ]
+
+
 @requires("view")
 def editor(request: HttpRequest, slug: str) -> HttpResponse:
     """The template beside a live preview; without JavaScript, "Preview" posts the form."""
@@ -234,7 +292,7 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
             saved_message(request, found)
             return redirect(f"{request.path}?recipient={recipient.pk if recipient else ''}")
     context = {"campaign": found, "form": form, "recipients": recipients, "chosen": recipient, "source": source}
-    context["lines"] = range(1, source.count("\n") + 2)
+    context["insertable"] = insertable(found)
     context.update(_preview(found, source, recipient))
     if request.headers.get("HX-Request"):
         return render(request, "web/_preview.html", context)

@@ -49,7 +49,7 @@ def test_approving_refuses_the_letters_that_cannot_be_made_in_a_red_summary(clie
     assert InfoRequest.objects.get(recipient=broken).state == "draft"
     assert InfoRequest.objects.get(recipient=fine).state == "approved"
     summary = page[page.index("govuk-error-summary") : page.index("govuk-notification-banner")]
-    assert "1 letter(s) were not approved" in summary
+    assert "1 letter was not approved" in summary
     assert f"<li>{broken.contact.body.name} (Michael Lane): Line " in summary
     assert "is blank" in summary
     assert "1 letter(s) approved." in page  # the one that can be made, in its own green banner
@@ -61,7 +61,7 @@ def test_sending_refuses_them_too_and_queues_nothing_for_them(client, team: Team
     client.force_login(team["coordinator"])
     url = reverse("web:campaign_bulk", args=[campaign.slug])
     page = client.post(url, {"action": "send", "recipient": [broken.pk]}, follow=True).content.decode()
-    assert "1 letter(s) were not sent" in page
+    assert "1 letter was not sent" in page
     assert "govuk-notification-banner--success" not in page
     assert InfoRequest.objects.get(recipient=broken).state == "draft"  # not left approved with a broken letter
     assert not OutboxMessage.objects.exists()
