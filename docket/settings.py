@@ -186,6 +186,8 @@ try:
     DOCKET_SMTP = SmtpSettings.from_url(DOCKET_SMTP_URL)
 except ValueError as error:
     raise SettingError(f"DOCKET_SMTP_URL: {error}") from None
+# Django's own mail (password reset links from the Users page) goes to the same server, at once.
+MAILERS = {"default": {"BACKEND": "docket.mail.channels.django_email.DocketSmtpBackend"}}
 _imap_url = env_secret("DOCKET_IMAP_URL")
 try:
     from docket.mail.imap_settings import ImapSettings

@@ -78,9 +78,21 @@ class OfficeForm(forms.ModelForm[Office]):
 
 
 class NewUserForm(forms.Form):
-    email = forms.EmailField()
+    email = forms.EmailField(max_length=150)
     role = forms.ChoiceField(choices=[(role, role.title()) for role in ROLES])
-    password = forms.CharField(widget=forms.PasswordInput, min_length=12, help_text="At least 12 characters")
+    campaigns = forms.ModelMultipleChoiceField(
+        queryset=Campaign.objects.order_by("title"),
+        required=False,
+        label="Campaign teams",
+        help_text="The campaigns they work on (an admin sees every campaign)",
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        min_length=12,
+        max_length=200,
+        required=False,
+        help_text="At least 12 characters; or leave it blank, and they are emailed a link to choose their own",
+    )
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).lower()
