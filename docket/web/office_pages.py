@@ -74,7 +74,7 @@ class AccountProblem(DocketError):
 class ResetLinkForm(PasswordResetForm):
     """Django's password reset, sending at once and saying when the mail server refused (Django logs and goes on)."""
 
-    def send_mail(  # type: ignore[override]  # the same arguments, named as Django names them
+    def send_mail(
         self,
         subject_template_name: str,
         email_template_name: str,

@@ -186,9 +186,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             SEND,
             lambda c: {"request": c.draft.pk},
         ),
-        both(
-            "unfile_message", "post", lambda c: reverse("web:unfile_message", args=[c.draft.pk, c.misfiled.pk]), SEND
-        ),
+        both("unfile_message", "post", lambda c: reverse("web:unfile_message", args=[c.draft.pk, c.misfiled.pk]), SEND),
     ]
     # Ours in the path, one of theirs in the form or the path's last part: found through ours, still not ours.
     through_ours = [

@@ -57,7 +57,9 @@ def test_the_editor_and_the_letter_column(browser, live_server, example):
 
     page.get_by_role("button", name="Save the template").click()
     count = example.recipients.count()
-    assert page.get_by_text(f"The letter template is saved, but {count} of its {count} letters cannot be made").is_visible()
+    assert page.get_by_text(
+        f"The letter template is saved, but {count} of its {count} letters cannot be made"
+    ).is_visible()
     check(page, "editor-saved-with-errors")
 
     page.goto(f"/campaigns/{example.slug}/")

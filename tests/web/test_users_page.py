@@ -30,7 +30,7 @@ def fail_to_sign_in(client, username: str, times: int = 5) -> None:
 def signs_in(client, username: str, password: str) -> bool:
     client.logout()
     response = client.post(SIGN_IN, {"username": username, "password": password})
-    return response.status_code == 302 and response["Location"] == "/"
+    return bool(response.status_code == 302 and response["Location"] == "/")
 
 
 def test_a_locked_account_is_shown_and_unlocked(client, team: Team):
