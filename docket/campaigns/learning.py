@@ -150,4 +150,4 @@ def add_letter(campaign: Campaign, name: str, text: str, *, accept_differences: 
 
 
 def _rendered(data: CampaignData, recipient: Recipient) -> str:
-    return to_text(build_letter(data, recipient_data(recipient))).decode()
+    return to_text(build_letter(data, recipient_data(recipient), blanks_print=True)).decode()

@@ -313,8 +313,13 @@ def render_markdown(
     template: jinja2.Template | None = None,
     extra: Mapping[str, Any] | None = None,
     timeout: float = limits.DEFAULT_TIMEOUT,
+    *,
+    blanks_print: bool = False,
 ) -> tuple[str, list[ReferenceData]]:
     """The recipient's letter body as Markdown, and the references it cites in footnote order.
+
+    A blank field is an error (see :mod:`docket.letters.template_errors`) unless ``blanks_print``:
+    reading back a letter already written (learning, add-letter), where a blank printed nothing.
 
     The template runs for at most ``timeout`` seconds, and within the bounds of
     :mod:`docket.letters.template_limits`.
@@ -326,7 +331,7 @@ def render_markdown(
         "campaign": campaign,
         "contact": recipient,
         "recipient": recipient,
-        "fields": template_fields(recipient.fields),
+        "fields": dict(recipient.fields) if blanks_print else template_fields(recipient.fields),
         "items": Items(recipient.items),
         "cite": citations.cite,
         "letter_date": campaign.letter_date,

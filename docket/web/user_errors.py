@@ -83,11 +83,12 @@ def _page_posted_from(request: HttpRequest) -> str | None:
 
 
 class RefuseNulCharacters:
-    """A form or address that carries a NUL character is answered with a page that says so (400).
+    """A posted form that carries a NUL character is answered with a page that says so (400).
 
     No one types a NUL; a broken or hostile client sends one. PostgreSQL cannot store it in text
     (SQLite can), so a view that saved it would fail with a 500 on one database only. Django's form
     fields refuse it already; this also covers the values views read from the request themselves.
+    (A search in an address is left to its view, which drops the NUL and searches for the rest.)
     Uploaded files are not looked at: their bytes are stored as they are.
     """
 
@@ -95,9 +96,8 @@ class RefuseNulCharacters:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        sent = [request.GET] + ([request.POST] if request.method == "POST" else [])
-        if any(
-            "\x00" in key or any("\x00" in value for value in values) for data in sent for key, values in data.lists()
+        if request.method == "POST" and any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.POST.lists()
         ):
             problem = "The form sent a character that cannot be stored (a NUL, code 0): reload the page and try again."
             return render(request, "web/problem.html", {"problem": problem}, status=400)
