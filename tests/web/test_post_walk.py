@@ -155,5 +155,5 @@ ACCEPTS: dict[str, set[str]] = {
     # A row's own form: all boxes blank means no campaigns, and role and sign-in left as they are.
     "empty": {TEMPLATE_IS_TEXT, "user_update"} | BUTTONS_ARE_THE_INPUT,
     "big numbers": {TEMPLATE_IS_TEXT},
-    "huge": {TEMPLATE_IS_TEXT} | BUTTONS_ARE_THE_INPUT,
+    "huge": {TEMPLATE_IS_TEXT} | BUTTONS_ARE_THE_INPUT - {"body_retire"},  # its contact id, x 40,000, is refused
 }
