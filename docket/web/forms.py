@@ -78,18 +78,18 @@ class OfficeForm(forms.ModelForm[Office]):
         widgets = {"address_lines": forms.Textarea(attrs={"rows": 4})}
 
 
-class ChoicesById(forms.ModelMultipleChoiceField):
+class ChoicesById(forms.ModelMultipleChoiceField[Any]):
     """Ticked objects by id; a value no id could be (letters, 40 digits) is "not a valid choice",
     never a query that overflows the database's integer (Django's own field lets OverflowError through)."""
 
-    def _check_values(self, value: Any) -> QuerySet[Any]:
-        values = value if isinstance(value, list | tuple) else [value]
+    def clean(self, value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
         for one in values:
-            if id_or_none(one) is None:
+            if one not in ("", None) and id_or_none(one) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(one)[:40]}
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class NewUserForm(forms.Form):

@@ -104,9 +104,9 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
 def walked(team: Team, ours: InFlight) -> list[tuple[str, str]]:
     """(name, url) of every workspace URL: at its real objects, and at ids that do not exist."""
     real = real_arguments(team, ours)
-    urls = []
+    urls: list[tuple[str, str]] = []
     for pattern in get_resolver(web_urls).url_patterns:  # type: ignore[arg-type]  # stubs take a URLconf's name only
-        if not isinstance(pattern, URLPattern) or pattern.name in {"login", "logout"}:
+        if not isinstance(pattern, URLPattern) or pattern.name is None or pattern.name in {"login", "logout"}:
             continue
         wanted = set(pattern.pattern.converters)
         assert pattern.name in real or not wanted, f"the walk does not know what to put in {pattern.name}'s URL"
