@@ -9,9 +9,12 @@ reported as not checked rather than keeping a page waiting.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import jinja2
 
 from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
@@ -39,15 +42,21 @@ def refuse_if_cannot_be_made(recipient: Recipient) -> None:
         raise LetterCannotBeMade(f"The letter to {name} cannot be made, so nothing was done. {problem}")
 
 
+@functools.lru_cache(maxsize=32)
+def _compiled(source: str, slug: str) -> jinja2.Template:
+    """A template compiled once per text (a Jinja template renders safely from many threads at once)."""
+    return compile_template(source, slug)
+
+
 class LetterCheck:
     """The campaign's template compiled once, to check one recipient's letter after another."""
 
     def __init__(self, campaign: Campaign) -> None:
         self.data = campaign_data(campaign)
-        self.template = None
+        self.template: jinja2.Template | None = None
         self.broken = ""  # the template's own error, which every letter shares
         try:
-            self.template = compile_template(self.data.template, self.data.slug)
+            self.template = _compiled(self.data.template, self.data.slug)
         except LetterError as error:
             self.broken = problem_text(error)
 
