@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL character in a form or an address: a page that says so, not a 500 on PostgreSQL.
+    "docket.web.user_errors.RefuseNulCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A person's mistake (DocketError) raised by any view becomes an error summary, not a 500.
@@ -186,6 +188,8 @@ try:
     DOCKET_SMTP = SmtpSettings.from_url(DOCKET_SMTP_URL)
 except ValueError as error:
     raise SettingError(f"DOCKET_SMTP_URL: {error}") from None
+# Django's own mail (password reset links from the Users page) goes to the same server, at once.
+MAILERS = {"default": {"BACKEND": "docket.mail.channels.django_email.DocketSmtpBackend"}}
 _imap_url = env_secret("DOCKET_IMAP_URL")
 try:
     from docket.mail.imap_settings import ImapSettings

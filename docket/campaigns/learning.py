@@ -156,4 +156,4 @@ def add_letter(
 
 
 def _rendered(data: CampaignData, recipient: Recipient) -> str:
-    return to_text(build_letter(data, recipient_data(recipient))).decode()
+    return to_text(build_letter(data, recipient_data(recipient), blanks_print=True)).decode()

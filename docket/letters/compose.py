@@ -23,11 +23,13 @@ def build_letter(
     extra: Mapping[str, Any] | None = None,
     *,
     isolated: bool = False,
+    blanks_print: bool = False,
 ) -> Letter:
     """The letter for one recipient; ``extra`` adds names to the template's context (a chaser's dates).
 
     ``isolated`` runs the template in a bounded child process (for a template nobody has
     saved yet, such as the editor's live preview); see :mod:`docket.letters.render_process`.
+    ``blanks_print`` lets a blank field print nothing (reading back a letter already written).
     """
     if isolated:
         from docket.letters.render_process import render_markdown_isolated
@@ -36,7 +38,7 @@ def build_letter(
             raise ValueError("an isolated render compiles the campaign's own template, with no extra names")
         markdown, cited = render_markdown_isolated(campaign, recipient)
     else:
-        markdown, cited = render_markdown(campaign, recipient, template, extra)
+        markdown, cited = render_markdown(campaign, recipient, template, extra, blanks_print=blanks_print)
     office = campaign.office
     personal = recipient.salutation.strip().lower() not in IMPERSONAL_SALUTATIONS
     return Letter(

@@ -119,8 +119,10 @@ def _pieces(body: Sequence[nodes.Node], campaign: CampaignData, person: dict[str
         elif isinstance(node, nodes.If):
             out.append(_alternatives(node, campaign, person))
         else:
-            raise ExtractionError(f"line {node.lineno}: extraction cannot read back a template that uses "
-                                  f"{type(node).__name__.lower()} blocks")
+            raise ExtractionError(
+                f"line {node.lineno}: extraction cannot read back a template that uses "
+                f"{type(node).__name__.lower()} blocks"
+            )
     return out
 
 
@@ -141,8 +143,10 @@ def _test(test: nodes.Node) -> tuple[str, str, str]:
         return ("field", _field_name(test), "yes")
     if isinstance(test, nodes.Getattr) and _is_name(test.node, "items") and test.attr in LIST_STATES:
         return ("items", test.attr, "")
-    raise ExtractionError(f"line {test.lineno}: extraction reads back {{% if fields.NAME == \"value\" %}}, "
-                          "{% if fields.NAME %} and {% if items.asked/published %}, not this condition")
+    raise ExtractionError(
+        f'line {test.lineno}: extraction reads back {{% if fields.NAME == "value" %}}, '
+        "{% if fields.NAME %} and {% if items.asked/published %}, not this condition"
+    )
 
 
 def _expression(node: nodes.Node, campaign: CampaignData, person: dict[str, str]) -> _Piece:
@@ -170,8 +174,10 @@ def _expression(node: nodes.Node, campaign: CampaignData, person: dict[str, str]
     listed = _item_list(node)
     if listed:
         return listed
-    raise ExtractionError(f"line {node.lineno}: extraction cannot read back this expression "
-                          "(it reads fields, the contact, the office, cite() and lists of requested items)")
+    raise ExtractionError(
+        f"line {node.lineno}: extraction cannot read back this expression "
+        "(it reads fields, the contact, the office, cite() and lists of requested items)"
+    )
 
 
 def _item_list(node: nodes.Node) -> _Hole | None:
@@ -446,5 +452,5 @@ def differences(campaign: CampaignData, values: RecipientValues, letter_text: st
     from docket.letters.compose import build_letter
     from docket.letters.text import to_text
 
-    rendered = to_text(build_letter(campaign, values.recipient())).decode()
+    rendered = to_text(build_letter(campaign, values.recipient(), blanks_print=True)).decode()
     return compare(letter_text, rendered, letterhead_words(campaign.office))

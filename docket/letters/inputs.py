@@ -74,3 +74,6 @@ class CampaignData:
     template: str
     letter_date: datetime.date | None = None
     references: tuple[ReferenceData, ...] = ()
+    # Every per-recipient field name the campaign's recipients have, for error messages
+    # ("This campaign's fields are: …"); empty when the caller does not know them.
+    field_names: tuple[str, ...] = ()

@@ -35,9 +35,46 @@ MERGE_ACROSS = 2  # shared words this short between two varying gaps do not spli
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.I)
 STOPWORDS = frozenset(
     {
-        "a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "how", "i", "in",
-        "into", "is", "it", "its", "my", "of", "on", "or", "our", "that", "the", "their", "this", "to", "was",
-        "we", "were", "which", "who", "will", "with", "would", "you", "your",
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
     }
 )
 MARKDOWN_SPECIAL = frozenset("\\`*_[]{}<>#|~!&")
@@ -751,7 +788,7 @@ def check(learned: LearnedCampaign, texts: Sequence[tuple[str, str]]) -> list[Di
     head = letterhead_words(learned.office)
     found = []
     for (name, text), recipient in zip(texts, learned.recipients, strict=True):
-        rendered = to_text(build_letter(campaign, recipient, template)).decode()
+        rendered = to_text(build_letter(campaign, recipient, template, blanks_print=True)).decode()
         differences = compare(text, rendered, head)
         if differences:
             found.append(Difference(name, differences))

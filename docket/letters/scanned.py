@@ -119,10 +119,7 @@ def _line_text(tesseract: str, image: Image.Image, line: etree._Element, budget:
 def _is_raised(glyph: Glyph, baseline: float, tallest: int) -> bool:
     """Smaller than the line's letters and sitting well above its baseline, but not a mere
     apostrophe or quotation mark (those are under half the height of a raised digit)."""
-    return (
-        glyph.bottom < baseline - 0.3 * tallest
-        and 0.45 * tallest <= glyph.height <= 0.8 * tallest
-    )
+    return glyph.bottom < baseline - 0.3 * tallest and 0.45 * tallest <= glyph.height <= 0.8 * tallest
 
 
 def _marker(tesseract: str, image: Image.Image, glyphs: list[Glyph], budget: list[int]) -> str | None:

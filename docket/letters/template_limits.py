@@ -130,9 +130,7 @@ def text_size(value: object, limit: int = MAX_TEXT) -> int:
 
 
 def _too_big(what: str, size: int) -> TemplateLimit:
-    return TemplateLimit(
-        f"{what} would make a text of about {size:,} characters; the limit is {MAX_TEXT:,}"
-    )
+    return TemplateLimit(f"{what} would make a text of about {size:,} characters; the limit is {MAX_TEXT:,}")
 
 
 def check_text(value: object, what: str) -> None:
@@ -326,9 +324,7 @@ class CountingCodeGenerator(CodeGenerator):
         counter = nodes.EnvironmentAttribute("counted", lineno=node.iter.lineno)
         iterable = nodes.Call(counter, [node.iter], [], None, None, lineno=node.iter.lineno)
         iterable.set_environment(self.environment)
-        loop = nodes.For(
-            node.target, iterable, node.body, node.else_, node.test, node.recursive, lineno=node.lineno
-        )
+        loop = nodes.For(node.target, iterable, node.body, node.else_, node.test, node.recursive, lineno=node.lineno)
         loop.set_environment(self.environment)
         super().visit_For(loop, frame)
 

@@ -1,7 +1,7 @@
 """The letter template language: Markdown inside a sandboxed, strict Jinja2.
 
 Recipient data can never run code or read files (the sandbox), a missing field
-is an error rather than a blank (StrictUndefined), and every value a template
+is an error rather than a blank (and so is a blank field: see template_errors), and every value a template
 prints is escaped as Markdown, so "<script>" or "**" in a recipient's data is
 printed literally. ``cite("key")`` returns a footnote marker that the Markdown
 step turns into a footnote reference. Every render is bounded in time, repetitions and
@@ -11,6 +11,7 @@ template error with its line, like any other.
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
 import traceback
@@ -25,6 +26,14 @@ from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
 
 from docket.letters import template_limits as limits
 from docket.letters.inputs import CampaignData, ItemData, RecipientData, ReferenceData
+from docket.letters.template_errors import (
+    LetterUndefined,
+    MissingValue,
+    compile_message,
+    data_names,
+    missing_message,
+    template_fields,
+)
 from docket.letters.template_limits import MAX_OUTPUT, MAX_SOURCE, MAX_TEXT, TemplateLimit
 from docket.letters.wording import english_list, long_date
 
@@ -97,7 +106,9 @@ class Citations:
         reference = self.references.get(key)
         if reference is None:
             known = ", ".join(sorted(self.references)) or "none"
-            raise UnknownCitation(f"cite({key!r}): no reference with that key (the keys are: {known})")
+            near = difflib.get_close_matches(str(key), list(self.references), n=1)
+            hint = f'; did you mean cite("{near[0]}")?' if near else ""
+            raise UnknownCitation(f"cite({key!r}): no reference with that key (the keys are: {known}){hint}")
         if reference not in self.order:
             self.order.append(reference)
         return Verbatim(f"{NOTE_OPEN}{self.order.index(reference) + 1}{NOTE_CLOSE}")
@@ -220,7 +231,7 @@ def _finalize(value: object) -> str:
 
 def _environment() -> BoundedEnvironment:
     environment = BoundedEnvironment(
-        undefined=jinja2.StrictUndefined,
+        undefined=LetterUndefined,
         autoescape=False,
         finalize=_finalize,
         keep_trailing_newline=True,
@@ -251,6 +262,7 @@ TEMPLATE_FAILURES = (
 
 
 def _failure_message(error: BaseException) -> str:
+    """The problem in words (a name the data lacks is put in words by :func:`missing_message`)."""
     if isinstance(error, RecursionError):
         return "the template nests or calls itself too deeply (a macro that calls itself?)"
     if isinstance(error, MemoryError):
@@ -265,7 +277,8 @@ def compile_template(source: str, campaign: str) -> jinja2.Template:
     try:
         return ENVIRONMENT.from_string(source)
     except jinja2.TemplateSyntaxError as error:
-        raise LetterError(campaign, "(any)", error.lineno, error.message or "syntax error") from None
+        problem = compile_message(error.message or "syntax error", ENVIRONMENT)
+        raise LetterError(campaign, "(any)", error.lineno, problem) from None
     except (RecursionError, MemoryError, SyntaxError):
         # Python's own limits on nesting, met while parsing or compiling the template.
         problem = "the template nests too deeply (brackets, or blocks inside blocks)"
@@ -300,8 +313,13 @@ def render_markdown(
     template: jinja2.Template | None = None,
     extra: Mapping[str, Any] | None = None,
     timeout: float = limits.DEFAULT_TIMEOUT,
+    *,
+    blanks_print: bool = False,
 ) -> tuple[str, list[ReferenceData]]:
     """The recipient's letter body as Markdown, and the references it cites in footnote order.
+
+    A blank field is an error (see :mod:`docket.letters.template_errors`) unless ``blanks_print``:
+    reading back a letter already written (learning, add-letter), where a blank printed nothing.
 
     The template runs for at most ``timeout`` seconds, and within the bounds of
     :mod:`docket.letters.template_limits`.
@@ -313,7 +331,7 @@ def render_markdown(
         "campaign": campaign,
         "contact": recipient,
         "recipient": recipient,
-        "fields": dict(recipient.fields),
+        "fields": dict(recipient.fields) if blanks_print else template_fields(recipient.fields),
         "items": Items(recipient.items),
         "cite": citations.cite,
         "letter_date": campaign.letter_date,
@@ -323,6 +341,9 @@ def render_markdown(
     token = limits.CURRENT.set(budget)
     try:
         text = _bounded_render(template, context, budget)
+    except MissingValue as error:
+        problem = missing_message(error, campaign, recipient, data_names(context))
+        raise LetterError(campaign.slug, _describe(recipient), _template_line(error), problem) from None
     except TEMPLATE_FAILURES as error:
         raise LetterError(campaign.slug, _describe(recipient), _template_line(error), _failure_message(error)) from None
     finally:

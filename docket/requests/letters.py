@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
+from docket.campaigns.readiness import LetterCheck
 from docket.letters import LetterError, build_letter
 from docket.letters.html import to_email_html, to_html_fragment
 from docket.letters.pdf import to_pdf
@@ -78,11 +79,21 @@ def queue(request: InfoRequest, actor: Actor, note: str = "") -> OutboxMessage:
 def queue_campaign(
     campaign_recipients: list[Recipient], actor: Actor
 ) -> tuple[list[OutboxMessage], list[tuple[Recipient, str]]]:
-    """Approve (if still a draft) and queue each recipient's letter; returns (queued, skipped with reasons)."""
+    """Approve (if still a draft) and queue each recipient's letter; returns (queued, skipped with reasons).
+
+    A letter that cannot be made is skipped before anything happens to its request (it stays a draft)."""
     queued: list[OutboxMessage] = []
     skipped: list[tuple[Recipient, str]] = []
+    checks: dict[int, LetterCheck] = {}
     for recipient in campaign_recipients:
         request = request_for(recipient, actor)
+        if request.state in (RequestState.DRAFT, RequestState.APPROVED):
+            check = checks.get(recipient.campaign_id) or checks.setdefault(
+                recipient.campaign_id, LetterCheck(recipient.campaign)
+            )
+            if problem := check.problem(recipient):
+                skipped.append((recipient, problem))
+                continue
         try:
             if request.state == RequestState.DRAFT:
                 request = approve(request, actor)

@@ -14,8 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from docket.campaigns import actions as campaign_actions
-from docket.campaigns.letters import campaign_data, recipient_data
+from docket.campaigns.letters import (
+    campaign_data,
+    field_names,
+    recipient_data,
+    with_letter_data,
+)
 from docket.campaigns.models import Campaign, Recipient
+from docket.campaigns.readiness import LetterCheck, check_letters
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
@@ -39,6 +45,7 @@ LETTER_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
 }
+SAVE_BUDGET = 3.0  # seconds saving a template may spend checking its letters
 SORTS = {"body": "contact__body__name", "state": "request__state", "due": "request__due_date"}
 
 
@@ -127,6 +134,7 @@ def _search_words(text: str) -> str:
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
     page, rows, filters = _recipient_rows(found, request)
+    cannot = mark_letters(found, rows)
     states = [("", "All"), ("draft", "Draft"), ("approved", "Approved"), ("sent", "Sent"), ("overdue", "Overdue")]
     states += [(s, RequestState(s).label) for s in ("partially_answered", "answered", "undeliverable")]
     query = request.GET.copy()
@@ -138,6 +146,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         "query": query.urlencode(),
         "filters": filters,
         "states": states,
+        "cannot": cannot,
     }
     return render(request, "web/campaign.html", context)
 
@@ -149,19 +158,26 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     """Approve, or approve and send, the selected recipients' letters."""
     found = access_campaign(request.user, slug)
     ids = form_ids(request.POST.getlist("recipient"), "recipient")
-    chosen = found.recipients.filter(pk__in=ids).select_related("contact__body")
+    chosen = with_letter_data(found.recipients.filter(pk__in=ids))
     actor = actor_of(request)
     if not chosen:
         messages.error(request, "Select at least one recipient.")
         return redirect("web:campaign", slug=slug)
     if request.POST.get("action") == "approve":
-        approved = 0
+        approved, refused, check = 0, [], LetterCheck(found)
         for recipient in chosen:
             req = actions.request_for(recipient, actor)
-            if req.state == RequestState.DRAFT:
-                actions.approve(req, actor)
-                approved += 1
-        messages.success(request, f"{approved} letter(s) approved.")
+            if req.state != RequestState.DRAFT:
+                continue
+            if problem := check.problem(recipient):
+                refused.append((recipient, problem))
+                continue
+            actions.approve(req, actor)
+            approved += 1
+        if approved:
+            messages.success(request, f"{approved} letter(s) approved.")
+        if refused:
+            messages.error(request, refused_summary(refused, "approved"))
         return redirect("web:campaign", slug=slug)
     unsendable = [(r, why) for r in chosen if (why := header_problem(r.contact, found.office))]
     blocked = {r.pk for r, _ in unsendable}
@@ -171,9 +187,69 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     if queued:
         messages.success(request, f"{len(queued)} letter(s) queued for sending.")
     if skipped:
-        reasons = "; ".join(f"{r.contact.full_name}: {why}" for r, why in skipped)
-        messages.error(request, f"{len(skipped)} letter(s) not queued. {reasons}")
+        messages.error(request, refused_summary(skipped, "sent"))
     return redirect("web:campaign", slug=slug)
+
+
+# --- Whether each letter can be made (issue 11, item 6): the campaign page's "Letter" column. ---
+def refused_summary(refused: list[tuple[Recipient, str]], done: str) -> str:
+    """An error summary's text: a first line, then one line per recipient (base.html lists them)."""
+    count = f"1 letter was not {done}" if len(refused) == 1 else f"{len(refused)} letters were not {done}"
+    lines = [f"{count}: fix each one below, then try again."]
+    lines += [f"{r.contact.body.name} ({r.contact.full_name}): {why}" for r, why in refused]
+    return "\n".join(lines)
+
+
+def mark_letters(found: Campaign, rows: list[dict[str, Any]]) -> int:
+    """Set each row's ``letter`` ("ok", "cannot", "unchecked", or "frozen" once queued) and ``letter_problem``.
+
+    Only the rows given (a page of them) and only letters not yet queued are checked (sent ones
+    are frozen); the recipients are loaded again with all a letter needs, in three queries.
+    Returns how many of them cannot be made.
+    """
+    open_states = (RequestState.DRAFT, RequestState.APPROVED)
+    pending = {row["recipient"].pk for row in rows if row["request"] is None or row["request"].state in open_states}
+    loaded = with_letter_data(found.recipients.filter(pk__in=pending))
+    readiness = check_letters(found, loaded)
+    for row in rows:
+        problem = readiness.problems.get(row["recipient"].pk)
+        row["letter_problem"] = problem or ""
+        row["letter"] = (
+            "frozen"
+            if row["recipient"].pk not in pending
+            else "unchecked"
+            if problem is None
+            else ("cannot" if problem else "ok")
+        )
+    return len(readiness.cannot())
+
+
+def saved_message(request: HttpRequest, found: Campaign) -> None:
+    """ "Saved", or saved but N letters cannot be made (a template in progress may be saved with an error)."""
+    everyone = with_letter_data(found.recipients.order_by("pk")).iterator(chunk_size=500)
+    readiness = check_letters(found, everyone, budget=SAVE_BUDGET)
+    cannot, checked = readiness.cannot(), len(readiness.problems)
+    if not cannot:
+        messages.success(
+            request,
+            "The letter template is saved."
+            if readiness.complete
+            else (
+                f"The letter template is saved. The first {checked} letters can be made "
+                "(there was no time to check more)."
+            ),
+        )
+        return
+    first = next(iter(cannot.values()))
+    of = f"of its {checked} letters" if readiness.complete else f"of the first {checked} letters checked"
+    messages.warning(
+        request,
+        f"The letter template is saved, but {len(cannot)} {of} cannot be made. The first: {first} "
+        "The campaign page shows each one.",
+    )
+
+
+# --- end of "can be made" ---
 
 
 def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[str, Any]:
@@ -204,6 +280,56 @@ def _preview_choices(found: Campaign, request: HttpRequest) -> tuple[list[Recipi
     return recipients, recipient
 
 
+def _tag(expression: str) -> str:
+    return "{{ " + expression + " }}"
+
+
+def insertable(found: Campaign) -> list[dict[str, Any]]:
+    """What a letter can use, in groups, each snippet as it is written in a template and what it gives."""
+    references = [
+        (_tag(f'cite("{r.key}")'), f"a footnote: {r.author}{f' ({r.year})' if r.year else ''}, {r.title}")
+        for r in found.references.all()
+    ]
+    return [
+        {
+            "title": "The recipient",
+            "snippets": [
+                (_tag("contact.full_name"), "their name"),
+                (_tag("contact.role"), "their role, as on the address"),
+                (_tag("contact.body"), "the body they work for"),
+                (_tag("contact.area"), "the body's area"),
+            ],
+        },
+        {
+            "title": "This campaign's fields (one value per recipient)",
+            "snippets": [(_tag(f"fields.{name}"), "this recipient's value") for name in field_names(found)],
+            "empty": "No fields yet: add them on the recipients' pages or in a recipients file (field:NAME columns).",
+        },
+        {"title": "References", "snippets": references, "empty": "No references yet."},
+        {
+            "title": "Requested items",
+            "snippets": [
+                (
+                    _tag('items.asked | map(attribute="name") | english_list'),
+                    "the items asked of this recipient: A, B and C",
+                ),
+                (_tag('items.published | map(attribute="name") | english_list'), "those they have already published"),
+                ("{% if items.published %}…{% endif %}", "words only for recipients who have published some"),
+            ],
+            "listed": [f"{item.label} ({item.key})" for item in found.items.all()],
+        },
+        {
+            "title": "The office and the date",
+            "snippets": [
+                (_tag("office.coordinator_name"), "who co-ordinates replies"),
+                (_tag("office.coordinator_email"), "their email address"),
+                (_tag("office.website"), "the office's website"),
+                (_tag("letter_date | long_date"), "the letter's date, as 13 October 2020"),
+            ],
+        },
+    ]
+
+
 @requires("view")
 def editor(request: HttpRequest, slug: str) -> HttpResponse:
     """The template beside a live preview; without JavaScript, "Preview" posts the form."""
@@ -216,10 +342,10 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponse("You cannot change this campaign.", status=403)
         if form.is_valid():
             campaign_actions.save_template(found, form.cleaned_data["template_source"], actor_of(request))
-            messages.success(request, "The letter template is saved.")
+            saved_message(request, found)
             return redirect(f"{request.path}?recipient={recipient.pk if recipient else ''}")
     context = {"campaign": found, "form": form, "recipients": recipients, "chosen": recipient, "source": source}
-    context["lines"] = range(1, source.count("\n") + 2)
+    context["insertable"] = insertable(found)
     context.update(_preview(found, source, recipient))
     if request.headers.get("HX-Request"):
         return render(request, "web/_preview.html", context)

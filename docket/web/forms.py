@@ -14,6 +14,7 @@ from docket.campaigns.copying import COPIED_SETTINGS, RESERVED_SLUGS, suggest_sl
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
 from docket.web.access import ROLES
+from docket.web.form_ids import id_or_none
 
 
 class TemplateForm(forms.ModelForm[Campaign]):
@@ -77,10 +78,36 @@ class OfficeForm(forms.ModelForm[Office]):
         widgets = {"address_lines": forms.Textarea(attrs={"rows": 4})}
 
 
+class ChoicesById(forms.ModelMultipleChoiceField[Any]):
+    """Ticked objects by id; a value no id could be (letters, 40 digits) is "not a valid choice",
+    never a query that overflows the database's integer (Django's own field lets OverflowError through)."""
+
+    def clean(self, value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        for one in values:
+            if one not in ("", None) and id_or_none(one) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(one)[:40]}
+                )
+        return super().clean(value)
+
+
 class NewUserForm(forms.Form):
-    email = forms.EmailField()
+    email = forms.EmailField(max_length=150)
     role = forms.ChoiceField(choices=[(role, role.title()) for role in ROLES])
-    password = forms.CharField(widget=forms.PasswordInput, min_length=12, help_text="At least 12 characters")
+    campaigns = ChoicesById(
+        queryset=Campaign.objects.order_by("title"),
+        required=False,
+        label="Campaign teams",
+        help_text="The campaigns they work on (an admin sees every campaign)",
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        min_length=12,
+        max_length=200,
+        required=False,
+        help_text="At least 12 characters; or leave it blank, and they are emailed a link to choose their own",
+    )
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).lower()
@@ -111,6 +138,7 @@ class BodyForm(forms.ModelForm[Body]):
         model = Body
         fields = ["name", "kind", "area", "website", "tags"]
         widgets = {"tags": forms.CheckboxSelectMultiple}
+        field_classes = {"tags": ChoicesById}
 
     def clean_new_tags(self) -> list[str]:
         names = [name.strip() for name in str(self.cleaned_data["new_tags"]).split(";") if name.strip()]

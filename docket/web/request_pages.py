@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from docket.campaigns.models import RecipientItem
+from docket.campaigns.readiness import refuse_if_cannot_be_made
 from docket.documents.models import Attachment
 from docket.mail import actions as mail_actions
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
@@ -42,6 +43,11 @@ def _send_letter(found: InfoRequest, actor: Actor, note: str) -> None:
     send_outbox.enqueue()
 
 
+def _approve(found: InfoRequest, actor: Actor, note: str) -> None:
+    refuse_if_cannot_be_made(found.recipient)
+    actions.approve(found, actor, note)
+
+
 def _chase_now(found: InfoRequest, actor: Actor, note: str) -> None:
     queue_chaser(found, actor)
     send_outbox.enqueue()
@@ -61,7 +67,7 @@ class Button:
 
 # The request page's buttons: each runs one named action (the state diagram decides when it shows).
 BUTTONS = {
-    EventKind.APPROVE: Button("Approve the letter", "send", False, actions.approve),
+    EventKind.APPROVE: Button("Approve the letter", "send", False, _approve),
     EventKind.QUEUE: Button("Send the letter", "send", False, _send_letter),
     EventKind.RECORD_ACKNOWLEDGEMENT: Button(
         "Record an acknowledgement", "file", False, actions.record_acknowledgement

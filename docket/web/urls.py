@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from docket.web import (
     campaign_pages,
@@ -71,6 +71,21 @@ urlpatterns = [
     path("office/", office_pages.office, name="office"),
     path("users/", office_pages.users, name="users"),
     path("users/<int:pk>/", office_pages.user_update, name="user_update"),
+    path("users/<int:pk>/password/", office_pages.user_password, name="user_password"),
+    path("users/<int:pk>/unlock/", office_pages.user_unlock, name="user_unlock"),
+    # Where the emailed link to choose a new password leads (Django's password reset; the link is the key).
+    path(
+        "password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="web/password_reset_confirm.html", success_url=reverse_lazy("web:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="web/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
     path("directory/", directory_pages.directory, name="directory"),
     path("directory/import/", directory_pages.import_contacts, name="directory_import"),
     path("directory/new/", directory_pages.body_form, name="body_new"),

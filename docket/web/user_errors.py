@@ -80,3 +80,25 @@ def _page_posted_from(request: HttpRequest) -> str | None:
     ):
         return referer
     return None
+
+
+class RefuseNulCharacters:
+    """A posted form that carries a NUL character is answered with a page that says so (400).
+
+    No one types a NUL; a broken or hostile client sends one. PostgreSQL cannot store it in text
+    (SQLite can), so a view that saved it would fail with a 500 on one database only. Django's form
+    fields refuse it already; this also covers the values views read from the request themselves.
+    (A search in an address is left to its view, which drops the NUL and searches for the rest.)
+    Uploaded files are not looked at: their bytes are stored as they are.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.POST.lists()
+        ):
+            problem = "The form sent a character that cannot be stored (a NUL, code 0): reload the page and try again."
+            return render(request, "web/problem.html", {"problem": problem}, status=400)
+        return self.get_response(request)

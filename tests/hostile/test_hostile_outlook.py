@@ -5,6 +5,7 @@ Nothing half-written: a refused file leaves no message behind.
 
 from __future__ import annotations
 
+import importlib.util
 import struct
 import time
 
@@ -70,9 +71,9 @@ def test_an_upload_over_the_size_limit_is_not_read(monkeypatch):
 
 def test_without_the_optional_reader_a_msg_is_refused_in_words(monkeypatch):
     """extract-msg (GPL-3.0) is the optional extra docket[outlook]: without it, the person is told what to do."""
-    real_find_spec = outlook.importlib.util.find_spec
+    real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
-        outlook.importlib.util, "find_spec", lambda name: None if name == "extract_msg" else real_find_spec(name)
+        importlib.util, "find_spec", lambda name, *rest: None if name == "extract_msg" else real_find_spec(name, *rest)
     )
     with pytest.raises(NotAnOutlookMessage, match=r"extract-msg is not installed.*as \.eml"):
         upload_to_holding_pen("reply.msg", a_msg(), SOMEONE)

@@ -339,6 +339,19 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             statuses(403, 403, 403, 302, 403),
             {"role": "admin"},
         ),
+        office(
+            "user_unlock",
+            "post",
+            reverse("web:user_unlock", args=[team["outsider"].pk]),
+            statuses(403, 403, 403, 302, 403),
+        ),
+        office(  # answered with the page that shows the password once
+            "user_password",
+            "post",
+            reverse("web:user_password", args=[team["outsider"].pk]),
+            statuses(403, 403, 403, 200, 403),
+            {"how": "temporary"},
+        ),
     ]
     body, contact = theirs.recipient.contact.body, theirs.recipient.contact  # a body only the outsider writes to
     directory = [
@@ -400,7 +413,9 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
 
 def test_every_view_is_in_the_table(team, two_campaigns):
     patterns = get_resolver(web_urls).url_patterns  # type: ignore[arg-type]  # stubs take a URLconf's name only
-    named = {p.name for p in patterns if isinstance(p, URLPattern)} - {"login", "logout"}
+    # Signing in and out, and where an emailed password link leads (the link is the key: tests/web/test_users_page.py).
+    public = {"login", "logout", "password_reset_confirm", "password_reset_complete"}
+    named = {p.name for p in patterns if isinstance(p, URLPattern)} - public
     assert named == {page.name for page in pages(team, two_campaigns)}
 
 

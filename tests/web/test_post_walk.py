@@ -1,0 +1,159 @@
+"""Every POST view of the workspace, given bad input, answers a page with an error summary or a 4xx,
+never a 500 (issue 11, item 9).
+
+The views are found from the URL conf (as test_access does), so a view added later is walked
+too, or this test says it does not know what to put in its URL. Each is posted, as an admin
+(who reaches the most code), with: an empty form, nonsense values, ids that are not ours or
+not numbers, NUL characters and huge strings; once at its real objects (of our campaign) and
+once at ids that do not exist. The test client raises a view's exception instead of answering
+500, so a failure here shows what broke.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+
+from docket.web import urls as web_urls
+from tests.web.conftest import InFlight, Team
+
+pytestmark = pytest.mark.django_db
+
+# Every field name the workspace's forms read.
+FIELDS = [
+    "action", "recipient", "template_source", "role", "campaigns", "active", "how", "email", "password", "note",
+    "classification", "request", "kind", "object", "embargo_until", "consent", "item", "file", "title", "slug",
+    "office", "letter_date", "response_working_days", "very_overdue_working_days", "max_chasers",
+    "chase_interval_working_days", "chaser_template", "email_subject", "name", "tags", "new_tags", "website",
+    "full_name", "contact", "copy_from", "new_password1", "new_password2", "contact-full_name", "body", "area",
+    "salutation", "address", "postcode", "skip_invalid", "letters", "received", "state", "fields", "value",
+]  # fmt: skip
+NONSENSE: dict[str, Any] = {
+    name: value
+    for name, value in zip(
+        FIELDS,
+        ["??", ["abc", "-1", "9" * 30], "{% for %}{{ x.y.z }}", "emperor", ["x"], "maybe", "nowhere", "not-an-email"]
+        + ["1e9", "0000-00-00", "-1", "[]", "{}", "9" * 40, "../..", "x\r\nBcc: y@z"] * 6,
+        strict=False,
+    )
+}
+NUL = dict.fromkeys(FIELDS, "a\x00b")
+HUGE = dict.fromkeys(FIELDS, "x" * 40_000)  # 2 MB in all: under the 2.5 MB Django reads, so it reaches the views
+BIG_NUMBERS = dict.fromkeys(FIELDS, "9" * 40)
+# A browser's empty form still sends its fields (and its CSRF token): every field blank.
+EMPTY = dict.fromkeys(FIELDS, "") | {"csrfmiddlewaretoken": "x"}
+# The values that choose what a view does (its buttons' names), so the bad values reach each branch.
+CHOICES = ["save", "preview", "approve", "send", "import", "cancel", "retire", "publish", "temporary", "link"]
+BAD_INPUTS: dict[str, list[dict[str, Any]]] = {
+    "empty": [EMPTY] + [EMPTY | {"action": c, "how": c} for c in CHOICES],
+    "nonsense": [NONSENSE],
+    "big numbers": [BIG_NUMBERS],
+    "nul": [NUL] + [NUL | {"action": c, "how": c} for c in CHOICES],
+    "huge": [HUGE] + [HUGE | {"action": c, "how": c} for c in CHOICES],
+}
+WRONG = {"pk": 2_147_483_647, "message": 2_147_483_646, "slug": "no-such-thing", "fmt": "exe", "action": "nope"}
+WRONG |= {"how": "nope", "uidb64": "AA", "token": "nope"}
+# Pages that only show something: a POST is answered as a GET is (nothing is done), checked below.
+READ_ONLY = {
+    "dashboard", "campaign", "letter_file", "request", "frozen_letter", "attachment", "holding_pen", "outbox",
+    "directory", "body", "password_reset_complete",
+    "password_reset_confirm",  # a link that is not one: the page that says so
+}  # fmt: skip
+# Actions whose URL says everything (no field to get wrong): done, whatever else the form carries.
+NO_INPUT = {"request_action", "settle", "unfile_message", "user_unlock"}
+
+
+def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
+    """Each URL's arguments naming real objects of our campaign."""
+    slug = {"slug": ours.campaign.slug}
+    body = ours.recipient.contact.body
+    return {
+        "campaign": slug,
+        "add_letter": slug,
+        "campaign_bulk": slug,
+        "campaign_settings": slug,
+        "editor": slug,
+        "recipient": slug | {"pk": ours.recipient.pk},
+        "letter_file": slug | {"pk": ours.recipient.pk, "fmt": "pdf"},
+        "request": {"pk": ours.draft.pk},
+        "frozen_letter": {"pk": ours.sent.pk},
+        "request_action": {"pk": ours.draft.pk, "action": "approve"},
+        "item_received": {"pk": ours.sent.pk},
+        "upload": {"pk": ours.sent.pk},
+        "reclassify_message": {"pk": ours.sent.pk, "message": ours.misfiled.pk},
+        "move_message": {"pk": ours.sent.pk, "message": ours.misfiled.pk},
+        "unfile_message": {"pk": ours.sent.pk, "message": ours.misfiled.pk},
+        "publication": {"pk": ours.sent.pk},
+        "attachment": {"pk": ours.attachment.pk},
+        "file_held": {"pk": ours.held.pk},
+        "settle": {"pk": ours.uncertain.pk, "how": "confirm"},
+        "user_update": {"pk": team["viewer"].pk},
+        "user_password": {"pk": team["viewer"].pk},
+        "user_unlock": {"pk": team["viewer"].pk},
+        "body": {"slug": body.slug},
+        "body_edit": {"slug": body.slug},
+        "body_retire": {"slug": body.slug},
+        "contact_new": {"slug": body.slug},
+        "contact_edit": {"slug": body.slug, "pk": ours.recipient.contact.pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    }
+
+
+def walked(team: Team, ours: InFlight) -> list[tuple[str, str]]:
+    """(name, url) of every workspace URL: at its real objects, and at ids that do not exist."""
+    real = real_arguments(team, ours)
+    urls: list[tuple[str, str]] = []
+    for pattern in get_resolver(web_urls).url_patterns:  # type: ignore[arg-type]  # stubs take a URLconf's name only
+        if not isinstance(pattern, URLPattern) or pattern.name is None or pattern.name in {"login", "logout"}:
+            continue
+        wanted = set(pattern.pattern.converters)
+        assert pattern.name in real or not wanted, f"the walk does not know what to put in {pattern.name}'s URL"
+        arguments = real.get(pattern.name, {})
+        urls.append((pattern.name, reverse(f"web:{pattern.name}", kwargs=arguments)))
+        if wanted:
+            urls.append(
+                (f"{pattern.name} (wrong ids)", reverse(f"web:{pattern.name}", kwargs={k: WRONG[k] for k in arguments}))
+            )
+    return urls
+
+
+def shows_a_mistake(response: Any) -> bool:
+    page = response.content.decode(errors="replace") if response.get("Content-Type", "").startswith("text/") else ""
+    return 400 <= response.status_code < 500 or "govuk-error-summary" in page or "govuk-error-message" in page
+
+
+@pytest.mark.parametrize("bad", list(BAD_INPUTS))
+def test_every_post_view_given_bad_input_answers_an_error_summary_or_a_4xx(client, team, two_campaigns, bad):
+    client.force_login(team["admin"])
+    accepted = set()
+    for name, url in walked(team, two_campaigns["ours"]):
+        for data in BAD_INPUTS[bad]:
+            response = client.post(url, data, follow=True)
+            assert response.status_code < 500, f"{name} {url}: {response.status_code}"
+            if not shows_a_mistake(response):
+                accepted.add(name)
+    reads = {name for name in accepted if name.split(" (")[0] in READ_ONLY}
+    for name, url in walked(team, two_campaigns["ours"]):
+        if name in reads:
+            assert client.post(url, BAD_INPUTS[bad][0]).status_code == client.get(url).status_code, name
+    unexplained = accepted - reads - NO_INPUT - ACCEPTS.get(bad, set())
+    assert sorted(unexplained) == [], bad
+    assert ACCEPTS.get(bad, set()) <= accepted, bad  # no stale excuse
+
+
+# Besides the pages that only show something, and the actions with no input: posts that are not
+# mistakes even so, each with why.
+TEMPLATE_IS_TEXT = "editor"  # any text is a template: previewed (its error shown), or saved as work in progress
+BUTTONS_ARE_THE_INPUT = {
+    "body_retire",  # "retire" with no contact named retires the body itself
+    "user_password",  # "temporary" or "link": the other fields are not read
+    "directory_import",  # "cancel" with nothing waiting cancels nothing
+}
+ACCEPTS: dict[str, set[str]] = {
+    # A row's own form: all boxes blank means no campaigns, and role and sign-in left as they are.
+    "empty": {TEMPLATE_IS_TEXT, "user_update"} | BUTTONS_ARE_THE_INPUT,
+    "big numbers": {TEMPLATE_IS_TEXT},
+    "huge": {TEMPLATE_IS_TEXT} | BUTTONS_ARE_THE_INPUT - {"body_retire"},  # its contact id, x 40,000, is refused
+}
