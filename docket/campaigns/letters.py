@@ -60,7 +60,7 @@ def recipient_data(recipient: Recipient) -> RecipientData:
                 state=s.state,
                 title=s.title,
                 url=s.url,
-                received=s.received_at is not None,
+                received=s.asked and s.settled,
             )
             for s in recipient.item_states.select_related("item")
         ),
