@@ -106,7 +106,7 @@ def set_item_status(
         if current.state not in ALLOWED_FROM[kind]:
             state = current.get_state_display().lower()
             raise TransitionError(
-                f"Request #{current.pk} is {state}: an item's status can be recorded once the letter has gone."
+                f"Request #{current.pk} is {state}: an item's status is recorded once the letter has gone."
             )
         item = (
             RecipientItem.objects.select_for_update()
