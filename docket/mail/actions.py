@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from docket.campaigns import actions as ledger
+from docket.campaigns import actions as ledger_actions
 from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
@@ -170,7 +170,7 @@ def _unlink_items(message: InboundMessage) -> list[str]:
     """Its attachments no longer stand for the old request's items; an item received only
     through them is asked again (the ledger's ``evidence_withdrawn``). The keys of those items."""
     attachments = Attachment.objects.filter(message=message)
-    withdrawn = ledger.evidence_withdrawn(attachments.values_list("pk", flat=True))
+    withdrawn = ledger_actions.evidence_withdrawn(attachments.values_list("pk", flat=True))
     attachments.update(fulfils=None, suggested_item=None)
     return [item.item.key for item in withdrawn]
 

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from docket.campaigns import actions as ledger
+from docket.campaigns import actions as ledger_actions
 from docket.campaigns.models import RecipientItem
 from docket.documents import blobstore
 from docket.documents.models import Attachment, Blob, record_blobs, storable, store_file
@@ -490,8 +490,8 @@ def mark_attachment_fulfils(
     message = attachment.message
     if message.request is None:
         raise TransitionError(f"attachment {attachment.pk} is not filed to a request")
-    evidence = ledger.Evidence(note=note, attachment=attachment, page=page)
-    return ledger.set_item_status(message.request, item_key, RecipientItem.Status.RECEIVED, actor, evidence)
+    evidence = ledger_actions.Evidence(note=note, attachment=attachment, page=page)
+    return ledger_actions.set_item_status(message.request, item_key, RecipientItem.Status.RECEIVED, actor, evidence)
 
 
 def enter_by_hand(

@@ -299,10 +299,10 @@ def record_reply(request: InfoRequest, actor: Actor, note: str = "", *, complete
 
 def mark_item_received(request: InfoRequest, item_key: str, actor: Actor, note: str = "") -> InfoRequest:
     """One requested item has arrived (``note``: how); the ledger's ``set_item_status``, as received."""
-    from docket.campaigns import actions as ledger  # the ledger's actions build on this module's
+    from docket.campaigns import actions as ledger_actions  # the ledger's actions build on this module's
 
-    return ledger.set_item_status(
-        request, item_key, RecipientItem.Status.RECEIVED, actor, ledger.Evidence(note=note or "received")
+    return ledger_actions.set_item_status(
+        request, item_key, RecipientItem.Status.RECEIVED, actor, ledger_actions.Evidence(note=note or "received")
     )
 
 
