@@ -126,29 +126,26 @@ def rows(
     ]
 
 
-def _counts(items: QuerySet[RecipientItem], key: str) -> dict[int, dict[str, int]]:
-    statuses = {status: Count("pk", filter=Q(status=status)) for status in Status.values}
-    grouped = items.filter(state=RecipientItem.State.ASK).values(key).annotate(asked=Count("pk"), **statuses)
-    return {row.pop(key): row for row in grouped.order_by()}
-
-
 def totals(campaigns: Iterable[Campaign], today: datetime.date) -> dict[int, Totals]:
     """Each campaign's totals (by campaign id), in two queries for all the campaigns."""
     ids = [c.pk for c in campaigns]
-    items = RecipientItem.objects.filter(recipient__campaign__in=ids)
-    counts = _counts(items, "recipient__campaign")
-    late = items.filter(
-        state=RecipientItem.State.ASK,
+    asked = RecipientItem.objects.filter(recipient__campaign__in=ids, state=RecipientItem.State.ASK)
+    per_status = {f"n_{status}": Count("pk", filter=Q(status=status)) for status in Status.values}
+    grouped = asked.values("recipient__campaign").annotate(n=Count("pk"), **per_status).order_by()
+    counts = {row["recipient__campaign"]: row for row in grouped}
+    late = asked.filter(
         status__in=[Status.ASKED, Status.PARTLY_RECEIVED],
         recipient__request__state__in=WAITING_STATES,
         recipient__request__due_date__lt=today,
     )
-    overdue = dict(late.values("recipient__campaign").annotate(n=Count("pk")).values_list("recipient__campaign", "n"))
+    overdue = dict(
+        late.values("recipient__campaign").annotate(n=Count("pk")).order_by().values_list("recipient__campaign", "n")
+    )
     result = {}
     for pk in ids:
         row = counts.get(pk, {})
-        by_status = {status: row.get(status, 0) for status in Status.values}
-        result[pk] = Totals(asked=row.get("asked", 0), overdue=overdue.get(pk, 0), by_status=by_status)
+        by_status = {status: row.get(f"n_{status}", 0) for status in Status.values}
+        result[pk] = Totals(asked=row.get("n", 0), overdue=overdue.get(pk, 0), by_status=by_status)
     return result
 
 
