@@ -105,9 +105,8 @@ def set_item_status(
         current = InfoRequest.objects.select_for_update().get(pk=request.pk)
         if current.state not in ALLOWED_FROM[kind]:
             state = current.get_state_display().lower()
-            raise TransitionError(
-                f"Request #{current.pk} is {state}: an item's status is recorded once the letter has gone."
-            )
+            when = "once the letter has gone" if current.sent_at is None else "while it is open: reopen it first"
+            raise TransitionError(f"Request #{current.pk} is {state}: an item's status is recorded {when}.")
         item = (
             RecipientItem.objects.select_for_update()
             .select_related("item")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -127,9 +128,13 @@ def rows(
 
 
 def totals(campaigns: Iterable[Campaign], today: datetime.date) -> dict[int, Totals]:
-    """Each campaign's totals (by campaign id), in two queries for all the campaigns."""
+    """Each campaign's totals (by campaign id), in two queries for all the campaigns: of the items
+    asked for in the letters that went, how many are in each status, and how many are overdue."""
     ids = [c.pk for c in campaigns]
-    asked = RecipientItem.objects.filter(recipient__campaign__in=ids, state=RecipientItem.State.ASK)
+    # Asked in a letter that went: a draft's items are not asked yet.
+    asked = RecipientItem.objects.filter(
+        recipient__campaign__in=ids, state=RecipientItem.State.ASK, recipient__request__sent_at__isnull=False
+    )
     per_status = {f"n_{status}": Count("pk", filter=Q(status=status)) for status in Status.values}
     grouped = asked.values("recipient__campaign").annotate(n=Count("pk"), **per_status).order_by()
     counts = {row["recipient__campaign"]: row for row in grouped}
@@ -151,12 +156,8 @@ def totals(campaigns: Iterable[Campaign], today: datetime.date) -> dict[int, Tot
 
 def request_totals(item_states: Iterable[RecipientItem]) -> Totals:
     """One recipient's totals, from its items already fetched (a public page's prefetched rows)."""
-    found = Totals()
-    for item in item_states:
-        if item.asked:
-            found.asked += 1
-            found.by_status[item.status] = found.of(item.status) + 1
-    return found
+    counts = Counter(item.status for item in item_states if item.asked)
+    return Totals(asked=sum(counts.values()), by_status=dict(counts))
 
 
 def export_header(items: Sequence[RequestedItem]) -> list[str]:

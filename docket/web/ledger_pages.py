@@ -61,7 +61,10 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
     attachment_id = form_id(request.POST.get("attachment"), "attachment")
     attachment = None
     if attachment_id is not None:
-        attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=attachment_id)
+        # Only this request's attachments: another's is not found (its name is not told).
+        attachment = get_object_or_404(
+            Attachment.objects.select_related("message"), pk=attachment_id, message__request=found
+        )
     page = form_id(request.POST.get("page"), "page number")
     evidence = ledger_actions.Evidence(
         note=request.POST.get("note", ""), url=request.POST.get("url", ""), attachment=attachment, page=page
