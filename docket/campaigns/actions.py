@@ -21,7 +21,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from docket.campaigns.models import Recipient, RecipientItem, RequestedItem, status_for_state
+from docket.campaigns.models import ItemStatus, Recipient, RecipientItem, RequestedItem, status_for_state
 from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.requests.actions import Actor, TransitionError, rederive_state
@@ -133,7 +133,7 @@ def set_item_status(
         return rederive_state(request, kind, actor, _event_note(item, label))
 
 
-def _fields(request: InfoRequest, status: RecipientItem.Status, evidence: Evidence, label: str) -> dict[str, object]:
+def _fields(request: InfoRequest, status: ItemStatus, evidence: Evidence, label: str) -> dict[str, object]:
     note = evidence.note.strip()
     if len(note) > NOTE_CHARS:
         raise LedgerError(f"The note for the {label} is {len(note)} characters long: keep it under {NOTE_CHARS}.")

@@ -14,6 +14,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -137,7 +138,7 @@ def totals(campaigns: Iterable[Campaign], today: datetime.date) -> dict[int, Tot
     )
     per_status = {f"n_{status}": Count("pk", filter=Q(status=status)) for status in Status.values}
     grouped = asked.values("recipient__campaign").annotate(n=Count("pk"), **per_status).order_by()
-    counts = {row["recipient__campaign"]: row for row in grouped}
+    counts: dict[int, dict[str, Any]] = {row["recipient__campaign"]: dict(row) for row in grouped}
     late = asked.filter(
         status__in=[Status.ASKED, Status.PARTLY_RECEIVED],
         recipient__request__state__in=WAITING_STATES,
@@ -160,8 +161,8 @@ def request_totals(item_states: Iterable[RecipientItem]) -> Totals:
     return Totals(asked=sum(counts.values()), by_status=dict(counts))
 
 
-def export_header(items: Sequence[RequestedItem]) -> list[str]:
-    header = ["body", "contact", "request", "request state", "due"]
+def export_header(items: Sequence[RequestedItem]) -> list[object]:
+    header: list[object] = ["body", "contact", "request", "request state", "due"]
     for item in items:
         header += [item.label, f"{item.label}: evidence"]
     return header
@@ -223,7 +224,8 @@ def to_xlsx(table: Iterable[list[object]], title: str) -> bytes:
     for values in table:
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+            shown = value if value is None or isinstance(value, (str, int, float)) else str(value)
+            cell = WriteOnlyCell(sheet, value=shown)
             if isinstance(value, str):
                 cell.data_type = "s"  # text, always: openpyxl would store "=…" as a formula
             if first:

@@ -216,7 +216,7 @@ SETTLED = frozenset(
 )
 
 
-def status_for_state(state: str) -> RecipientItem.Status:
+def status_for_state(state: str) -> ItemStatus:
     """The status an item starts with: asked if the letter asks for it, else what the letter says of it."""
     if state == RecipientItem.State.PUBLISHED:
         return RecipientItem.Status.PUBLISHED_ONLINE

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -107,9 +107,8 @@ EXPORT_TYPES = {
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
     name = f"{found.slug}-ledger-{timezone.localdate().isoformat()}.{fmt}"
-    response: HttpResponse
     if fmt == "csv":
-        response = StreamingHttpResponse(ledger.to_csv(ledger.export_rows(found)), content_type=EXPORT_TYPES[fmt])
+        response = HttpResponse("".join(ledger.to_csv(ledger.export_rows(found))), content_type=EXPORT_TYPES[fmt])
     elif fmt == "xlsx":
         response = HttpResponse(ledger.to_xlsx(ledger.export_rows(found), found.title), content_type=EXPORT_TYPES[fmt])
     else:
@@ -313,9 +312,9 @@ def embargo(request: HttpRequest, slug: str) -> HttpResponse:
                 publications.append(publishing.letter_publication(req))
             publications += list(req.publications.exclude(kind=Publication.Kind.LETTER))
     for cell in cells:
-        req = getattr(cell.recipient, "request", None)
-        if cell.evidence is not None and req is not None:
-            publications.append(publishing.document_publication(cell.evidence.pk, req))
+        cell_request = getattr(cell.recipient, "request", None)
+        if cell.evidence is not None and cell_request is not None:
+            publications.append(publishing.document_publication(cell.evidence.pk, cell_request))
     unique = {p.pk: p for p in publications}
     for publication in unique.values():
         publishing.set_embargo(publication, until, actor)
