@@ -34,6 +34,7 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
 class RecipientItemInline(admin.TabularInline[RecipientItem, Recipient]):
     model = RecipientItem
     extra = 0
+    raw_id_fields = ["evidence"]  # not a list of every attachment in the office
 
 
 @admin.register(Recipient)

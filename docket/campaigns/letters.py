@@ -79,7 +79,7 @@ def recipient_data(recipient: Recipient) -> RecipientData:
                 state=s.state,
                 title=s.title,
                 url=s.url,
-                received=s.received_at is not None,
+                received=s.asked and s.settled,
             )
             for s in _item_states(recipient)
         ),

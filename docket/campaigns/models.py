@@ -127,13 +127,35 @@ class Recipient(models.Model):
         return f"{self.contact} in {self.campaign.slug}"
 
 
+class ItemStatus(models.TextChoices):
+    """What a body did about one item it was asked for: the evidence ledger's statuses."""
+
+    ASKED = "asked", "Asked"
+    RECEIVED = "received", "Received"
+    PARTLY_RECEIVED = "partly_received", "Partly received"
+    PUBLISHED_ONLINE = "published_online", "Published online"
+    REFUSED = "refused", "Refused"
+    NOT_HELD = "not_held", "Not held"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
 class RecipientItem(models.Model):
-    """What a recipient is asked for one requested item: ask, already published, or not applicable."""
+    """One requested item for one recipient: what the letter asks (``state``, set up before sending)
+    and what the body did about it (``status``, the evidence ledger, set by named actions after).
+
+    ``state`` is the letter's: ask for it, note it is already published (``url``), or leave it out.
+    ``status`` is the ledger's: asked until a person records that it was received (the attachment
+    and page that are it), partly received, published online (the URL, with no attachment),
+    refused (the body's reason, quoted), not held, or not applicable. An item the letter did not
+    ask for has the status its state implies (published online, not applicable) and no other.
+    """
 
     class State(models.TextChoices):
         ASK = "ask", "Ask for it"
         PUBLISHED = "published", "Already published"
         NOT_APPLICABLE = "n/a", "Not applicable"
+
+    Status = ItemStatus
 
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="item_states")
     item = models.ForeignKey(RequestedItem, on_delete=models.CASCADE, related_name="recipient_states")
@@ -142,12 +164,62 @@ class RecipientItem(models.Model):
         max_length=300, blank=True, help_text="What this body calls the item, when not the item's label"
     )
     url = models.URLField(max_length=500, blank=True, help_text="Where it is published")
-    received_at = models.DateTimeField(null=True, blank=True, help_text="When the body sent it")
-    received_note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASKED)
+    status_note = models.TextField(
+        blank=True, help_text="Why (a refusal's reason, quoted), or what is missing, or how it came"
+    )
+    evidence_url = models.URLField(max_length=500, blank=True, help_text="Where the body says it is published")
+    evidence = models.ForeignKey(
+        "documents.Attachment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence_for",
+        help_text="The attachment that is (or holds) the item",
+    )
+    evidence_page = models.PositiveIntegerField(null=True, blank=True, help_text="The page of it where the item starts")
+    status_at = models.DateTimeField(null=True, blank=True, help_text="When the status was last recorded")
+    received_at = models.DateTimeField(null=True, blank=True, help_text="When it was recorded as received")
 
     class Meta:
         ordering = ["recipient", "item__position", "item__key"]
-        constraints = [models.UniqueConstraint("recipient", "item", name="recipient_item_unique")]
+        constraints = [
+            models.UniqueConstraint("recipient", "item", name="recipient_item_unique"),
+            # The database itself refuses a status that is not in the list.
+            models.CheckConstraint(
+                condition=models.Q(status__in=ItemStatus.values), name="recipient_item_status_known"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.item.key}: {self.state}"
+        return f"{self.item.key}: {self.state}, {self.status}"
+
+    @property
+    def asked(self) -> bool:
+        """Whether the letter asks for it (only then does its status count towards an answer)."""
+        return self.state == self.State.ASK
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED
+
+
+# What leaves nothing more to wait for: the request is answered once every item asked for is one of these.
+SETTLED = frozenset(
+    {
+        RecipientItem.Status.RECEIVED,
+        RecipientItem.Status.PUBLISHED_ONLINE,
+        RecipientItem.Status.REFUSED,
+        RecipientItem.Status.NOT_HELD,
+        RecipientItem.Status.NOT_APPLICABLE,
+    }
+)
+
+
+def status_for_state(state: str) -> ItemStatus:
+    """The status an item starts with: asked if the letter asks for it, else what the letter says of it."""
+    if state == RecipientItem.State.PUBLISHED:
+        return RecipientItem.Status.PUBLISHED_ONLINE
+    if state == RecipientItem.State.NOT_APPLICABLE:
+        return RecipientItem.Status.NOT_APPLICABLE
+    return RecipientItem.Status.ASKED

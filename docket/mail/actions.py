@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from docket.campaigns.models import RecipientItem
+from docket.campaigns import actions as ledger_actions
 from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
@@ -53,6 +53,7 @@ READ_FIELDS = [
 
 def record_readings(messages: list[InboundMessage]) -> None:
     """Write what reading decided for each message (its fields, status, request): one prepared UPDATE."""
+
     def value(message: InboundMessage, name: str) -> object:
         return message.request_id if name == "request" else getattr(message, name)
 
@@ -167,15 +168,11 @@ def reclassify(message: InboundMessage, classification: str, actor: Actor, note:
 
 def _unlink_items(message: InboundMessage) -> list[str]:
     """Its attachments no longer stand for the old request's items; an item received only
-    through them is no longer received. The keys of those items."""
+    through them is asked again (the ledger's ``evidence_withdrawn``). The keys of those items."""
     attachments = Attachment.objects.filter(message=message)
-    items = list(RecipientItem.objects.filter(attachments__in=attachments).select_related("item").distinct())
+    withdrawn = ledger_actions.evidence_withdrawn(attachments.values_list("pk", flat=True))
     attachments.update(fulfils=None, suggested_item=None)
-    for item in items:
-        if not item.attachments.exists():
-            item.received_at, item.received_note = None, ""
-            item.save(update_fields=["received_at", "received_note"])
-    return [item.item.key for item in items]
+    return [item.item.key for item in withdrawn]
 
 
 def move_message(message: InboundMessage, to: InfoRequest, actor: Actor, note: str = "") -> InboundMessage:

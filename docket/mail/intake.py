@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from docket.campaigns import actions as ledger_actions
 from docket.campaigns.models import RecipientItem
 from docket.documents import blobstore
 from docket.documents.models import Attachment, Blob, record_blobs, storable, store_file
@@ -318,8 +319,6 @@ def process(
     return message
 
 
-
-
 def _take_in(
     batch: list[tuple[InboundMessage, bytes, list[int]]],
     request: InfoRequest | None,
@@ -484,18 +483,15 @@ def suggest_for(message: InboundMessage) -> None:
         suggest_items(list(message.attachments.all()), _items_asked([request]).get(request.recipient_id, []))
 
 
-def mark_attachment_fulfils(attachment: Attachment, item_key: str, actor: Actor, note: str = "") -> InfoRequest:
-    """This attachment is the requested item: record it on the attachment and the request."""
+def mark_attachment_fulfils(
+    attachment: Attachment, item_key: str, actor: Actor, note: str = "", page: int | None = None
+) -> InfoRequest:
+    """This attachment (from ``page``, if given) is the requested item: the ledger records it received."""
     message = attachment.message
     if message.request is None:
         raise TransitionError(f"attachment {attachment.pk} is not filed to a request")
-    with transaction.atomic():
-        request = actions.mark_item_received(
-            message.request, item_key, actor, note or f"{attachment.filename or 'attachment'} ({attachment.pk})"
-        )
-        attachment.fulfils = RecipientItem.objects.get(recipient_id=request.recipient_id, item__key=item_key)
-        attachment.save(update_fields=["fulfils"])
-    return request
+    evidence = ledger_actions.Evidence(note=note, attachment=attachment, page=page)
+    return ledger_actions.set_item_status(message.request, item_key, RecipientItem.Status.RECEIVED, actor, evidence)
 
 
 def enter_by_hand(

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.text import slugify
 
+from docket.campaigns.ledger import request_totals
 from docket.campaigns.models import Campaign, RecipientItem
 from docket.letters.csv_cells import safe_cell
 from docket.publishing import published
@@ -51,25 +52,40 @@ def file_path(publication: Publication) -> str:
 
 
 def _items(request: InfoRequest) -> list[dict[str, Any]]:
-    states = request.recipient.item_states.all()
+    """Each item as the evidence ledger has it: asked or not, its status, and the web address the
+    body gave for one published online (public already). A refusal's reason is not shown here: it
+    is the body's reply, public only once that reply is published (redacted)."""
     return [
-        {"label": s.title or s.item.label, "asked": s.state == RecipientItem.State.ASK, "received": bool(s.received_at)}
-        for s in states
+        {
+            "label": s.title or s.item.label,
+            "asked": s.asked,
+            "status": s.status,
+            "status_label": s.get_status_display(),
+            "received": s.status == RecipientItem.Status.RECEIVED,
+            "url": s.evidence_url if s.status == RecipientItem.Status.PUBLISHED_ONLINE else "",
+        }
+        for s in request.recipient.item_states.all()
     ]
 
 
 def request_summary(request: InfoRequest) -> dict[str, Any]:
+    """A body's row: of the items asked for, how many were received, published online, refused,
+    not held; and whether any is still awaited. Counted from the ledger, never from the request's state."""
     items = _items(request)
-    asked = [i for i in items if i["asked"]]
+    totals = request_totals(request.recipient.item_states.all())
     return {
         "request": request,
         "body": request.recipient.contact.body.name,
         "slug": body_slug(request),
         "state": RequestState(request.state).label,
-        "answered": request.state in {RequestState.PARTIALLY_ANSWERED, RequestState.ANSWERED},
         "items": items,
-        "received": sum(1 for i in asked if i["received"]),
-        "asked": len(asked),
+        "asked": totals.asked,
+        "received": totals.received,
+        "partly_received": totals.partly_received,
+        "published_online": totals.published_online,
+        "refused": totals.refused,
+        "not_held": totals.not_held,
+        "awaited": totals.asked - totals.settled,
     }
 
 
@@ -108,7 +124,19 @@ def files() -> Iterator[tuple[str, bytes]]:
         yield file_path(publication), publication.redacted_pdf.read()
 
 
-OPEN_DATA_COLUMNS = ["campaign", "body", "state", "sent", "due", "items_asked", "items_received", "page"]
+OPEN_DATA_COLUMNS = [
+    "campaign",
+    "body",
+    "state",
+    "sent",
+    "due",
+    "items_asked",
+    "items_received",
+    "items_published_online",
+    "items_refused",
+    "items_not_held",
+    "page",
+]
 
 
 def open_data_rows() -> list[dict[str, Any]]:
@@ -125,6 +153,9 @@ def open_data_rows() -> list[dict[str, Any]]:
                     "due": request.due_date.isoformat() if request.due_date else "",
                     "items_asked": summary["asked"],
                     "items_received": summary["received"],
+                    "items_published_online": summary["published_online"],
+                    "items_refused": summary["refused"],
+                    "items_not_held": summary["not_held"],
                     "page": f"{campaign.slug}/{summary['slug']}/",
                 }
             )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
-from docket.campaigns.models import Recipient, RecipientItem
+from docket.campaigns.models import SETTLED, Recipient, RecipientItem
 from docket.errors import DocketError
 from docket.requests import deadlines
 from docket.requests.events import EventKind
@@ -185,18 +185,25 @@ def record_acknowledgement(request: InfoRequest, actor: Actor, note: str = "") -
     return transition(request, EventKind.RECORD_ACKNOWLEDGEMENT, actor, RequestState.ACKNOWLEDGED, note)
 
 
-def _answer_state(request: InfoRequest) -> RequestState:
-    received = list(
-        RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
-        .values_list("received_at", flat=True)
+def _ledger(recipient_id: int) -> list[str]:
+    """The ledger's status of each item the recipient's letter asked for."""
+    return list(
+        RecipientItem.objects.filter(recipient_id=recipient_id, state=RecipientItem.State.ASK)
+        .values_list("status", flat=True)
         .order_by()  # in any order: the model's ordering would join the recipient and campaign for nothing
     )
-    return _answered_by(received)
 
 
-def _answered_by(received: Sequence[datetime.datetime | None]) -> RequestState:
-    """Answered once every item asked for has come (each received date set); partially answered until then."""
-    return RequestState.ANSWERED if received and all(received) else RequestState.PARTIALLY_ANSWERED
+def _answer_state(request: InfoRequest) -> RequestState:
+    return _answered_by(_ledger(request.recipient_id))
+
+
+def _answered_by(statuses: Sequence[str]) -> RequestState:
+    """Answered once every item asked for is settled in the ledger (received, published online,
+    refused, not held, not applicable); partially answered until then."""
+    return (
+        RequestState.ANSWERED if statuses and all(s in SETTLED for s in statuses) else RequestState.PARTIALLY_ANSWERED
+    )
 
 
 # What an inbound message is, as far as its request is concerned (mail.classification names them so).
@@ -226,11 +233,11 @@ def record_replies(replies: Sequence[tuple[InfoRequest, str, ReplyKind]], actor:
     with transaction.atomic(savepoint=False):
         ids = {request.pk for request, _, _ in replies}
         current = dict(InfoRequest.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
-        received: dict[int, list[datetime.datetime | None]] = {}
+        received: dict[int, list[str]] = {}
         recipients = {request.recipient_id for request, _, _ in replies}
         asked = RecipientItem.objects.filter(recipient_id__in=recipients, state=RecipientItem.State.ASK)
-        for recipient_id, received_at in asked.values_list("recipient_id", "received_at").order_by():
-            received.setdefault(recipient_id, []).append(received_at)
+        for recipient_id, status in asked.values_list("recipient_id", "status").order_by():
+            received.setdefault(recipient_id, []).append(status)
         first_state = dict(current)
         events = []
         for request, note, what in replies:
@@ -275,15 +282,11 @@ def rederive_state(request: InfoRequest, kind: EventKind, actor: Actor, note: st
 
 
 def _derived_state(request: InfoRequest) -> RequestState:
-    received = list(
-        RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
-        .values_list("received_at", flat=True)
-        .order_by()
-    )
+    ledger = _ledger(request.recipient_id)
     # Through the reverse relation: what came in is mail's, the rule for the state is here.
     filed = set(request.inbound_messages.filter(status="filed").values_list("classification", flat=True))
-    if "reply" in filed or any(received):
-        return _answered_by(received)
+    if "reply" in filed or any(status != RecipientItem.Status.ASKED for status in ledger):
+        return _answered_by(ledger)
     if "acknowledgement" in filed or request.events.filter(kind=EventKind.RECORD_ACKNOWLEDGEMENT).exists():
         return RequestState.ACKNOWLEDGED
     return RequestState.SENT
@@ -296,17 +299,12 @@ def record_reply(request: InfoRequest, actor: Actor, note: str = "", *, complete
 
 
 def mark_item_received(request: InfoRequest, item_key: str, actor: Actor, note: str = "") -> InfoRequest:
-    """One requested item has arrived; the request is answered once every item asked for has."""
-    with transaction.atomic():
-        item = RecipientItem.objects.select_for_update().get(recipient_id=request.recipient_id, item__key=item_key)
-        if item.state != RecipientItem.State.ASK:
-            raise TransitionError(f"request #{request.pk} did not ask for {item_key!r} ({item.get_state_display()})")
-        if item.received_at is None:
-            item.received_at = timezone.now()
-            item.received_note = note[:300]
-            item.save(update_fields=["received_at", "received_note"])
-        note = f"{item_key}: {note}".strip()
-        return transition(request, EventKind.MARK_ITEM_RECEIVED, actor, _answer_state(request), note)
+    """One requested item has arrived (``note``: how); the ledger's ``set_item_status``, as received."""
+    from docket.campaigns import actions as ledger_actions  # the ledger's actions build on this module's
+
+    return ledger_actions.set_item_status(
+        request, item_key, RecipientItem.Status.RECEIVED, actor, ledger_actions.Evidence(note=note or "received")
+    )
 
 
 def refuse(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:

@@ -30,6 +30,13 @@ class EventKind(models.TextChoices):
     MESSAGE_MOVED_IN = "message_moved_in", "Message moved here from another request"
     MESSAGE_UNFILED = "message_unfiled", "Message returned to the holding pen"
     MARK_ITEM_RECEIVED = "mark_item_received", "Item received"
+    # The evidence ledger: what the body did about one item (campaigns.actions.set_item_status).
+    ITEM_PARTLY_RECEIVED = "item_partly_received", "Item partly received"
+    ITEM_PUBLISHED_ONLINE = "item_published_online", "Item published online"
+    ITEM_REFUSED = "item_refused", "Item refused"
+    ITEM_NOT_HELD = "item_not_held", "Item not held"
+    ITEM_NOT_APPLICABLE = "item_not_applicable", "Item not applicable"
+    ITEM_ASKED = "item_asked", "Item asked for again"
     REFUSE = "refuse", "Refused"
     WITHDRAW = "withdraw", "Withdrawn"
     REOPEN = "reopen", "Reopened"

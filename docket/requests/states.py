@@ -58,6 +58,17 @@ ALLOWED_FROM: dict[EventKind, frozenset[RequestState]] = {
     EventKind.RECORD_ACKNOWLEDGEMENT: frozenset({RequestState.SENT}),
     EventKind.RECORD_REPLY: WAITING_STATES,
     EventKind.MARK_ITEM_RECEIVED: WAITING_STATES | {RequestState.ANSWERED},
+    **dict.fromkeys(
+        [
+            EventKind.ITEM_PARTLY_RECEIVED,
+            EventKind.ITEM_PUBLISHED_ONLINE,
+            EventKind.ITEM_REFUSED,
+            EventKind.ITEM_NOT_HELD,
+            EventKind.ITEM_NOT_APPLICABLE,
+            EventKind.ITEM_ASKED,
+        ],
+        WAITING_STATES | {RequestState.ANSWERED},
+    ),
     EventKind.REFUSE: WAITING_STATES,
     EventKind.WITHDRAW: OPEN_STATES,
     EventKind.REOPEN: END_STATES,

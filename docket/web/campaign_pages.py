@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from docket.campaigns import actions as campaign_actions
+from docket.campaigns import ledger
 from docket.campaigns.letters import (
     campaign_data,
     field_names,
@@ -54,9 +55,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     campaigns = campaigns_for(request.user).annotate(recipient_count=Count("recipients"))
     today = timezone.localdate()
     rows = []
+    totals = ledger.totals(campaigns, today)  # the evidence ledger's, for every campaign at once
     for campaign in campaigns:
         states = dict(campaign.requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-        rows.append({"campaign": campaign, "states": [(RequestState(s).label, n) for s, n in sorted(states.items())]})
+        states_shown = [(RequestState(s).label, n) for s, n in sorted(states.items())]
+        rows.append({"campaign": campaign, "states": states_shown, "ledger": totals[campaign.pk]})
     overdue = (
         InfoRequest.objects.filter(campaign__in=campaigns, state__in=WAITING_STATES, due_date__lt=today)
         .select_related("campaign", "recipient__contact__body")

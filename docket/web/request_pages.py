@@ -90,7 +90,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments", queryset=Attachment.objects.select_related("blob", "suggested_item__item", "fulfils__item")
         )
     ).order_by("received_at")
-    items = RecipientItem.objects.filter(recipient_id=found.recipient_id).select_related("item")
+    items = RecipientItem.objects.filter(recipient_id=found.recipient_id).select_related("item", "evidence")
     buttons = [
         (name, button.label, button.needs_note)
         for name, button in BUTTONS.items()
@@ -104,6 +104,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inbound": inbound,
         "items": items,
         "asked": [item for item in items if item.state == RecipientItem.State.ASK],
+        # The evidence ledger (web/_ledger_items.html): what each item's status can be set to, and from what.
+        "statuses": RecipientItem.Status.choices,
+        "ledger_open": found.state in ALLOWED_FROM[EventKind.ITEM_REFUSED],
+        "attachments": Attachment.objects.filter(message__request=found).only("pk", "filename", "pages"),
         "buttons": buttons,
         "upload_form": UploadForm(),
         "classifications": [(kind.value, LABELS[kind]) for kind in CORRECTABLE],
@@ -156,7 +160,8 @@ def item_received(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if attachment_id is not None:
             attachment = get_object_or_404(Attachment, pk=attachment_id, message__request=found)
-            mark_attachment_fulfils(attachment, key, actor)
+            page = form_id(request.POST.get("page"), "page number")
+            mark_attachment_fulfils(attachment, key, actor, page=page)
         else:
             actions.mark_item_received(found, key, actor, request.POST.get("note", ""))
     except RecipientItem.DoesNotExist:

@@ -118,7 +118,7 @@ def test_an_item_not_asked_for_cannot_be_received(example, coordinator):
     notts = actions.request_for(example.recipients.get(contact__full_name="Paddy Tipping"))
     actor = Actor.of(coordinator)
     notts = sent(notts, actor)
-    with pytest.raises(TransitionError, match="did not ask for 'response_strategy'"):
+    with pytest.raises(TransitionError, match="did not ask for the Response Strategy"):
         actions.mark_item_received(notts, "response_strategy", actor)
     # Only the updates were asked for: receiving them answers the request.
     assert actions.mark_item_received(notts, "delivery_updates", actor).state == RequestState.ANSWERED

@@ -52,6 +52,7 @@ OFFICE_ADMIN = statuses(403, 403, 403, 200, 403)
 EVERYONE = dict.fromkeys(ACTORS, 200)
 DIRECTORY_EDIT = statuses(403, 200, 200, 200, 200)  # editors up, whichever campaigns they are on
 HOLDING_PEN = statuses(403, 403, 200, 200, 200)
+CONFIRM = statuses(403, 403, 200, 200, 404), statuses(403, 403, 404, 200, 200)  # coordinators up, asked first
 
 
 class Page(NamedTuple):
@@ -198,6 +199,24 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda c: {"body": str(c.recipient.contact.body.pk)},
         ),
         both("import_recipients", "get", lambda c: reverse("web:import_recipients", args=[c.campaign.slug]), START),
+        both("ledger", "get", lambda c: reverse("web:ledger", args=[c.campaign.slug]), READ),
+        both("ledger_export", "get", lambda c: reverse("web:ledger_export", args=[c.campaign.slug, "csv"]), READ),
+        both("ledger_export", "get", lambda c: reverse("web:ledger_export", args=[c.campaign.slug, "xlsx"]), READ),
+        both(
+            "ledger_chase",
+            "post",
+            lambda c: reverse("web:ledger_chase", args=[c.campaign.slug]),
+            CONFIRM,
+            lambda c: {"recipient": c.sent.recipient_id},
+        ),
+        both("ledger_publish", "post", lambda c: reverse("web:ledger_publish", args=[c.campaign.slug]), SEND),
+        both(
+            "ledger_embargo",
+            "post",
+            lambda c: reverse("web:ledger_embargo", args=[c.campaign.slug]),
+            SEND,
+            lambda c: {"recipient": c.sent.recipient_id, "embargo_until": "2031-01-31"},
+        ),
         both("request", "get", lambda c: reverse("web:request", args=[c.draft.pk]), READ),
         both("request", "get", lambda c: reverse("web:request", args=[c.sent.pk]), READ),
         both("frozen_letter", "get", lambda c: reverse("web:frozen_letter", args=[c.draft.pk]), NOT_SENT),
@@ -214,6 +233,13 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda c: reverse("web:item_received", args=[c.sent.pk]),
             SEND,
             lambda c: {"item": c.campaign.items.order_by("position")[0].key},
+        ),
+        both(
+            "item_status",
+            "post",
+            lambda c: reverse("web:item_status", args=[c.sent.pk]),
+            SEND,
+            lambda c: {"item": c.campaign.items.order_by("position")[0].key, "status": "not_held"},
         ),
         both("upload", "post", lambda c: reverse("web:upload", args=[c.sent.pk]), SEND),
         both(

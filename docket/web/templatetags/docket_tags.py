@@ -16,3 +16,21 @@ def words(value: object) -> str:
 def reply_html(value: str) -> SafeString:
     """A reply's sanitised HTML, its remote images replaced by a note (see ``web.reply_html``)."""
     return mark_safe(without_remote_images(value))  # noqa: S308 - sanitised by nh3 at intake and again here
+
+
+# The colour of each ledger status's tag (GOV.UK Frontend's tag modifiers).
+STATUS_TAGS = {
+    "asked": "govuk-tag--grey",
+    "received": "govuk-tag--green",
+    "partly_received": "govuk-tag--yellow",
+    "published_online": "govuk-tag--turquoise",
+    "refused": "govuk-tag--red",
+    "not_held": "govuk-tag--purple",
+    "not_applicable": "govuk-tag--grey",
+}
+
+
+@register.filter
+def status_tag(status: str) -> str:
+    """The tag class for a ledger status: ``{{ item.status|status_tag }}``."""
+    return STATUS_TAGS.get(status, "govuk-tag--grey")

@@ -1,0 +1,322 @@
+"""The evidence ledger in the workspace: a request's items set one by one, a campaign's matrix
+(bodies by items, 50 bodies a page, each cell linked to its evidence) with its CSV and Excel
+export, and the bulk actions on what is selected in it: chase, publish, embargo.
+
+Each change is a named action (``docket.campaigns.actions``, ``docket.publishing.actions``,
+``docket.requests.letters``); the bulk ones ask first on a confirmation page that shows what
+will be done to whom.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from docket.campaigns import actions as ledger_actions
+from docket.campaigns import ledger
+from docket.campaigns.models import Campaign, RecipientItem
+from docket.documents.models import Attachment
+from docket.errors import DocketError
+from docket.mail.models import OutboxMessage, OutboxState
+from docket.mail.tasks import send_outbox
+from docket.publishing import actions as publishing
+from docket.publishing.models import Publication, PublicationState
+from docket.publishing.rules import spans_in
+from docket.requests.actions import Actor
+from docket.requests.letters import queue_chaser
+from docket.requests.models import FrozenLetter, InfoRequest
+from docket.requests.states import WAITING_STATES
+from docket.web.access import access_campaign, access_request
+from docket.web.decorators import actor_of, requires
+from docket.web.form_ids import form_id, form_ids
+from docket.web.mail_headers import header_problem
+from docket.web.publication_pages import _date
+from docket.web.user_errors import errors_shown_on
+
+PER_PAGE = 50
+MOST_SELECTED = 500  # cells or bodies one bulk action takes at once
+Status = RecipientItem.Status
+
+
+# -- one request's items -------------------------------------------------------------------------
+
+
+@require_POST
+@requires("file")
+@errors_shown_on("web:request", "pk")
+def item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what the body did about one item: its status, with the URL, reason or attachment it needs."""
+    found = access_request(request.user, pk)
+    key = request.POST.get("item", "")
+    attachment_id = form_id(request.POST.get("attachment"), "attachment")
+    attachment = None
+    if attachment_id is not None:
+        # Only this request's attachments: another's is not found (its name is not told).
+        attachment = get_object_or_404(
+            Attachment.objects.select_related("message"), pk=attachment_id, message__request=found
+        )
+    page = form_id(request.POST.get("page"), "page number")
+    evidence = ledger_actions.Evidence(
+        note=request.POST.get("note", ""), url=request.POST.get("url", ""), attachment=attachment, page=page
+    )
+    status = request.POST.get("status", "")
+    ledger_actions.set_item_status(found, key, status, actor_of(request), evidence)
+    label = Status(status).label.lower()
+    messages.success(request, f"Recorded: {label}.")
+    return redirect(f"{reverse('web:request', args=[found.pk])}#ledger-{key}")
+
+
+# -- the campaign's matrix -----------------------------------------------------------------------
+
+
+@requires("view")
+def matrix(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access_campaign(request.user, slug)
+    items = ledger.items_of(found)
+    paginator = Paginator(ledger.recipients(found), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "campaign": found,
+        "items": items,
+        "rows": ledger.rows(list(page.object_list), items, timezone.localdate()),
+        "page": page,
+        "totals": ledger.totals([found], timezone.localdate())[found.pk],
+        "statuses": Status.choices,
+        "today": timezone.localdate(),
+    }
+    return render(request, "web/ledger.html", context)
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@requires("view")
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    found = access_campaign(request.user, slug)
+    name = f"{found.slug}-ledger-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse("".join(ledger.to_csv(ledger.export_rows(found))), content_type=EXPORT_TYPES[fmt])
+    elif fmt == "xlsx":
+        response = HttpResponse(ledger.to_xlsx(ledger.export_rows(found), found.title), content_type=EXPORT_TYPES[fmt])
+    else:
+        return HttpResponse("The ledger is exported as .csv or .xlsx.", status=404, content_type="text/plain")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# -- bulk actions on what is selected ------------------------------------------------------------
+
+
+def _selected_requests(found: Campaign, request: HttpRequest) -> list[InfoRequest]:
+    """The requests of the bodies selected (rows ticked, or any of their cells)."""
+    recipient_ids = set(form_ids(request.POST.getlist("recipient"), "recipient"))
+    cells = _selected_cells(found, request)
+    recipient_ids |= {cell.recipient_id for cell in cells}
+    if len(recipient_ids) > MOST_SELECTED:
+        raise DocketError(f"Select at most {MOST_SELECTED} bodies at once.")
+    return list(
+        InfoRequest.objects.filter(campaign=found, recipient_id__in=recipient_ids)
+        .select_related("campaign__office", "recipient__contact__body")
+        .order_by("recipient__contact__body__name", "pk")
+    )
+
+
+def _selected_cells(found: Campaign, request: HttpRequest) -> list[RecipientItem]:
+    ids = form_ids(request.POST.getlist("cell"), "item")
+    if len(ids) > MOST_SELECTED:
+        raise DocketError(f"Select at most {MOST_SELECTED} items at once.")
+    return list(
+        RecipientItem.objects.filter(pk__in=ids, recipient__campaign=found)
+        .select_related("item", "evidence__message", "recipient__contact__body", "recipient__request")
+        .order_by("recipient__contact__body__name", "item__position")
+    )
+
+
+@dataclass
+class ChaseRow:
+    request: InfoRequest
+    last_written: datetime.datetime | None
+    last_what: str
+    blocked: str = ""
+
+
+def _chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
+    """Each selected request, when it was last written to, and why a chaser cannot go now (if not)."""
+    today = timezone.localdate()
+    sent = OutboxMessage.objects.filter(request__in=requests, sent_at__isnull=False).order_by()
+    last_sent = dict(sent.values("request").annotate(at=Max("sent_at")).values_list("request", "at"))
+    waiting = set(
+        OutboxMessage.objects.filter(
+            request__in=requests, kind=OutboxMessage.Kind.CHASER, state__in=[OutboxState.QUEUED, OutboxState.SENDING]
+        ).values_list("request", flat=True)
+    )
+    rows = []
+    for req in requests:
+        candidates = [(req.sent_at, "the letter"), (req.last_chased_at, "a chaser"), (last_sent.get(req.pk), "")]
+        dated = [(at, what) for at, what in candidates if at is not None]
+        last, what = max(dated, key=lambda pair: pair[0]) if dated else (None, "")
+        row = ChaseRow(req, last, what or ("a chaser" if req.chasers_sent else "the letter"))
+        if req.state not in WAITING_STATES:
+            row.blocked = f"it is {req.get_state_display().lower()}: only a request waiting for a reply is chased"
+        elif last is not None and timezone.localdate(last) == today:
+            row.blocked = "it was written to today: no chaser on the day a letter went"
+        elif req.pk in waiting:
+            row.blocked = "a chaser to it is already waiting to go"
+        elif not req.chasing_enabled:
+            row.blocked = "chasing is turned off for it"
+        elif problem := header_problem(req.recipient.contact, req.campaign.office):
+            row.blocked = problem
+        rows.append(row)
+    return rows
+
+
+@require_POST
+@requires("send")
+@errors_shown_on("web:ledger", "slug")
+def chase(request: HttpRequest, slug: str) -> HttpResponse:
+    """Chase the selected bodies: first a page that shows who and when each was last written to."""
+    found = access_campaign(request.user, slug)
+    rows = _chase_rows(_selected_requests(found, request))
+    if not rows:
+        raise DocketError("Select at least one body whose letter has gone, to chase it.")
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request, "web/ledger_chase.html", {"campaign": found, "rows": rows, "today": timezone.localdate()}
+        )
+    actor = actor_of(request)
+    chased = [row for row in rows if not row.blocked]
+    for row in chased:
+        queue_chaser(row.request, actor)
+    if chased:
+        send_outbox.enqueue()
+        messages.success(request, f"{len(chased)} chaser(s) queued for sending.")
+    skipped = [row for row in rows if row.blocked]
+    if skipped:
+        why = "; ".join(f"{row.request.recipient.contact.body.name}: {row.blocked}" for row in skipped)
+        messages.warning(request, f"{len(skipped)} not chased. {why}")
+    return redirect("web:ledger", slug=slug)
+
+
+@dataclass
+class PublishRow:
+    request: InfoRequest
+    letter: Publication | None  # None: no letter has gone
+    letter_redactions: int
+    documents: list[tuple[RecipientItem, int]] = field(default_factory=list)  # (cell, redactions to be made)
+    without_evidence: list[RecipientItem] = field(default_factory=list)
+
+
+def _publish_rows(found: Campaign, request: HttpRequest) -> list[PublishRow]:
+    cells = _selected_cells(found, request)
+    requests = {req.pk: req for req in _selected_requests(found, request)}
+    letters = {
+        p.request_id: p for p in Publication.objects.filter(request__in=list(requests), kind=Publication.Kind.LETTER)
+    }
+    texts = dict(FrozenLetter.objects.filter(request__in=list(requests)).values_list("request", "text"))
+    rows: dict[int, PublishRow] = {}
+    for req in requests.values():
+        text = texts.get(req.pk, "")
+        rows[req.pk] = PublishRow(req, letters.get(req.pk), len(spans_in(text, req)) if text else 0)
+    for cell in cells:
+        req_id = getattr(getattr(cell.recipient, "request", None), "pk", None)
+        if req_id not in rows:
+            continue
+        row = rows[req_id]
+        if cell.evidence is None:
+            row.without_evidence.append(cell)
+        else:
+            row.documents.append((cell, len(spans_in(cell.evidence.text, row.request))))
+    return list(rows.values())
+
+
+def _publish(publication: Publication, actor: Actor) -> None:
+    if publication.state == PublicationState.PUBLISHED:
+        return
+    if publication.state == PublicationState.PRIVATE:
+        publication = publishing.approve(publication, actor)
+    publishing.publish(publication, actor)
+
+
+@require_POST
+@requires("publish")
+@errors_shown_on("web:ledger", "slug")
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish the documents that are the selected items (and, if asked, their letters): first a page
+    that lists each, with the redactions that will be made."""
+    found = access_campaign(request.user, slug)
+    rows = _publish_rows(found, request)
+    if not any(row.documents for row in rows):
+        raise DocketError("Select at least one item received as an attachment, to publish it.")
+    if request.POST.get("confirm") != "yes":
+        return render(request, "web/ledger_publish.html", {"campaign": found, "rows": rows})
+    actor = actor_of(request)
+    done, failed = 0, []
+    with_letters = request.POST.get("letters") == "yes"
+    for row in rows:
+        work: list[tuple[str, Any]] = []
+        if with_letters and row.request.sent_at and (row.letter is None or row.letter.state != "published"):
+            work.append(("the letter", lambda r=row.request: publishing.letter_publication(r)))
+        for cell, _ in row.documents:
+            assert cell.evidence is not None
+            evidence, req = cell.evidence, row.request
+            work.append(
+                (evidence.filename or "a document", lambda e=evidence, r=req: publishing.document_publication(e.pk, r))
+            )
+        for what, publication_of in work:
+            try:
+                _publish(publication_of(), actor)
+                done += 1
+            except DocketError as error:
+                failed.append(f"{row.request.recipient.contact.body.name}, {what}: {error}")
+    if done:
+        messages.success(request, f"{done} published.")
+    if failed:
+        messages.error(request, f"{len(failed)} not published. " + "; ".join(failed))
+    return redirect("web:ledger", slug=slug)
+
+
+@require_POST
+@requires("publish")
+@errors_shown_on("web:ledger", "slug")
+def embargo(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set (or lift) an embargo on what the selection covers: each selected body's letter, replies and
+    documents, and each selected item's document."""
+    found = access_campaign(request.user, slug)
+    text = request.POST.get("embargo_until", "").strip()
+    if not text:
+        raise DocketError("Give the day the embargo ends: nothing selected is public before it.")
+    until = _date(text)
+    requests = _selected_requests(found, request)
+    if not requests:
+        raise DocketError("Select the bodies or items to set an embargo on.")
+    cells = _selected_cells(found, request)
+    whole = set(form_ids(request.POST.getlist("recipient"), "recipient"))
+    actor = actor_of(request)
+    publications: list[Publication] = []
+    for req in requests:
+        if req.recipient_id in whole:
+            if req.sent_at is not None:
+                publications.append(publishing.letter_publication(req))
+            publications += list(req.publications.exclude(kind=Publication.Kind.LETTER))
+    for cell in cells:
+        cell_request = getattr(cell.recipient, "request", None)
+        if cell.evidence is not None and cell_request is not None:
+            publications.append(publishing.document_publication(cell.evidence.pk, cell_request))
+    unique = {p.pk: p for p in publications}
+    for publication in unique.values():
+        publishing.set_embargo(publication, until, actor)
+    messages.success(request, f"Embargo until {until:%-d %B %Y} on {len(unique)} letter(s), reply(s) and document(s).")
+    return redirect("web:ledger", slug=slug)
