@@ -245,6 +245,7 @@ def _publish_rows(found: Campaign, request: HttpRequest) -> list[PublishRow]:
 def _publish(publication: Publication, actor: Actor) -> None:
     if publication.state == PublicationState.PUBLISHED:
         return
+    publishing.refuse_unchecked(publication)  # before approving: a document no one could check stays private
     if publication.state == PublicationState.PRIVATE:
         publication = publishing.approve(publication, actor)
     publishing.publish(publication, actor)

@@ -18,6 +18,7 @@ from docket.campaigns import actions as ledger_actions
 from docket.campaigns.importing import import_recipients
 from docket.campaigns.models import RecipientItem
 from docket.mail.models import OutboxMessage
+from docket.publishing import actions as publishing
 from docket.publishing.models import Publication, PublicationState
 from docket.requests import actions
 from docket.requests.events import EventKind
@@ -178,8 +179,14 @@ def test_publishing_the_selected_items_asks_first_then_publishes_them_and_their_
     assert "Publish the selected items?" in page
     assert "a.pdf</a> (0 redactions)" in page
     assert not Publication.objects.filter(attachment=ours.attachment).exists()
-    client.post(url, {"cell": chosen, "confirm": "yes", "letters": "yes"})
+    # a.pdf has no text Docket could read: refused, and left private, until a person has checked it by eye.
+    refused = client.post(url, {"cell": chosen, "confirm": "yes", "letters": "yes"}, follow=True).content.decode()
+    assert "read it by eye" in refused
     document = Publication.objects.get(attachment=ours.attachment)
+    assert document.state == PublicationState.PRIVATE
+    publishing.confirm_checked_by_eye(document, SOMEONE, "a blank test page")
+    client.post(url, {"cell": chosen, "confirm": "yes", "letters": "yes"})
+    document.refresh_from_db()
     letter = Publication.objects.get(request=ours.sent, kind="letter")
     assert (document.state, letter.state) == (PublicationState.PUBLISHED, PublicationState.PUBLISHED)
     assert not Publication.objects.filter(request=two_campaigns["theirs"].sent, state="published").exists()
