@@ -118,7 +118,7 @@ class StoredVector(Expression):
     output_field = SearchVectorField()
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return f"{compiler.quote_name_unless_alias(SearchEntry._meta.db_table)}.vector", []
+        return f"{compiler.quote_name(SearchEntry._meta.db_table)}.vector", []
 
 
 def postgresql_query(node: Node) -> SearchQuery:
