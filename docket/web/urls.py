@@ -5,11 +5,13 @@ from docket.web import (
     campaign_pages,
     campaign_setup_pages,
     directory_pages,
+    document_pages,
     learning_pages,
     mail_pages,
     office_pages,
     publication_pages,
     request_pages,
+    search_pages,
 )
 
 app_name = "web"
@@ -48,6 +50,8 @@ urlpatterns = [
     path("requests/<int:pk>/messages/<int:message>/unfile/", request_pages.unfile_message, name="unfile_message"),
     path("requests/<int:pk>/publication/", publication_pages.publication, name="publication"),
     path("attachments/<int:pk>/", request_pages.attachment_file, name="attachment"),
+    path("attachments/<int:pk>/pages/<int:page>/", document_pages.document_page, name="document_page"),
+    path("search/", search_pages.search_page, name="search"),
     path("holding-pen/", mail_pages.holding_pen, name="holding_pen"),
     path("holding-pen/<int:pk>/file/", mail_pages.file_held, name="file_held"),
     path("outbox/", mail_pages.outbox, name="outbox"),

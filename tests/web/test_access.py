@@ -156,6 +156,8 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda c: {"kind": "document", "object": c.attachment.pk, "action": "approve"},
         ),
         both("attachment", "get", lambda c: reverse("web:attachment", args=[c.attachment.pk]), READ),
+        both("document_page", "get", lambda c: reverse("web:document_page", args=[c.attachment.pk, 1]), READ),
+        both("search", "get", lambda c: reverse("web:search") + f"?q=reply&campaign={c.campaign.slug}", READ),
         both("attachment", "get", lambda c: reverse("web:attachment", args=[c.held_attachment.pk]), HELD_FILE),
         both(
             "file_held",
@@ -227,6 +229,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
     ]
     in_no_campaign = [
         office("dashboard", "get", reverse("web:dashboard"), dict.fromkeys(ACTORS, 200)),
+        office("search", "get", reverse("web:search") + "?q=reply+OR+strategy", EVERYONE),
         office("learn_campaign", "get", reverse("web:learn_campaign"), statuses(403, 200, 200, 200, 200)),
         office("holding_pen", "get", reverse("web:holding_pen"), HOLDING_PEN),
         office("outbox", "get", reverse("web:outbox"), HOLDING_PEN),
