@@ -1,7 +1,8 @@
 """Keeping the staff side of the search index in step with what Docket holds.
 
 Each call writes in the caller's transaction, so the index changes with the text it
-indexes or not at all: intake (a message read or read again) calls ``index_messages``,
+indexes or not at all: intake (a message read or read again) calls ``index_messages`` (which also moves coded passages
+with their message, ``anchoring.follow``),
 filing, moving or unfiling a message calls it for that message, queueing a letter calls
 ``index_letter``. A row points at its message or attachment, so deleting either (reading a
 message again deletes its attachments) deletes its rows. ``reindex`` rebuilds everything.
@@ -16,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from docket.documents.models import Attachment
+from docket.evidence import anchoring
 from docket.evidence.models import Audience, Kind, SearchEntry
 from docket.mail.models import InboundMessage
 from docket.requests.models import FrozenLetter, InfoRequest
@@ -44,6 +46,7 @@ def index_messages(messages: Iterable[InboundMessage]) -> None:
     SearchEntry.objects.filter(audience=Audience.STAFF, message__in=[m.pk for m in messages]).delete()
     filed = [m for m in messages if m.status == InboundMessage.Status.FILED and m.request_id is not None]
     SearchEntry.objects.bulk_create(_message_rows(filed), batch_size=BATCH)
+    anchoring.follow(filed)  # coded passages too: to the message's request, into its documents read again
 
 
 def _message_rows(messages: list[InboundMessage]) -> Iterator[SearchEntry]:

@@ -54,6 +54,12 @@ class EventKind(models.TextChoices):
     PUBLICATION_MADE_PRIVATE = "publication_made_private", "Made private"
     PUBLICATION_EMBARGO = "publication_embargo", "Embargo set"
     PUBLICATION_CONSENT = "publication_consent", "Consent recorded"
+    # Coding what replies say (evidence.actions): passages of a reply or a document tagged with themes.
+    PASSAGE_CODED = "passage_coded", "Passage coded"
+    PASSAGE_CHANGED = "passage_changed", "Coded passage changed"
+    PASSAGE_REMOVED = "passage_removed", "Coded passage removed"
+    SUGGESTION_ACCEPTED = "suggestion_accepted", "Suggested passage accepted"
+    SUGGESTION_DISMISSED = "suggestion_dismissed", "Suggested passage dismissed"
 
 
 def outbox_kind(message_kind: str, what: str) -> EventKind:
