@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from docket.documents.models import Attachment
 from docket.web.access import access_request
+from docket.web.coding_pages import coding_context
 from docket.web.decorators import requires
 
 
@@ -24,7 +25,9 @@ def document_page(request: HttpRequest, pk: int, page: int) -> HttpResponse:
         "info_request": info_request,
         "page": page,
         "text": pages[page - 1][1],
+        "page_start": ([0, *attachment.page_starts])[page - 1],
         "page_count": len(pages),
         "pages": range(1, len(pages) + 1),
+        "coding": coding_context(request, info_request.campaign_id, attachment.message, attachment, page),
     }
     return render(request, "web/document_page.html", context)

@@ -21,6 +21,8 @@ from django.utils import timezone
 from docket.campaigns.importing import import_recipients
 from docket.campaigns.models import Campaign, Recipient
 from docket.documents.models import Attachment, store
+from docket.evidence import actions as coding
+from docket.evidence.models import Passage, Suggestion, Theme
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.publishing import actions as publishing
 from docket.publishing.models import Publication
@@ -101,6 +103,9 @@ class InFlight:
     held: InboundMessage  # in the holding pen, a candidate of the sent request
     held_attachment: Attachment
     publication: Publication  # the sent letter's, approved
+    theme: Theme  # of the campaign's codebook
+    passage: Passage  # of the reply, coded with the theme
+    suggestion: Suggestion  # of the reply, for the theme
 
 
 def sent(request: InfoRequest) -> InfoRequest:
@@ -131,7 +136,7 @@ def in_flight(campaign: Campaign, recipients: list[Recipient]) -> InFlight:
     draft_recipient, sent_recipient, cut_off_recipient = recipients
     request = sent(actions.request_for(sent_recipient))
     reply, attachment = mail_with_attachment(
-        f"Reply for {campaign.slug}", status=InboundMessage.Status.FILED, request=request
+        f"Reply for {campaign.slug}", status=InboundMessage.Status.FILED, request=request, body_text="body"
     )
     misfiled, _ = mail_with_attachment(
         f"Misfiled for {campaign.slug}", status=InboundMessage.Status.FILED, request=request
@@ -152,6 +157,11 @@ def in_flight(campaign: Campaign, recipients: list[Recipient]) -> InFlight:
         held=held,
         held_attachment=held_attachment,
         publication=publishing.approve(publishing.letter_publication(request), SOMEONE),
+        theme=(theme := coding.add_theme(campaign, "A theme", SOMEONE)),
+        passage=coding.code_passage(reply, None, "body", [theme], SOMEONE),
+        suggestion=Suggestion.objects.create(
+            theme=theme, request=request, message=reply, source_name="Reply", start=0, end=4, quote="body"
+        ),
     )
 
 
