@@ -128,7 +128,7 @@ def insert(table: str, data: list[tuple[object, ...]]) -> float:
     from django.db import connection, transaction
 
     placeholders = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
+    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"  # noqa: S608 - our two table names
     began = time.perf_counter()
     for first in range(0, len(data), BATCH):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -203,7 +203,10 @@ def main() -> int:
         phrases.append((f'"{page[at]} {page[at + 1]}"', Filters()))
     start = datetime.date(2020, 11, 1)
     filtered = [
-        (rng.choice(middle), Filters(campaigns=(campaigns[0],), kind="document", since=start, until=start.replace(day=30)))
+        (
+            rng.choice(middle),
+            Filters(campaigns=(campaigns[0],), kind="document", since=start, until=start.replace(day=30)),
+        )
         for _ in range(args.queries)
     ]
     timed(singles[:5])  # warm the caches

@@ -58,9 +58,9 @@ def follow(messages: Iterable[InboundMessage]) -> None:
 
     messages = list(messages)
     for message in messages:
-        if message.request_id is not None:
-            Passage.objects.filter(message=message).exclude(request_id=message.request_id).update(
-                request_id=message.request_id, campaign_id=message.request.campaign_id
+        if message.request is not None:
+            Passage.objects.filter(message=message).exclude(request_id=message.request.pk).update(
+                request_id=message.request.pk, campaign_id=message.request.campaign_id
             )
     reanchor(messages)
 

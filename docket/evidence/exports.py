@@ -116,7 +116,9 @@ def project_xml(campaign: Campaign) -> tuple[bytes, dict[str, str]]:
         key = (passage.message_id, passage.attachment_id, passage.source_sha256)
         if key not in sources:
             text = source_text(passage.message, passage.attachment)
-            sources[key] = _Source(guid("source", key), passage.source_name, text, passage.request.recipient.contact.body_id, [])
+            sources[key] = _Source(
+                guid("source", key), passage.source_name, text, passage.request.recipient.contact.body_id, []
+            )
         sources[key].passages.append(passage)
     bodies: dict[int, list[str]] = {}
     for source in sources.values():
@@ -136,7 +138,11 @@ def project_xml(campaign: Campaign) -> tuple[bytes, dict[str, str]]:
             path = f"{source.guid}.txt"
             files[f"Sources/{path}"] = source.text
             element = etree.SubElement(
-                sources_el, f"{{{NS}}}TextSource", guid=source.guid, name=source.name, plainTextPath=f"internal://{path}"
+                sources_el,
+                f"{{{NS}}}TextSource",
+                guid=source.guid,
+                name=source.name,
+                plainTextPath=f"internal://{path}",
             )
             for passage in source.passages:
                 notes += _selection(element, passage, users[passage.coder_name])

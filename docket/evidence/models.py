@@ -67,7 +67,7 @@ class Theme(models.Model):
         constraints = [models.UniqueConstraint("campaign", "name", name="theme_name_unique_in_campaign")]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
 
 
 class Passage(models.Model):
@@ -95,7 +95,9 @@ class Passage(models.Model):
     themes = models.ManyToManyField(Theme, related_name="passages")
     coder = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     coder_name = models.CharField(max_length=200)
-    anchored = models.BooleanField(default=True, help_text="False: its words were not found when the document was read again")
+    anchored = models.BooleanField(
+        default=True, help_text="False: its words were not found when the document was read again"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

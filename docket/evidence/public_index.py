@@ -20,6 +20,7 @@ from docket.evidence.models import Audience, Kind, SearchEntry
 from docket.publishing.models import Publication, PublicationState
 from docket.publishing.redaction import Span, redact
 from docket.publishing.rules import spans_in
+from docket.requests.models import InfoRequest
 
 
 def follow(publication: Publication) -> None:
@@ -63,9 +64,9 @@ def _rows(publication: Publication) -> Iterator[SearchEntry]:
             yield SearchEntry(page=page, text=indexable(text), **common)
 
 
-def redacted_pages(text: str, page_starts: list[int], redacted: str, request: object) -> list[tuple[int, str]]:
+def redacted_pages(text: str, page_starts: list[int], redacted: str, request: InfoRequest) -> list[tuple[int, str]]:
     """(page, redacted text of the page) of a document whose redacted text is ``redacted``."""
-    spans = spans_in(text, request)  # type: ignore[arg-type]
+    spans = spans_in(text, request)
     if redact(text, spans) != redacted:
         return [(1, redacted)]
     starts = [0, *(_moved(start, spans) for start in page_starts), len(redacted)]

@@ -117,8 +117,8 @@ class StoredVector(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return f"{compiler.quote_name(SearchEntry._meta.db_table)}.vector", []
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
+        return f"{compiler.quote_name(SearchEntry._meta.db_table)}.vector", ()
 
 
 def postgresql_query(node: Node) -> SearchQuery:
@@ -153,7 +153,7 @@ def _postgresql(
         .annotate(score=SearchRank(StoredVector(), wanted))
         .order_by("-score", "id")
     )
-    found = list(ranked[offset : offset + limit])
+    found: list[SearchEntry] = list(ranked[offset : offset + limit])
     # Headlines for the page of hits alone: ts_headline reads the whole text of each row.
     headline = SearchHeadline(
         "text",

@@ -32,7 +32,9 @@ def suggest(theme: Theme, limit: int = 30) -> int:
         hits = search(query, Filters(campaigns=(theme.campaign_id,)), limit=limit).hits
     except QueryError:
         return 0
-    known = set(Suggestion.objects.filter(theme=theme).values_list("message_id", "attachment_id", "start"))
+    known: set[tuple[int, int | None, int]] = set(
+        Suggestion.objects.filter(theme=theme).values_list("message_id", "attachment_id", "start")
+    )
     added = []
     for hit in hits:
         entry = hit.entry

@@ -83,7 +83,8 @@ def document(request: HttpRequest, token: str, name: str) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     """The public search: the evidence index, restricted to what ``published`` says is public, as redacted."""
-    from docket.evidence.search import QueryError, search as search_index
+    from docket.evidence.search import QueryError
+    from docket.evidence.search import search as search_index
 
     query = request.GET.get("q", "").strip()[:500]
     results, error = [], ""

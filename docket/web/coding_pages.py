@@ -71,7 +71,9 @@ def theme_suggest(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
     theme = get_object_or_404(Theme, pk=pk, campaign=campaign)
     added = suggest(theme)
-    messages.success(request, f"{added} new passage(s) suggested for “{theme.name}”." if added else "No new passages found.")
+    messages.success(
+        request, f"{added} new passage(s) suggested for “{theme.name}”." if added else "No new passages found."
+    )
     return redirect("web:codebook", slug=campaign.slug)
 
 
@@ -174,7 +176,9 @@ def passages(request: HttpRequest, slug: str) -> HttpResponse:
     if coder:
         found = [p for p in found if p.coder_name == coder]
     coders = sorted({p.coder_name for p in exports.passages_of(campaign)})
-    return render(request, "web/passages.html", {"campaign": campaign, "passages": found, "coders": coders, "coder": coder})
+    return render(
+        request, "web/passages.html", {"campaign": campaign, "passages": found, "coders": coders, "coder": coder}
+    )
 
 
 @requires("view")
@@ -183,7 +187,10 @@ def passages_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         data, kind = exports.passages_csv(campaign), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        data, kind = exports.passages_xlsx(campaign), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data, kind = (
+            exports.passages_xlsx(campaign),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     elif fmt == "qdpx":
         data, kind = exports.qdpx(campaign), "application/zip"
     else:

@@ -52,7 +52,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         except QueryError as error:
             errors["q"] = str(error)
     bodies = Body.objects.filter(contacts__recipients__campaign__in=visible).distinct().order_by("name")
-    items = RequestedItem.objects.filter(campaign__in=visible).select_related("campaign").order_by("campaign", "position")
+    items = (
+        RequestedItem.objects.filter(campaign__in=visible).select_related("campaign").order_by("campaign", "position")
+    )
     context = {
         "query": query,
         "chosen": request.GET,

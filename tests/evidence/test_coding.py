@@ -28,7 +28,7 @@ def themes(replied):
 
 def test_a_codebook_nests_one_level(replied, themes):
     prevention, mentoring = themes
-    assert str(mentoring) == "Prevention › Mentoring"
+    assert str(mentoring) == "Prevention / Mentoring"
     assert mentoring.colour == "#00703c"
     with pytest.raises(CodingError, match="themes go one level deep"):
         actions.add_theme(replied.campaign, "Peer mentors", ACTOR, parent=mentoring)
@@ -45,7 +45,9 @@ def test_a_codebook_nests_one_level(replied, themes):
 def test_a_passage_is_coded_where_it_is(replied, themes):
     _, mentoring = themes
     quote = "mentoring   scheme\nfor young people"  # as selected in a browser: the spaces are not the text's
-    passage = actions.code_passage(replied.message, replied.strategy, quote, [mentoring], ACTOR, memo="Universal", page=3)
+    passage = actions.code_passage(
+        replied.message, replied.strategy, quote, [mentoring], ACTOR, memo="Universal", page=3
+    )
     assert passage.page == 3
     assert passage.quote == "mentoring scheme for young people"
     assert replied.strategy.text[passage.start : passage.end] == passage.quote
@@ -54,7 +56,7 @@ def test_a_passage_is_coded_where_it_is(replied, themes):
     assert "mentoring scheme for young people" in event.note
     assert "page 3" in event.note
 
-    with pytest.raises(CodingError, match="These words are not on page 2 of Response Strategy.pdf"):
+    with pytest.raises(CodingError, match=r"These words are not on page 2 of Response Strategy\.pdf"):
         actions.code_passage(replied.message, replied.strategy, quote, [mentoring], ACTOR, page=2)
     with pytest.raises(CodingError, match="Choose at least one theme"):
         actions.code_passage(replied.message, replied.strategy, quote, [], ACTOR, page=3)
@@ -65,7 +67,9 @@ def test_a_passage_is_coded_where_it_is(replied, themes):
 def test_a_passage_survives_a_re_extraction(replied, themes):
     _, mentoring = themes
     kept = actions.code_passage(replied.message, replied.strategy, "mentoring scheme", [mentoring], ACTOR, page=3)
-    moved = actions.code_passage(replied.message, replied.strategy, "Governance and funding", [mentoring], ACTOR, page=2)
+    moved = actions.code_passage(
+        replied.message, replied.strategy, "Governance and funding", [mentoring], ACTOR, page=2
+    )
     gone = actions.code_passage(replied.message, replied.strategy, "partnership board", [mentoring], ACTOR, page=2)
     where = (kept.start, kept.end)
     Passage.objects.filter(pk=moved.pk).update(start=0, end=5)  # its offsets wrong: it is found by its words
@@ -100,7 +104,8 @@ def test_suggested_passages_are_accepted_or_dismissed(replied, themes):
     prevention = actions.add_theme(replied.campaign, "Knife crime", ACTOR, keywords="knife crime")
     assert suggest(prevention) == 1
     other = Suggestion.objects.get(theme=prevention)
-    assert other.page == 0 and "knife crime work" in other.quote
+    assert other.page == 0
+    assert "knife crime work" in other.quote
     actions.dismiss_suggestion(other, ACTOR)
     assert Suggestion.objects.get(pk=other.pk).state == "dismissed"
     assert Event.objects.filter(request=replied.request, kind="suggestion_dismissed").count() == 1

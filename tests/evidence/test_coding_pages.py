@@ -36,10 +36,14 @@ def test_a_passage_is_coded_on_the_page_without_javascript(client, editor, repli
     assert response.status_code == 302
     passage = Passage.objects.get()
     assert (passage.page, passage.quote, passage.memo, passage.coder_name) == (
-        3, "mentoring scheme", "universal offer", "editor@office.example"
+        3,
+        "mentoring scheme",
+        "universal offer",
+        "editor@office.example",
     )
     shown = client.get(page).content.decode()
-    assert "Your passages here" in shown and "universal offer" in shown
+    assert "Your passages here" in shown
+    assert "universal offer" in shown
 
     response = client.post(url, {"quote": "not on this page", "themes": [str(theme.pk)]}, follow=True)
     assert "These words are not on page 3 of Response Strategy.pdf" in response.content.decode()
@@ -75,7 +79,9 @@ def test_agreement_page(client, editor, replied):
     url = reverse("web:code", args=["document", replied.strategy.pk, 3])
     client.post(url, {"quote": "mentoring scheme", "themes": [str(theme.pk)]})
     client.force_login(other)
-    client.post(reverse("web:code", args=["reply", replied.message.pk, 0]), {"quote": "knife crime", "themes": [str(theme.pk)]})
+    client.post(
+        reverse("web:code", args=["reply", replied.message.pk, 0]), {"quote": "knife crime", "themes": [str(theme.pk)]}
+    )
     page = client.get(reverse("web:coder_agreement", args=[replied.campaign.slug])).content.decode()
     assert "editor@office.example and second@office.example" in page
     assert "0 of 2" in page

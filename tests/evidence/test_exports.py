@@ -24,7 +24,13 @@ def coded(replied):
     prevention = actions.add_theme(replied.campaign, "Prevention", ANN, description="Stopping harm early")
     mentoring = actions.add_theme(replied.campaign, "Mentoring", ANN, parent=prevention, colour="#00703c")
     actions.code_passage(
-        replied.message, replied.strategy, "mentoring scheme", [mentoring, prevention], ANN, page=3, memo="=1+1 universal"
+        replied.message,
+        replied.strategy,
+        "mentoring scheme",
+        [mentoring, prevention],
+        ANN,
+        page=3,
+        memo="=1+1 universal",
     )
     actions.code_passage(replied.message, None, "knife crime work", [prevention], BOB)
     return replied
@@ -34,10 +40,26 @@ def test_the_passages_as_a_table(coded):
     rows = list(csv.reader(io.StringIO(exports.passages_csv(coded.campaign).decode("utf-8-sig"))))
     assert rows[0] == exports.HEADERS
     body = "Hampshire Police and Crime Commissioner"
-    assert [body, str(coded.request.pk), "Response Strategy.pdf", "3", "Prevention › Mentoring", "mentoring scheme",
-            "'=1+1 universal", "ann@office.example"] in rows
-    assert [body, str(coded.request.pk), "Reply: Re: Violence Reduction Units", "", "Prevention", "knife crime work",
-            "", "bob@office.example"] in rows
+    assert [
+        body,
+        str(coded.request.pk),
+        "Response Strategy.pdf",
+        "3",
+        "Prevention / Mentoring",
+        "mentoring scheme",
+        "'=1+1 universal",
+        "ann@office.example",
+    ] in rows
+    assert [
+        body,
+        str(coded.request.pk),
+        "Reply: Re: Violence Reduction Units",
+        "",
+        "Prevention",
+        "knife crime work",
+        "",
+        "bob@office.example",
+    ] in rows
     assert len(rows) == 4
     sheet = openpyxl.load_workbook(io.BytesIO(exports.passages_xlsx(coded.campaign))).active
     assert [cell.value for cell in next(sheet.iter_rows())] == exports.HEADERS
@@ -59,8 +81,13 @@ def test_the_project_is_valid_refi_qda(coded):
             for selection in source.findall("q:PlainTextSelection", ns):
                 start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
                 assert text[start:end] == selection.get("name")  # the offsets point at the quote in the source
-        assert [c.get("name") for c in project.findall(".//q:Cases/q:Case", ns)] == ["Hampshire Police and Crime Commissioner"]
-        assert {u.get("name") for u in project.findall(".//q:Users/q:User", ns)} == {"ann@office.example", "bob@office.example"}
+        assert [c.get("name") for c in project.findall(".//q:Cases/q:Case", ns)] == [
+            "Hampshire Police and Crime Commissioner"
+        ]
+        assert {u.get("name") for u in project.findall(".//q:Users/q:User", ns)} == {
+            "ann@office.example",
+            "bob@office.example",
+        }
         assert project.find(".//q:Notes/q:Note/q:PlainTextContent", ns).text == "=1+1 universal"
 
 
