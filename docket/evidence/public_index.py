@@ -66,7 +66,10 @@ def _rows(publication: Publication) -> Iterator[SearchEntry]:
 
 def redacted_pages(text: str, page_starts: list[int], redacted: str, request: InfoRequest) -> list[tuple[int, str]]:
     """(page, redacted text of the page) of a document whose redacted text is ``redacted``."""
-    spans = spans_in(text, request)
+    return split_redacted(text, page_starts, spans_in(text, request), redacted)
+
+
+def split_redacted(text: str, page_starts: list[int], spans: list[Span], redacted: str) -> list[tuple[int, str]]:
     if redact(text, spans) != redacted:
         return [(1, redacted)]
     starts = [0, *(_moved(start, spans) for start in page_starts), len(redacted)]

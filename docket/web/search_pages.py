@@ -65,6 +65,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "items": items,
         "kinds": Kind.choices,
         "offset": offset,
+        "last": offset + (len(results.hits) if results is not None else 0),
         "next_start": offset + PAGE,
         "previous_start": max(0, offset - PAGE),
         "page_size": PAGE,
