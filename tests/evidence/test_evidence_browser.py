@@ -112,3 +112,26 @@ def test_search_then_code_and_export_in_the_browser(browser, live_server, replie
     page.goto("/search/?q=%22mentoring")
     assert page.get_by_text("A phrase is missing its closing quotation mark").first.is_visible()
     check(page, "search-mistake")
+
+
+def test_the_public_search_in_the_browser(browser, live_server, replied):
+    from docket.publishing import actions as publishing
+    from docket.publishing.models import RedactionRule
+    from docket.requests.actions import Actor
+
+    actor = Actor("test")
+    RedactionRule.objects.create(pattern="Jane Doe", reason="an officer's name")
+    for publication in (
+        publishing.letter_publication(replied.request),
+        publishing.document_publication(replied.strategy.pk, replied.request),
+    ):
+        publishing.publish(publishing.approve(publication, actor), actor)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/public/search/")
+    page.get_by_label("Words to find").fill("mentoring OR Doe")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("link", name="page 3 of Response Strategy.pdf").is_visible()
+    assert "Doe" not in page.locator("main ol").inner_text()  # the query box holds it, the results never
+    check(page, "public-search")
+    context.close()
