@@ -100,16 +100,55 @@ def _filtered(filters: Filters, public: bool) -> QuerySet[SearchEntry]:
 
 
 def _sqlite(entries: QuerySet[SearchEntry], node: Node, limit: int, offset: int) -> tuple[list[Any], dict[int, str]]:
-    snippet = f"snippet(evidence_fts, 0, char(2), char(3), '…', {SNIPPET_WORDS})"
-    ranked = entries.extra(  # noqa: S610 - fixed SQL; the query is a parameter, every word of it quoted
+    """Ranked by FTS5 alone first (its best ``pool`` rows, no join), then filtered; a bigger pool, then
+    the full join, only when the filters leave too few. Joining every match before ranking costs
+    several times more for a common word."""
+    match = query_language.fts5(node)
+    wanted = offset + limit
+    pool = max(4 * wanted, 200)
+    while pool <= MAX_POOL:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, rank FROM evidence_fts WHERE evidence_fts MATCH %s ORDER BY rank LIMIT %s", [match, pool]
+            )
+            ranked = cursor.fetchall()
+        rank = dict(ranked)
+        kept = sorted(entries.filter(pk__in=list(rank)), key=lambda entry: (rank[entry.pk], entry.pk))
+        if len(kept) >= wanted or len(ranked) < pool:  # enough, or every match was in the pool
+            found = kept[offset:wanted]
+            return found, _snippets(match, [entry.pk for entry in found])
+        pool *= 8
+    return _sqlite_joined(entries, match, limit, offset)
+
+
+MAX_POOL = 12_800  # ids in one IN (…): well under SQLite's limit on parameters
+
+
+def _sqlite_joined(
+    entries: QuerySet[SearchEntry], match: str, limit: int, offset: int
+) -> tuple[list[Any], dict[int, str]]:
+    ranked = entries.extra(
         tables=["evidence_fts"],
         where=["evidence_fts.rowid = evidence_searchentry.id", "evidence_fts MATCH %s"],
-        params=[query_language.fts5(node)],
-        select={"score": "bm25(evidence_fts)", "snippet": snippet},
+        params=[match],
+        select={"score": "bm25(evidence_fts)"},
         order_by=["score", "id"],
     )
     found = list(ranked[offset : offset + limit])
-    return found, {entry.pk: entry.snippet for entry in found}
+    return found, _snippets(match, [entry.pk for entry in found])
+
+
+def _snippets(match: str, pks: list[int]) -> dict[int, str]:
+    if not pks:
+        return {}
+    marks = ", ".join(["%s"] * len(pks))
+    sql = (
+        f"SELECT rowid, snippet(evidence_fts, 0, char(2), char(3), '…', {SNIPPET_WORDS}) FROM evidence_fts "
+        f"WHERE evidence_fts MATCH %s AND rowid IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, *pks])
+        return dict(cursor.fetchall())
 
 
 class StoredVector(Expression):

@@ -175,3 +175,17 @@ def test_a_message_moved_to_another_request_is_found_there(replied, example):
     [hit] = search("mentoring").hits
     assert hit.entry.request == other
     assert hit.entry.body == other.recipient.contact.body
+
+
+def test_sqlite_ranks_the_same_with_or_without_its_shortcut(replied, monkeypatch):
+    from docket.evidence import search as searching
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the shortcut is SQLite's")
+    queries = ["partnership", "mentoring OR knife OR governance", '"young people"']
+    quick = [wheres(query, filters=Filters(kind="document")) for query in queries]
+    snippets = [[str(hit.snippet) for hit in search(query).hits] for query in queries]
+    monkeypatch.setattr(searching, "MAX_POOL", 0)  # straight to the join of every match
+    assert [wheres(query, filters=Filters(kind="document")) for query in queries] == quick
+    assert [[str(hit.snippet) for hit in search(query).hits] for query in queries] == snippets
+    assert quick[1]
