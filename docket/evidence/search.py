@@ -77,11 +77,12 @@ def search(
 
 
 def _filtered(filters: Filters, public: bool) -> QuerySet[SearchEntry]:
-    entries = SearchEntry.objects.select_related("campaign", "body", "request")
+    entries = SearchEntry.objects.select_related("campaign", "body", "request__recipient__contact__body")
     if public:
         from docket.publishing import published  # the one place that says what is public
 
-        entries = entries.filter(audience=Audience.PUBLIC, publication__in=published.publications())
+        public_rows = entries.filter(audience=Audience.PUBLIC, publication__in=published.publications())
+        entries = public_rows.select_related("publication")
     else:
         entries = entries.filter(audience=Audience.STAFF)
     if filters.campaigns is not None:
