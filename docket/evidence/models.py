@@ -7,6 +7,10 @@ in step with these rows by the database itself: an FTS5 table and triggers on SQ
 ``tsvector`` column with a GIN index on PostgreSQL (migration 0001). Rows are written only by
 ``docket.evidence.indexing`` and ``docket.evidence.public_index``; deleting what a row points at
 deletes the row (and its index entry) in the same transaction.
+
+A later migration that alters ``SearchEntry``'s table on SQLite remakes the table, which drops its
+triggers: such a migration must create them again (migration 0001's ``SQLITE``), then
+``docket reindex``.
 """
 
 from __future__ import annotations
