@@ -189,3 +189,17 @@ def test_sqlite_ranks_the_same_with_or_without_its_shortcut(replied, monkeypatch
     assert [wheres(query, filters=Filters(kind="document")) for query in queries] == quick
     assert [[str(hit.snippet) for hit in search(query).hits] for query in queries] == snippets
     assert quick[1]
+
+
+def test_an_embargoed_reply_is_not_public_until_its_day(replied):
+    import datetime
+
+    from django.utils import timezone
+
+    publish(publishing.letter_publication(replied.request))
+    publication = publish(publishing.reply_publication(replied.message.pk, replied.request))
+    assert wheres('"knife crime work"', public=True) == ["Reply from Hampshire Police and Crime Commissioner"]
+    publishing.set_embargo(publication, timezone.localdate() + datetime.timedelta(days=7), ACTOR)
+    assert wheres('"knife crime work"', public=True) == []  # published, its rows kept, but not public yet
+    publishing.set_embargo(publication, None, ACTOR)
+    assert wheres('"knife crime work"', public=True) == ["Reply from Hampshire Police and Crime Commissioner"]
