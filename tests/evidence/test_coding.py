@@ -109,3 +109,28 @@ def test_suggested_passages_are_accepted_or_dismissed(replied, themes):
     actions.dismiss_suggestion(other, ACTOR)
     assert Suggestion.objects.get(pk=other.pk).state == "dismissed"
     assert Event.objects.filter(request=replied.request, kind="suggestion_dismissed").count() == 1
+
+
+def test_a_passage_is_changed_and_removed_with_events(replied, themes):
+    prevention, mentoring = themes
+    passage = actions.code_passage(replied.message, replied.strategy, "mentoring scheme", [mentoring], ACTOR, page=3)
+    actions.change_passage(passage, [prevention, mentoring], "  both  ", ACTOR)
+    passage.refresh_from_db()
+    assert passage.memo == "both"
+    assert set(passage.themes.all()) == {prevention, mentoring}
+    other = actions.add_theme(replied.campaign, "Other", ACTOR)
+    other.campaign_id = 0  # as a theme of another campaign would be
+    with pytest.raises(CodingError, match="own campaign's themes"):
+        actions.change_passage(passage, [other], "", ACTOR)
+    with pytest.raises(CodingError, match="is on 1 coded passage"):
+        actions.remove_theme(mentoring, ACTOR)
+    actions.remove_passage(passage, ACTOR)
+    assert not Passage.objects.exists()
+    kinds = list(
+        Event.objects.filter(request=replied.request, kind__startswith="passage_").values_list("kind", flat=True)
+    )
+    assert kinds == ["passage_coded", "passage_changed", "passage_removed"]
+    actions.remove_theme(mentoring, ACTOR)
+    actions.add_theme(replied.campaign, "Under", ACTOR, parent=prevention)
+    with pytest.raises(CodingError, match="has themes under it"):
+        actions.remove_theme(prevention, ACTOR)
