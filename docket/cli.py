@@ -303,6 +303,30 @@ def cmd_export_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from django.utils.html import strip_tags
+
+    from docket.evidence.search import Filters, search
+
+    campaigns = None if args.campaign is None else (_campaign(args.campaign).pk,)
+    filters = Filters(campaigns=campaigns, kind=args.kind)
+    results = search(" ".join(args.query), filters, public=args.public, limit=args.limit)
+    for hit in results.hits:
+        entry = hit.entry
+        page = str(entry.page) if entry.page else "-"
+        print(f"#{entry.request_id}\t{entry.body.name}\t{entry.title}\t{page}\t{strip_tags(hit.snippet)}")
+    more = " (more: raise --limit)" if results.more else ""
+    print(f"{len(results.hits)} found{more}", file=sys.stderr)
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from docket.evidence.indexing import reindex
+
+    print(f"{reindex():,} pages indexed")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from granian import Granian
@@ -477,6 +501,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("out", help="the folder (emptied first)")
     export.add_argument("--url", default="", help="the address the site will have, for the feed's links")
+
+    found = command("search", cmd_search, "Search letters sent, replies and documents (every page of them).")
+    found.add_argument("query", nargs="+", help='words, "a phrase", prefix*, OR, NOT, brackets')
+    found.add_argument("--campaign", default=None, help="only this campaign (its slug)")
+    found.add_argument("--kind", choices=["letter", "reply", "document"], default=None, help="only this kind")
+    found.add_argument("--public", action="store_true", help="search only what is published, as redacted")
+    found.add_argument("--limit", type=int, default=20, help="hits to print, best first (default 20, at most 100)")
+
+    command("reindex", cmd_reindex, "Rebuild the search index from everything Docket holds.")
 
     for name, handler, help_text in [
         ("serve", cmd_serve, "Run the web server (Granian, production grade)."),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "docket.mail",
     "docket.documents",
     "docket.publishing",
+    "docket.evidence",
     "docket.web",
     "docket.worker",
     "django_htmx",

@@ -16,6 +16,7 @@ def record_reading(attachment: Attachment, outcome: Outcome) -> None:
     if outcome.kind == "text":
         attachment.text = storable(outcome.text)
         attachment.pages, attachment.ocr_pages = outcome.pages, outcome.ocr_pages
+        attachment.page_starts = list(outcome.page_starts)
         attachment.status = Attachment.Status.EXTRACTED if outcome.text.strip() else Attachment.Status.NO_TEXT
         attachment.error = ""
     elif outcome.kind == "too_large":

@@ -58,6 +58,7 @@ class Outcome:
     ocr_pages: int = 0
     reason: str = ""
     retire: bool = False  # the reading process ends after this answer
+    page_starts: tuple[int, ...] = ()  # where each page after the first begins in ``text``
 
 
 class Reader:
@@ -149,6 +150,7 @@ def _outcome(reply: bytes) -> Outcome:
             int(found["ocr_pages"]),
             str(found["reason"]),
             bool(found["retire"]),
+            tuple(int(start) for start in found["page_starts"]),
         )
     except (ValueError, KeyError, TypeError):
         return Outcome("failed", reason="the reader gave no usable answer", retire=True)
@@ -210,7 +212,9 @@ def _extract(data: bytes, request: dict[str, Any], budget: Budget) -> Outcome:
         return Outcome("failed", reason=str(error), retire=True)
     except Exception as error:  # one file must never stop the rest
         return Outcome("failed", reason=f"{type(error).__name__}: {error}", retire=True)
-    return Outcome("text", result.text[: caps.max_text_chars], result.pages, result.ocr_pages, retire=_grown(budget))
+    text = result.text[: caps.max_text_chars]
+    starts = tuple(start for start in result.page_starts if start < len(text))
+    return Outcome("text", text, result.pages, result.ocr_pages, retire=_grown(budget), page_starts=starts)
 
 
 def _grown(budget: Budget) -> bool:

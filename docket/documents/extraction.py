@@ -61,6 +61,19 @@ class Extraction:
     text: str
     pages: int = 0
     ocr_pages: int = 0
+    page_starts: tuple[int, ...] = ()  # where each page after the first begins in ``text``
+
+
+PAGE_GAP = "\n\n"  # between one page's text and the next's
+
+
+def pages_joined(texts: list[str], ocr_pages: int = 0) -> Extraction:
+    """One text of the pages, and where each page after the first begins in it (a search hit names its page)."""
+    starts, position = [], 0
+    for text in texts[:-1]:
+        position += len(text) + len(PAGE_GAP)
+        starts.append(position)
+    return Extraction(PAGE_GAP.join(texts), len(texts), ocr_pages, tuple(starts))
 
 
 def load_readers() -> None:
@@ -219,8 +232,7 @@ def _pdf(data: bytes, ocr: bool, caps: Caps) -> Extraction:
             width, height = page.get_size()
             _check_pixels(round(width * OCR_SCALE), round(height * OCR_SCALE), caps, "a page")
             texts[number] = ocr_image(page.render(scale=OCR_SCALE, grayscale=True).to_pil())
-        texts = [text.replace("\r\n", "\n").strip() for text in texts]
-        return Extraction("\n\n".join(texts), len(texts), len(scans))
+        return pages_joined([text.replace("\r\n", "\n").strip() for text in texts], len(scans))
     finally:
         document.close()
 
@@ -294,4 +306,4 @@ def _image(data: bytes, caps: Caps) -> Extraction:
         image.seek(frame)
         _check_pixels(image.width, image.height, caps, "a picture")
         texts.append(ocr_image(image.convert("L")))
-    return Extraction("\n\n".join(texts), frames, frames)
+    return pages_joined(texts, frames)

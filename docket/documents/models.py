@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+
 from django.db import models
 
 from docket.campaigns.models import RecipientItem
 from docket.documents import blobstore
+from docket.documents.extraction import PAGE_GAP
 
 
 class Blob(models.Model):
@@ -66,6 +69,9 @@ class Attachment(models.Model):
     text = models.TextField(blank=True)
     pages = models.PositiveIntegerField(default=0)
     ocr_pages = models.PositiveIntegerField(default=0, help_text="Pages whose text came from OCR")
+    page_starts = models.JSONField(
+        default=list, blank=True, help_text="Where each page after the first begins in the text (character offsets)"
+    )
     suggested_item = models.ForeignKey(
         RecipientItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggested_attachments"
     )
@@ -82,3 +88,13 @@ class Attachment(models.Model):
     @property
     def size(self) -> int:
         return self.blob.size
+
+    def page_texts(self) -> list[tuple[int, str]]:
+        """(page number, its text) of each page; a text without pages (a Word file) is page 1."""
+        starts = [0, *self.page_starts]
+        ends = [start - len(PAGE_GAP) for start in self.page_starts] + [len(self.text)]
+        return [(number, self.text[start:end]) for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1)]
+
+    def page_of(self, offset: int) -> int:
+        """The page on which the character at ``offset`` of the text is."""
+        return bisect.bisect_right(self.page_starts, offset) + 1

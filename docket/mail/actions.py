@@ -18,6 +18,7 @@ from django.utils import timezone
 from docket.campaigns import actions as ledger_actions
 from docket.documents.models import Attachment
 from docket.errors import DocketError
+from docket.evidence.indexing import index_messages
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.requests import actions
@@ -122,6 +123,7 @@ def file_held(message: InboundMessage, request: InfoRequest, actor: Actor) -> In
     with transaction.atomic():
         read_as_filed(message, request, method)
         message.save(update_fields=["request", "match_method", "status", "holding_reason"])
+        index_messages([message])
         actions.record_replies([(request, reply_note(message, method), reply_kind(message))], actor)
     return message
 
@@ -186,6 +188,7 @@ def move_message(message: InboundMessage, to: InfoRequest, actor: Actor, note: s
         unlinked = _unlink_items(message)
         message.request, message.match_method = to, "moved by hand"
         message.save(update_fields=["request", "match_method"])
+        index_messages([message])
         why = _described(message) + (f": {note}" if note else "")
         undone = f"; no longer received: {', '.join(unlinked)}" if unlinked else ""
         actions.rederive_state(old, EventKind.MESSAGE_MOVED_OUT, actor, f"{why} → request #{to.pk}{undone}")
@@ -204,6 +207,7 @@ def unfile_message(message: InboundMessage, actor: Actor, note: str = "") -> Inb
         message.status, message.request, message.holding_reason = Status.HOLDING, None, reason
         message.match_method = ""
         message.save(update_fields=["status", "request", "holding_reason", "match_method"])
+        index_messages([message])
         message.candidates.add(old)
         undone = f"; no longer received: {', '.join(unlinked)}" if unlinked else ""
         actions.rederive_state(old, EventKind.MESSAGE_UNFILED, actor, _described(message) + undone)

@@ -12,6 +12,7 @@ import hashlib
 
 from django.db import transaction
 
+from docket.evidence.indexing import index_letter
 from docket.mail.addresses import reply_address
 from docket.mail.messages import LetterContent, Outgoing, build_email
 from docket.mail.models import OutboxBody, OutboxMessage
@@ -64,7 +65,8 @@ def queue(request: InfoRequest, letter: LetterContent, actor: Actor, note: str =
     )
     with transaction.atomic():
         transition(request, EventKind.QUEUE, actor, RequestState.QUEUED, note)
-        FrozenLetter.objects.create(
+        frozen = FrozenLetter.objects.create(
             request=request, pdf=letter.pdf, sha256=hashlib.sha256(letter.pdf).hexdigest(), text=letter.text
         )
+        index_letter(frozen)
         return store(request, OutboxMessage.Kind.LETTER, outgoing)

@@ -37,6 +37,7 @@ from docket.campaigns.models import RecipientItem
 from docket.documents import blobstore
 from docket.documents.models import Attachment, Blob, record_blobs, storable, store_file
 from docket.documents.processing import save_attachments, suggest_items, take_attachment
+from docket.evidence.indexing import index_messages
 from docket.mail import actions as mail_actions
 from docket.mail.addresses import request_id_from_address
 from docket.mail.bounces import handle_bounce
@@ -391,6 +392,7 @@ def _take_in(
             InboundMessage.candidates.through.objects.filter(inboundmessage__in=written).delete()
         mail_actions.record_readings(written)
         save_attachments(attachments)
+        index_messages(written)
         _save_candidates(candidates)
         actions.record_replies(list(replies.values()), actor)
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from docket.documents.models import store
+from docket.evidence import public_index
 from docket.publishing.html_redaction import redact_html
 from docket.publishing.models import Publication, PublicationState
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
@@ -64,6 +65,7 @@ def _move(
         for name, value in changes.items():
             setattr(current, name, value)
         current.save()
+        public_index.follow(current)
         detail = f"{current.get_kind_display()}" + (f": {note}" if note else "")
         record_event(current.request, kind, actor, detail)
     return current

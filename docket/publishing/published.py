@@ -54,14 +54,6 @@ def by_token(token: str) -> Publication | None:
     return publications().filter(token=token).select_related("request__campaign", "redacted_pdf").first()
 
 
-def search(query: str) -> QuerySet[Publication]:
-    words = [word for word in query.split() if word][:8]
-    found = publications()
-    for word in words:
-        found = found.filter(Q(redacted_text__icontains=word) | Q(title__icontains=word))
-    return found.select_related("request__campaign", "request__recipient__contact__body").order_by("-published_at")
-
-
 def version() -> str:
     """Changes whenever anything the public pages show may have changed: a publication, any
     event on any request (states, items received), or the day (embargoes end at midnight)."""

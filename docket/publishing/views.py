@@ -82,10 +82,29 @@ def document(request: HttpRequest, token: str, name: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    found = list(published.search(query)) if query else []
-    results = [{"item": p, "slug": site.body_slug(p.request)} for p in found]
-    return render(request, "publishing/search.html", _context({"query": query, "results": results}))
+    """The public search: the evidence index, restricted to what ``published`` says is public, as redacted."""
+    from docket.evidence.search import QueryError
+    from docket.evidence.search import search as search_index
+
+    query = request.GET.get("q", "").strip()[:500]
+    results, error = [], ""
+    if query:
+        try:
+            found = search_index(query, public=True, limit=50).hits
+        except QueryError as problem:
+            error = str(problem)
+        else:
+            results = [{"hit": hit, "slug": site.body_slug(hit.entry.request), "file": _file(hit)} for hit in found]
+    context = {"query": query, "results": results, "error": error}
+    return render(request, "publishing/search.html", _context(context))
+
+
+def _file(hit: Any) -> str:
+    """The redacted PDF's address, at the page of the hit, if the hit is in one."""
+    publication = hit.entry.publication
+    if publication is None or publication.redacted_pdf_id is None:
+        return ""
+    return site.file_path(publication) + (f"#page={hit.entry.page}" if hit.entry.page else "")
 
 
 def feed(request: HttpRequest) -> HttpResponse:

@@ -80,6 +80,12 @@ class EventKind(models.TextChoices):
     FIELD_ADDED = "field_added", "Field added for every recipient"
     FIELD_RENAMED = "field_renamed", "Field renamed"
     ITEM_STATES_CHANGED = "item_states_changed", "Items asked for changed"
+    # Coding what replies say (evidence.actions): passages of a reply or a document tagged with themes.
+    PASSAGE_CODED = "passage_coded", "Passage coded"
+    PASSAGE_CHANGED = "passage_changed", "Coded passage changed"
+    PASSAGE_REMOVED = "passage_removed", "Coded passage removed"
+    SUGGESTION_ACCEPTED = "suggestion_accepted", "Suggested passage accepted"
+    SUGGESTION_DISMISSED = "suggestion_dismissed", "Suggested passage dismissed"
 
 
 def outbox_kind(message_kind: str, what: str) -> EventKind:

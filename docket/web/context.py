@@ -11,6 +11,7 @@ from docket.web.access import can
 
 NAVIGATION = [
     ("Dashboard", "dashboard", "view"),
+    ("Search", "search", "view"),
     ("Directory", "directory", "view"),
     ("Holding pen", "holding_pen", "file"),
     ("Outbox", "outbox", "send"),

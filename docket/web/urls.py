@@ -4,7 +4,9 @@ from django.urls import path, reverse_lazy
 from docket.web import (
     campaign_pages,
     campaign_setup_pages,
+    coding_pages,
     directory_pages,
+    document_pages,
     learning_pages,
     ledger_pages,
     letter_parts_pages,
@@ -13,6 +15,7 @@ from docket.web import (
     publication_pages,
     recipient_setup_pages,
     request_pages,
+    search_pages,
 )
 
 app_name = "web"
@@ -44,6 +47,18 @@ urlpatterns = [
     path("campaigns/<slug:slug>/fields/", recipient_setup_pages.fields, name="fields"),
     path("campaigns/<slug:slug>/recipients/add/", recipient_setup_pages.add_recipients, name="add_recipients"),
     path("campaigns/<slug:slug>/recipients/import/", recipient_setup_pages.import_recipients, name="import_recipients"),
+    path("campaigns/<slug:slug>/codebook/", coding_pages.codebook, name="codebook"),
+    path("campaigns/<slug:slug>/codebook/themes/", coding_pages.theme_add, name="theme_add"),
+    path("campaigns/<slug:slug>/codebook/themes/<int:pk>/suggest/", coding_pages.theme_suggest, name="theme_suggest"),
+    path(
+        "campaigns/<slug:slug>/codebook/suggestions/<int:pk>/",
+        coding_pages.suggestion_decide,
+        name="suggestion_decide",
+    ),
+    path("campaigns/<slug:slug>/passages/", coding_pages.passages, name="passages"),
+    path("campaigns/<slug:slug>/passages.<str:fmt>", coding_pages.passages_file, name="passages_file"),
+    path("campaigns/<slug:slug>/passages/<int:pk>/remove/", coding_pages.passage_remove, name="passage_remove"),
+    path("campaigns/<slug:slug>/agreement/", coding_pages.coder_agreement, name="coder_agreement"),
     path("campaigns/<slug:slug>/recipients/<int:pk>/", campaign_pages.recipient, name="recipient"),
     path(
         "campaigns/<slug:slug>/recipients/<int:pk>/remove/",
@@ -70,6 +85,10 @@ urlpatterns = [
     path("requests/<int:pk>/messages/<int:message>/unfile/", request_pages.unfile_message, name="unfile_message"),
     path("requests/<int:pk>/publication/", publication_pages.publication, name="publication"),
     path("attachments/<int:pk>/", request_pages.attachment_file, name="attachment"),
+    path("attachments/<int:pk>/pages/<int:page>/", document_pages.document_page, name="document_page"),
+    path("messages/<int:pk>/text/", coding_pages.reply_text, name="reply_text"),
+    path("code/<str:kind>/<int:pk>/<int:page>/", coding_pages.code, name="code"),
+    path("search/", search_pages.search_page, name="search"),
     path("holding-pen/", mail_pages.holding_pen, name="holding_pen"),
     path("holding-pen/<int:pk>/file/", mail_pages.file_held, name="file_held"),
     path("holding-pen/upload/", mail_pages.upload_held, name="upload_held"),

@@ -21,6 +21,8 @@ from django.utils import timezone
 from docket.campaigns.importing import import_recipients
 from docket.campaigns.models import Campaign, Recipient, Reference, RequestedItem
 from docket.documents.models import Attachment, store
+from docket.evidence import actions as coding
+from docket.evidence.models import Passage, Suggestion, Theme
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.publishing import actions as publishing
 from docket.publishing.models import Publication
@@ -103,6 +105,9 @@ class InFlight:
     publication: Publication  # the sent letter's, approved
     reference: Reference  # a source the letter may cite
     item: RequestedItem  # the first requested item
+    theme: Theme  # of the campaign's codebook
+    passage: Passage  # of the reply, coded with the theme
+    suggestion: Suggestion  # of the reply, for the theme
 
 
 def sent(request: InfoRequest) -> InfoRequest:
@@ -133,7 +138,7 @@ def in_flight(campaign: Campaign, recipients: list[Recipient]) -> InFlight:
     draft_recipient, sent_recipient, cut_off_recipient = recipients
     request = sent(actions.request_for(sent_recipient))
     reply, attachment = mail_with_attachment(
-        f"Reply for {campaign.slug}", status=InboundMessage.Status.FILED, request=request
+        f"Reply for {campaign.slug}", status=InboundMessage.Status.FILED, request=request, body_text="body"
     )
     misfiled, _ = mail_with_attachment(
         f"Misfiled for {campaign.slug}", status=InboundMessage.Status.FILED, request=request
@@ -157,6 +162,11 @@ def in_flight(campaign: Campaign, recipients: list[Recipient]) -> InFlight:
         reference=campaign.references.order_by("key").first()
         or Reference.objects.create(campaign=campaign, key="report", author="A Body", title="A report"),
         item=campaign.items.order_by("position", "key")[0],
+        theme=(theme := coding.add_theme(campaign, "A theme", SOMEONE)),
+        passage=coding.code_passage(reply, None, "body", [theme], SOMEONE),
+        suggestion=Suggestion.objects.create(
+            theme=theme, request=request, message=reply, source_name="Reply", start=0, end=4, quote="body"
+        ),
     )
 
 

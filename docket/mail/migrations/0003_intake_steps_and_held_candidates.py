@@ -14,6 +14,9 @@ def hold_unreadable(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
+    # It names requests.request, which requests 0002 renames: it runs before that, whatever else is added.
+    run_before = [("requests", "0002_rename_request_inforequest")]
+
     dependencies = [
         ('documents', '0002_attachment_links'),
         ('mail', '0002_inbox'),

@@ -9,6 +9,9 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # It names requests.request, which requests 0002 renames: it runs before that, whatever else is added.
+    run_before = [("requests", "0002_rename_request_inforequest")]
+
     dependencies = [
         ('campaigns', '0004_campaign_team'),
         ('directory', '0001_bodies_contacts_tags'),

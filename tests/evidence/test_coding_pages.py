@@ -1,0 +1,88 @@
+"""The coding pages without JavaScript: a codebook, a passage coded by typing its words, suggestions,
+the passages and their exports, two coders' agreement; mistakes shown on the page."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+
+from docket.evidence.models import Passage, Suggestion, Theme
+from tests.web.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(replied):
+    return person("editor@office.example", "editor", replied.campaign)
+
+
+def add_theme(client, campaign, **fields):
+    data = {"name": "Mentoring", "description": "", "keywords": "mentoring", "colour": "#00703c", "parent": ""} | fields
+    return client.post(reverse("web:theme_add", args=[campaign.slug]), data)
+
+
+def test_a_passage_is_coded_on_the_page_without_javascript(client, editor, replied):
+    client.force_login(editor)
+    assert add_theme(client, replied.campaign).status_code == 302
+    theme = Theme.objects.get()
+    page = reverse("web:document_page", args=[replied.strategy.pk, 3])
+    assert "Code a passage" in client.get(page).content.decode()
+    url = reverse("web:code", args=["document", replied.strategy.pk, 3])
+    response = client.post(url, {"quote": "mentoring scheme", "themes": [str(theme.pk)], "memo": "universal offer"})
+    assert response.status_code == 302
+    passage = Passage.objects.get()
+    assert (passage.page, passage.quote, passage.memo, passage.coder_name) == (
+        3,
+        "mentoring scheme",
+        "universal offer",
+        "editor@office.example",
+    )
+    shown = client.get(page).content.decode()
+    assert "Your passages here" in shown
+    assert "universal offer" in shown
+
+    response = client.post(url, {"quote": "not on this page", "themes": [str(theme.pk)]}, follow=True)
+    assert "These words are not on page 3 of Response Strategy.pdf" in response.content.decode()
+    response = client.post(reverse("web:theme_add", args=[replied.campaign.slug]), {"name": " "}, follow=True)
+    assert "There is a problem" in response.content.decode()
+    assert "Enter a name for the theme." in response.content.decode()
+
+
+def test_suggestions_and_exports(client, editor, replied):
+    client.force_login(editor)
+    add_theme(client, replied.campaign)
+    theme = Theme.objects.get()
+    client.post(reverse("web:theme_suggest", args=[replied.campaign.slug, theme.pk]))
+    suggestion = Suggestion.objects.get()
+    codebook = client.get(reverse("web:codebook", args=[replied.campaign.slug])).content.decode()
+    assert "Our mentoring scheme for young people reaches every secondary school." in codebook
+    client.post(reverse("web:suggestion_decide", args=[replied.campaign.slug, suggestion.pk]), {"decision": "accept"})
+    assert Passage.objects.get().quote == suggestion.quote
+    listing = client.get(reverse("web:passages", args=[replied.campaign.slug])).content.decode()
+    assert "page 3 of Response Strategy.pdf" in listing
+    csv = client.get(reverse("web:passages_file", args=[replied.campaign.slug, "csv"]))
+    assert "Our mentoring scheme" in csv.content.decode("utf-8-sig")
+    qdpx = client.get(reverse("web:passages_file", args=[replied.campaign.slug, "qdpx"]))
+    assert "project.qde" in zipfile.ZipFile(BytesIO(qdpx.content)).namelist()
+    assert client.get(reverse("web:passages_file", args=[replied.campaign.slug, "pdf"])).status_code == 404
+
+
+def test_agreement_page(client, editor, replied):
+    other = person("second@office.example", "editor", replied.campaign)
+    client.force_login(editor)
+    add_theme(client, replied.campaign)
+    theme = Theme.objects.get()
+    url = reverse("web:code", args=["document", replied.strategy.pk, 3])
+    client.post(url, {"quote": "mentoring scheme", "themes": [str(theme.pk)]})
+    client.force_login(other)
+    client.post(
+        reverse("web:code", args=["reply", replied.message.pk, 0]), {"quote": "knife crime", "themes": [str(theme.pk)]}
+    )
+    page = client.get(reverse("web:coder_agreement", args=[replied.campaign.slug])).content.decode()
+    assert "editor@office.example and second@office.example" in page
+    assert "0 of 2" in page
+    assert "Mentoring: to reconcile" in page
