@@ -83,7 +83,17 @@ def worker() -> None:
 
     print("ready", flush=True)
     sys.stdin.readline()
+    profile = os.environ.get("DOCKET_BENCH_PROFILE")  # print where the worker spends its time (to stderr)
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     tally = outbox.run(SmtpChannel(settings.DOCKET_SMTP), until_empty=True, rate=0)
+    if profile:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(profile).print_stats(35)
     print(f"sent {tally.sent} uncertain {tally.uncertain} failed {tally.failed}", flush=True)
 
 

@@ -315,39 +315,40 @@ def reach_data(message: OutboxMessage, accepted: OutboxMessage | None = None) ->
     still holds its claim (if not, the data must not go: another worker has it, or it was settled).
 
     ``accepted``, the message sent just before, has its acceptance (``sent_at``, ``smtp_response``) written in
-    the same commit, ahead of ``record_sent``: a worker that dies in between leaves it to be recorded as sent."""
+    the same commit, ahead of ``record_sent``: a worker that dies in between leaves it to be recorded as sent.
+    A message written down as accepted is never taken for one whose data is only reached."""
     moves = [Move(message, Step.REACH_DATA, changes={"reached_data": True}, expect=_mine(message, sent_at=None))]
     if accepted is not None:
-        acceptance = {"sent_at": accepted.sent_at, "smtp_response": accepted.smtp_response}
-        moves.insert(0, Move(accepted, Step.NOTE_ACCEPTED, changes=acceptance, expect=_mine(accepted)))
+        moves.insert(0, _noted(accepted))
     done = OUTBOX.apply(moves, WORKER)
     return any(move.row is message for move in done.moved)
 
 
-def record_sent(messages: list[OutboxMessage]) -> int:
-    """Messages the server accepted (``sent_at`` and ``smtp_response`` set, still "sending", claimed as they were
-    read): sent, and their requests with them, in one transaction. Those settled meanwhile are left; how many were
-    recorded."""
-    moves = [
-        Move(
-            message,
-            Step.RECORD_SENT,
-            OutboxState.SENT,
-            changes={"sent_at": message.sent_at, "smtp_response": message.smtp_response},
-            expect=_mine(message),
-            note=f"accepted by the mail server: {message.smtp_response}",
-        )
-        for message in messages
-    ]
+def record_sent(messages: list[OutboxMessage], unnoted: OutboxMessage | None = None) -> int:
+    """Messages the server accepted (their acceptance written down, still "sending", claimed as they were read):
+    sent, and their requests with them, in one transaction. ``unnoted``, one of them whose acceptance is only in
+    memory, has it written first. Those settled meanwhile are left; how many were recorded."""
+    moves = [_noted(unnoted)] if unnoted is not None else []
+    for message in messages:
+        assert message.sent_at is not None, "only a message the server accepted is recorded as sent"
+        note = f"accepted by the mail server: {message.smtp_response}"
+        moves.append(Move(message, Step.RECORD_SENT, OutboxState.SENT, note, expect=_mine(message, reached_data=True)))
     with transaction.atomic():
         done = OUTBOX.apply(moves, WORKER)
-        letters = [move.row for move in done.moved if move.row.kind == OutboxMessage.Kind.LETTER]
-        sent = []
-        for letter in letters:
-            assert letter.sent_at is not None, "only a message the server accepted is recorded as sent"
-            sent.append((letter.request, letter.sent_at, f"accepted by the mail server: {letter.smtp_response}"))
-        actions.mark_sent_many(sent, WORKER)
-    return len(done.moved)
+        recorded = [move.row for move in done.moved if move.action == Step.RECORD_SENT]
+        letters = [
+            (letter.request, letter.sent_at, f"accepted by the mail server: {letter.smtp_response}")
+            for letter in recorded
+            if letter.kind == OutboxMessage.Kind.LETTER and letter.sent_at is not None
+        ]
+        actions.mark_sent_many(letters, WORKER)
+    return len(recorded)
+
+
+def _noted(accepted: OutboxMessage) -> Move[OutboxMessage]:
+    """Write down that the server took ``accepted`` (its words and when), while it is still this worker's."""
+    acceptance = {"sent_at": accepted.sent_at, "smtp_response": accepted.smtp_response}
+    return Move(accepted, Step.NOTE_ACCEPTED, changes=acceptance, expect=_mine(accepted, reached_data=True))
 
 
 def retry_later(message: OutboxMessage, words: str, at: datetime.datetime) -> bool:

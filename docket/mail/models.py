@@ -44,8 +44,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     claimed_by = models.CharField(max_length=200, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    # Nullable, so that adding it is an ALTER TABLE on SQLite, not a rebuild of the table.
-    server = models.CharField(
+    # Nullable, so that adding it is an ALTER TABLE on SQLite, not a rebuild of the table (which would need
+    # the request's model under its old name, Request, that the earlier migrations of mail still give it).
+    server = models.CharField(  # noqa: DJ001
         max_length=250, null=True, blank=True, help_text="The mail server (host:port) it was claimed for"
     )
     reached_data = models.BooleanField(default=False, help_text="The message data was being handed over")

@@ -218,7 +218,7 @@ class Sender:
             unnoted.append(accept(message, reply, self.clock()))
             accepted.append(message)
         # The last acceptance is written down as the few are recorded sent.
-        self.tally.sent += mail_actions.record_sent(accepted) if accepted else 0
+        self.tally.sent += mail_actions.record_sent(accepted, unnoted[0] if unnoted else None) if accepted else 0
 
     def _wait_turn(self) -> None:
         if self.rate:

@@ -175,18 +175,19 @@ class Machine[M: models.Model]:
     def _write(
         self, writes: dict[Any, dict[str, Any]], first: dict[Any, str], conditions: dict[Any, dict[str, Any]]
     ) -> None:
-        """Each row once, grouped by fields and conditions: one UPDATE a group, its row count checked."""
-        groups: dict[tuple[str, tuple[tuple[str, Any], ...], tuple[str, ...]], list[M]] = {}
+        """Each row once: rows given the same values under the same conditions in one UPDATE
+        (``WHERE pk IN (…) AND state = <as read> AND <expected>``), whose row count is checked."""
+        groups: dict[tuple[Any, ...], tuple[dict[str, Any], list[Any]]] = {}
         for pk, values in writes.items():
-            if not values:
-                continue
-            condition = (first[pk], tuple(sorted(conditions[pk].items())), tuple(sorted(values)))
-            groups.setdefault(condition, []).append(self.model(pk=pk, **values))
-        for (before, expect, names), rows in groups.items():
-            where = self.model._default_manager.filter(**{self.state_field: before}, **dict(expect))
-            changed = where.bulk_update(rows, list(names))
-            if changed != len(rows):
-                raise StaleRow(f"{self.model.__name__}: {changed} of {len(rows)} rows changed in {before!r}")
+            if values:
+                key = (first[pk], _frozen(conditions[pk]), _frozen(values))
+                groups.setdefault(key, ({self.state_field: first[pk], **conditions[pk]}, []))
+                groups[key][1].append(pk)
+        for where, pks in groups.values():
+            values = writes[pks[0]]
+            changed = self.model._default_manager.filter(pk__in=pks, **where).update(**values)
+            if changed != len(pks):
+                raise StaleRow(f"{self.model.__name__}: {changed} of {len(pks)} rows changed where {where}")
 
     def _update_in_memory(
         self, made: list[tuple[Move[M], Mapping[str, Any]]], refused: list[Move[M]], current: dict[Any, dict[str, Any]]
@@ -206,3 +207,13 @@ class Machine[M: models.Model]:
                     setattr(move.row, name, value)
         for row, names in computed.values():
             row.refresh_from_db(fields=sorted(names))
+
+
+def _frozen(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """``values`` as a key: rows given equal values are written together (a value that cannot be a key, alone)."""
+    try:
+        key = tuple(sorted(values.items()))
+        hash(key)
+    except TypeError:
+        return (object(),)
+    return key
