@@ -76,7 +76,9 @@ def chasers(example):
     actions.mark_sent(request, actor, timezone.now())
     for number in range(120):
         raw = f"Subject: chaser {number}\r\n\r\nA reminder.\r\n".encode()
-        store(request, OutboxMessage.Kind.CHASER, Outgoing(f"<c{number}@test>", "a@b.example", f"r{number}@x", "c", raw))
+        store(
+            request, OutboxMessage.Kind.CHASER, Outgoing(f"<c{number}@test>", "a@b.example", f"r{number}@x", "c", raw)
+        )
     return 120
 
 
