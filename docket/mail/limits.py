@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+
 from docket.mail.models import OutboxMessage, ServerLimit
 
 MINUTE = datetime.timedelta(minutes=1)
@@ -21,7 +23,7 @@ NO_LIMIT = 1_000_000
 def room(server: str, now: datetime.datetime) -> int:
     """How many more messages may be claimed for ``server`` at ``now``. Call it inside the claiming transaction:
     it locks the server's limit until that transaction ends."""
-    limit = ServerLimit.objects.select_for_update().filter(server=server).first()
+    limit = _limit(server)
     if limit is None:
         return NO_LIMIT
     free = NO_LIMIT
@@ -31,6 +33,15 @@ def room(server: str, now: datetime.datetime) -> int:
     if limit.recipients_per_day is not None:
         free = min(free, limit.recipients_per_day - claimed.filter(claimed_at__gt=now - DAY).count())
     return max(free, 0)
+
+
+def _limit(server: str) -> ServerLimit | None:
+    """The server's limit, locked; made from DOCKET_SMTP_PER_MINUTE and _PER_DAY if they are set and it has none."""
+    per_minute, per_day = settings.DOCKET_SMTP_PER_MINUTE or None, settings.DOCKET_SMTP_PER_DAY or None
+    if per_minute or per_day:
+        defaults = {"messages_per_minute": per_minute, "recipients_per_day": per_day}
+        ServerLimit.objects.get_or_create(server=server, defaults=defaults)
+    return ServerLimit.objects.select_for_update().filter(server=server).first()
 
 
 def next_room_at(server: str, now: datetime.datetime) -> datetime.datetime | None:

@@ -135,3 +135,20 @@ def test_without_a_limit_for_the_server_nothing_holds_the_workers_back(chasers):
     while worker.send_due():
         pass
     assert len(provider.taken) == chasers
+
+
+def test_the_limits_from_the_settings_make_the_servers_row_which_the_admin_may_then_change(chasers, settings):
+    settings.DOCKET_SMTP_PER_MINUTE = 30
+    clock = Clock()
+    provider = Provider(clock)
+    workers = [Sender(provider.channel(name), clock=clock) for name in ("one", "two")]
+    for worker in workers:
+        worker.send_due()
+    limit = ServerLimit.objects.get(server=SERVER)
+    assert (limit.messages_per_minute, limit.recipients_per_day, len(provider.taken)) == (30, None, 30)
+    limit.messages_per_minute = 40  # changed in the admin: the row, not the setting, counts from now on
+    limit.save()
+    clock.now += datetime.timedelta(minutes=1)
+    for worker in workers:
+        worker.send_due()
+    assert len(provider.taken) == 70

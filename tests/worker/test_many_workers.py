@@ -95,7 +95,7 @@ def test_workers_share_the_outbox_and_one_killed_twice_sends_nothing_twice_and_l
                 workers[0] = start_worker(env)
 
             def settled() -> bool:
-                return (
+                return bool(
                     query(env, "select count(*) from mail_outboxmessage where state in ('queued', 'sending')")[0][0]
                     == 0
                 )
