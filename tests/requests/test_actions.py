@@ -57,7 +57,12 @@ def test_several_letters_are_marked_sent_at_once_and_a_withdrawn_one_logs_that_i
         (requests[1].pk, "accepted: b"),
     ]
     went = Event.objects.get(kind="letter_sent")  # it went all the same, and the withdrawn request's log says so
-    assert (went.request_id, went.from_state, went.to_state, went.note) == (requests[2].pk, "withdrawn", "withdrawn", "c")
+    assert (went.request_id, went.from_state, went.to_state, went.note) == (
+        requests[2].pk,
+        "withdrawn",
+        "withdrawn",
+        "c",
+    )
 
 
 def test_replies_taken_in_together_log_each_and_move_each_request_once(example, coordinator):
@@ -79,9 +84,7 @@ def test_replies_taken_in_together_log_each_and_move_each_request_once(example, 
     hampshire.refresh_from_db()
     assert hampshire.state == RequestState.PARTIALLY_ANSWERED
     logged = list(
-        hampshire.events.filter(note__in=["first", "out of office", "2"]).values_list(
-            "kind", "from_state", "to_state"
-        )
+        hampshire.events.filter(note__in=["first", "out of office", "2"]).values_list("kind", "from_state", "to_state")
     )
     assert logged == [
         ("record_reply", "sent", "partially_answered"),
