@@ -273,7 +273,9 @@ def _outbox_refusal(message: OutboxMessage, step: str) -> TransitionError:
     return TransitionError(f"message {message.message_id} is {message.get_state_display().lower()}: cannot {step}")
 
 
-OUTBOX = Machine(OutboxMessage, OUTBOX_MOVES, _outbox_event, _outbox_refusal)
+OUTBOX = Machine(
+    OutboxMessage, OUTBOX_MOVES, _outbox_event, _outbox_refusal, unlogged={Step.REACH_DATA, Step.NOTE_ACCEPTED}
+)
 WORKER = Actor("docket send")
 
 

@@ -17,7 +17,10 @@ transaction:
 A move that is not allowed changes nothing: it is returned as refused (``Machine.move``, the form for
 one row, raises the machine's refusal instead), or, if it names an ``otherwise`` action, that event is
 written and the state stays. An action with no entry among the allowed moves may be logged from any
-state but moves nothing (an event such as "chaser queued" on a request that keeps its state).
+state but moves nothing (an event such as "chaser queued" on a request that keeps its state). A batch
+of steps that a machine names ``unlogged`` (they never change the state nor write an event, such as
+the outbox noting that only a letter's data is left to send) skips the read: each is one UPDATE
+conditional on the states it may start from and on what it expects, its row count its answer.
 """
 
 from __future__ import annotations
@@ -98,12 +101,16 @@ class Machine[M: models.Model]:
         event: EventFor[M],
         refusal: Callable[[M, str], DocketError],
         state_field: str = "state",
+        unlogged: Collection[str] = (),
     ) -> None:
         self.model = model
         self.allowed = allowed
         self.event = event
         self.refusal = refusal
         self.state_field = state_field
+        # Steps that never change the state nor write an event (the outbox noting "only the data is
+        # left"): their conditional update is their whole check, with no read before it.
+        self.unlogged = frozenset(unlogged)
 
     def allows(self, action: str, state: str) -> bool:
         return action not in self.allowed or state in self.allowed[action]
@@ -125,6 +132,8 @@ class Machine[M: models.Model]:
         for move in moves:
             if move.to is not None and move.action not in self.allowed:
                 raise ValueError(f"{move.action!r} is not a move of {self.model.__name__}: it may only be logged")
+        if all(move.action in self.unlogged and move.to is None and move.otherwise is None for move in moves):
+            return self._apply_in_place(moves)
         expected = sorted({name for move in moves for name in move.expect} - {state})
         made: list[tuple[Move[M], Mapping[str, Any]]] = []
         # No savepoint: a refusal is raised only after the block has ended without writing, so a
@@ -164,6 +173,23 @@ class Machine[M: models.Model]:
             if events:
                 type(events[0]).objects.bulk_create(events)
         self._update_in_memory(made, applied.refused, current)
+        return applied
+
+    def _apply_in_place(self, moves: Sequence[Move[M]]) -> Applied[M]:
+        """Steps that change neither the state nor the timeline, each by one UPDATE conditional on the states it
+        may start from and on what it expects; its row count says whether it was allowed."""
+        applied: Applied[M] = Applied()
+        with transaction.atomic(savepoint=False):
+            for move in moves:
+                where = dict(move.expect)
+                if move.action in self.allowed:
+                    where[f"{self.state_field}__in"] = list(self.allowed[move.action])
+                changed = self.model._default_manager.filter(pk=move.row.pk, **where).update(**move.changes)
+                (applied.moved if changed == 1 else applied.refused).append(move)
+        for move in applied.moved:
+            for name, value in move.changes.items():
+                if not isinstance(value, Combinable):
+                    setattr(move.row, name, value)
         return applied
 
     def _allowed_now(self, move: Move[M], row: dict[str, Any]) -> bool:
