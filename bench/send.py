@@ -1,28 +1,26 @@
-"""Benchmark: letters a second through the outbox, against bare smtplib in the same run.
+"""Benchmark: letters a second sent by one outbox worker and by two, against bare smtplib in the same run.
 
     .venv/bin/python bench/send.py [--letters 500]
+    DOCKET_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_send .venv/bin/python bench/send.py
 
-Both send the same stored messages (real letters of the example campaign, PDF
-attached, about 60 kB each) to one local SMTP server (aiosmtpd, in its own
-process, discarding what it receives) over one kept-open connection:
+The letters are real letters of the example campaign (PDF attached, about 60 kB each), queued once,
+sent to one local SMTP server (aiosmtpd, in its own process, discarding what it receives):
 
-- Docket: `docket.mail.outbox.run` with no throttle: per letter, one commit before its data goes
-  ("reached data", with the previous letter's acceptance); per chunk of 20, one commit claiming
-  it and one recording it sent (outbox rows, requests moved to sent, their events).
-- bare smtplib: `SMTP.sendmail` of the same bytes, nothing recorded.
-- Docket's SMTP channel alone: the same bytes through the channel the outbox uses, nothing
-  recorded; the outbox against it is what the bookkeeping costs.
+- bare smtplib: `SMTP.sendmail` of the stored bytes over one kept-open connection, nothing recorded;
+- one worker: one process running the outbox (`docket.mail.outbox.run`, no throttle) until it is empty;
+- two workers: two such processes at once, sharing the outbox by their claims.
 
-Set DOCKET_BENCH_DATABASE_URL to run Docket's side on PostgreSQL instead of SQLite.
+Each worker process sets Django up first and says it is ready; the clock starts when all are told to go
+and stops when the last has finished. Between runs the same letters are put back in the queue (by SQL,
+here only: the product never moves a letter back once it went). The database is SQLite in a temporary
+folder, or PostgreSQL with DOCKET_BENCH_DATABASE_URL (a database of that name is created and dropped).
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import csv
 import os
-import pstats
 import smtplib
 import socket
 import subprocess
@@ -73,17 +71,98 @@ def recipients_csv(count: int, folder: Path) -> Path:
     return path
 
 
+def worker() -> None:
+    """One worker process: set up, say so, wait for "go", send until the outbox is empty, say how many."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from docket.mail import outbox
+    from docket.mail.channels.smtp import SmtpChannel
+
+    print("ready", flush=True)
+    sys.stdin.readline()
+    profile = os.environ.get("DOCKET_BENCH_PROFILE")  # print where the worker spends its time (to stderr)
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    tally = outbox.run(SmtpChannel(settings.DOCKET_SMTP), until_empty=True, rate=0)
+    if profile:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(profile).print_stats(35)
+    print(f"sent {tally.sent} uncertain {tally.uncertain} failed {tally.failed}", flush=True)
+
+
+def run_workers(count: int) -> tuple[float, list[str]]:
+    """Start ``count`` worker processes, let them go together; seconds until the last is done, and their words."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(count)
+    ]
+    for process in processes:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+    start = time.perf_counter()
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    said = [process.communicate()[0].strip() for process in processes]
+    elapsed = time.perf_counter() - start
+    assert all(process.returncode == 0 for process in processes), said
+    return elapsed, said
+
+
+def requeue_all() -> None:
+    """Every letter back in the queue, as before it was sent (the benchmark's reset, not a product action)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE mail_outboxmessage SET state = 'queued', claimed_by = '', claimed_at = NULL, "
+            "reached_data = %s, sent_at = NULL, smtp_response = '', attempts = 0",
+            [False],
+        )
+        cursor.execute("UPDATE requests_inforequest SET state = 'queued', sent_at = NULL, due_date = NULL")
+        cursor.execute("DELETE FROM requests_event WHERE kind = 'mark_sent'")
+
+
+def postgres_database(url: str) -> tuple[str, str]:
+    """(the URL of a fresh database named after ``url``'s, the admin URL to drop it with)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    admin = base.replace("postgres://", "postgresql://", 1) + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url, admin
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--letters", type=int, default=500)
-    parser.add_argument("--profile", action="store_true", help="print where the outbox spends its time")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        worker()
+        return
 
     folder = Path(tempfile.mkdtemp(prefix="docket-bench-send-"))
     port = free_port()
+    postgres = os.environ.get("DOCKET_BENCH_DATABASE_URL", "")
+    admin = ""
+    if postgres:
+        postgres, admin = postgres_database(postgres)
     os.environ.update(
         DOCKET_DATA_DIR=str(folder),
-        DOCKET_DATABASE_URL=os.environ.get("DOCKET_BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3"),
+        DOCKET_DATABASE_URL=postgres or f"sqlite:///{folder}/bench.sqlite3",
         DOCKET_SMTP_URL=f"smtp://127.0.0.1:{port}",
         DOCKET_SEND_RATE="0",
         DJANGO_SETTINGS_MODULE="docket.settings",
@@ -93,14 +172,13 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     from docket.campaigns.examples import load_example
     from docket.campaigns.importing import import_recipients
-    from docket.mail import outbox
-    from docket.mail.channels.smtp import SmtpChannel
-    from docket.mail.dispatch import queue_campaign
     from docket.mail.models import OutboxMessage
     from docket.requests.actions import Actor
+    from docket.requests.letters import queue_campaign
 
     call_command("migrate", verbosity=0)
     campaign, _ = load_example("iasc-vru-2020")
@@ -110,43 +188,39 @@ def main() -> None:
     size = sum(len(raw) for _, _, raw in messages) / len(messages)
     print(
         f"{len(messages)} letters of {size / 1024:.0f} kB each to aiosmtpd on localhost; database: "
-        f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+        f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; {os.cpu_count()} cores"
     )
 
     sink = start_sink(port)
+    rates = {}
     try:
         start = time.perf_counter()
         with smtplib.SMTP("127.0.0.1", port) as connection:
             for envelope_from, envelope_to, raw in messages:
                 connection.sendmail(envelope_from, [envelope_to], raw)
-        bare = len(messages) / (time.perf_counter() - start)
-
-        # Docket's SMTP channel on its own, no database: what the outbox's bookkeeping costs on top.
-        channel = SmtpChannel(settings.DOCKET_SMTP)
-        start = time.perf_counter()
-        for envelope_from, envelope_to, raw in messages:
-            channel.deliver(envelope_from, envelope_to, raw)
-        channel.close()
-        alone = len(messages) / (time.perf_counter() - start)
-
-        profiler = cProfile.Profile()
-        start = time.perf_counter()
-        if args.profile:
-            profiler.enable()
-        tally = outbox.run(SmtpChannel(settings.DOCKET_SMTP), until_empty=True, rate=0)
-        ours = tally.sent / (time.perf_counter() - start)
-        profiler.disable()
-        if args.profile:
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
-        assert tally.sent == len(messages), tally
+        rates["bare smtplib, one connection"] = len(messages) / (time.perf_counter() - start)
+        for count in (1, 2):
+            requeue_all()
+            connections.close_all()
+            elapsed, said = run_workers(count)
+            sent = OutboxMessage.objects.filter(state="sent").count()
+            assert sent == len(messages), (sent, said)
+            rates[f"Docket outbox, {count} worker{'s' if count > 1 else ''}"] = sent / elapsed
+            print(f"  {count} worker(s): {'; '.join(said)}")
     finally:
         sink.terminate()
         sink.wait()
+        if admin:
+            import psycopg
 
-    print(f"  bare smtplib                {bare:8.1f} letters/s")
-    print(f"  Docket's SMTP channel alone {alone:8.1f} letters/s (its DATA step quotes dots faster than smtplib)")
-    print(f"  Docket outbox               {ours:8.1f} letters/s ({ours / alone:.2f} of the channel alone)")
-    print(f"ratio: {ours / bare:.2f} of bare smtplib (target >= 0.8)")
+            connections.close_all()
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{postgres.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+    for name, rate in rates.items():
+        print(f"  {name:32} {rate:8.1f} letters/s")
+    one, two = rates["Docket outbox, 1 worker"], rates["Docket outbox, 2 workers"]
+    print(f"two workers / one: {two / one:.2f} (target >= 1.5 on PostgreSQL); one worker: target >= 100 letters/s")
 
 
 if __name__ == "__main__":

@@ -205,6 +205,10 @@ DOCKET_FROM_EMAIL = env_str("DOCKET_FROM_EMAIL", "")  # else the office's own ad
 DOCKET_SEND_RATE = env_int("DOCKET_SEND_RATE", 60, minimum=0)  # messages a minute; 0: no limit
 DOCKET_SEND_MAX_ATTEMPTS = env_int("DOCKET_SEND_MAX_ATTEMPTS", 8, minimum=1)
 DOCKET_SEND_LEASE_SECONDS = env_int("DOCKET_SEND_LEASE_SECONDS", 900, minimum=60)
+# The mail provider's limits the server of DOCKET_SMTP_URL starts with (0: none); its row in the admin
+# (Mail server limits) is made from these the first time and may be changed there; all workers honour it.
+DOCKET_SMTP_PER_MINUTE = env_int("DOCKET_SMTP_PER_MINUTE", 0, minimum=0)
+DOCKET_SMTP_PER_DAY = env_int("DOCKET_SMTP_PER_DAY", 0, minimum=0)
 
 # Reading attachments: each file is read in a separate process within these limits; one past them is kept
 # with its message and marked "too large to read" (docket/documents/bounded.py, extraction.py).

@@ -47,7 +47,7 @@ from docket.requests import actions as requests
 from docket.requests.actions import Actor, TransitionError, rederive_state
 from docket.requests.events import EventKind
 from docket.requests.models import Event, InfoRequest
-from docket.requests.states import ALLOWED_FROM, RequestState
+from docket.requests.states import ALLOWED_FROM, DERIVED_STATES, RequestState
 
 # A recipient may be removed, with its request, until its letter is queued: after that it has gone, or may have.
 REMOVABLE_STATES = {RequestState.DRAFT, RequestState.APPROVED}
@@ -442,7 +442,7 @@ def set_item_states(
             return []
         note = f"{recipient.contact.body.name}: {'; '.join(said)}"
         request = InfoRequest.objects.filter(recipient=recipient).first()
-        if request is not None and request.state in requests.DERIVED_STATES:
+        if request is not None and request.state in DERIVED_STATES:
             requests.rederive_state(request, EventKind.ITEM_STATES_CHANGED, actor, note)
         else:
             log(recipient.campaign, actor, EventKind.ITEM_STATES_CHANGED, note, request)

@@ -9,24 +9,27 @@ message's status live in one place and nothing else writes it. The outbox's own 
 
 from __future__ import annotations
 
+import datetime
+from enum import StrEnum
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from docket.campaigns import actions as ledger_actions
 from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.evidence.indexing import index_messages
+from docket.mail import limits
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.requests import actions
-from docket.requests.actions import Actor, ReplyKind, TransitionError, mark_sent, record_event
+from docket.requests.actions import Actor, ReplyKind, TransitionError, mark_sent
 from docket.requests.events import EventKind, outbox_kind
-from docket.requests.models import InfoRequest
+from docket.requests.models import Event, InfoRequest
 from docket.requests.states import RequestState
-from docket.rows import update_rows
+from docket.requests.transitions import Machine, Move, StaleRow
 
 Status = InboundMessage.Status
 
@@ -53,12 +56,10 @@ READ_FIELDS = [
 
 
 def record_readings(messages: list[InboundMessage]) -> None:
-    """Write what reading decided for each message (its fields, status, request): one prepared UPDATE."""
-
-    def value(message: InboundMessage, name: str) -> object:
-        return message.request_id if name == "request" else getattr(message, name)
-
-    update_rows(InboundMessage, READ_FIELDS, [(m.pk, *(value(m, name) for name in READ_FIELDS)) for m in messages])
+    """Write what reading decided for each message (its fields, status, request), in one UPDATE a batch."""
+    written = InboundMessage.objects.bulk_update(messages, READ_FIELDS)
+    if written != len(messages):
+        raise StaleRow(f"{written} of {len(messages)} messages read were written: some are gone")
 
 
 def reply_note(message: InboundMessage, method: str) -> str:
@@ -215,80 +216,202 @@ def unfile_message(message: InboundMessage, actor: Actor, note: str = "") -> Inb
 
 
 # The outbox: queued → sending (claimed by a worker) → sent, or back to queued, failed, uncertain;
-# a letter whose request moved on before it went is cancelled.
+# a letter whose request moved on before it went is cancelled. The worker (docket.mail.outbox)
+# decides when; these write, each through the outbox's machine.
 
 
-def claim_batch(messages: list[OutboxMessage], token: str) -> list[OutboxMessage]:
-    """Claim, in one statement, those still queued (another worker may have taken some).
+class Step(StrEnum):
+    """The outbox's moves; ``OUTBOX_MOVES`` says from which states each may start."""
 
-    Claiming ahead of sending is safe: a claimed message whose data was not
-    reached when its worker died is simply queued again.
-    """
-    ids = [message.pk for message in messages]
-    OutboxMessage.objects.filter(pk__in=ids, state=OutboxState.QUEUED).update(
-        state=OutboxState.SENDING,
-        claimed_by=token,
-        claimed_at=timezone.now(),
-        reached_data=False,
-        attempts=F("attempts") + 1,
-    )
-    mine = set(
-        OutboxMessage.objects.filter(pk__in=ids, claimed_by=token, state=OutboxState.SENDING).values_list(
-            "pk", flat=True
-        )
-    )
+    CLAIM = "claim"  # queued → sending: a worker takes it
+    REACH_DATA = "reach_data"  # (sending) only its data is left to send: from now on it may go
+    NOTE_ACCEPTED = "note_accepted"  # (sending) the server took it: its words and the time written down
+    RECORD_SENT = "record_sent"  # sending → sent
+    RETRY = "retry"  # sending → queued, to be tried again later (the server said "not now")
+    GIVE_UP = "give_up"  # sending → failed: too many tries, or a chaser refused for good
+    REFUSED = "refused"  # sending → failed: a letter refused for good (its request becomes undeliverable)
+    MARK_UNCERTAIN = "mark_uncertain"  # sending → uncertain: the server may have it
+    REQUEUE = "requeue"  # sending → queued: its sender stopped before the data, so it did not go
+    CANCEL = "cancel"  # queued → cancelled: its request moved on before it went
+    CONFIRM = "confirm"  # uncertain → sent: a person checked it arrived
+    RESEND = "resend"  # uncertain or failed → queued: a person decided it should go
+
+
+OUTBOX_MOVES: dict[str, frozenset[str]] = {
+    Step.CLAIM: frozenset({OutboxState.QUEUED}),
+    Step.REACH_DATA: frozenset({OutboxState.SENDING}),
+    Step.NOTE_ACCEPTED: frozenset({OutboxState.SENDING}),
+    Step.RECORD_SENT: frozenset({OutboxState.SENDING}),
+    Step.RETRY: frozenset({OutboxState.SENDING}),
+    Step.GIVE_UP: frozenset({OutboxState.SENDING}),
+    Step.REFUSED: frozenset({OutboxState.SENDING}),
+    Step.MARK_UNCERTAIN: frozenset({OutboxState.SENDING}),
+    Step.REQUEUE: frozenset({OutboxState.SENDING}),
+    Step.CANCEL: frozenset({OutboxState.QUEUED}),
+    Step.CONFIRM: frozenset({OutboxState.UNCERTAIN}),
+    Step.RESEND: frozenset({OutboxState.UNCERTAIN, OutboxState.FAILED}),
+}
+
+# The moves a request's timeline shows, as what happened to a letter or a chaser (``outbox_kind``). A
+# letter's going (sent, confirmed) and its refusal for good are logged by its request's own move instead.
+_LOGGED = {Step.GIVE_UP: "failed", Step.MARK_UNCERTAIN: "uncertain", Step.RESEND: "resend"}
+_LOGGED_FOR_CHASERS = {Step.RECORD_SENT: EventKind.CHASER_SENT, Step.CONFIRM: EventKind.CHASER_CONFIRMED}
+
+
+def _outbox_event(message: OutboxMessage, step: str, before: str, after: str, note: str, actor: Actor) -> Event | None:
+    if step in _LOGGED:
+        kind = outbox_kind(message.kind, _LOGGED[Step(step)])
+    elif message.kind == OutboxMessage.Kind.CHASER and step in _LOGGED_FOR_CHASERS:
+        kind = _LOGGED_FOR_CHASERS[Step(step)]
+    else:
+        return None
+    request = message.request
+    return actions.event_row(request, actor, kind, request.state, request.state, note)
+
+
+def _outbox_refusal(message: OutboxMessage, step: str) -> TransitionError:
+    return TransitionError(f"message {message.message_id} is {message.get_state_display().lower()}: cannot {step}")
+
+
+OUTBOX = Machine(
+    OutboxMessage, OUTBOX_MOVES, _outbox_event, _outbox_refusal, unlogged={Step.REACH_DATA, Step.NOTE_ACCEPTED}
+)
+WORKER = Actor("docket send")
+
+
+def _mine(message: OutboxMessage, **also: object) -> dict[str, object]:
+    """What a worker's move expects: the message still claimed by the worker that claimed it."""
+    return {"claimed_by": message.claimed_by, **also}
+
+
+def claim(
+    due: QuerySet[OutboxMessage], token: str, server: str, now: datetime.datetime, size: int
+) -> list[OutboxMessage]:
+    """Claim for the worker ``token`` up to ``size`` of the messages ``due`` (queued, their time come), as many as
+    ``server``'s limits allow now. A message another worker is claiming is skipped, not waited for."""
+    with transaction.atomic():
+        size = min(size, limits.room(server, now))
+        if size <= 0:
+            return []
+        rows = list(due.select_for_update(skip_locked=True, of=("self",))[:size])
+        moves = [
+            Move(
+                message,
+                Step.CLAIM,
+                OutboxState.SENDING,
+                changes={
+                    "claimed_by": token,
+                    "claimed_at": now,
+                    "server": server,
+                    "reached_data": False,
+                    "attempts": message.attempts + 1,  # read under the lock just taken
+                },
+            )
+            for message in rows
+        ]
+        return [move.row for move in OUTBOX.apply(moves, WORKER, skip_locked=True).moved]
+
+
+def reach_data(message: OutboxMessage, accepted: OutboxMessage | None = None) -> bool:
+    """Only the data is left to send: from now on a failure may have delivered the message. Whether the worker
+    still holds its claim (if not, the data must not go: another worker has it, or it was settled).
+
+    ``accepted``, the message sent just before, has its acceptance (``sent_at``, ``smtp_response``) written in
+    the same commit, ahead of ``record_sent``: a worker that dies in between leaves it to be recorded as sent.
+    A message written down as accepted is never taken for one whose data is only reached."""
+    moves = [Move(message, Step.REACH_DATA, changes={"reached_data": True}, expect=_mine(message, sent_at=None))]
+    if accepted is not None:
+        moves.insert(0, _noted(accepted))
+    done = OUTBOX.apply(moves, WORKER)
+    return any(move.row is message for move in done.moved)
+
+
+def record_sent(messages: list[OutboxMessage], unnoted: OutboxMessage | None = None) -> int:
+    """Messages the server accepted (their acceptance written down, still "sending", claimed as they were read):
+    sent, and their requests with them, in one transaction. ``unnoted``, one of them whose acceptance is only in
+    memory, has it written first. Those settled meanwhile are left; how many were recorded."""
+    moves = [_noted(unnoted)] if unnoted is not None else []
     for message in messages:
-        message.claimed_by = token
-    return [message for message in messages if message.pk in mine]
+        assert message.sent_at is not None, "only a message the server accepted is recorded as sent"
+        note = f"accepted by the mail server: {message.smtp_response}"
+        moves.append(Move(message, Step.RECORD_SENT, OutboxState.SENT, note, expect=_mine(message, reached_data=True)))
+    with transaction.atomic():
+        done = OUTBOX.apply(moves, WORKER)
+        recorded = [move.row for move in done.moved if move.action == Step.RECORD_SENT]
+        letters = [
+            (letter.request, letter.sent_at, f"accepted by the mail server: {letter.smtp_response}")
+            for letter in recorded
+            if letter.kind == OutboxMessage.Kind.LETTER and letter.sent_at is not None
+        ]
+        actions.mark_sent_many(letters, WORKER)
+    return len(recorded)
 
 
-def settle(message: OutboxMessage, state: str, last: str = "", **changes: object) -> bool:
-    """Move a claimed message on, only if it is still as we left it (one winner)."""
-    mine = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.SENDING, claimed_by=message.claimed_by)
-    updated = mine.update(state=state, **({"smtp_response": last} if last else {}), **changes)
-    return updated == 1
+def _noted(accepted: OutboxMessage) -> Move[OutboxMessage]:
+    """Write down that the server took ``accepted`` (its words and when), while it is still this worker's."""
+    acceptance = {"sent_at": accepted.sent_at, "smtp_response": accepted.smtp_response}
+    return Move(accepted, Step.NOTE_ACCEPTED, changes=acceptance, expect=_mine(accepted, reached_data=True))
+
+
+def retry_later(message: OutboxMessage, words: str, at: datetime.datetime) -> bool:
+    """The server said "not now": queued again, to be tried from ``at``."""
+    changes = {"smtp_response": words, "next_attempt_at": at}
+    return _settle(Move(message, Step.RETRY, OutboxState.QUEUED, changes=changes, expect=_mine(message)))
+
+
+def give_up(message: OutboxMessage, words: str, note: str) -> bool:
+    """Failed for good (too many tries, or a chaser refused); its request's timeline says so."""
+    changes = {"smtp_response": words}
+    return _settle(Move(message, Step.GIVE_UP, OutboxState.FAILED, note, changes, expect=_mine(message)))
+
+
+def refused(message: OutboxMessage, words: str) -> bool:
+    """The server refused a letter for good: failed, and its request undeliverable with the server's words."""
+    with transaction.atomic():
+        move = Move(message, Step.REFUSED, OutboxState.FAILED, changes={"smtp_response": words}, expect=_mine(message))
+        if not _settle(move):
+            return False
+        actions.mark_undeliverable(message.request, WORKER, f"the mail server refused the letter: {words}")
+    return True
+
+
+def mark_uncertain(message: OutboxMessage, words: str, note: str) -> bool:
+    """The server may have it (the connection broke during the data, or its sender stopped then): a person decides."""
+    expect = _mine(message, reached_data=True, sent_at=None)
+    changes = {"smtp_response": words}
+    return _settle(Move(message, Step.MARK_UNCERTAIN, OutboxState.UNCERTAIN, note, changes, expect))
+
+
+def requeue(message: OutboxMessage) -> bool:
+    """Its sender stopped before the data: it did not go, and goes back in the queue."""
+    expect = _mine(message, reached_data=False, sent_at=None)
+    return _settle(Move(message, Step.REQUEUE, OutboxState.QUEUED, expect=expect))
+
+
+def _settle(move: Move[OutboxMessage]) -> bool:
+    """One worker's move of one message; False if it no longer may (settled by another, or claimed again)."""
+    return bool(OUTBOX.apply([move], WORKER).moved)
 
 
 def cancel_withdrawn() -> int:
     """Letters whose request was withdrawn (or otherwise moved on) before they went are not sent."""
-    return (
-        OutboxMessage.objects.filter(state=OutboxState.QUEUED, kind=OutboxMessage.Kind.LETTER)
-        .exclude(request__state=RequestState.QUEUED)
-        .update(state=OutboxState.CANCELLED)
+    stale = OutboxMessage.objects.filter(state=OutboxState.QUEUED, kind=OutboxMessage.Kind.LETTER).exclude(
+        request__state=RequestState.QUEUED
     )
-
-
-def record_sent(messages: list[OutboxMessage]) -> None:
-    """Messages the server accepted (``sent_at``, ``smtp_response`` set, still "sending"): sent."""
-    rows = [(m.pk, OutboxState.SENT, m.sent_at, m.smtp_response) for m in messages]
-    update_rows(OutboxMessage, ["state", "sent_at", "smtp_response"], rows, where={"state": OutboxState.SENDING})
+    return len(OUTBOX.apply([Move(message, Step.CANCEL, OutboxState.CANCELLED) for message in stale], WORKER).moved)
 
 
 def confirm_delivered(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessage:
     """A person checked that an uncertain message did arrive (e.g. the body confirmed it)."""
     with transaction.atomic():
         sent_at = message.claimed_at or timezone.now()
-        updated = OutboxMessage.objects.filter(pk=message.pk, state=OutboxState.UNCERTAIN).update(
-            state=OutboxState.SENT, sent_at=sent_at
-        )
-        if updated != 1:
-            raise TransitionError(f"message {message.message_id} is not uncertain")
+        OUTBOX.move(Move(message, Step.CONFIRM, OutboxState.SENT, note, {"sent_at": sent_at}), actor)
         if message.kind == OutboxMessage.Kind.LETTER:
             mark_sent(message.request, actor, sent_at, f"confirmed by a person: {note}".strip(": "))
-        else:
-            record_event(message.request, EventKind.CHASER_CONFIRMED, actor, note)
-    message.refresh_from_db()
     return message
 
 
 def resend(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessage:
     """A person decided an uncertain or failed message should go (again)."""
-    with transaction.atomic():
-        updated = OutboxMessage.objects.filter(
-            pk=message.pk, state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]
-        ).update(state=OutboxState.QUEUED, attempts=0, next_attempt_at=None, claimed_by="")
-        if updated != 1:
-            raise TransitionError(f"message {message.message_id} is not uncertain or failed")
-        record_event(message.request, outbox_kind(message.kind, "resend"), actor, note)
-    message.refresh_from_db()
-    return message
+    changes = {"attempts": 0, "next_attempt_at": None, "claimed_by": ""}
+    return OUTBOX.move(Move(message, Step.RESEND, OutboxState.QUEUED, note, changes), actor)

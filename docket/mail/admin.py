@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from docket.mail.models import OutboxMessage
+from docket.mail.models import OutboxMessage, ServerLimit
 
 
 @admin.register(OutboxMessage)
@@ -19,3 +19,12 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+@admin.register(ServerLimit)
+class ServerLimitAdmin(admin.ModelAdmin[ServerLimit]):
+    """A mail provider's limits, honoured by every worker (docket/mail/limits.py): set them once, for the server
+    named as in DOCKET_SMTP_URL (host:port)."""
+
+    list_display = ["server", "messages_per_minute", "recipients_per_day"]
+    search_fields = ["server"]

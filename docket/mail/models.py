@@ -44,6 +44,11 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     claimed_by = models.CharField(max_length=200, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Nullable, so that adding it is an ALTER TABLE on SQLite, not a rebuild of the table (which would need
+    # the request's model under its old name, Request, that the earlier migrations of mail still give it).
+    server = models.CharField(  # noqa: DJ001
+        max_length=250, null=True, blank=True, help_text="The mail server (host:port) it was claimed for"
+    )
     reached_data = models.BooleanField(default=False, help_text="The message data was being handed over")
     sent_at = models.DateTimeField(null=True, blank=True)
     smtp_response = models.TextField(blank=True, help_text="What the mail server said when it accepted or refused")
@@ -52,10 +57,37 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["server", "claimed_at"], name="outbox_claims"),  # a server's limits count these
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.message_id} ({self.state})"
+
+
+class ServerLimit(models.Model):
+    """What a mail provider accepts from us, honoured by every worker together (Exchange Online: 30 messages a
+    minute and 10,000 recipients a day per mailbox). Counted from the outbox's claims, over the last minute and
+    the last 24 hours: a message is claimed once for each time it may be handed to the server."""
+
+    server = models.CharField(
+        max_length=250, unique=True, help_text="host:port, as in DOCKET_SMTP_URL (for example smtp.office365.com:587)"
+    )
+    messages_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, help_text="At most this many messages in any minute (empty: no limit)"
+    )
+    recipients_per_day = models.PositiveIntegerField(
+        null=True, blank=True, help_text="At most this many recipients in any 24 hours (empty: no limit)"
+    )
+
+    class Meta:
+        verbose_name = "mail server limit"
+
+    def __str__(self) -> str:
+        minute = f"{self.messages_per_minute} a minute" if self.messages_per_minute is not None else "no limit a minute"
+        day = f"{self.recipients_per_day} recipients a day" if self.recipients_per_day is not None else "none a day"
+        return f"{self.server}: {minute}, {day}"
 
 
 class OutboxBody(models.Model):

@@ -19,9 +19,10 @@ from docket.publishing.models import Publication, PublicationState
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
 from docket.publishing.public_letter import is_tagged, letter_html, nothing_to_redact_in_objects
 from docket.publishing.rules import redact_for, spans_in
-from docket.requests.actions import Actor, TransitionError, record_event
+from docket.requests.actions import Actor, TransitionError, event_row, record_event
 from docket.requests.events import EventKind
-from docket.requests.models import FrozenLetter, InfoRequest
+from docket.requests.models import Event, FrozenLetter, InfoRequest
+from docket.requests.transitions import Machine, Move
 
 State = PublicationState
 
@@ -47,60 +48,56 @@ def document_publication(attachment_id: int, request: InfoRequest) -> Publicatio
     return publication
 
 
+def _publication_event(publication: Publication, kind: str, before: str, after: str, note: str, actor: Actor) -> Event:
+    """A publication's moves are logged on its request's timeline, which they do not move."""
+    request = publication.request
+    detail = publication.get_kind_display() + (f": {note}" if note else "")
+    return event_row(request, actor, kind, request.state, request.state, detail)
+
+
+def _refusal(publication: Publication, kind: str) -> TransitionError:
+    what = EventKind(kind).label.lower()
+    return TransitionError(f"{publication} is {publication.get_state_display().lower()}: it cannot be {what}")
+
+
+# private → approved → published; approved or published → private. An embargo or a consent is
+# logged in any state and moves nothing.
+PUBLICATIONS = Machine(
+    Publication,
+    {
+        EventKind.PUBLICATION_APPROVED: {State.PRIVATE},
+        EventKind.PUBLICATION_MADE_PRIVATE: {State.APPROVED, State.PUBLISHED},
+        EventKind.PUBLICATION_PUBLISHED: {State.APPROVED},
+    },
+    _publication_event,
+    _refusal,
+)
+
+
 def _move(
-    publication: Publication,
-    allowed: set[str],
-    to: str,
-    actor: Actor,
-    kind: EventKind,
-    note: str = "",
-    **changes: object,
+    publication: Publication, kind: EventKind, to: str | None, actor: Actor, note: str = "", **changes: object
 ) -> Publication:
     with transaction.atomic():
-        current = Publication.objects.select_for_update().get(pk=publication.pk)
-        if current.state not in allowed:
-            what = kind.label.lower()
-            raise TransitionError(f"{current} is {current.get_state_display().lower()}: it cannot be {what}")
-        current.state = to
-        for name, value in changes.items():
-            setattr(current, name, value)
-        current.save()
-        public_index.follow(current)
-        detail = f"{current.get_kind_display()}" + (f": {note}" if note else "")
-        record_event(current.request, kind, actor, detail)
-    return current
+        moved = PUBLICATIONS.move(Move(publication, kind, to, note, {"changed_at": timezone.now(), **changes}), actor)
+        public_index.follow(moved)  # the public search index, in the same transaction
+    return moved
 
 
 def approve(publication: Publication, actor: Actor) -> Publication:
-    return _move(publication, {State.PRIVATE}, State.APPROVED, actor, EventKind.PUBLICATION_APPROVED)
+    return _move(publication, EventKind.PUBLICATION_APPROVED, State.APPROVED, actor)
 
 
 def make_private(publication: Publication, actor: Actor, reason: str = "") -> Publication:
-    return _move(
-        publication,
-        {State.APPROVED, State.PUBLISHED},
-        State.PRIVATE,
-        actor,
-        EventKind.PUBLICATION_MADE_PRIVATE,
-        reason,
-        published_at=None,
-    )
+    return _move(publication, EventKind.PUBLICATION_MADE_PRIVATE, State.PRIVATE, actor, reason, published_at=None)
 
 
 def set_embargo(publication: Publication, until: datetime.date | None, actor: Actor) -> Publication:
-    with transaction.atomic():
-        Publication.objects.filter(pk=publication.pk).update(embargo_until=until, changed_at=timezone.now())
-        record_event(publication.request, EventKind.PUBLICATION_EMBARGO, actor, f"until {until}" if until else "lifted")
-    publication.refresh_from_db()
-    return publication
+    note = f"until {until}" if until else "lifted"
+    return _move(publication, EventKind.PUBLICATION_EMBARGO, None, actor, note, embargo_until=until)
 
 
 def record_consent(publication: Publication, consent: str, actor: Actor) -> Publication:
-    with transaction.atomic():
-        Publication.objects.filter(pk=publication.pk).update(consent=consent, changed_at=timezone.now())
-        record_event(publication.request, EventKind.PUBLICATION_CONSENT, actor, consent)
-    publication.refresh_from_db()
-    return publication
+    return _move(publication, EventKind.PUBLICATION_CONSENT, None, actor, consent, consent=consent)
 
 
 def unreadable(publication: Publication) -> bool:
@@ -191,10 +188,9 @@ def publish(publication: Publication, actor: Actor) -> Publication:
         raise
     return _move(
         publication,
-        {State.APPROVED},
+        EventKind.PUBLICATION_PUBLISHED,
         State.PUBLISHED,
         actor,
-        EventKind.PUBLICATION_PUBLISHED,
         title=redacted_title,
         redacted_text=redacted_text,
         redacted_pdf=redacted_pdf,

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from docket.campaigns.models import SETTLED, Recipient, RecipientItem
@@ -22,27 +19,41 @@ from docket.errors import DocketError
 from docket.requests import deadlines
 from docket.requests.events import EventKind
 from docket.requests.models import Event, InfoRequest
-from docket.requests.states import ALLOWED_FROM, WAITING_STATES, RequestState
-from docket.rows import update_rows
+from docket.requests.states import ALLOWED_FROM, RequestState
+from docket.requests.transitions import SYSTEM, Actor, Machine, Move
+
+__all__ = ["SYSTEM", "Actor", "TransitionError"]
 
 
 class TransitionError(DocketError):
     """The action is not allowed in the request's current state."""
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who did it: a signed-in person, or a named part of Docket (``docket send``)."""
+def event_row(request: InfoRequest, actor: Actor, kind: str, before: str, after: str, note: str) -> Event:
+    """An event on ``request``'s timeline (not yet saved: the transition machines write them)."""
+    return Event(
+        campaign_id=request.campaign_id,
+        request=request,
+        actor=actor.user if actor.user is not None and actor.user.pk else None,
+        actor_name=actor.name,
+        kind=kind,
+        from_state=before,
+        to_state=after,
+        note=note,
+    )
 
-    name: str
-    user: User | None = None
 
-    @classmethod
-    def of(cls, user: User) -> Actor:
-        return cls(getattr(user, "email", "") or user.get_username(), user)
+def _request_event(request: InfoRequest, kind: str, before: str, after: str, note: str, actor: Actor) -> Event:
+    return event_row(request, actor, kind, before, after, note)
 
 
-SYSTEM = Actor("Docket")
+def _refusal(request: InfoRequest, kind: str) -> TransitionError:
+    state = request.get_state_display().lower()
+    return TransitionError(f"request #{request.pk} is {state}: {kind.replace('_', ' ')} is not allowed")
+
+
+# A request's moves: which named action may start from which state (states.py), each logged as itself.
+REQUESTS = Machine(InfoRequest, ALLOWED_FROM, _request_event, _refusal)
 
 
 def today() -> datetime.date:
@@ -56,27 +67,8 @@ def request_for(recipient: Recipient, actor: Actor = SYSTEM) -> InfoRequest:
             recipient=recipient, defaults={"campaign_id": recipient.campaign_id}
         )
         if created:
-            _event(request, actor, EventKind.CREATE, RequestState.DRAFT, RequestState.DRAFT, "")
+            REQUESTS.move(Move(request, EventKind.CREATE), actor)
     return request
-
-
-def _event(request: InfoRequest, actor: Actor, kind: EventKind, before: str, after: str, note: str) -> Event:
-    event = _event_row(request, actor, kind, before, after, note)
-    event.save(force_insert=True)
-    return event
-
-
-def _event_row(request: InfoRequest, actor: Actor, kind: EventKind, before: str, after: str, note: str) -> Event:
-    return Event(
-        campaign_id=request.campaign_id,
-        request=request,
-        actor=actor.user if actor.user is not None and actor.user.pk else None,
-        actor_name=actor.name,
-        kind=kind,
-        from_state=before,
-        to_state=after,
-        note=note,
-    )
 
 
 def transition(
@@ -85,46 +77,15 @@ def transition(
     """Check the action is allowed now, apply it and log it, atomically; returns ``request``, updated.
 
     ``to`` is the new state (None keeps the current one); ``changes`` are other fields to set.
-    The update is conditional on the state we believe the request is in, so a stale copy
-    or a concurrent change is noticed and checked again rather than overwritten.
+    A move the request's current state (read under lock, not the copy in hand) does not allow
+    raises ``TransitionError`` and changes nothing.
     """
-    allowed = ALLOWED_FROM[action]
-    refusal: TransitionError | None = None
-    # No savepoint (two statements saved per action): a refusal is raised only after the
-    # block has ended without writing, so a caller's own transaction stays usable.
-    with transaction.atomic(savepoint=False):
-        before = request.state
-        updated = 0
-        if before in allowed:
-            updated = InfoRequest.objects.filter(pk=request.pk, state=before).update(state=to or before, **changes)
-        if not updated:
-            current = InfoRequest.objects.select_for_update().get(pk=request.pk)
-            before = current.state
-            if before in allowed:
-                InfoRequest.objects.filter(pk=request.pk).update(state=to or before, **changes)
-            else:
-                state = current.get_state_display().lower()
-                refusal = TransitionError(
-                    f"request #{current.pk} is {state}: {action.value.replace('_', ' ')} is not allowed"
-                )
-        if refusal is None:
-            _event(request, actor, action, before, to or before, note)
-    if refusal is not None:
-        request.state = before
-        raise refusal
-    request.state = to or before
-    computed = [name for name, value in changes.items() if isinstance(value, Combinable)]
-    for name, value in changes.items():
-        if name not in computed:
-            setattr(request, name, value)
-    if computed:
-        request.refresh_from_db(fields=computed)
-    return request
+    return REQUESTS.move(Move(request, action, to, note, changes), actor)
 
 
-def record_event(request: InfoRequest, kind: EventKind, actor: Actor, note: str = "") -> Event:
+def record_event(request: InfoRequest, kind: EventKind, actor: Actor, note: str = "") -> InfoRequest:
     """An event that changes no state (a chaser went, a send was interrupted)."""
-    return _event(request, actor, kind, request.state, request.state, note)
+    return REQUESTS.move(Move(request, kind, note=note), actor)
 
 
 def approve(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:
@@ -145,36 +106,25 @@ def mark_sent(request: InfoRequest, actor: Actor, sent_at: datetime.datetime, no
     return transition(request, EventKind.MARK_SENT, actor, RequestState.SENT, note, sent_at=sent_at, due_date=due)
 
 
-def mark_sent_many(letters: Sequence[tuple[InfoRequest, datetime.datetime, str]], actor: Actor) -> list[InfoRequest]:
+def mark_sent_many(letters: Sequence[tuple[InfoRequest, datetime.datetime, str]], actor: Actor) -> None:
     """``mark_sent`` for several letters (request, sent at, note) at once, in one transaction.
 
-    The outbox records what the server took a batch at a time: a lock, one
-    prepared update and one insert for the batch instead of three statements a
-    letter. A request that may no longer move to sent (withdrawn while its
-    letter went) is left as it is and returned, so the caller can log that the
-    letter went all the same.
+    The outbox records what the server took a batch at a time. A request that may no longer
+    move to sent (withdrawn while its letter went) keeps its state, and its timeline says the
+    letter went all the same (``LETTER_SENT``).
     """
-    allowed = ALLOWED_FROM[EventKind.MARK_SENT]
-    moved: list[InfoRequest] = []
-    events: list[Event] = []
-    refused: list[InfoRequest] = []
-    with transaction.atomic(savepoint=False):
-        ids = [request.pk for request, _, _ in letters]
-        current = dict(InfoRequest.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
-        for request, sent_at, note in letters:
-            request.state = before = current[request.pk]
-            if before not in allowed:
-                refused.append(request)
-                continue
-            request.state = current[request.pk] = RequestState.SENT
-            request.sent_at = sent_at
-            request.due_date = _due_after_sending(request, sent_at)
-            moved.append(request)
-            events.append(_event_row(request, actor, EventKind.MARK_SENT, before, RequestState.SENT, note))
-        rows = [(r.pk, RequestState.SENT, r.sent_at, r.due_date) for r in moved]
-        update_rows(InfoRequest, ["state", "sent_at", "due_date"], rows, where={"state": RequestState.QUEUED})
-        Event.objects.bulk_create(events)
-    return refused
+    moves = [
+        Move(
+            request,
+            EventKind.MARK_SENT,
+            RequestState.SENT,
+            note,
+            {"sent_at": sent_at, "due_date": _due_after_sending(request, sent_at)},
+            otherwise=EventKind.LETTER_SENT,
+        )
+        for request, sent_at, note in letters
+    ]
+    REQUESTS.apply(moves, actor)
 
 
 def mark_undeliverable(request: InfoRequest, actor: Actor, diagnostic: str) -> InfoRequest:
@@ -230,34 +180,21 @@ def record_replies(replies: Sequence[tuple[InfoRequest, str, ReplyKind]], actor:
     """
     if not replies:
         return
-    with transaction.atomic(savepoint=False):
-        ids = {request.pk for request, _, _ in replies}
-        current = dict(InfoRequest.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state"))
-        received: dict[int, list[str]] = {}
-        recipients = {request.recipient_id for request, _, _ in replies}
-        asked = RecipientItem.objects.filter(recipient_id__in=recipients, state=RecipientItem.State.ASK)
-        for recipient_id, status in asked.values_list("recipient_id", "status").order_by():
-            received.setdefault(recipient_id, []).append(status)
-        first_state = dict(current)
-        events = []
-        for request, note, what in replies:
-            before = current[request.pk]
-            kind, after = _KEPT[what], before
-            if what == "reply" and before in ALLOWED_FROM[EventKind.RECORD_REPLY]:
-                kind, after = EventKind.RECORD_REPLY, _answered_by(received.get(request.recipient_id, []))
-            elif what == "acknowledgement" and before in ALLOWED_FROM[EventKind.RECORD_ACKNOWLEDGEMENT]:
-                after = RequestState.ACKNOWLEDGED
-            events.append(_event_row(request, actor, kind, before, after, note))
-            request.state = current[request.pk] = after
-        for before in set(first_state.values()):
-            moved = [(pk, state) for pk, state in current.items() if first_state[pk] == before and state != before]
-            update_rows(InfoRequest, ["state"], moved, where={"state": before})
-        Event.objects.bulk_create(events)
-
-
-# The states that follow from what came in; the others (draft…queued, refused, withdrawn,
-# undeliverable) are a person's or the outbox's decision, which no filing of mail undoes.
-DERIVED_STATES = WAITING_STATES | {RequestState.ANSWERED}
+    received: dict[int, list[str]] = {}
+    recipients = {request.recipient_id for request, _, _ in replies}
+    asked = RecipientItem.objects.filter(recipient_id__in=recipients, state=RecipientItem.State.ASK)
+    for recipient_id, status in asked.values_list("recipient_id", "status").order_by():
+        received.setdefault(recipient_id, []).append(status)
+    moves = []
+    for request, note, what in replies:
+        if what == "reply":
+            answered = _answered_by(received.get(request.recipient_id, []))
+            moves.append(Move(request, EventKind.RECORD_REPLY, answered, note, otherwise=_KEPT[what]))
+        elif what == "acknowledgement":
+            moves.append(Move(request, _KEPT[what], RequestState.ACKNOWLEDGED, note, otherwise=_KEPT[what]))
+        else:
+            moves.append(Move(request, _KEPT[what], note=note))
+    REQUESTS.apply(moves, actor)
 
 
 def rederive_state(request: InfoRequest, kind: EventKind, actor: Actor, note: str = "") -> InfoRequest:
@@ -268,17 +205,10 @@ def rederive_state(request: InfoRequest, kind: EventKind, actor: Actor, note: st
     has come, or any reply filed, makes it partially answered, or answered once
     every item asked for has come; else an acknowledgement (filed, or recorded by
     hand) makes it acknowledged; else it is sent. Only a state that follows from
-    replies is recomputed (``DERIVED_STATES``): a refusal or a withdrawal stays.
+    replies is recomputed (``DERIVED_STATES``, the states ``kind`` may start from):
+    a refusal or a withdrawal stays, and the event is logged all the same.
     """
-    with transaction.atomic():
-        current = InfoRequest.objects.select_for_update().get(pk=request.pk)
-        before = current.state
-        after = _derived_state(current) if before in DERIVED_STATES else RequestState(before)
-        if after != before:
-            InfoRequest.objects.filter(pk=request.pk).update(state=after)
-        _event(request, actor, kind, before, after, note)
-    request.state = after
-    return request
+    return REQUESTS.move(Move(request, kind, _derived_state(request), note, otherwise=kind), actor)
 
 
 def _derived_state(request: InfoRequest) -> RequestState:

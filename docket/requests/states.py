@@ -47,6 +47,9 @@ END_STATES = frozenset(
 )
 WAITING_STATES = frozenset({RequestState.SENT, RequestState.ACKNOWLEDGED, RequestState.PARTIALLY_ANSWERED})
 OPEN_STATES = frozenset(RequestState) - END_STATES
+# The states that follow from what came in; the others (draft…queued, refused, withdrawn, undeliverable)
+# are a person's or the outbox's decision, which no filing of mail undoes.
+DERIVED_STATES = WAITING_STATES | {RequestState.ANSWERED}
 
 # each named action -> the states it may start from
 ALLOWED_FROM: dict[EventKind, frozenset[RequestState]] = {
@@ -56,6 +59,7 @@ ALLOWED_FROM: dict[EventKind, frozenset[RequestState]] = {
     EventKind.MARK_SENT: frozenset({RequestState.QUEUED}),
     EventKind.MARK_UNDELIVERABLE: frozenset({RequestState.QUEUED, RequestState.SENT, RequestState.ACKNOWLEDGED}),
     EventKind.RECORD_ACKNOWLEDGEMENT: frozenset({RequestState.SENT}),
+    EventKind.ACKNOWLEDGEMENT_RECEIVED: frozenset({RequestState.SENT}),
     EventKind.RECORD_REPLY: WAITING_STATES,
     EventKind.MARK_ITEM_RECEIVED: WAITING_STATES | {RequestState.ANSWERED},
     **dict.fromkeys(
@@ -76,4 +80,10 @@ ALLOWED_FROM: dict[EventKind, frozenset[RequestState]] = {
     EventKind.RESTART_DEADLINE: WAITING_STATES,
     EventKind.CHASE: WAITING_STATES,
     EventKind.SET_CHASING: OPEN_STATES,
+    # Mail put right by a person: the state is derived again from what the request holds.
+    EventKind.RECLASSIFY: DERIVED_STATES,
+    EventKind.MESSAGE_MOVED_OUT: DERIVED_STATES,
+    EventKind.MESSAGE_MOVED_IN: DERIVED_STATES,
+    EventKind.MESSAGE_UNFILED: DERIVED_STATES,
 }
+# Any other kind (an automatic reply, a chaser sent, a publication approved…) is logged in any state and moves nothing.

@@ -20,13 +20,19 @@ class DeliveryError(Exception):
 
 
 class Channel(Protocol):
+    @property
+    def server(self) -> str:
+        """The server it sends through (``host:port``), whose limits (``ServerLimit``) apply."""
+        ...
+
     def deliver(
         self, envelope_from: str, envelope_to: str, raw: bytes, before_data: Callable[[], None] | None = None
     ) -> str:
         """Hand the message on; return the server's words of acceptance.
 
         ``before_data`` is called once nothing but the message data is left: from
-        then on a failure may have delivered it.
+        then on a failure may have delivered it. If it raises, the transaction is
+        abandoned (nothing was delivered) and its exception propagates.
         """
         ...
 

@@ -80,6 +80,10 @@ class SmtpChannel:
         self.config = config
         self.connection: smtplib.SMTP | None = None
 
+    @property
+    def server(self) -> str:
+        return f"{self.config.host}:{self.config.port}"
+
     def _connect(self) -> smtplib.SMTP:
         if self.connection is not None:
             return self.connection
@@ -111,7 +115,11 @@ class SmtpChannel:
     ) -> str:
         connection = self._envelope(envelope_from, envelope_to)
         if before_data is not None:
-            before_data()
+            try:
+                before_data()
+            except BaseException:
+                self._reset(connection)  # MAIL and RCPT were given: undo them, so the next message starts clean
+                raise
         return self._send_data(connection, raw)
 
     def _envelope(self, envelope_from: str, envelope_to: str, retry: bool = True) -> smtplib.SMTP:
