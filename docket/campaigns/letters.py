@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docket.campaigns.models import Campaign, Office, Recipient
+from docket.campaigns.models import Campaign, Office, Recipient, RecipientItem
 from docket.letters import CampaignData, ItemData, OfficeData, RecipientData, ReferenceData
 
 
@@ -62,9 +62,18 @@ def recipient_data(recipient: Recipient) -> RecipientData:
                 url=s.url,
                 received=s.received_at is not None,
             )
-            for s in recipient.item_states.select_related("item")
+            for s in _item_states(recipient)
         ),
     )
+
+
+def _item_states(recipient: Recipient) -> list[RecipientItem]:
+    """The recipient's item states with their items: from the prefetch when there is one (one query for a
+    whole campaign, see ``recipients_for_rendering``), else one query for this recipient."""
+    prefetched = getattr(recipient, "_prefetched_objects_cache", {})
+    if "item_states" in prefetched:
+        return list(recipient.item_states.all())
+    return list(recipient.item_states.select_related("item"))
 
 
 def recipients_for_rendering(campaign: Campaign) -> list[Recipient]:

@@ -1,0 +1,231 @@
+"""Long work off the web request: bulk jobs the worker runs, a chunk at a time, with their progress.
+
+Approving and sending a campaign's letters is a job of chunks (``CHUNK`` letters each, one task
+per chunk): several ``docket worker`` processes share them, each chunk renders its letters with
+the template compiled once per process and writes them in one transaction together with the
+job's progress, so memory stays that of one chunk whatever the campaign's size, and a chunk
+killed part-way writes nothing. The chunk that brings the job to its total asks the outbox to
+send (for "approve and send"). Rendering a campaign's letters to a ZIP file is one task that
+reports its progress as it goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from django.conf import settings
+from django.tasks import task
+
+from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
+from docket.campaigns.models import Campaign, Recipient
+from docket.errors import DocketError
+from docket.letters import FORMATS, LetterError, compile_template
+from docket.letters.bulk import render_all
+from docket.requests.actions import Actor
+from docket.requests.letters import CHUNK, Skipped, for_queueing, queue_chunk
+from docket.worker import actions
+from docket.worker.models import BulkJob
+
+log = logging.getLogger(__name__)
+Kind = BulkJob.Kind
+
+
+def actor_of(job: BulkJob) -> Actor:
+    return Actor.of(job.requested_by) if job.requested_by is not None else Actor(job.requested_by_name)
+
+
+def result_folder(job: BulkJob) -> Path:
+    return Path(settings.MEDIA_ROOT, "jobs", str(job.pk))
+
+
+def result_path(job: BulkJob) -> Path | None:
+    """The job's result file, if it made one and it is still there."""
+    if not job.result_name:
+        return None
+    path = result_folder(job) / job.result_name
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=8)
+def _template(source: str, slug: str) -> jinja2.Template | None:
+    """The campaign's template compiled once in this process (None: it does not compile; each letter says why)."""
+    try:
+        return compile_template(source, slug)
+    except LetterError:
+        return None
+
+
+def _problem(recipient: Recipient, why: str) -> str:
+    return f"{recipient.contact.full_name} ({recipient.contact.body.name}): {why}"
+
+
+def send_letters(
+    campaign: Campaign,
+    recipient_ids: Sequence[int],
+    actor: Actor,
+    *,
+    send: bool = True,
+    problems: Sequence[str] = (),
+) -> BulkJob:
+    """Ask the worker to approve and queue these recipients' letters (and send them): returns the job at once.
+
+    ``problems``: letters already found unsendable (counted as done and not queued).
+    """
+    ids = sorted(set(recipient_ids))
+    job = actions.ask(
+        Kind.SEND if send else Kind.QUEUE,
+        campaign=campaign,
+        user=actor.user,
+        name=actor.name,
+        total=len(ids),
+        problems=problems,
+    )
+    # Called outside a transaction (a view, a command): the job's row is committed before a worker looks for it.
+    if not ids:
+        actions.finish(job.pk, summary=_queued_summary(job.pk))
+    for start in range(0, len(ids), CHUNK):
+        queue_letters.enqueue(job.pk, ids[start : start + CHUNK])
+    job.refresh_from_db()
+    return job
+
+
+def _queued_summary(job_id: int) -> str:
+    job = BulkJob.objects.get(pk=job_id)
+    queued = job.done - job.skipped
+    words = f"{queued} letter(s) queued" + (" for sending" if job.kind == Kind.SEND else "")
+    return words + (f"; {job.skipped} not queued (listed below)." if job.skipped else ".")
+
+
+@task()
+def queue_letters(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
+    """One chunk of a job: render, approve and queue these letters, and count them done."""
+    job = BulkJob.objects.select_related("campaign__office", "requested_by").filter(pk=job_id).first()
+    if job is None or job.finished or job.campaign is None:
+        return {"queued": 0, "skipped": 0}  # the job is gone, or failed: its other chunks stand down
+    campaign = job.campaign
+    recipients = for_queueing(campaign, recipient_ids)
+    gone = len(recipient_ids) - len(recipients)
+    completed = False
+
+    def written(done: int, skipped: Skipped) -> None:
+        nonlocal completed
+        problems = [_problem(recipient, why) for recipient, why in skipped]
+        problems += ["a recipient removed from the campaign since the job was asked for"] * gone
+        completed = actions.advance(job_id, done + gone, problems)
+
+    try:
+        queued, skipped = queue_chunk(
+            campaign,
+            recipients,
+            actor_of(job),
+            template=_template(campaign.template_source, campaign.slug),
+            written=written,
+        )
+    except DocketError as error:
+        actions.fail(job_id, str(error))
+        raise
+    except Exception:
+        log.exception("queueing letters for job %s failed", job_id)
+        actions.fail(
+            job_id,
+            "Something went wrong while the letters were being queued; no letter of the "
+            "chunk that failed was queued. Try again, and tell whoever runs Docket if it happens again.",
+        )
+        raise
+    if completed:
+        actions.describe(job_id, _queued_summary(job_id))
+        if job.kind == Kind.SEND:
+            from docket.mail.tasks import send_outbox
+
+            send_outbox.enqueue()
+    return {"queued": len(queued), "skipped": len(skipped) + gone}
+
+
+def render_letters_zip(campaign: Campaign, actor: Actor, formats: Sequence[str] = ("pdf",)) -> BulkJob:
+    """Ask the worker for a ZIP file of every recipient's letter (in ``formats``): returns the job at once."""
+    unknown = [fmt for fmt in formats if fmt not in FORMATS]
+    if unknown:
+        raise DocketError(f"Letters are made as {', '.join(FORMATS)}, not {', '.join(unknown)}.")
+    job = actions.ask(
+        Kind.RENDER,
+        campaign=campaign,
+        user=actor.user,
+        name=actor.name,
+        total=campaign.recipients.count(),
+        options={"formats": list(formats)},
+    )
+    render_letters.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def render_letters(job_id: int) -> dict[str, int]:
+    """Render a campaign's letters into a ZIP file with its manifest (all of them, or none)."""
+    job = BulkJob.objects.select_related("campaign__office").filter(pk=job_id).first()
+    if job is None or job.finished or job.campaign is None:
+        return {"letters": 0}
+    actions.start(job_id)
+    campaign = job.campaign
+    recipients = recipients_for_rendering(campaign)
+    folder = result_folder(job)
+    shutil.rmtree(folder, ignore_errors=True)  # a run killed part-way left its staging folder
+    try:
+        made = render_all(
+            campaign_data(campaign),
+            [recipient_data(r) for r in recipients],
+            job.options.get("formats", ["pdf"]),
+            folder,
+            as_zip=True,
+            workers=1,  # one process per job; more workers take more jobs
+            progress=lambda done: actions.progress(job_id, done),
+        )
+    except LetterError as error:
+        actions.fail(job_id, f"No file was made: {error}")
+        return {"letters": 0}
+    except Exception:
+        log.exception("rendering letters for job %s failed", job_id)
+        actions.fail(job_id, "Something went wrong while the letters were being made; no file was made.")
+        raise
+    actions.finish(job_id, summary=f"{len(recipients)} letter(s) in a ZIP file with a manifest.", result_name=made.name)
+    return {"letters": len(recipients)}
+
+
+def work_until_finished(job: BulkJob, worker_id: str, seen: Callable[[BulkJob], None], poll: float = 0.5) -> BulkJob:
+    """Run queued tasks in this process, one at a time as ``docket worker`` does, until ``job`` is finished.
+
+    For a command that asks for a job and waits for it (``docket queue``): any ``docket worker``
+    running meanwhile takes chunks too. ``seen`` is called with the job as it stands after each task.
+    """
+    from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    while True:
+        job.refresh_from_db()
+        seen(job)
+        if job.finished:
+            return job
+        if not isinstance(backend, DatabaseBackend):
+            raise DocketError(f"job #{job.pk} is waiting, and the task backend {type(backend).__name__} runs no tasks")
+        if not DBTaskResult.objects.ready().filter(backend_name=backend.alias).exists():
+            time.sleep(poll)  # the rest are being run by other workers
+            continue
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name=backend.alias,
+            startup_delay=False,
+            max_tasks=1,
+            worker_id=worker_id[-64:],
+            excluded_queue_names=[],
+        ).run()
