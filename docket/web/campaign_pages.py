@@ -16,17 +16,17 @@ from docket.campaigns.models import Campaign, Recipient
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
-from docket.mail.tasks import send_outbox
 from docket.requests import actions
-from docket.requests.letters import queue_campaign
 from docket.requests.models import InfoRequest
 from docket.requests.states import WAITING_STATES, RequestState
 from docket.web.access import access_campaign, campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_ids
 from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, ItemStateForm, TemplateForm
+from docket.web.job_pages import ZIP_FORMATS
 from docket.web.mail_headers import header_problem
 from docket.web.user_errors import errors_shown_on
+from docket.worker.jobs import send_letters
 
 # Each format docket.letters.writer makes, and the type it is downloaded as.
 LETTER_TYPES = {
@@ -100,7 +100,14 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     rows, filters = _recipient_rows(found, request)
     states = [("", "All"), ("draft", "Draft"), ("approved", "Approved"), ("sent", "Sent"), ("overdue", "Overdue")]
     states += [(s, RequestState(s).label) for s in ("partially_answered", "answered", "undeliverable")]
-    return render(request, "web/campaign.html", {"campaign": found, "rows": rows, "filters": filters, "states": states})
+    context = {
+        "campaign": found,
+        "rows": rows,
+        "filters": filters,
+        "states": states,
+        "zip_formats": ZIP_FORMATS.items(),
+    }
+    return render(request, "web/campaign.html", context)
 
 
 @require_POST
@@ -126,15 +133,14 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("web:campaign", slug=slug)
     unsendable = [(r, why) for r in chosen if (why := header_problem(r.contact, found.office))]
     blocked = {r.pk for r, _ in unsendable}
-    queued, skipped = queue_campaign([r for r in chosen if r.pk not in blocked], actor)
-    skipped = unsendable + skipped
-    send_outbox.enqueue()
-    if queued:
-        messages.success(request, f"{len(queued)} letter(s) queued for sending.")
-    if skipped:
-        reasons = "; ".join(f"{r.contact.full_name}: {why}" for r, why in skipped)
-        messages.error(request, f"{len(skipped)} letter(s) not queued. {reasons}")
-    return redirect("web:campaign", slug=slug)
+    # The letters are rendered, queued and sent by the worker: the job's page follows them.
+    asked = send_letters(
+        found,
+        [r.pk for r in chosen if r.pk not in blocked],
+        actor,
+        problems=[f"{r.contact.full_name} ({r.contact.body.name}): {why}" for r, why in unsendable],
+    )
+    return redirect("web:job", pk=asked.pk)
 
 
 def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[str, Any]:
