@@ -1,0 +1,177 @@
+"""Long work off the request: approve-and-send and a ZIP of letters are jobs the worker runs, a chunk at a time."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from docket.campaigns.importing import import_recipients
+from docket.campaigns.models import Campaign
+from docket.mail.models import OutboxMessage
+from docket.requests.actions import Actor
+from docket.requests.models import FrozenLetter, InfoRequest
+from docket.requests.states import RequestState
+from docket.worker import jobs, rounds
+from docket.worker.models import BulkJob
+from tests.factories import contact_row, make_campaign, write_csv
+from tests.web.conftest import person
+
+pytestmark = pytest.mark.django_db
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def many(office, tmp_path):
+    """A campaign of 12 recipients; the sixth has no email address."""
+
+    def make(count: int = 12, slug: str = "test-campaign") -> Campaign:
+        template = "Please send us your strategy, {{ contact.full_name }}."
+        campaign = make_campaign(office, slug=slug, template_source=template)
+        rows = [contact_row(n, email="" if n == 6 else f"person{n}@body{n}.example") for n in range(1, count + 1)]
+        import_recipients(campaign, write_csv(tmp_path / "recipients.csv", rows))
+        return campaign
+
+    return make
+
+
+def signed_in_coordinator(client, campaign: Campaign):
+    client.force_login(person("coordinator@office.example", "coordinator", campaign))
+    return client
+
+
+@pytest.mark.django_db(transaction=True)  # the outbox sends from a connection of its own
+def test_approve_and_send_answers_with_the_jobs_page_which_shows_what_was_queued_and_what_was_not(
+    client, many, smtp_server
+):
+    campaign = many()
+    ids = [str(pk) for pk in campaign.recipients.values_list("pk", flat=True)]
+    signed_in_coordinator(client, campaign)
+    response = client.post(reverse("web:campaign_bulk", args=[campaign.slug]), {"recipient": ids, "action": "send"})
+    job = BulkJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:job", args=[job.pk])
+    # The test backend runs tasks at once: the job is finished when its page is first seen, and the page shows it.
+    page = client.get(response["Location"]).content.decode()
+    assert (job.state, job.done, job.total, job.skipped) == ("done", 12, 12, 1)
+    assert "11 letter(s) queued for sending; 1 not queued (listed below)." in page
+    assert "Person 6 (Body 6): Person 6 has no email address to send to" in page
+    assert 'value="12"' in page and 'max="12"' in page
+    assert "hx-trigger" not in page  # finished: nothing to poll for
+    assert OutboxMessage.objects.filter(state="sent").count() == 11 == len(smtp_server[0].received)
+    again = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert again.startswith('<div id="job-progress"') and "11 letter(s) queued for sending" in again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_the_request_returns_at_once_and_the_worker_does_the_work(
+    client, many, settings, smtp_server, monkeypatch
+):
+    settings.TASKS = DATABASE_TASKS
+    monkeypatch.setattr(jobs, "CHUNK", 5)
+    campaign = many()
+    ids = [str(pk) for pk in campaign.recipients.values_list("pk", flat=True)]
+    signed_in_coordinator(client, campaign)
+    response = client.post(reverse("web:campaign_bulk", args=[campaign.slug]), {"recipient": ids, "action": "send"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting for the worker" in page and "hx-trigger" in page
+    assert 'http-equiv="refresh"' in page  # without JavaScript the page reloads itself
+    assert "0 of 12 letters" in page
+    assert not OutboxMessage.objects.exists()
+    assert not InfoRequest.objects.filter(state=RequestState.QUEUED).exists()
+
+    rounds.run_queued_tasks("test-worker")  # three chunks, then the send the last chunk asked for
+    job = BulkJob.objects.get()
+    assert (job.state, job.done, job.skipped) == ("done", 12, 1)
+    assert len(smtp_server[0].received) == 11
+    page = client.get(response["Location"]).content.decode()
+    assert "12 of 12 letters" in page and "hx-trigger" not in page and 'http-equiv="refresh"' not in page
+
+
+def test_a_chunk_that_fails_part_way_writes_nothing_and_the_job_says_so_in_words(many, monkeypatch):
+    campaign = many(4)
+    real_queue = jobs.queue_chunk.__globals__["dispatch"].queue
+    calls = []
+
+    def breaks_on_the_third(request, letter, actor, note=""):
+        calls.append(request.pk)
+        if len(calls) == 3:
+            raise RuntimeError("the disk is full")
+        return real_queue(request, letter, actor, note)
+
+    monkeypatch.setattr("docket.mail.dispatch.queue", breaks_on_the_third)
+    job = jobs.send_letters(campaign, list(campaign.recipients.values_list("pk", flat=True)), Actor("test"), send=False)
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert job.error.startswith("Something went wrong while the letters were being queued; no letter of the chunk")
+    assert job.done == 0
+    assert not OutboxMessage.objects.exists() and not FrozenLetter.objects.exists()
+    assert not InfoRequest.objects.exclude(state=RequestState.DRAFT).exists()  # the approvals went back too
+
+
+def test_each_process_compiles_the_template_once_and_a_chunk_costs_a_bounded_number_of_statements(many, monkeypatch):
+    campaign = many(30)
+    compiled = []
+    real = jobs.compile_template
+    monkeypatch.setattr(jobs, "compile_template", lambda *a: compiled.append(a) or real(*a))
+    monkeypatch.setattr(jobs, "CHUNK", 10)
+    jobs._template.cache_clear()
+    with CaptureQueriesContext(connection) as queries:
+        job = jobs.send_letters(
+            campaign, list(campaign.recipients.values_list("pk", flat=True)), Actor("test"), send=False
+        )
+    assert len(compiled) == 1
+    job.refresh_from_db()
+    assert (job.done, job.skipped) == (30, 1)
+    per_letter = len(queries) / 29
+    # Per letter: its request created (5 with savepoints), approved (2), queued, frozen and stored (7);
+    # the chunk's reads and the job's progress are shared. The landed code took 19.
+    assert per_letter < 18, per_letter
+
+
+def test_the_zip_of_letters_is_made_by_the_worker_and_downloaded_from_the_jobs_page(client, many):
+    campaign = many(3)
+    signed_in_coordinator(client, campaign)
+    response = client.post(reverse("web:letters_zip", args=[campaign.slug]), {"format": ["pdf", "txt"]})
+    job = BulkJob.objects.get()
+    assert response["Location"] == reverse("web:job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert (job.state, job.done, job.total) == ("done", 3, 3)
+    assert "3 letter(s) in a ZIP file with a manifest." in page
+    assert reverse("web:job_result", args=[job.pk]) in page
+    download = client.get(reverse("web:job_result", args=[job.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = sorted(archive.namelist())
+    assert len(names) == 7 and "manifest.csv" in names
+    assert (
+        "Please send us your strategy, Person 2."
+        in archive.read(next(n for n in names if n.endswith(".txt") and "body-2" in n)).decode()
+    )
+
+
+def test_a_zip_whose_template_fails_makes_no_file_and_says_why(client, many):
+    campaign = many(2)
+    campaign.template_source = "Dear {{ fields.nothing }}"
+    campaign.save()
+    signed_in_coordinator(client, campaign)
+    response = client.post(reverse("web:letters_zip", args=[campaign.slug]), {"format": "pdf"})
+    page = client.get(response["Location"]).content.decode()
+    job = BulkJob.objects.get()
+    assert job.state == "failed" and job.result_name == ""
+    assert "No file was made:" in page and "nothing" in page
+    assert client.get(reverse("web:job_result", args=[job.pk])).status_code == 404
+
+
+def test_rendering_a_campaign_reads_item_states_from_the_prefetch(many):
+    from docket.campaigns.letters import recipient_data, recipients_for_rendering
+
+    def queries_for(campaign: Campaign) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            [recipient_data(r) for r in recipients_for_rendering(campaign)]
+        return len(queries)
+
+    assert queries_for(many(3)) == queries_for(many(20, slug="larger")) == 3  # recipients, item states, items
