@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from docket.campaigns.models import Campaign
 from docket.publishing.models import Publication
-from docket.worker.models import BulkJob
 from docket.web import urls as web_urls
+from docket.worker.models import BulkJob
 from tests.web.conftest import InFlight, Team
 
 pytestmark = pytest.mark.django_db
