@@ -95,3 +95,14 @@ class JobProblem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ReadingRetry(models.Model):
+    """How often the worker has read again an attachment whose reading failed (it stops after a few)."""
+
+    attachment = models.OneToOneField("documents.Attachment", on_delete=models.CASCADE, related_name="retry")
+    attempts = models.PositiveIntegerField(default=0)
+    tried_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.attachment}: read again {self.attempts} time(s)"

@@ -88,11 +88,18 @@ def prune_results(now: datetime.datetime) -> str:
     return f"{deleted} old task result(s) removed"
 
 
+def retry_reading(now: datetime.datetime) -> str:
+    from docket.worker.retries import read_failed_again
+
+    return read_failed_again(now)
+
+
 JOBS: dict[Job, Callable[[datetime.datetime], str]] = {
     Job.FETCH_MAIL: fetch_mail,
     Job.CHASE: chase_overdue,
     Job.STRANDED_INTAKE: take_in_stranded,
     Job.PRUNE_RESULTS: prune_results,
+    Job.RETRY_READING: retry_reading,
 }
 
 
