@@ -7,6 +7,7 @@ to ``total`` is the one whose conditional update finishes the job.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,7 +52,8 @@ def ask(
 
 def start(job_id: int) -> None:
     """The worker has begun (a no-op for a job already running, or finished)."""
-    BulkJob.objects.filter(pk=job_id, state=State.WAITING).update(state=State.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    BulkJob.objects.filter(pk=job_id, state=State.WAITING).update(state=State.RUNNING, started_at=now, moved_at=now)
 
 
 def advance(job_id: int, done: int, problems: Sequence[str] = ()) -> bool:
@@ -61,7 +63,9 @@ def advance(job_id: int, done: int, problems: Sequence[str] = ()) -> bool:
     counts nothing and writes nothing.
     """
     start(job_id)
-    BulkJob.objects.filter(pk=job_id).update(done=F("done") + done, skipped=F("skipped") + len(problems))
+    BulkJob.objects.filter(pk=job_id).update(
+        done=F("done") + done, skipped=F("skipped") + len(problems), moved_at=timezone.now()
+    )
     JobProblem.objects.bulk_create(JobProblem(job_id=job_id, text=text) for text in problems)
     return (
         BulkJob.objects.filter(pk=job_id, state=State.RUNNING, done__gte=F("total")).update(
@@ -93,4 +97,23 @@ def fail(job_id: int, error: str) -> None:
 def progress(job_id: int, done: int) -> None:
     """``done`` more of the total made (a job that reports as it goes, not a chunk at a time)."""
     start(job_id)
-    BulkJob.objects.filter(pk=job_id, state=State.RUNNING).update(done=F("done") + done)
+    BulkJob.objects.filter(pk=job_id, state=State.RUNNING).update(done=F("done") + done, moved_at=timezone.now())
+
+
+def give_up_stalled(older_than: datetime.datetime) -> int:
+    """Fail the running jobs that have not moved since ``older_than`` (their worker was killed), in words.
+
+    A job still waiting is left alone: it runs when a worker comes (the outbox page warns when none runs).
+    """
+    stalled = BulkJob.objects.filter(state=State.RUNNING, moved_at__lt=older_than)
+    count = 0
+    for job in stalled:
+        count += BulkJob.objects.filter(pk=job.pk, state=job.state).update(
+            state=State.FAILED,
+            finished_at=timezone.now(),
+            error=(
+                f"The work stopped part-way ({job.done} of {job.total} done): a worker was stopped while doing "
+                "it, or no worker ran for a long time. What was done stays done; ask again for the rest."
+            ),
+        )
+    return count

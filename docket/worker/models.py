@@ -58,6 +58,7 @@ class BulkJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    moved_at = models.DateTimeField(null=True, blank=True, help_text="When it last made progress")
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0, help_text="How many of the total are dealt with (including skipped)")

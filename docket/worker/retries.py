@@ -36,9 +36,7 @@ def claim(attachment: Attachment, now: datetime.datetime) -> bool:
     retry, _ = ReadingRetry.objects.get_or_create(attachment=attachment)
     seen = getattr(attachment, "retry", None)
     attempts = seen.attempts if seen is not None else 0
-    return (
-        ReadingRetry.objects.filter(pk=retry.pk, attempts=attempts).update(attempts=attempts + 1, tried_at=now) == 1
-    )
+    return ReadingRetry.objects.filter(pk=retry.pk, attempts=attempts).update(attempts=attempts + 1, tried_at=now) == 1
 
 
 def read_failed_again(now: datetime.datetime) -> str:

@@ -25,6 +25,7 @@ class Job(StrEnum):
     STRANDED_INTAKE = "stranded-intake"
     PRUNE_RESULTS = "prune-results"
     RETRY_READING = "retry-reading"
+    STALLED_JOBS = "stalled-jobs"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Plan:
     stranded_every: datetime.timedelta = datetime.timedelta(minutes=5)
     prune_every: datetime.timedelta = datetime.timedelta(days=1)
     retry_reading_every: datetime.timedelta = datetime.timedelta(minutes=30)
+    stalled_every: datetime.timedelta = datetime.timedelta(minutes=10)
 
 
 def every(period: datetime.timedelta, now: datetime.datetime, mark: Mark) -> bool:
@@ -80,6 +82,8 @@ def is_due(job: Job, plan: Plan, now: datetime.datetime, mark: Mark) -> bool:
             return every(plan.prune_every, now, mark)
         case Job.RETRY_READING:
             return every(plan.retry_reading_every, now, mark)
+        case Job.STALLED_JOBS:
+            return every(plan.stalled_every, now, mark)
 
 
 def due_jobs(plan: Plan, now: datetime.datetime, marks: dict[Job, Mark]) -> list[Job]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -191,3 +192,23 @@ def test_rendering_a_campaign_reads_item_states_from_the_prefetch(many):
         return len(queries)
 
     assert queries_for(many(3)) == queries_for(many(20, slug="larger")) == 3  # recipients, item states, items
+
+
+def test_a_job_whose_worker_was_killed_is_marked_as_stopped_by_the_schedule_and_says_what_to_do(many):
+    from django.utils import timezone
+
+    from docket.worker import actions
+
+    campaign = many(1)
+    killed = actions.ask(BulkJob.Kind.SEND, campaign=campaign, user=None, name="test", total=100)
+    moving = actions.ask(BulkJob.Kind.SEND, campaign=campaign, user=None, name="test", total=100)
+    for job in (killed, moving):
+        actions.advance(job.pk, 50)
+    now = timezone.now()
+    BulkJob.objects.filter(pk=killed.pk).update(moved_at=now - datetime.timedelta(minutes=31))
+    assert rounds.give_up_stalled(now) == "1 stalled job(s) marked as stopped"
+    killed.refresh_from_db()
+    moving.refresh_from_db()
+    assert (killed.state, moving.state) == ("failed", "running")
+    assert killed.error.startswith("The work stopped part-way (50 of 100 done)")
+    assert killed.error.endswith("What was done stays done; ask again for the rest.")
