@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from docket.web.access import access_campaign, campaigns_for, role_of
 from docket.web.decorators import actor_of, requires
 from docket.web.user_errors import errors_shown_on
-from docket.worker.jobs import render_letters_zip, result_path
+from docket.worker.jobs import export_public_site, render_letters_zip, result_path
 from docket.worker.models import BulkJob
 
 # The formats a campaign's ZIP of letters may hold (the letter writers').
@@ -69,4 +69,13 @@ def letters_zip(request: HttpRequest, slug: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
     formats = [fmt for fmt in ZIP_FORMATS if fmt in request.POST.getlist("format")] or ["pdf"]
     asked = render_letters_zip(found, actor_of(request), formats)
+    return redirect("web:job", pk=asked.pk)
+
+
+@require_POST
+@requires("publish")
+@errors_shown_on("web:dashboard")
+def export_site(request: HttpRequest) -> HttpResponse:
+    """Ask the worker for the public site as static files (what ``docket export-site`` writes), zipped."""
+    asked = export_public_site(actor_of(request))
     return redirect("web:job", pk=asked.pk)

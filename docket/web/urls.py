@@ -51,6 +51,7 @@ urlpatterns = [
     path("requests/<int:pk>/publication/", publication_pages.publication, name="publication"),
     path("attachments/<int:pk>/", request_pages.attachment_file, name="attachment"),
     path("jobs/<int:pk>/", job_pages.job, name="job"),
+    path("jobs/export-site/", job_pages.export_site, name="export_site"),
     path("jobs/<int:pk>/result/", job_pages.job_result, name="job_result"),
     path("holding-pen/", mail_pages.holding_pen, name="holding_pen"),
     path("holding-pen/<int:pk>/file/", mail_pages.file_held, name="file_held"),

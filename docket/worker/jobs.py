@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -229,3 +231,45 @@ def work_until_finished(job: BulkJob, worker_id: str, seen: Callable[[BulkJob], 
             worker_id=worker_id[-64:],
             excluded_queue_names=[],
         ).run()
+
+
+def export_public_site(actor: Actor, site_url: str = "") -> BulkJob:
+    """Ask the worker for the public site as static files, in a ZIP file: returns the job at once."""
+    job = actions.ask(Kind.EXPORT, campaign=None, user=actor.user, name=actor.name, total=1, options={"url": site_url})
+    export_site_files.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def export_site_files(job_id: int) -> dict[str, int]:
+    """Write the public site (the same files as ``docket export-site``) and put them in a ZIP file."""
+    from docket.publishing.export import export_site
+
+    job = BulkJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return {"files": 0}
+    actions.start(job_id)
+    folder = result_folder(job)
+    shutil.rmtree(folder, ignore_errors=True)  # a run killed part-way left its files
+    folder.mkdir(parents=True)
+    try:
+        # Written outside Docket's own folders (the export refuses them), then zipped into the job's folder.
+        with tempfile.TemporaryDirectory(prefix="docket-export-") as scratch:
+            site = Path(scratch, "site")
+            count = export_site(site, str(job.options.get("url", "")))
+            target = folder / "public-site.zip"
+            with zipfile.ZipFile(folder / "partial.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(site.rglob("*")):
+                    if path.is_file():
+                        archive.write(path, path.relative_to(site).as_posix())
+            (folder / "partial.zip").replace(target)
+    except DocketError as error:
+        actions.fail(job_id, str(error))
+        return {"files": 0}
+    except Exception:
+        log.exception("exporting the public site for job %s failed", job_id)
+        actions.fail(job_id, "Something went wrong while the site was being written; no file was made.")
+        raise
+    actions.finish(job_id, summary=f"The public site: {count} file(s) in a ZIP file.", result_name=target.name)
+    return {"files": count}

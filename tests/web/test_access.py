@@ -255,6 +255,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         office("holding_pen", "get", reverse("web:holding_pen"), HOLDING_PEN),
         office("outbox", "get", reverse("web:outbox"), HOLDING_PEN),
         office("job", "get", reverse("web:job", args=[outsiders_job.pk]), statuses(404, 404, 404, 200, 200)),
+        office("export_site", "post", reverse("web:export_site"), statuses(403, 403, 302, 302, 302)),
         office(
             "job_result", "get", reverse("web:job_result", args=[outsiders_job.pk]), statuses(404, 404, 404, 200, 200)
         ),

@@ -212,3 +212,20 @@ def test_a_job_whose_worker_was_killed_is_marked_as_stopped_by_the_schedule_and_
     assert (killed.state, moving.state) == ("failed", "running")
     assert killed.error.startswith("The work stopped part-way (50 of 100 done)")
     assert killed.error.endswith("What was done stays done; ask again for the rest.")
+
+
+def test_the_public_site_is_exported_by_the_worker_and_seen_only_by_who_asked_and_admins(client, many):
+    campaign = many(1)
+    signed_in_coordinator(client, campaign)
+    response = client.post(reverse("web:export_site"))
+    job = BulkJob.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert job.state == "done"
+    assert job.campaign is None
+    assert "The public site:" in page
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get(reverse("web:job_result", args=[job.pk])).streaming_content))
+    )
+    assert {"index.html", "feed.atom", "data/requests.csv"} <= set(archive.namelist())
+    client.force_login(person("other@office.example", "coordinator", campaign))
+    assert client.get(response["Location"]).status_code == 404
