@@ -273,3 +273,50 @@ def export_site_files(job_id: int) -> dict[str, int]:
         raise
     actions.finish(job_id, summary=f"The public site: {count} file(s) in a ZIP file.", result_name=target.name)
     return {"files": count}
+
+
+# A contacts file with more good rows than this is imported by the worker; a smaller one at once, in the request.
+IMPORT_IN_WORKER_ROWS = 1000
+
+
+def import_contacts_file(path: Path, name: str, actor: Actor, *, skip_invalid: bool, rows: int) -> BulkJob:
+    """Ask the worker to import a checked contacts file (it is checked again, then saved; it owns the file)."""
+    options = {"file": str(path), "name": name, "skip_invalid": skip_invalid}
+    job = actions.ask(
+        Kind.IMPORT_CONTACTS, campaign=None, user=actor.user, name=actor.name, total=rows, options=options
+    )
+    import_contacts.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def import_contacts(job_id: int) -> dict[str, int]:
+    """Check a contacts file again and save it: every row, or (with a bad row, unless skipped) nothing."""
+    from docket.directory.importing import check_contacts, save_contacts
+    from docket.importing import ImportFailed
+    from docket.spreadsheets import SpreadsheetError
+
+    job = BulkJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return {"rows": 0}
+    actions.start(job_id)
+    path, name = Path(str(job.options["file"])), str(job.options["name"])
+    try:
+        check = check_contacts(path)  # again: the directory may have changed since the preview
+        report = save_contacts(check, skip_invalid=bool(job.options.get("skip_invalid")))
+    except FileNotFoundError:
+        actions.fail(job_id, f"{name} is no longer kept (it was imported or cancelled already): nothing was imported.")
+        return {"rows": 0}
+    except SpreadsheetError as error:
+        actions.fail(job_id, str(error).replace(str(path), name))
+        return {"rows": 0}
+    except ImportFailed as failure:
+        actions.fail(job_id, f"{name} has {len(failure.errors)} problem(s): nothing was imported.")
+        return {"rows": 0}
+    finally:
+        path.unlink(missing_ok=True)
+    skipped = len({error.row for error in report.skipped})
+    summary = f"{name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    actions.finish(job_id, summary=summary + (f"; {skipped} row(s) with problems skipped." if skipped else "."))
+    return {"rows": report.created + report.updated + report.unchanged}

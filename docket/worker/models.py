@@ -40,6 +40,7 @@ class BulkJob(models.Model):
         QUEUE = "queue", "Approve and queue letters"
         RENDER = "render", "Letters as a ZIP file"
         EXPORT = "export", "The public site as static files"
+        IMPORT_CONTACTS = "import_contacts", "Import of contacts"
 
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting for the worker"

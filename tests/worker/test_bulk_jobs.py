@@ -229,3 +229,28 @@ def test_the_public_site_is_exported_by_the_worker_and_seen_only_by_who_asked_an
     assert {"index.html", "feed.atom", "data/requests.csv"} <= set(archive.namelist())
     client.force_login(person("other@office.example", "coordinator", campaign))
     assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_large_contacts_file_is_imported_by_the_worker_after_its_preview(client, many, settings, monkeypatch):
+    from pathlib import Path
+
+    from docket.directory.models import Contact
+    from tests.web.test_directory_pages import csv_upload
+
+    monkeypatch.setattr(jobs, "IMPORT_IN_WORKER_ROWS", 2)  # three rows count as large here
+    settings.TASKS = DATABASE_TASKS
+    campaign = many(1)
+    client.force_login(person("editor@office.example", "editor", campaign))
+    url = reverse("web:directory_import")
+    client.post(url, {"file": csv_upload([contact_row(n, full_name=f"Imported {n}") for n in range(20, 23)])})
+    response = client.post(url, {"action": "import"})
+    job = BulkJob.objects.get()
+    assert response["Location"] == reverse("web:job", args=[job.pk])
+    assert "0 of 3 rows" in client.get(response["Location"]).content.decode()
+    assert not Contact.objects.filter(full_name__startswith="Imported").exists()
+
+    rounds.run_queued_tasks("test-worker")
+    page = client.get(response["Location"]).content.decode()
+    assert "contacts.csv: 3 created, 0 updated, 0 unchanged." in page
+    assert Contact.objects.filter(full_name__startswith="Imported").count() == 3
+    assert list(Path(settings.DATA_DIR, "imports").iterdir()) == []  # the kept file is gone
