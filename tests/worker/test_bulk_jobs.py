@@ -231,6 +231,7 @@ def test_the_public_site_is_exported_by_the_worker_and_seen_only_by_who_asked_an
     assert client.get(response["Location"]).status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # the worker's round closes old connections, as between tasks
 def test_a_large_contacts_file_is_imported_by_the_worker_after_its_preview(client, many, settings, monkeypatch):
     from pathlib import Path
 
