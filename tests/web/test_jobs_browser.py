@@ -83,3 +83,26 @@ def test_approve_and_send_200_letters_returns_at_once_and_the_worker_queues_and_
     with page.expect_download() as download:
         page.locator("#job-file").click()
     assert download.value.suggested_filename == f"{campaign.slug}-letters.zip"
+
+
+def test_the_public_site_export_and_a_failed_job_in_the_browser(browser, live_server, example):
+    """The dashboard's export (the test backend runs it at once: the page is finished when first seen), and a
+    ZIP of letters whose template fails: the job's page says why in words, with no file."""
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", example))
+    check(page, "dashboard-with-export")
+    page.get_by_role("button", name="Export the public site").click()
+    page.locator("#job-summary", has_text="The public site:").wait_for()
+    check(page, "job-export-done")
+    with page.expect_download() as download:
+        page.locator("#job-file").click()
+    assert download.value.suggested_filename == "public-site.zip"
+
+    example.template_source = "Dear {{ fields.no_such_field }}"
+    example.save()
+    page.goto(f"/campaigns/{example.slug}/")
+    page.get_by_role("button", name="Make the ZIP file").click()
+    page.locator("#job-error").wait_for()
+    assert "No file was made" in page.locator("#job-error").inner_text()
+    assert "no_such_field" in page.locator("#job-error").inner_text()
+    assert page.locator("#job-file").count() == 0
+    check(page, "job-failed")
