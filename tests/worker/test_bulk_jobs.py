@@ -255,3 +255,19 @@ def test_a_large_contacts_file_is_imported_by_the_worker_after_its_preview(clien
     assert "contacts.csv: 3 created, 0 updated, 0 unchanged." in page
     assert Contact.objects.filter(full_name__startswith="Imported").count() == 3
     assert list(Path(settings.DATA_DIR, "imports").iterdir()) == []  # the kept file is gone
+
+
+@pytest.mark.django_db(transaction=True)  # the command works as a worker, which closes old connections
+def test_docket_queue_asks_for_the_job_and_works_on_its_chunks_itself(many, settings, monkeypatch, capsys):
+    from docket.cli import main
+
+    settings.TASKS = DATABASE_TASKS
+    monkeypatch.setattr(jobs, "CHUNK", 4)
+    campaign = many(10)
+    assert main(["queue", campaign.slug, "--quiet"]) == 1  # one letter not queued
+    out, err = capsys.readouterr()
+    assert "9 letter(s) queued; 1 not queued (listed below). Run `docket send`" in out
+    assert "not queued: Person 6 (Body 6): Person 6 has no email address to send to" in err
+    job = BulkJob.objects.get()
+    assert (job.kind, job.state, job.done, job.total) == ("queue", "done", 10, 10)
+    assert OutboxMessage.objects.filter(state="queued").count() == 9  # queued, not sent: `docket send` sends
