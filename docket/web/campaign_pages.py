@@ -26,7 +26,7 @@ from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, Item
 from docket.web.job_pages import ZIP_FORMATS
 from docket.web.mail_headers import header_problem
 from docket.web.user_errors import errors_shown_on
-from docket.worker.jobs import send_letters
+from docket.worker.jobs import approve_letters, send_letters
 
 # Each format docket.letters.writer makes, and the type it is downloaded as.
 LETTER_TYPES = {
@@ -36,6 +36,8 @@ LETTER_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
 }
+# Approving more letters than this at once is a job for the worker (each is a few statements).
+APPROVE_IN_REQUEST = 50
 SORTS = {"body": "contact__body__name", "state": "request__state", "due": "request__due_date"}
 
 
@@ -122,6 +124,8 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     if not chosen:
         messages.error(request, "Select at least one recipient.")
         return redirect("web:campaign", slug=slug)
+    if request.POST.get("action") == "approve" and len(chosen) > APPROVE_IN_REQUEST:
+        return redirect("web:job", pk=approve_letters(found, [r.pk for r in chosen], actor).pk)
     if request.POST.get("action") == "approve":
         approved = 0
         for recipient in chosen:

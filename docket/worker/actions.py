@@ -117,3 +117,8 @@ def give_up_stalled(older_than: datetime.datetime) -> int:
             ),
         )
     return count
+
+
+def count_changed(job_id: int, changed: int) -> None:
+    """``changed`` more of the job's objects were changed (not merely looked at): letters approved."""
+    BulkJob.objects.filter(pk=job_id).update(changed=F("changed") + changed)

@@ -97,6 +97,48 @@ def send_letters(
     return job
 
 
+def approve_letters(campaign: Campaign, recipient_ids: Sequence[int], actor: Actor) -> BulkJob:
+    """Ask the worker to approve these recipients' letters (drafts only), a chunk at a time: returns the job."""
+    ids = sorted(set(recipient_ids))
+    job = actions.ask(Kind.APPROVE, campaign=campaign, user=actor.user, name=actor.name, total=len(ids))
+    if not ids:
+        actions.finish(job.pk, summary="0 letter(s) approved.")
+    for start in range(0, len(ids), CHUNK):
+        approve_chunk.enqueue(job.pk, ids[start : start + CHUNK])
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
+    """One chunk of an approval job: each draft approved, in one transaction with the job's progress."""
+    from django.db import transaction
+
+    from docket.requests.actions import approve, request_for
+    from docket.requests.states import RequestState
+
+    job = BulkJob.objects.select_related("campaign", "requested_by").filter(pk=job_id).first()
+    if job is None or job.finished or job.campaign is None:
+        return {"approved": 0}
+    actor = actor_of(job)
+    recipients = list(job.campaign.recipients.filter(pk__in=recipient_ids).select_related("request").order_by("pk"))
+    approved = 0
+    with transaction.atomic():
+        for recipient in recipients:
+            request = getattr(recipient, "request", None) or request_for(recipient, actor)
+            if request.state == RequestState.DRAFT:
+                approve(request, actor)
+                approved += 1
+        actions.count_changed(job_id, approved)
+        completed = actions.advance(job_id, len(recipient_ids))
+    if completed:
+        done = BulkJob.objects.get(pk=job_id)
+        others = done.total - done.changed
+        past = f"; {others} had been approved already, or sent." if others else "."
+        actions.describe(job_id, f"{done.changed} letter(s) approved{past}")
+    return {"approved": approved}
+
+
 def _queued_summary(job_id: int) -> str:
     job = BulkJob.objects.get(pk=job_id)
     queued = job.done - job.skipped

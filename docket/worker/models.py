@@ -37,6 +37,7 @@ class BulkJob(models.Model):
 
     class Kind(models.TextChoices):
         SEND = "send", "Approve and send letters"
+        APPROVE = "approve", "Approve letters"
         QUEUE = "queue", "Approve and queue letters"
         RENDER = "render", "Letters as a ZIP file"
         EXPORT = "export", "The public site as static files"
@@ -64,6 +65,7 @@ class BulkJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0, help_text="How many of the total are dealt with (including skipped)")
     skipped = models.PositiveIntegerField(default=0, help_text="How many of those were not done, each with a problem")
+    changed = models.PositiveIntegerField(default=0, help_text="How many of those it changed (an approval job)")
     summary = models.TextField(blank=True)
     error = models.TextField(blank=True, help_text="Why it failed, in words")
     result_name = models.CharField(max_length=200, blank=True, help_text="The result file's name, if it made one")

@@ -271,3 +271,25 @@ def test_docket_queue_asks_for_the_job_and_works_on_its_chunks_itself(many, sett
     job = BulkJob.objects.get()
     assert (job.kind, job.state, job.done, job.total) == ("queue", "done", 10, 10)
     assert OutboxMessage.objects.filter(state="queued").count() == 9  # queued, not sent: `docket send` sends
+
+
+def test_approving_many_letters_is_a_job_and_a_few_are_approved_in_the_request(client, many, monkeypatch):
+    from docket.web import campaign_pages
+
+    monkeypatch.setattr(campaign_pages, "APPROVE_IN_REQUEST", 3)
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    campaign = many(5)
+    ids = [str(pk) for pk in campaign.recipients.order_by("pk").values_list("pk", flat=True)]
+    signed_in_coordinator(client, campaign)
+    url = reverse("web:campaign_bulk", args=[campaign.slug])
+    few = client.post(url, {"recipient": ids[:2], "action": "approve"}, follow=True).content.decode()
+    assert "2 letter(s) approved." in few
+    assert not BulkJob.objects.exists()
+
+    response = client.post(url, {"recipient": ids, "action": "approve"})
+    job = BulkJob.objects.get()
+    assert response["Location"] == reverse("web:job", args=[job.pk])
+    assert (job.kind, job.state, job.done, job.changed) == ("approve", "done", 5, 3)
+    page = client.get(response["Location"]).content.decode()
+    assert "3 letter(s) approved; 2 had been approved already, or sent." in page
+    assert InfoRequest.objects.filter(state=RequestState.APPROVED).count() == 5
