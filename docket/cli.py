@@ -190,18 +190,28 @@ def _campaign(slug: str) -> Campaign:
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
-    from docket.campaigns.letters import recipients_for_rendering
-    from docket.requests.actions import Actor
-    from docket.requests.letters import queue_campaign
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    recipients = recipients_for_rendering(_campaign(args.campaign))
+    from docket.mail.outbox import worker_token
+    from docket.requests.actions import Actor
+    from docket.worker.jobs import send_letters, work_until_finished
+
+    campaign = _campaign(args.campaign)
+    ids = list(campaign.recipients.order_by("pk").values_list("pk", flat=True))
     if args.recipient:
-        recipients = [r for r in recipients if str(r.pk) in set(args.recipient)]
-    queued, skipped = queue_campaign(recipients, Actor("docket queue"))
-    print(f"{len(queued)} letter(s) queued; run `docket send` to send them.")
-    for recipient, reason in skipped:
-        print(f"  not queued: {recipient.contact.full_name} (#{recipient.pk}): {reason}", file=sys.stderr)
-    return 1 if skipped else 0
+        wanted = set(args.recipient)
+        ids = [pk for pk in ids if str(pk) in wanted]
+    job = send_letters(campaign, ids, Actor("docket queue"), send=False)
+    columns = [TextColumn("Queueing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    with Progress(*columns, disable=args.quiet) as bar:
+        task = bar.add_task("letters", total=job.total)
+        job = work_until_finished(job, worker_token(), lambda now: bar.update(task, completed=now.done))
+    if job.state == job.State.FAILED:
+        raise CommandError(job.error)
+    print(f"{job.summary} Run `docket send` (or `docket worker`) to send them.")
+    for problem in job.problems.all():
+        print(f"  not queued: {problem.text}", file=sys.stderr)
+    return 1 if job.skipped else 0
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -466,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue = command("queue", cmd_queue, "Approve and queue a campaign's letters for sending.")
     queue.add_argument("campaign", help="the campaign's slug")
     queue.add_argument("--recipient", action="append", help="only this recipient id (repeatable)")
+    queue.add_argument("--quiet", action="store_true", help="no progress bar")
 
     send = command("send", cmd_send, "Send what is in the outbox (a worker; safe to stop and restart).")
     send.add_argument("--until-empty", action="store_true", help="stop once nothing is left to send")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -86,11 +84,13 @@ def recipient_data(recipient: Recipient) -> RecipientData:
     )
 
 
-def _item_states(recipient: Recipient) -> Iterable[RecipientItem]:
-    """The recipient's item states, from what was prefetched (recipients_for_rendering) if it was."""
-    if "item_states" in getattr(recipient, "_prefetched_objects_cache", {}):
-        return recipient.item_states.all()
-    return recipient.item_states.select_related("item")
+def _item_states(recipient: Recipient) -> list[RecipientItem]:
+    """The recipient's item states with their items: from the prefetch when there is one (one query for a
+    whole campaign, see ``recipients_for_rendering``), else one query for this recipient."""
+    prefetched = getattr(recipient, "_prefetched_objects_cache", {})
+    if "item_states" in prefetched:
+        return list(recipient.item_states.all())
+    return list(recipient.item_states.select_related("item"))
 
 
 def recipients_for_rendering(campaign: Campaign) -> list[Recipient]:

@@ -38,3 +38,8 @@ def too_large_note(reason: str) -> str:
         f"Docket did not read this file: {reason}. The file is kept with the message and can be "
         "downloaded, but its text is not searchable."
     )
+
+
+def save_reading(attachment: Attachment) -> None:
+    """Write down what reading a stored attachment again found (its status, text, or why not)."""
+    attachment.save(update_fields=["status", "error", "text", "pages", "ocr_pages"])

@@ -146,3 +146,16 @@ def suggest_items(attachments: list[Attachment], items: list[RecipientItem], *, 
             attachment.suggested_item = by_key[key]
             if save:
                 attachment.save(update_fields=["suggested_item"])
+
+
+def read_again(attachment: Attachment, *, ocr: bool = True) -> None:
+    """Read a stored attachment's text again from its bytes (after a reading that failed), and save it.
+
+    A reading that now finds text also suggests which requested item the file is.
+    """
+    _read(attachment, attachment.blob.read(), ocr=ocr)
+    actions.save_reading(attachment)
+    request = attachment.message.request
+    if attachment.status == Attachment.Status.EXTRACTED and request is not None and attachment.suggested_item is None:
+        items = list(RecipientItem.objects.filter(recipient_id=request.recipient_id).select_related("item"))
+        suggest_items([attachment], items)

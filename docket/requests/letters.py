@@ -9,15 +9,17 @@ from the campaign's chaser template and carries the frozen PDF again. The outbox
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
 
+import jinja2
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
-from docket.campaigns.readiness import LetterCheck
-from docket.letters import LetterError, build_letter
+from docket.letters import CampaignData, LetterError, RecipientData, build_letter, compile_template
 from docket.letters.html import to_email_html, to_html_fragment
 from docket.letters.pdf import to_pdf
 from docket.letters.text import to_email_text, to_text
@@ -42,7 +44,12 @@ My letter is attached again for ease of reference.
 def freeze_letter(request: InfoRequest) -> LetterContent:
     """The request's letter rendered once, as it will be sent and kept: PDF, text and the HTML email body."""
     campaign = request.campaign
-    letter = build_letter(campaign_data(campaign), recipient_data(request.recipient))
+    return freeze(campaign_data(campaign), recipient_data(request.recipient))
+
+
+def freeze(campaign: CampaignData, recipient: RecipientData, template: jinja2.Template | None = None) -> LetterContent:
+    """One letter rendered for the outbox from plain data (``template``: the campaign's, compiled once)."""
+    letter = build_letter(campaign, recipient, template)
     fragment = mark_safe(to_html_fragment(letter))  # noqa: S308 - the HTML writer escapes all it is given
     context = {"title": letter.title, "letter": fragment}
     return LetterContent(
@@ -76,31 +83,101 @@ def queue(request: InfoRequest, actor: Actor, note: str = "") -> OutboxMessage:
     return dispatch.queue(request, freeze_letter(request), actor, note)
 
 
-def queue_campaign(
-    campaign_recipients: list[Recipient], actor: Actor
-) -> tuple[list[OutboxMessage], list[tuple[Recipient, str]]]:
-    """Approve (if still a draft) and queue each recipient's letter; returns (queued, skipped with reasons).
+# Letters rendered, then written, a chunk at a time: the chunk's PDFs are all that is held in memory.
+CHUNK = 50
+Skipped = list[tuple[Recipient, str]]
 
-    A letter that cannot be made is skipped before anything happens to its request (it stays a draft)."""
-    queued: list[OutboxMessage] = []
-    skipped: list[tuple[Recipient, str]] = []
-    checks: dict[int, LetterCheck] = {}
-    for recipient in campaign_recipients:
-        request = request_for(recipient, actor)
-        if request.state in (RequestState.DRAFT, RequestState.APPROVED):
-            check = checks.get(recipient.campaign_id) or checks.setdefault(
-                recipient.campaign_id, LetterCheck(recipient.campaign)
-            )
-            if problem := check.problem(recipient):
-                skipped.append((recipient, problem))
-                continue
+
+def for_queueing(campaign: Campaign, ids: Sequence[int]) -> list[Recipient]:
+    """The recipients (of ``campaign``) with all a letter needs, in three queries whatever their number."""
+    return list(
+        campaign.recipients.filter(pk__in=ids)
+        .select_related("contact__body", "request")
+        .prefetch_related("item_states__item")
+        .order_by("pk")
+    )
+
+
+def _not_queueable(recipient: Recipient) -> str | None:
+    """Why this recipient's letter cannot be queued, found before it is rendered (None: it can)."""
+    request: InfoRequest | None = getattr(recipient, "request", None)
+    if request is not None and request.state not in (RequestState.DRAFT, RequestState.APPROVED):
+        return f"request #{request.pk} is {request.get_state_display().lower()}: queue is not allowed"
+    if not recipient.contact.email:
+        return f"{recipient.contact.full_name} has no email address to send to"
+    return None
+
+
+def queue_chunk(
+    campaign: Campaign,
+    recipients: Sequence[Recipient],
+    actor: Actor,
+    *,
+    template: jinja2.Template | None = None,
+    written: Callable[[int, Skipped], None] | None = None,
+) -> tuple[list[int], Skipped]:
+    """Approve (if still a draft) and queue some recipients' letters; returns (outbox message ids, skipped).
+
+    Every letter is rendered first, outside any transaction; then the chunk is written in one
+    transaction, with ``written(done, skipped)`` (a job's progress) in the same one, so a chunk
+    killed part-way writes nothing. ``recipients`` come from ``for_queueing``; ``template`` is the
+    campaign's compiled template (compiled here if not given).
+    """
+    data = campaign_data(campaign)
+    if template is None:
         try:
-            if request.state == RequestState.DRAFT:
-                request = approve(request, actor)
-            queued.append(queue(request, actor))
-        except (TransitionError, LetterError) as error:
-            skipped.append((recipient, str(error)))
+            template = compile_template(data.template, data.slug)
+        except LetterError:
+            template = None  # each letter is then refused with the template's error, naming its line
+    skipped: Skipped = []
+    rendered: list[tuple[Recipient, LetterContent]] = []
+    for recipient in recipients:
+        reason = _not_queueable(recipient)
+        if reason is None:
+            try:
+                rendered.append((recipient, freeze(data, recipient_data(recipient), template)))
+                continue
+            except LetterError as error:
+                reason = str(error)
+        skipped.append((recipient, reason))
+    queued: list[int] = []
+    with transaction.atomic():
+        for recipient, letter in rendered:
+            request = getattr(recipient, "request", None) or request_for(recipient, actor)
+            request.recipient, request.campaign = recipient, campaign  # loaded already: no query for them
+            try:
+                if request.state == RequestState.DRAFT:
+                    request = approve(request, actor)
+                queued.append(dispatch.queue(request, letter, actor).pk)
+            except TransitionError as error:
+                skipped.append((recipient, str(error)))
+        if written is not None:
+            written(len(recipients), skipped)
     return queued, skipped
+
+
+def queue_campaign(
+    campaign_recipients: Sequence[Recipient], actor: Actor
+) -> tuple[list[OutboxMessage], list[tuple[Recipient, str]]]:
+    """Approve (if still a draft) and queue each recipient's letter, here and now; returns (queued, skipped).
+
+    For a few letters (a test, one recipient). A campaign is queued a chunk at a time by the worker
+    (docket/worker/jobs.py): this keeps every message it returns in memory.
+    """
+    ids: list[int] = []
+    skipped: Skipped = []
+    by_campaign: dict[int, list[int]] = {}
+    for recipient in campaign_recipients:
+        by_campaign.setdefault(recipient.campaign_id, []).append(recipient.pk)
+    for campaign_id, recipient_ids in by_campaign.items():
+        campaign = Campaign.objects.select_related("office").get(pk=campaign_id)
+        for start in range(0, len(recipient_ids), CHUNK):
+            chunk_ids, chunk_skipped = queue_chunk(
+                campaign, for_queueing(campaign, recipient_ids[start : start + CHUNK]), actor
+            )
+            ids += chunk_ids
+            skipped += chunk_skipped
+    return list(OutboxMessage.objects.filter(pk__in=ids).select_related("request").order_by("pk")), skipped
 
 
 def queue_chaser(request: InfoRequest, actor: Actor) -> OutboxMessage:

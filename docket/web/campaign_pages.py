@@ -26,17 +26,17 @@ from docket.campaigns.readiness import LetterCheck, check_letters
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
-from docket.mail.tasks import send_outbox
 from docket.requests import actions
-from docket.requests.letters import queue_campaign
 from docket.requests.models import Event, InfoRequest
 from docket.requests.states import WAITING_STATES, RequestState
 from docket.web.access import access_campaign, campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_ids
 from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, ItemStateForm, TemplateForm
+from docket.web.job_pages import ZIP_FORMATS
 from docket.web.mail_headers import header_problem
 from docket.web.user_errors import errors_shown_on
+from docket.worker.jobs import approve_letters, send_letters
 
 # Each format docket.letters.writer makes, and the type it is downloaded as.
 LETTER_TYPES = {
@@ -47,6 +47,8 @@ LETTER_TYPES = {
     "md": "text/markdown; charset=utf-8",
 }
 SAVE_BUDGET = 3.0  # seconds saving a template may spend checking its letters
+# Approving more letters than this at once is a job for the worker (each is a few statements).
+APPROVE_IN_REQUEST = 50
 SORTS = {"body": "contact__body__name", "state": "request__state", "due": "request__due_date"}
 
 
@@ -150,6 +152,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         "filters": filters,
         "states": states,
         "cannot": cannot,
+        "zip_formats": ZIP_FORMATS.items(),
     }
     return render(request, "web/campaign.html", context)
 
@@ -166,6 +169,8 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     if not chosen:
         messages.error(request, "Select at least one recipient.")
         return redirect("web:campaign", slug=slug)
+    if request.POST.get("action") == "approve" and len(chosen) > APPROVE_IN_REQUEST:
+        return redirect("web:job", pk=approve_letters(found, [r.pk for r in chosen], actor).pk)
     if request.POST.get("action") == "approve":
         approved, refused, check = 0, [], LetterCheck(found)
         for recipient in chosen:
@@ -184,14 +189,21 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("web:campaign", slug=slug)
     unsendable = [(r, why) for r in chosen if (why := header_problem(r.contact, found.office))]
     blocked = {r.pk for r, _ in unsendable}
-    queued, skipped = queue_campaign([r for r in chosen if r.pk not in blocked], actor)
-    skipped = unsendable + skipped
-    send_outbox.enqueue()
-    if queued:
-        messages.success(request, f"{len(queued)} letter(s) queued for sending.")
-    if skipped:
-        messages.error(request, refused_summary(skipped, "sent"))
-    return redirect("web:campaign", slug=slug)
+    # A small selection is checked here, so the letters that cannot be made are named at once in a red
+    # summary; a large one is checked by the worker, whose job page lists each letter not sent and why.
+    sending = LetterCheck(found) if len(chosen) <= APPROVE_IN_REQUEST else None
+    refused = unsendable + [
+        (r, problem) for r in chosen if r.pk not in blocked and sending and (problem := sending.problem(r))
+    ]
+    if refused:
+        messages.error(request, refused_summary(refused, "sent"))
+    left_out = {r.pk for r, _ in refused}
+    sendable = [r.pk for r in chosen if r.pk not in left_out]
+    if not sendable:
+        return redirect("web:campaign", slug=slug)
+    # The letters are rendered, queued and sent by the worker: the job's page follows them.
+    asked = send_letters(found, sendable, actor)
+    return redirect("web:job", pk=asked.pk)
 
 
 # --- Whether each letter can be made (issue 11, item 6): the campaign page's "Letter" column. ---

@@ -31,8 +31,9 @@ from docket.importing import ImportFailed
 from docket.requests.models import InfoRequest
 from docket.spreadsheets import SpreadsheetError
 from docket.web.access import campaigns_for, can
-from docket.web.decorators import requires
+from docket.web.decorators import actor_of, requires
 from docket.web.forms import BodyForm, ContactForm, DirectorySearchForm, ImportFileForm
+from docket.worker import jobs
 
 PAGE_SIZE = 50
 SESSION_KEY = "contacts_import"
@@ -233,6 +234,13 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         _forget(request)
         messages.error(request, _readable(error, path, name))
         return redirect("web:directory_import")
+    if len(check.good) > jobs.IMPORT_IN_WORKER_ROWS:  # a large file: the worker imports it, a page follows it
+        request.session.pop(SESSION_KEY, None)  # the job owns the file now
+        skip_invalid = request.POST.get("skip_invalid") == "yes"
+        asked = jobs.import_contacts_file(
+            path, name, actor_of(request), skip_invalid=skip_invalid, rows=len(check.good)
+        )
+        return redirect("web:job", pk=asked.pk)
     try:
         report = save_contacts(check, skip_invalid=request.POST.get("skip_invalid") == "yes")
     except ImportFailed as failure:

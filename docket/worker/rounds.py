@@ -88,11 +88,26 @@ def prune_results(now: datetime.datetime) -> str:
     return f"{deleted} old task result(s) removed"
 
 
+def retry_reading(now: datetime.datetime) -> str:
+    from docket.worker.retries import read_failed_again
+
+    return read_failed_again(now)
+
+
+def give_up_stalled(now: datetime.datetime) -> str:
+    from docket.worker.actions import give_up_stalled as give_up
+
+    # A chunk of letters takes seconds: a job that has not moved for the lease lost its worker.
+    return f"{give_up(now - LEASE)} stalled job(s) marked as stopped"
+
+
 JOBS: dict[Job, Callable[[datetime.datetime], str]] = {
     Job.FETCH_MAIL: fetch_mail,
     Job.CHASE: chase_overdue,
     Job.STRANDED_INTAKE: take_in_stranded,
     Job.PRUNE_RESULTS: prune_results,
+    Job.RETRY_READING: retry_reading,
+    Job.STALLED_JOBS: give_up_stalled,
 }
 
 

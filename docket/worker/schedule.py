@@ -24,6 +24,8 @@ class Job(StrEnum):
     CHASE = "chase"
     STRANDED_INTAKE = "stranded-intake"
     PRUNE_RESULTS = "prune-results"
+    RETRY_READING = "retry-reading"
+    STALLED_JOBS = "stalled-jobs"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Plan:
     chase_at: datetime.time
     stranded_every: datetime.timedelta = datetime.timedelta(minutes=5)
     prune_every: datetime.timedelta = datetime.timedelta(days=1)
+    retry_reading_every: datetime.timedelta = datetime.timedelta(minutes=30)
+    stalled_every: datetime.timedelta = datetime.timedelta(minutes=10)
 
 
 def every(period: datetime.timedelta, now: datetime.datetime, mark: Mark) -> bool:
@@ -76,6 +80,10 @@ def is_due(job: Job, plan: Plan, now: datetime.datetime, mark: Mark) -> bool:
             return every(plan.stranded_every, now, mark)
         case Job.PRUNE_RESULTS:
             return every(plan.prune_every, now, mark)
+        case Job.RETRY_READING:
+            return every(plan.retry_reading_every, now, mark)
+        case Job.STALLED_JOBS:
+            return every(plan.stalled_every, now, mark)
 
 
 def due_jobs(plan: Plan, now: datetime.datetime, marks: dict[Job, Mark]) -> list[Job]:

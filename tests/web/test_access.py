@@ -14,11 +14,14 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
+from docket.campaigns.models import Campaign
 from docket.publishing.models import Publication
 from docket.web import urls as web_urls
+from docket.worker.models import BulkJob
 from tests.web.conftest import InFlight, Team
 
 pytestmark = pytest.mark.django_db
@@ -94,9 +97,23 @@ def office(name: str, method: str, url: str, expected: Statuses, data: dict[str,
     return Page(name, "office", method, url, data or {}, expected)
 
 
+def finished_job(campaign: Campaign | None, by: User | None = None) -> BulkJob:
+    """A job that made a file (of ``campaign``; or of none, asked for by ``by``)."""
+    from docket.worker import actions as job_actions
+    from docket.worker.jobs import result_folder
+
+    job = job_actions.ask(BulkJob.Kind.RENDER, campaign=campaign, user=by, name="someone", total=1)
+    result_folder(job).mkdir(parents=True)
+    (result_folder(job) / "letters.zip").write_bytes(b"PK")
+    job_actions.finish(job.pk, "1 letter", "letters.zip")
+    return job
+
+
 def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
     """(url name, whose object, method, url, data, {actor: expected status}), in the order they are tried."""
     ours, theirs = two["ours"], two["theirs"]
+    jobs = {id(c): finished_job(c.campaign) for c in (ours, theirs)}
+    outsiders_job = finished_job(None, team["outsider"])  # of no campaign: its requester's and the admins'
     per_campaign = [
         both("campaign", "get", lambda c: reverse("web:campaign", args=[c.campaign.slug]), READ),
         both("editor", "get", lambda c: reverse("web:editor", args=[c.campaign.slug]), READ),
@@ -217,6 +234,15 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             SEND,
             lambda c: {"recipient": c.sent.recipient_id, "embargo_until": "2031-01-31"},
         ),
+        both(
+            "letters_zip",
+            "post",
+            lambda c: reverse("web:letters_zip", args=[c.campaign.slug]),
+            (statuses(302, 302, 302, 302, 404), statuses(404, 404, 404, 302, 302)),  # reading, so viewers too
+            lambda _: {"format": "txt"},
+        ),
+        both("job", "get", lambda c: reverse("web:job", args=[jobs[id(c)].pk]), READ),
+        both("job_result", "get", lambda c: reverse("web:job_result", args=[jobs[id(c)].pk]), READ),
         both("request", "get", lambda c: reverse("web:request", args=[c.draft.pk]), READ),
         both("request", "get", lambda c: reverse("web:request", args=[c.sent.pk]), READ),
         both("frozen_letter", "get", lambda c: reverse("web:frozen_letter", args=[c.draft.pk]), NOT_SENT),
@@ -390,6 +416,11 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         office("learn_campaign", "get", reverse("web:learn_campaign"), statuses(403, 200, 200, 200, 200)),
         office("holding_pen", "get", reverse("web:holding_pen"), HOLDING_PEN),
         office("outbox", "get", reverse("web:outbox"), HOLDING_PEN),
+        office("job", "get", reverse("web:job", args=[outsiders_job.pk]), statuses(404, 404, 404, 200, 200)),
+        office("export_site", "post", reverse("web:export_site"), statuses(403, 403, 302, 302, 302)),
+        office(
+            "job_result", "get", reverse("web:job_result", args=[outsiders_job.pk]), statuses(404, 404, 404, 200, 200)
+        ),
         office("office", "get", reverse("web:office"), OFFICE_ADMIN),
         office("users", "get", reverse("web:users"), OFFICE_ADMIN),
         office(

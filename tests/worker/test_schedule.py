@@ -64,7 +64,9 @@ def test_a_run_under_way_is_not_started_twice_until_its_lease_runs_out():
 def test_due_jobs_lists_what_is_due():
     now = at("2026-11-24", "10:00")
     done = Mark(now, now)
-    marks = {Job.FETCH_MAIL: done, Job.STRANDED_INTAKE: done, Job.PRUNE_RESULTS: done}
+    marks = {Job.FETCH_MAIL: done, Job.STRANDED_INTAKE: done, Job.PRUNE_RESULTS: done, Job.RETRY_READING: done}
+    marks[Job.STALLED_JOBS] = done
     assert due_jobs(PLAN, now, marks) == [Job.CHASE]
     later = now + datetime.timedelta(minutes=10)
-    assert due_jobs(PLAN, later, marks) == [Job.FETCH_MAIL, Job.CHASE, Job.STRANDED_INTAKE]
+    assert due_jobs(PLAN, later, marks) == [Job.FETCH_MAIL, Job.CHASE, Job.STRANDED_INTAKE, Job.STALLED_JOBS]
+    assert due_jobs(PLAN, now + datetime.timedelta(minutes=30), marks)[-2:] == [Job.RETRY_READING, Job.STALLED_JOBS]

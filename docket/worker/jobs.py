@@ -1,0 +1,364 @@
+"""Long work off the web request: bulk jobs the worker runs, a chunk at a time, with their progress.
+
+Approving and sending a campaign's letters is a job of chunks (``CHUNK`` letters each, one task
+per chunk): several ``docket worker`` processes share them, each chunk renders its letters with
+the template compiled once per process and writes them in one transaction together with the
+job's progress, so memory stays that of one chunk whatever the campaign's size, and a chunk
+killed part-way writes nothing. The chunk that brings the job to its total asks the outbox to
+send (for "approve and send"). Rendering a campaign's letters to a ZIP file is one task that
+reports its progress as it goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from django.conf import settings
+from django.tasks import task
+
+from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
+from docket.campaigns.models import Campaign, Recipient
+from docket.errors import DocketError
+from docket.letters import FORMATS, LetterError, compile_template
+from docket.letters.bulk import render_all
+from docket.requests.actions import Actor
+from docket.requests.letters import CHUNK, Skipped, for_queueing, queue_chunk
+from docket.worker import actions
+from docket.worker.models import BulkJob
+
+log = logging.getLogger(__name__)
+Kind = BulkJob.Kind
+
+
+def actor_of(job: BulkJob) -> Actor:
+    return Actor.of(job.requested_by) if job.requested_by is not None else Actor(job.requested_by_name)
+
+
+def result_folder(job: BulkJob) -> Path:
+    return Path(settings.MEDIA_ROOT, "jobs", str(job.pk))
+
+
+def result_path(job: BulkJob) -> Path | None:
+    """The job's result file, if it made one and it is still there."""
+    if not job.result_name:
+        return None
+    path = result_folder(job) / job.result_name
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=8)
+def _template(source: str, slug: str) -> jinja2.Template | None:
+    """The campaign's template compiled once in this process (None: it does not compile; each letter says why)."""
+    try:
+        return compile_template(source, slug)
+    except LetterError:
+        return None
+
+
+def _problem(recipient: Recipient, why: str) -> str:
+    return f"{recipient.contact.full_name} ({recipient.contact.body.name}): {why}"
+
+
+def send_letters(
+    campaign: Campaign,
+    recipient_ids: Sequence[int],
+    actor: Actor,
+    *,
+    send: bool = True,
+    problems: Sequence[str] = (),
+) -> BulkJob:
+    """Ask the worker to approve and queue these recipients' letters (and send them): returns the job at once.
+
+    ``problems``: letters already found unsendable (counted as done and not queued).
+    """
+    ids = sorted(set(recipient_ids))
+    job = actions.ask(
+        Kind.SEND if send else Kind.QUEUE,
+        campaign=campaign,
+        user=actor.user,
+        name=actor.name,
+        total=len(ids),
+        problems=problems,
+    )
+    # Called outside a transaction (a view, a command): the job's row is committed before a worker looks for it.
+    if not ids:
+        actions.finish(job.pk, summary=_queued_summary(job.pk))
+    for start in range(0, len(ids), CHUNK):
+        queue_letters.enqueue(job.pk, ids[start : start + CHUNK])
+    job.refresh_from_db()
+    return job
+
+
+def approve_letters(campaign: Campaign, recipient_ids: Sequence[int], actor: Actor) -> BulkJob:
+    """Ask the worker to approve these recipients' letters (drafts only), a chunk at a time: returns the job."""
+    ids = sorted(set(recipient_ids))
+    job = actions.ask(Kind.APPROVE, campaign=campaign, user=actor.user, name=actor.name, total=len(ids))
+    if not ids:
+        actions.finish(job.pk, summary="0 letter(s) approved.")
+    for start in range(0, len(ids), CHUNK):
+        approve_chunk.enqueue(job.pk, ids[start : start + CHUNK])
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
+    """One chunk of an approval job: each draft approved, in one transaction with the job's progress."""
+    from django.db import transaction
+
+    from docket.requests.actions import approve, request_for
+    from docket.requests.states import RequestState
+
+    job = BulkJob.objects.select_related("campaign", "requested_by").filter(pk=job_id).first()
+    if job is None or job.finished or job.campaign is None:
+        return {"approved": 0}
+    actor = actor_of(job)
+    recipients = list(job.campaign.recipients.filter(pk__in=recipient_ids).select_related("request").order_by("pk"))
+    approved = 0
+    with transaction.atomic():
+        for recipient in recipients:
+            request = getattr(recipient, "request", None) or request_for(recipient, actor)
+            if request.state == RequestState.DRAFT:
+                approve(request, actor)
+                approved += 1
+        actions.count_changed(job_id, approved)
+        completed = actions.advance(job_id, len(recipient_ids))
+    if completed:
+        done = BulkJob.objects.get(pk=job_id)
+        others = done.total - done.changed
+        past = f"; {others} had been approved already, or sent." if others else "."
+        actions.describe(job_id, f"{done.changed} letter(s) approved{past}")
+    return {"approved": approved}
+
+
+def _queued_summary(job_id: int) -> str:
+    job = BulkJob.objects.get(pk=job_id)
+    queued = job.done - job.skipped
+    words = f"{queued} letter(s) queued" + (" for sending" if job.kind == Kind.SEND else "")
+    return words + (f"; {job.skipped} not queued (listed below)." if job.skipped else ".")
+
+
+@task()
+def queue_letters(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
+    """One chunk of a job: render, approve and queue these letters, and count them done."""
+    job = BulkJob.objects.select_related("campaign__office", "requested_by").filter(pk=job_id).first()
+    if job is None or job.finished or job.campaign is None:
+        return {"queued": 0, "skipped": 0}  # the job is gone, or failed: its other chunks stand down
+    campaign = job.campaign
+    recipients = for_queueing(campaign, recipient_ids)
+    gone = len(recipient_ids) - len(recipients)
+    completed = False
+
+    def written(done: int, skipped: Skipped) -> None:
+        nonlocal completed
+        problems = [_problem(recipient, why) for recipient, why in skipped]
+        problems += ["a recipient removed from the campaign since the job was asked for"] * gone
+        completed = actions.advance(job_id, done + gone, problems)
+
+    try:
+        queued, skipped = queue_chunk(
+            campaign,
+            recipients,
+            actor_of(job),
+            template=_template(campaign.template_source, campaign.slug),
+            written=written,
+        )
+    except DocketError as error:
+        actions.fail(job_id, str(error))
+        raise
+    except Exception:
+        log.exception("queueing letters for job %s failed", job_id)
+        actions.fail(
+            job_id,
+            "Something went wrong while the letters were being queued; no letter of the "
+            "chunk that failed was queued. Try again, and tell whoever runs Docket if it happens again.",
+        )
+        raise
+    if completed:
+        actions.describe(job_id, _queued_summary(job_id))
+        if job.kind == Kind.SEND:
+            from docket.mail.tasks import send_outbox
+
+            send_outbox.enqueue()
+    return {"queued": len(queued), "skipped": len(skipped) + gone}
+
+
+def render_letters_zip(campaign: Campaign, actor: Actor, formats: Sequence[str] = ("pdf",)) -> BulkJob:
+    """Ask the worker for a ZIP file of every recipient's letter (in ``formats``): returns the job at once."""
+    unknown = [fmt for fmt in formats if fmt not in FORMATS]
+    if unknown:
+        raise DocketError(f"Letters are made as {', '.join(FORMATS)}, not {', '.join(unknown)}.")
+    job = actions.ask(
+        Kind.RENDER,
+        campaign=campaign,
+        user=actor.user,
+        name=actor.name,
+        total=campaign.recipients.count(),
+        options={"formats": list(formats)},
+    )
+    render_letters.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def render_letters(job_id: int) -> dict[str, int]:
+    """Render a campaign's letters into a ZIP file with its manifest (all of them, or none)."""
+    job = BulkJob.objects.select_related("campaign__office").filter(pk=job_id).first()
+    if job is None or job.finished or job.campaign is None:
+        return {"letters": 0}
+    actions.start(job_id)
+    campaign = job.campaign
+    recipients = recipients_for_rendering(campaign)
+    folder = result_folder(job)
+    shutil.rmtree(folder, ignore_errors=True)  # a run killed part-way left its staging folder
+    try:
+        made = render_all(
+            campaign_data(campaign),
+            [recipient_data(r) for r in recipients],
+            job.options.get("formats", ["pdf"]),
+            folder,
+            as_zip=True,
+            workers=1,  # one process per job; more workers take more jobs
+            progress=lambda done: actions.progress(job_id, done),
+        )
+    except LetterError as error:
+        actions.fail(job_id, f"No file was made: {error}")
+        return {"letters": 0}
+    except Exception:
+        log.exception("rendering letters for job %s failed", job_id)
+        actions.fail(job_id, "Something went wrong while the letters were being made; no file was made.")
+        raise
+    actions.finish(job_id, summary=f"{len(recipients)} letter(s) in a ZIP file with a manifest.", result_name=made.name)
+    return {"letters": len(recipients)}
+
+
+def work_until_finished(job: BulkJob, worker_id: str, seen: Callable[[BulkJob], None], poll: float = 0.5) -> BulkJob:
+    """Run queued tasks in this process, one at a time as ``docket worker`` does, until ``job`` is finished.
+
+    For a command that asks for a job and waits for it (``docket queue``): any ``docket worker``
+    running meanwhile takes chunks too. ``seen`` is called with the job as it stands after each task.
+    """
+    from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    while True:
+        job.refresh_from_db()
+        seen(job)
+        if job.finished:
+            return job
+        if not isinstance(backend, DatabaseBackend):
+            raise DocketError(f"job #{job.pk} is waiting, and the task backend {type(backend).__name__} runs no tasks")
+        if not DBTaskResult.objects.ready().filter(backend_name=backend.alias).exists():
+            time.sleep(poll)  # the rest are being run by other workers
+            continue
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name=backend.alias,
+            startup_delay=False,
+            max_tasks=1,
+            worker_id=worker_id[-64:],
+            excluded_queue_names=[],
+        ).run()
+
+
+def export_public_site(actor: Actor, site_url: str = "") -> BulkJob:
+    """Ask the worker for the public site as static files, in a ZIP file: returns the job at once."""
+    job = actions.ask(Kind.EXPORT, campaign=None, user=actor.user, name=actor.name, total=1, options={"url": site_url})
+    export_site_files.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def export_site_files(job_id: int) -> dict[str, int]:
+    """Write the public site (the same files as ``docket export-site``) and put them in a ZIP file."""
+    from docket.publishing.export import export_site
+
+    job = BulkJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return {"files": 0}
+    actions.start(job_id)
+    folder = result_folder(job)
+    shutil.rmtree(folder, ignore_errors=True)  # a run killed part-way left its files
+    folder.mkdir(parents=True)
+    try:
+        # Written outside Docket's own folders (the export refuses them), then zipped into the job's folder.
+        with tempfile.TemporaryDirectory(prefix="docket-export-") as scratch:
+            site = Path(scratch, "site")
+            count = export_site(site, str(job.options.get("url", "")))
+            target = folder / "public-site.zip"
+            with zipfile.ZipFile(folder / "partial.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(site.rglob("*")):
+                    if path.is_file():
+                        archive.write(path, path.relative_to(site).as_posix())
+            (folder / "partial.zip").replace(target)
+    except DocketError as error:
+        actions.fail(job_id, str(error))
+        return {"files": 0}
+    except Exception:
+        log.exception("exporting the public site for job %s failed", job_id)
+        actions.fail(job_id, "Something went wrong while the site was being written; no file was made.")
+        raise
+    actions.finish(job_id, summary=f"The public site: {count} file(s) in a ZIP file.", result_name=target.name)
+    return {"files": count}
+
+
+# A contacts file with more good rows than this is imported by the worker; a smaller one at once, in the request.
+IMPORT_IN_WORKER_ROWS = 1000
+
+
+def import_contacts_file(path: Path, name: str, actor: Actor, *, skip_invalid: bool, rows: int) -> BulkJob:
+    """Ask the worker to import a checked contacts file (it is checked again, then saved; it owns the file)."""
+    options = {"file": str(path), "name": name, "skip_invalid": skip_invalid}
+    job = actions.ask(
+        Kind.IMPORT_CONTACTS, campaign=None, user=actor.user, name=actor.name, total=rows, options=options
+    )
+    import_contacts.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def import_contacts(job_id: int) -> dict[str, int]:
+    """Check a contacts file again and save it: every row, or (with a bad row, unless skipped) nothing."""
+    from docket.directory.importing import check_contacts, save_contacts
+    from docket.importing import ImportFailed
+    from docket.spreadsheets import SpreadsheetError
+
+    job = BulkJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return {"rows": 0}
+    actions.start(job_id)
+    path, name = Path(str(job.options["file"])), str(job.options["name"])
+    try:
+        check = check_contacts(path)  # again: the directory may have changed since the preview
+        report = save_contacts(check, skip_invalid=bool(job.options.get("skip_invalid")))
+    except FileNotFoundError:
+        actions.fail(job_id, f"{name} is no longer kept (it was imported or cancelled already): nothing was imported.")
+        return {"rows": 0}
+    except SpreadsheetError as error:
+        actions.fail(job_id, str(error).replace(str(path), name))
+        return {"rows": 0}
+    except ImportFailed as failure:
+        actions.fail(job_id, f"{name} has {len(failure.errors)} problem(s): nothing was imported.")
+        return {"rows": 0}
+    finally:
+        path.unlink(missing_ok=True)
+    skipped = len({error.row for error in report.skipped})
+    summary = f"{name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    actions.finish(job_id, summary=summary + (f"; {skipped} row(s) with problems skipped." if skipped else "."))
+    return {"rows": report.created + report.updated + report.unchanged}

@@ -1,0 +1,108 @@
+"""Long work in a real browser: "approve and send" 200 letters answers at once with the job's page, whose
+progress bar reaches 200 while the worker queues them, and the worker then drains the outbox.
+
+The tasks go to the database (django-tasks-db, as in production, not the tests' immediate backend) and
+are run by the worker's own round (``rounds.run_queued_tasks``, what ``docket worker`` runs), in this test
+process while the browser polls the page.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from docket.campaigns.importing import import_recipients
+from docket.mail.models import OutboxMessage
+from docket.requests.models import InfoRequest
+from docket.worker import rounds
+from docket.worker.models import BulkJob
+from tests.factories import contact_row, make_campaign, write_csv
+from tests.web.conftest import person
+from tests.web.test_browser import check as checked
+from tests.web.test_browser import signed_in
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(os.environ.get("DOCKET_JOB_SHOTS", "/work/shots/workers"))
+LETTERS = 200
+
+
+def check(page, name: str) -> None:
+    checked(page, name)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_approve_and_send_200_letters_returns_at_once_and_the_worker_queues_and_sends_them(
+    browser, live_server, office, settings, smtp_server, tmp_path
+):
+    recorder, _ = smtp_server
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    campaign = make_campaign(office, title="Knife crime strategies", template_source="Please send your strategy.")
+    rows = [contact_row(n) for n in range(1, LETTERS + 1)]
+    import_recipients(campaign, write_csv(tmp_path / "recipients.csv", rows))
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", campaign))
+    page.goto(f"/campaigns/{campaign.slug}/")
+    for box in page.locator("input[name=recipient]").all():
+        box.check()
+
+    started = time.monotonic()
+    page.get_by_role("button", name="Approve and send selected").click()
+    page.get_by_text("Waiting for the worker").wait_for()
+    answered = time.monotonic() - started
+    assert answered < 5, answered  # nothing rendered in the request
+    assert page.locator("#job-count").inner_text() == f"0 of {LETTERS} letters (0%)"
+    assert not OutboxMessage.objects.exists()
+    check(page, "job-waiting")
+
+    rounds.run_queued_tasks("browser-test-worker")  # the chunks, then the send the last chunk asked for
+    page.locator("#job-count", has_text=f"{LETTERS} of {LETTERS} letters (100%)").wait_for(timeout=15_000)
+    assert page.locator("#job-bar").get_attribute("value") == str(LETTERS)
+    assert page.locator("#job-summary").inner_text() == f"{LETTERS} letter(s) queued for sending."
+    check(page, "job-done")
+    job = BulkJob.objects.get()
+    assert (job.state, job.done, job.skipped) == ("done", LETTERS, 0)
+    assert len(recorder.received) == LETTERS
+    assert not OutboxMessage.objects.exclude(state="sent").exists()
+    assert InfoRequest.objects.filter(state="sent").count() == LETTERS
+
+    page.reload()  # without the page's polling, the same
+    assert page.locator("#job-count").inner_text() == f"{LETTERS} of {LETTERS} letters (100%)"
+
+    page.get_by_role("link", name="Back to Knife crime strategies").click()
+    check(page, "campaign-with-zip-form")
+    page.get_by_label("PDF").uncheck()
+    page.get_by_label("Plain text").check()
+    page.get_by_role("button", name="Make the ZIP file").click()
+    page.get_by_text("Waiting for the worker").wait_for()
+    rounds.run_queued_tasks("browser-test-worker")
+    page.locator("#job-file").wait_for(timeout=30_000)
+    check(page, "job-zip-done")
+    with page.expect_download() as download:
+        page.locator("#job-file").click()
+    assert download.value.suggested_filename == f"{campaign.slug}-letters.zip"
+
+
+def test_the_public_site_export_and_a_failed_job_in_the_browser(browser, live_server, example):
+    """The dashboard's export (the test backend runs it at once: the page is finished when first seen), and a
+    ZIP of letters whose template fails: the job's page says why in words, with no file."""
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", example))
+    check(page, "dashboard-with-export")
+    page.get_by_role("button", name="Export the public site").click()
+    page.locator("#job-summary", has_text="The public site:").wait_for()
+    check(page, "job-export-done")
+    with page.expect_download() as download:
+        page.locator("#job-file").click()
+    assert download.value.suggested_filename == "public-site.zip"
+
+    example.template_source = "Dear {{ fields.no_such_field }}"
+    example.save()
+    page.goto(f"/campaigns/{example.slug}/")
+    page.get_by_role("button", name="Make the ZIP file").click()
+    page.locator("#job-error").wait_for()
+    assert "No file was made" in page.locator("#job-error").inner_text()
+    assert "no_such_field" in page.locator("#job-error").inner_text()
+    assert page.locator("#job-file").count() == 0
+    check(page, "job-failed")
