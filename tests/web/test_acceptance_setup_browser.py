@@ -227,6 +227,7 @@ def test_a_team_sets_up_and_sends_a_campaign_only_through_the_workspace(
     text = letter.get_body(("plain",)).get_content()
     assert "In Southbridge the unit runs a mentoring scheme." in re.sub(r"\s+", " ", text)
     assert "Violence Reduction Units in Focus" in text  # the citation's footnote
+    assert "Dear Daniel Reyes," in text and "Dear Dear" not in text  # the file's salutation has its own "Dear"
     assert "Violence Reduction Unit strategy and budget for 2027/28" in re.sub(r"\s+", " ", text)
     assert Contact.objects.count() == 4
     page.get_by_role("link", name="Activity").click()
