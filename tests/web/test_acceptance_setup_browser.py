@@ -115,7 +115,8 @@ def test_a_team_sets_up_and_sends_a_campaign_only_through_the_workspace(
     ]
     assert [row[:2] for row in problems] == [["3", "full_name"], ["3", "email"], ["5", "email"]], problems
     assert not Body.objects.exists()
-    rows[1] |= {"full_name": "Daniel Reyes", "email": "daniel.reyes@southbridge-pcc.example"}
+    rows[1] |= {"full_name": "Daniel Reyes", "salutation": "Dear Daniel Reyes"}
+    rows[1] |= {"email": "daniel.reyes@southbridge-pcc.example"}
     rows[3] |= {"email": "ruth.okafor@westvale-pcc.example"}
     page.get_by_role("button", name="Cancel").click()
     page.get_by_label("Contacts file").set_input_files(str(write_csv(tmp_path / "bodies-fixed.csv", rows)))
