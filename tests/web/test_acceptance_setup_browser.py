@@ -88,7 +88,11 @@ def test_a_team_sets_up_and_sends_a_campaign_only_through_the_workspace(
     check(page, "dashboard-empty")
 
     # The office profile: who the letters come from.
-    page.get_by_role("link", name="office profile").click()  # the empty dashboard says to start there
+    expect(page.get_by_role("link", name="office profile")).to_be_visible()  # the empty dashboard says to start there
+    page.get_by_role("link", name="Start a new campaign").click()  # as someone keen would
+    expect(page.locator("#no-office")).to_contain_text("which has no profile yet")
+    check(page, "new-campaign-no-office")
+    page.locator("#no-office").get_by_role("link", name="office profile").click()
     check(page, "office-empty")
     page.get_by_label("Name", exact=True).fill("Office of the Violence Reduction Commissioner")
     page.get_by_label("Signatory name").fill("Maya Linton")
