@@ -380,7 +380,9 @@ def add_field(campaign: Campaign, name: str, value: str, actor: Actor) -> int:
         for recipient in missing:
             recipient.fields = {**recipient.fields, name: value}
         Recipient.objects.bulk_update(missing, ["fields"], batch_size=500)
-        log(campaign, actor, EventKind.FIELD_ADDED, f"{name} = {_shown(value)} for {len(missing)} recipient(s)")
+        count = f"{len(missing)} recipient{'s' if len(missing) != 1 else ''}"
+        detail = f"{name}, {_shown(value)} for {count}" if value else f"{name}, blank for {count} to fill in"
+        log(campaign, actor, EventKind.FIELD_ADDED, detail)
     return len(missing)
 
 
@@ -397,7 +399,12 @@ def rename_field(campaign: Campaign, old: str, new: str, actor: Actor) -> int:
         for recipient in having:
             recipient.fields = {(new if key == old else key): value for key, value in recipient.fields.items()}
         Recipient.objects.bulk_update(having, ["fields"], batch_size=500)
-        log(campaign, actor, EventKind.FIELD_RENAMED, f"{old} → {new} for {len(having)} recipient(s)")
+        log(
+            campaign,
+            actor,
+            EventKind.FIELD_RENAMED,
+            f"{old} → {new} for {len(having)} recipient{'s' if len(having) != 1 else ''}",
+        )
     return len(having)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,7 +41,9 @@ def build_letter(
     else:
         markdown, cited = render_markdown(campaign, recipient, template, extra, blanks_print=blanks_print)
     office = campaign.office
-    personal = recipient.salutation.strip().lower() not in IMPERSONAL_SALUTATIONS
+    # A spreadsheet's salutation is sometimes written whole ("Dear Ms Patel"): the letter adds "Dear" once.
+    greeting = re.sub(r"(?i)^dear\s+", "", recipient.salutation.strip()).rstrip(",").strip()
+    personal = greeting.lower() not in IMPERSONAL_SALUTATIONS
     return Letter(
         title=f"{campaign.title}: letter to {recipient.full_name}, {recipient.body}",
         author=office.name,
@@ -55,7 +58,7 @@ def build_letter(
         date=campaign.letter_date,
         date_text=long_date(campaign.letter_date) if campaign.letter_date else "",
         recipient_address=_address(recipient),
-        salutation=f"Dear {recipient.salutation.strip()}," if personal else "Dear Sir or Madam,",
+        salutation=f"Dear {greeting}," if personal else "Dear Sir or Madam,",
         blocks=to_blocks(markdown),
         closing="Yours sincerely," if personal else "Yours faithfully,",
         signature=Signature(

@@ -147,11 +147,12 @@ def missing_message(
 
 def _field_message(name: str, blank: bool, campaign: CampaignData, recipient: RecipientData, who: str) -> str:
     fix = f'write {{{{ fields.{name} | default("") }}}} where a blank is fine'
+    where = "(under “Fields for the letter”, or on its recipient page)"
     if blank:
-        return f'{who}\'s field "{name}" is blank: fill it in on its recipient page, or {fix}.'
+        return f'{who}\'s field "{name}" is blank: fill it in {where}, or {fix}.'
     known = list(campaign.field_names) or sorted(recipient.fields)
     if name in known:
-        return f'{who} has no value for the field "{name}": give it one on its recipient page, or {fix}.'
+        return f'{who} has no value for the field "{name}": give it one {where}, or {fix}.'
     message = f'{who} has no value for the field "{name}". This campaign\'s fields are: {_listed(known)}.'
     best = closest(name, known)
     return message + (f' Did you mean "{best}"?' if best else "")

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -76,6 +76,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "needs_a_person": OutboxMessage.objects.filter(
             visible, state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]
         ).count(),
+        # A new installation: say what to do first, rather than "ask an admin" to the admin.
+        "no_campaigns": not rows and not Campaign.objects.exists(),
     }
     return render(request, "web/dashboard.html", context)
 
@@ -166,12 +168,15 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     ids = form_ids(request.POST.getlist("recipient"), "recipient")
     chosen = with_letter_data(found.recipients.filter(pk__in=ids))
     actor = actor_of(request)
+    action = request.POST.get("action")
+    if action not in ("approve", "send"):  # no button of the page sends anything else: nothing is done
+        return HttpResponseBadRequest("Choose “Approve selected” or “Approve and send selected”.")
     if not chosen:
         messages.error(request, "Select at least one recipient.")
         return redirect("web:campaign", slug=slug)
-    if request.POST.get("action") == "approve" and len(chosen) > APPROVE_IN_REQUEST:
+    if action == "approve" and len(chosen) > APPROVE_IN_REQUEST:
         return redirect("web:job", pk=approve_letters(found, [r.pk for r in chosen], actor).pk)
-    if request.POST.get("action") == "approve":
+    if action == "approve":
         approved, refused, check = 0, [], LetterCheck(found)
         for recipient in chosen:
             req = actions.request_for(recipient, actor)
@@ -183,7 +188,7 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
             actions.approve(req, actor)
             approved += 1
         if approved:
-            messages.success(request, f"{approved} letter(s) approved.")
+            messages.success(request, f"{approved} letter{'s' if approved != 1 else ''} approved.")
         if refused:
             messages.error(request, refused_summary(refused, "approved"))
         return redirect("web:campaign", slug=slug)

@@ -27,5 +27,8 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": [(label, name) for label, name, capability in NAVIGATION if can(request.user, capability)],
         "office_name": office,
-        "may": {capability: can(request.user, capability) for capability in ("edit", "send", "file", "publish")},
+        "may": {
+            capability: can(request.user, capability)
+            for capability in ("edit", "send", "file", "publish", "edit_office")
+        },
     }

@@ -67,6 +67,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count, **_may(request)}
+    context["empty"] = not page.paginator.count and not Body.objects.exists()
     return render(request, "web/directory.html", context)
 
 

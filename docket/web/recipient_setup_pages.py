@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -126,6 +126,8 @@ def fields(request: HttpRequest, slug: str) -> HttpResponse:
     actor_action = request.POST.get("action", "")
     new_form = NewFieldForm(request.POST if actor_action == "add_field" else None)
     rename_form = RenameFieldForm(request.POST if actor_action == "rename" else None, names=names)
+    if request.method == "POST" and actor_action not in ("save", "add_field", "rename"):
+        return HttpResponseBadRequest("Choose one of the page's buttons: nothing was changed.")
     if request.method == "POST":
         back = f"{request.path}?page={_number(request.POST.get('page', '1')) or 1}"
         if actor_action == "save":

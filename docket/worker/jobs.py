@@ -142,7 +142,7 @@ def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
 def _queued_summary(job_id: int) -> str:
     job = BulkJob.objects.get(pk=job_id)
     queued = job.done - job.skipped
-    words = f"{queued} letter(s) queued" + (" for sending" if job.kind == Kind.SEND else "")
+    words = f"{queued} letter{'' if queued == 1 else 's'} queued" + (" for sending" if job.kind == Kind.SEND else "")
     return words + (f"; {job.skipped} not queued (listed below)." if job.skipped else ".")
 
 

@@ -35,7 +35,9 @@ def test_the_campaigns_fields_come_from_all_its_recipients_and_the_nearest_is_su
 
 def test_a_field_other_recipients_have_says_where_to_fill_it_in():
     error = problem("{{ fields.vru_work }}", **SOUTHBRIDGE, campaign={"field_names": ("vru_work",)})
-    assert error.problem.startswith('Southbridge has no value for the field "vru_work": give it one on its recipient')
+    assert error.problem.startswith(
+        'Southbridge has no value for the field "vru_work": give it one (under “Fields for the letter”, or on its'
+    )
 
 
 def test_a_misspelt_attribute_suggests_the_nearest():
@@ -63,7 +65,7 @@ def test_a_misspelt_name_filter_or_item_attribute_suggests_the_nearest():
 
 def test_a_blank_field_is_an_error_like_a_missing_one():
     error = problem("In your area {{ fields.area_sentence }}. The…", body="Southbridge", fields={"area_sentence": " "})
-    assert error.problem.startswith('Southbridge\'s field "area_sentence" is blank: fill it in')
+    assert error.problem.startswith('Southbridge\'s field "area_sentence" is blank: fill it in (under “Fields for the')
     assert 'fields.area_sentence | default("")' in error.problem
 
 

@@ -110,3 +110,13 @@ def test_english_lists_and_long_dates():
     assert english_list(["A", "B"]) == "A and B"
     assert english_list(["A", "B", "C"]) == "A, B and C"
     assert long_date(datetime.date(2020, 10, 3)) == "3 October 2020"
+
+
+@pytest.mark.parametrize("written", ["Dear Ms Patel", "dear Ms Patel,", "Ms Patel"])
+def test_a_salutation_written_with_its_dear_gets_one_dear(written: str):
+    assert build_letter(campaign(), recipient(salutation=written)).salutation == "Dear Ms Patel,"
+
+
+def test_dear_sir_or_madam_written_whole_is_still_impersonal():
+    letter = build_letter(campaign(), recipient(salutation="Dear Sir or Madam"))
+    assert (letter.salutation, letter.closing) == ("Dear Sir or Madam,", "Yours faithfully,")

@@ -84,7 +84,7 @@ def test_a_campaign_from_template_to_received_items(page, smtp_server, tmp_path:
     page.goto(page.url.split("/letter/")[0] + "/")
     page.get_by_label("Select Hampshire Police and Crime Commissioner").check()
     page.get_by_role("button", name="Approve and send selected").click()
-    page.get_by_text("1 letter(s) queued for sending.").wait_for()  # on the job's page
+    page.get_by_text("1 letter queued for sending.").wait_for()  # on the job's page
     assert [r.rcpt_tos for r in recorder.received] == [["pcc@hampshire-pcc.example"]]
     assert "added in the browser" in recorder.received[0].message.get_body(("plain",)).get_content()
     page.get_by_role("link", name="Back to Violence Reduction Units and modern slavery (October 2020)").click()

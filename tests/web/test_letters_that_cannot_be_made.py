@@ -52,7 +52,7 @@ def test_approving_refuses_the_letters_that_cannot_be_made_in_a_red_summary(clie
     assert "1 letter was not approved" in summary
     assert f"<li>{broken.contact.body.name} (Michael Lane): Line " in summary
     assert "is blank" in summary
-    assert "1 letter(s) approved." in page  # the one that can be made, in its own green banner
+    assert "1 letter approved." in page  # the one that can be made, in its own green banner
 
 
 def test_sending_refuses_them_too_and_queues_nothing_for_them(client, team: Team):
@@ -104,3 +104,16 @@ def test_approving_one_request_refuses_a_letter_that_cannot_be_made(client, team
     assert request.state == "draft"
     assert "cannot be made, so nothing was done. Line " in page
     assert "govuk-error-summary" in page
+
+
+@pytest.mark.parametrize("action", ["", "??", "Send"])
+def test_a_bulk_post_that_is_neither_button_does_nothing(client, team: Team, action: str):
+    """Anything but "approve" used to approve and send: only the two buttons' values do anything now."""
+    campaign = team["campaign"]
+    fine = campaign.recipients.get(contact__full_name="Anthony Stansfeld")
+    client.force_login(team["coordinator"])
+    url = reverse("web:campaign_bulk", args=[campaign.slug])
+    response = client.post(url, {"action": action, "recipient": [fine.pk]})
+    assert response.status_code == 400
+    assert not InfoRequest.objects.filter(recipient=fine).exclude(state="draft").exists()
+    assert not OutboxMessage.objects.exists()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from docket.campaigns.models import Campaign
-from tests.web.conftest import Team
+from tests.web.conftest import Team, person
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,10 @@ def test_a_second_campaign_of_the_same_title_gets_its_own_address(client, team: 
         "knife-crime-2027",
         "knife-crime-2027-2",
     ]
+
+
+def test_with_no_office_profile_the_page_says_to_fill_it_in_first(client):
+    client.force_login(person("admin@office.example", "admin"))  # a new installation: no office, no campaign
+    page = client.get(reverse("web:new_campaign")).content.decode()
+    assert "which has no profile yet" in page
+    assert f'href="{reverse("web:office")}">office profile</a> first' in page
