@@ -38,9 +38,7 @@ def new_campaign(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values: dict[str, Any] = {name: form.cleaned_data[name] for name in form.Meta.fields}
         creator = request.user if isinstance(request.user, User) else None
-        made = create_campaign(
-            values, actor_of(request), copy_from=form.cleaned_data["copy_from"], creator=creator
-        )
+        made = create_campaign(values, actor_of(request), copy_from=form.cleaned_data["copy_from"], creator=creator)
         messages.success(request, f"{made.title} is created. Next: its recipients and its letter.")
         return redirect("web:campaign", slug=made.slug)
     copied = form.cleaned_data.get("copy_from") if form.is_bound and hasattr(form, "cleaned_data") else None
