@@ -109,15 +109,17 @@ def campaign_page(campaign: Campaign) -> Page:
 
 def body_page(campaign: Campaign, request: InfoRequest) -> Page:
     items = [_shown(p) for p in published.of_request(request)]
+    documents = [s for s in items if s.item.kind == Publication.Kind.DOCUMENT]
     context = {
         "campaign": campaign,
         "summary": request_summary(request),
         "letter": next((s for s in items if s.item.kind == Publication.Kind.LETTER), None),
         "replies": [s for s in items if s.item.kind == Publication.Kind.REPLY],
-        "documents": [s for s in items if s.item.kind == Publication.Kind.DOCUMENT],
+        "documents": documents,
+        "documents_text_only": any(s.text for s in documents),
+        "documents_not_online": any(not s.file and not s.text for s in documents),
     }
-    context["documents_text_only"] = any(s.text for s in context["documents"])
-    context["documents_not_online"] = any(not s.file and not s.text for s in context["documents"])
+
     return Page(f"{campaign.slug}/{body_slug(request)}/", "publishing/body.html", context)
 
 
