@@ -124,6 +124,7 @@ def cmd_learn_campaign(args: argparse.Namespace) -> int:
     from docket.campaigns.learning import CampaignExists, save_learned
     from docket.letters.learning import check, learn
     from docket.letters.reading import ReadingError, letter_text, parse_letter
+    from docket.requests.actions import Actor
 
     try:
         texts = [(Path(name).name, letter_text(name, Path(name).read_bytes())) for name in args.letters]
@@ -146,7 +147,7 @@ def cmd_learn_campaign(args: argparse.Namespace) -> int:
     if differences and not args.accept_differences:
         raise CommandError(f"{len(differences)} letter(s) not reproduced word for word; nothing saved")
     try:
-        campaign = save_learned(learned, args.slug, args.title or args.slug)
+        campaign = save_learned(learned, args.slug, args.title or args.slug, actor=Actor("docket learn-campaign"))
     except CampaignExists as error:
         raise CommandError(str(error)) from None
     print(f"Campaign {campaign.slug!r}: {len(texts)} recipient(s), {len(learned.fields)} field(s).")

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
+from docket.campaigns import copying
 from docket.campaigns.models import (
     Campaign,
     ItemStatus,
@@ -108,6 +109,47 @@ def _changes(instance: Any, values: Mapping[str, Any]) -> list[str]:
             setattr(instance, name, value)
             changed.append(name)
     return changed
+
+
+# Creating a campaign.
+
+
+def create_campaign(
+    values: Mapping[str, Any],
+    actor: Actor,
+    *,
+    copy_from: Campaign | None = None,
+    learned_from: int | None = None,
+    creator: Any = None,
+) -> Campaign:
+    """A new campaign with these settings (``values``: model field -> value), its creator on its team.
+
+    With ``copy_from``: also its template, references and requested items (never its recipients or
+    requests). ``learned_from``: the number of letters it was learned from (the caller adds what they
+    taught). The campaign's activity log starts with the event this writes, naming who and how.
+    """
+    with transaction.atomic():
+        slug = values.get("slug") or copying.suggest_slug(
+            values["title"], Campaign.objects.values_list("slug", flat=True)
+        )
+        if slug in copying.RESERVED_SLUGS or Campaign.objects.filter(slug=slug).exists():
+            raise copying.SlugTaken(f"The address {slug!r} is taken: choose another.")
+        campaign = Campaign(**(dict(values) | {"slug": slug}))
+        if copy_from is not None:
+            campaign.template_source = copy_from.template_source
+        campaign.save()
+        if copy_from is not None:
+            copying.copy_contents(copy_from, campaign)
+        if creator is not None:
+            campaign.team.add(creator)
+        if copy_from is not None:
+            how = f"Copied from {copy_from.title}"
+        elif learned_from is not None:
+            how = f"Learned from {learned_from} letter{'' if learned_from == 1 else 's'}"
+        else:
+            how = "Started from scratch"
+        log(campaign, actor, EventKind.CAMPAIGN_CREATED, how)
+    return campaign
 
 
 # The letter and the settings.

@@ -1,5 +1,8 @@
 """Starting a campaign: from scratch, or from an existing one's letter, references, items and settings.
 
+What a new campaign is made from; the campaign itself is made by the named action
+``docket.campaigns.actions.create_campaign``, which logs it.
+
 A copy takes what makes the letter (the template, the references it cites, the items it asks
 for) and how replies are chased; never recipients nor requests, which belong to the campaign
 they were sent in. The settings come from the person's form (shown filled in from the source),
@@ -11,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils.text import slugify
 
 from docket.campaigns.models import Campaign, Reference, RequestedItem
@@ -52,27 +54,7 @@ def settings_of(source: Campaign) -> dict[str, Any]:
     return initial | {"title": f"Copy of {source.title}", "letter_date": source.letter_date}
 
 
-@transaction.atomic
-def create_campaign(values: dict[str, Any], *, copy_from: Campaign | None = None, creator: Any = None) -> Campaign:
-    """A new campaign with these settings (``values``: model field -> value), its creator on its team.
-
-    With ``copy_from``: also its template, chaser template, references and requested items.
-    """
-    slug = values.get("slug") or suggest_slug(values["title"], Campaign.objects.values_list("slug", flat=True))
-    if slug in RESERVED_SLUGS or Campaign.objects.filter(slug=slug).exists():
-        raise SlugTaken(f"The address {slug!r} is taken: choose another.")
-    campaign = Campaign(**(values | {"slug": slug}))
-    if copy_from is not None:
-        campaign.template_source = copy_from.template_source
-    campaign.save()
-    if copy_from is not None:
-        _copy_contents(copy_from, campaign)
-    if creator is not None:
-        campaign.team.add(creator)
-    return campaign
-
-
-def _copy_contents(source: Campaign, campaign: Campaign) -> None:
+def copy_contents(source: Campaign, campaign: Campaign) -> None:
     Reference.objects.bulk_create(
         Reference(campaign=campaign, key=r.key, author=r.author, year=r.year, title=r.title, url=r.url)
         for r in source.references.all()

@@ -51,7 +51,10 @@ class AddedLetter:
     differences: tuple[tuple[str, str], ...]  # left when the caller accepted them
 
 
-def save_learned(learned: LearnedCampaign, slug: str, title: str) -> Campaign:
+def save_learned(
+    learned: LearnedCampaign, slug: str, title: str, *, actor: Actor = SYSTEM, creator: object = None
+) -> Campaign:
+    """The campaign learned from letters (one recipient a letter), logged as created and each recipient as added."""
     if Campaign.objects.filter(slug=slug).exists():
         raise CampaignExists(f"a campaign {slug!r} already exists; choose another --slug")
     data = learned.office
@@ -68,8 +71,12 @@ def save_learned(learned: LearnedCampaign, slug: str, title: str) -> Campaign:
                 "sign_with_name": data.sign_with_name,
             },
         )
-        campaign = Campaign.objects.create(
-            slug=slug, title=title, office=office, letter_date=learned.letter_date, template_source=learned.template
+        values = {"slug": slug, "title": title, "office": office, "letter_date": learned.letter_date}
+        campaign = actions.create_campaign(
+            values | {"template_source": learned.template},
+            actor,
+            learned_from=len(learned.recipients),
+            creator=creator,
         )
         Reference.objects.bulk_create(
             Reference(campaign=campaign, key=r.key, author=r.author, year=r.year, title=r.title, url=r.url)
@@ -83,6 +90,8 @@ def save_learned(learned: LearnedCampaign, slug: str, title: str) -> Campaign:
             contact = _contact(person.body, learned.body_kind, person.area, person)
             recipient = Recipient.objects.create(campaign=campaign, contact=contact, fields=dict(person.fields))
             _item_states(recipient, items, person.items)
+            note = f"{contact.full_name}, {contact.body.name} (learned from their letter)"
+            actions.log(campaign, actor, EventKind.RECIPIENT_ADDED, note)
     return campaign
 
 

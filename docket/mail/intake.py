@@ -371,7 +371,7 @@ def _take_in(
         attachments += read
         mail_actions.classify_as(message, *classify(_what_was_read(mail, read)))
         if matched.request is None:
-            mail_actions.read_as_held(message, matched.reason)
+            mail_actions.read_as_held(message, _held_reason(message, mail, matched.reason))
             candidates += [(message.pk, candidate.pk) for candidate in matched.candidates]
         else:
             mail_actions.read_as_filed(message, matched.request, matched.method)
@@ -456,6 +456,21 @@ def _what_was_read(mail: ParsedMail, attachments: list[Attachment]) -> Read:
         files_readable=not attachments or any(attachment.text.strip() for attachment in attachments),
         upload=bool(header(mail.message, UPLOAD_HEADER)),
     )
+
+
+def _held_reason(message: InboundMessage, mail: ParsedMail, unmatched: str) -> str:
+    """Why a message waits in the holding pen: a person's upload says so, not "unknown sender"."""
+    # Only a file a person uploaded here (source MANUAL, made by docket.mail.uploads): headers of
+    # mail from outside are not believed.
+    if message.source != InboundMessage.Source.MANUAL or not header(mail.message, UPLOAD_HEADER):
+        return unmatched
+    who = header(mail.message, "X-Docket-Entered-By") or "a person"
+    note = " ".join(mail.text.split())
+    shown = note[:HELD_NOTE_SHOWN] + ("…" if len(note) > HELD_NOTE_SHOWN else "")
+    return f"Uploaded by {who} with the note “{shown}”; not filed to a request yet"
+
+
+HELD_NOTE_SHOWN = 300
 
 
 def _items_asked(requests: list[InfoRequest]) -> dict[int, list[RecipientItem]]:

@@ -35,10 +35,12 @@ class Page:
 
 @dataclass(frozen=True)
 class Shown:
-    """A publication as a page shows it: with the site path of its redacted PDF, if it has one."""
+    """A publication as a page shows it: with the site path of its redacted PDF, if it has one, or
+    else of the page of its redacted text (a document that is not a PDF: its file is not published)."""
 
     item: Publication
     file: str
+    text: str = ""
 
 
 def body_slug(request: InfoRequest) -> str:
@@ -46,9 +48,32 @@ def body_slug(request: InfoRequest) -> str:
     return request.recipient.contact.body.slug
 
 
+def _file_name(publication: Publication) -> str:
+    return slugify(publication.title.rsplit(".", 1)[0])[:60] or publication.kind
+
+
 def file_path(publication: Publication) -> str:
-    name = slugify(publication.title.rsplit(".", 1)[0])[:60] or publication.kind
-    return f"files/{publication.token}/{name}.pdf"
+    return f"files/{publication.token}/{_file_name(publication)}.pdf"
+
+
+def text_path(publication: Publication) -> str:
+    """The page of a document's redacted text, for a document published without a PDF (a Word or Excel
+    file, an image): only PDFs are redacted as files, so of any other file only its text, redacted, is public."""
+    return f"files/{publication.token}/{_file_name(publication)}/"
+
+
+def _text_only(publication: Publication) -> bool:
+    return (
+        publication.kind == Publication.Kind.DOCUMENT
+        and not publication.redacted_pdf_id
+        and bool(publication.redacted_text.strip())
+    )
+
+
+def _shown(publication: Publication) -> Shown:
+    if publication.redacted_pdf_id:
+        return Shown(publication, file_path(publication))
+    return Shown(publication, "", text_path(publication) if _text_only(publication) else "")
 
 
 def _items(request: InfoRequest) -> list[dict[str, Any]]:
@@ -99,15 +124,55 @@ def campaign_page(campaign: Campaign) -> Page:
 
 
 def body_page(campaign: Campaign, request: InfoRequest) -> Page:
-    items = [Shown(p, file_path(p) if p.redacted_pdf_id else "") for p in published.of_request(request)]
+    items = [_shown(p) for p in published.of_request(request)]
+    documents = [s for s in items if s.item.kind == Publication.Kind.DOCUMENT]
     context = {
         "campaign": campaign,
         "summary": request_summary(request),
         "letter": next((s for s in items if s.item.kind == Publication.Kind.LETTER), None),
         "replies": [s for s in items if s.item.kind == Publication.Kind.REPLY],
-        "documents": [s for s in items if s.item.kind == Publication.Kind.DOCUMENT],
+        "documents": documents,
+        "documents_text_only": any(s.text for s in documents),
+        "documents_not_online": any(not s.file and not s.text for s in documents),
     }
+
     return Page(f"{campaign.slug}/{body_slug(request)}/", "publishing/body.html", context)
+
+
+def document_text_page(publication: Publication) -> Page | None:
+    """The redacted text of a published document that is not a PDF; None for any other publication."""
+    if not _text_only(publication):
+        return None
+    request = publication.request
+    context = {
+        "campaign": request.campaign,
+        "summary": request_summary(request),
+        "document": publication,
+        "kind": _kind_of_file(publication),
+    }
+    return Page(text_path(publication), "publishing/document_text.html", context)
+
+
+def _kind_of_file(publication: Publication) -> str:
+    content_type = publication.attachment.content_type if publication.attachment else ""
+    for start, kind in KINDS_OF_FILE:
+        if content_type.startswith(start):
+            return kind
+    return "file"
+
+
+KINDS_OF_FILE = (
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml", "Word document"),
+    ("application/msword", "Word document"),
+    ("application/vnd.oasis.opendocument.text", "OpenDocument text"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml", "Excel spreadsheet"),
+    ("application/vnd.ms-excel", "Excel spreadsheet"),
+    ("application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet"),
+    ("text/csv", "CSV file"),
+    ("image/", "image"),
+    ("text/html", "web page"),
+    ("text/", "text file"),
+)
 
 
 def pages() -> Iterator[Page]:
@@ -116,6 +181,11 @@ def pages() -> Iterator[Page]:
         yield campaign_page(campaign)
         for request in published.requests(campaign):
             yield body_page(campaign, request)
+            for publication in published.of_request(request).filter(
+                kind=Publication.Kind.DOCUMENT, redacted_pdf__isnull=True
+            ):
+                if (page := document_text_page(publication)) is not None:
+                    yield page
 
 
 def files() -> Iterator[tuple[str, bytes]]:

@@ -81,6 +81,16 @@ def document(request: HttpRequest, token: str, name: str) -> HttpResponse:
     return response
 
 
+@cached
+def document_text(request: HttpRequest, token: str, name: str) -> HttpResponse:
+    """The redacted text of a published document that is not a PDF (its file is not published)."""
+    publication = published.by_token(token)
+    page = site.document_text_page(publication) if publication is not None else None
+    if page is None or page.path != f"files/{token}/{name}/":
+        raise Http404("No such page")
+    return _page(request, page)
+
+
 def search(request: HttpRequest) -> HttpResponse:
     """The public search: the evidence index, restricted to what ``published`` says is public, as redacted."""
     from docket.evidence.search import QueryError

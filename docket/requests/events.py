@@ -64,6 +64,7 @@ class EventKind(models.TextChoices):
     PUBLICATION_CHECKED_BY_EYE = "publication_checked_by_eye", "Document with no readable text checked by eye"
     # A campaign's setup (campaigns.actions); the campaign's activity log shows them, and a request's
     # timeline those about its recipient.
+    CAMPAIGN_CREATED = "campaign_created", "Campaign created"
     TEMPLATE_SAVED = "template_saved", "Letter template saved"
     SETTINGS_CHANGED = "settings_changed", "Settings changed"
     REFERENCE_ADDED = "reference_added", "Reference added"
@@ -96,6 +97,7 @@ def outbox_kind(message_kind: str, what: str) -> EventKind:
 # The kinds of a campaign's setup, as against a request's own lifecycle (the activity log can show them alone).
 SETUP_KINDS = frozenset(
     {
+        EventKind.CAMPAIGN_CREATED,
         EventKind.TEMPLATE_SAVED,
         EventKind.SETTINGS_CHANGED,
         EventKind.REFERENCE_ADDED,

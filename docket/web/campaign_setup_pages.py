@@ -15,10 +15,11 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from docket.campaigns.copying import create_campaign, settings_of
+from docket.campaigns.actions import create_campaign
+from docket.campaigns.copying import settings_of
 from docket.campaigns.models import Office
 from docket.web.access import campaigns_for
-from docket.web.decorators import requires
+from docket.web.decorators import actor_of, requires
 from docket.web.forms import NewCampaignForm
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
@@ -37,7 +38,7 @@ def new_campaign(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values: dict[str, Any] = {name: form.cleaned_data[name] for name in form.Meta.fields}
         creator = request.user if isinstance(request.user, User) else None
-        made = create_campaign(values, copy_from=form.cleaned_data["copy_from"], creator=creator)
+        made = create_campaign(values, actor_of(request), copy_from=form.cleaned_data["copy_from"], creator=creator)
         messages.success(request, f"{made.title} is created. Next: its recipients and its letter.")
         return redirect("web:campaign", slug=made.slug)
     copied = form.cleaned_data.get("copy_from") if form.is_bound and hasattr(form, "cleaned_data") else None

@@ -136,9 +136,17 @@ class BodyForm(forms.ModelForm[Body]):
 
     class Meta:
         model = Body
-        fields = ["name", "kind", "area", "website", "tags"]
+        fields = ["name", "kind", "area", "website", "phone", "email", "tags"]
         widgets = {"tags": forms.CheckboxSelectMultiple}
         field_classes = {"tags": ChoicesById}
+        labels = {"phone": "Switchboard phone number", "email": "General email address"}
+        help_texts = {
+            "phone": "The body's switchboard, not a person's number. Published as it is: never redacted.",
+            "email": (
+                "The body's generic mailbox (for example foi@ or enquiries@), not a person's address. "
+                "Published as it is: never redacted."
+            ),
+        }
 
     def clean_new_tags(self) -> list[str]:
         names = [name.strip() for name in str(self.cleaned_data["new_tags"]).split(";") if name.strip()]

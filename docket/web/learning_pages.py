@@ -18,7 +18,6 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_slug
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -146,10 +145,8 @@ def _create(request: HttpRequest) -> HttpResponse:
         )
     if not errors:
         try:
-            with transaction.atomic():
-                campaign = save_learned(learnt.learned, slug, title)
-                if isinstance(request.user, User):
-                    campaign.team.add(request.user)
+            creator = request.user if isinstance(request.user, User) else None
+            save_learned(learnt.learned, slug, title, actor=actor_of(request), creator=creator)
         except CampaignExists:
             errors["slug"] = f"A campaign called {slug} has been created since: upload the letters again with another"
     if errors:

@@ -98,6 +98,8 @@ def test_one_letter_makes_a_campaign_with_no_fields_that_writes_it(db, capsys):
     assert main(["learn-campaign", str(SEEDS[1]), "--slug", "one"]) == 0
     campaign = Campaign.objects.get(slug="one")
     assert "fields." not in campaign.template_source
+    first = campaign.events.order_by("at", "pk").values_list("kind", "actor_name", "note")[0]
+    assert first == ("campaign_created", "docket learn-campaign", "Learned from 1 letter")
     (recipient,) = recipients_for_rendering(campaign)
     seed = words(SEEDS[1].read_text(encoding="utf-8"))
     ours = words(render(campaign_data(campaign), recipient_data(recipient), "txt").decode())

@@ -89,9 +89,22 @@ def test_a_binary_file_with_a_note_is_held_as_an_upload_not_a_reply(lane):
     assert message.from_address == "unknown@invalid"
     assert message.attachments.get().filename == "scan.bin"
     assert "USB stick" in message.body_text
+    assert message.holding_reason == (
+        "Uploaded by Case worker with the note “Came on a USB stick from Hampshire”; not filed to a request yet"
+    )
     mail_actions.file_held(message, lane, SOMEONE)  # filed by a person: kept on the request, moves nothing
     assert state(lane) == RequestState.SENT
     assert "reply from" not in lane.events.order_by("pk").last().note
+
+
+def test_mail_from_outside_claiming_to_be_an_upload_keeps_the_matchers_reason(lane):
+    forged = b"X-Docket-Upload: file\r\nX-Docket-Entered-By: Mallory\r\n" + real_mail.acknowledgement(
+        sender="stranger@nowhere.example", to="someone@else.example"
+    )
+    message = upload_to_holding_pen("forged.eml", forged, SOMEONE).taken[0].message
+    assert message.status == "holding"
+    assert "unknown sender" in message.holding_reason
+    assert "Mallory" not in message.holding_reason
 
 
 def test_a_file_that_is_not_mail_needs_a_note():

@@ -13,9 +13,11 @@ from docket.publishing.models import Publication, RedactionRule
 from docket.requests.actions import Actor, TransitionError
 from tests.mailserver import sent_example
 from tests.real_mail import BINARY
-from tests.samples import reply, text_pdf
+from tests.samples import docx_file, reply, text_pdf, xlsx_file
 
 ACTOR = Actor("test")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -62,6 +64,21 @@ def published_in_part(example, smtp_server):
     unread_item = actions.approve(actions.document_publication(unread.pk, hampshire), ACTOR)
     with pytest.raises(TransitionError, match="read it by eye"):
         actions.publish(unread_item, ACTOR)
+    # Files that are not PDFs: only their text, redacted, is published (on a page of its own).
+    office_files = ingest(
+        reply(
+            sender="pcc@hampshire-pcc.example",
+            to=reply_address(hampshire.pk),
+            body="The figures, as asked.",
+            attachments=[
+                ("figures.docx", DOCX, docx_file(["Violence reduction figures 2020.", "Ask Jane Doe on 07700 900123"])),
+                ("budget.xlsx", XLSX, xlsx_file([["Budget line", "Amount"], ["Outreach", 1200], ["Jane Doe", 7]])),
+            ],
+        ),
+        InboundMessage.Source.UPLOAD,
+    ).message
+    for attachment in office_files.attachments.all():
+        actions.publish(actions.approve(actions.document_publication(attachment.pk, hampshire), ACTOR), ACTOR)
     strategy = answer.attachments.get(filename="strategy.pdf")
     private = answer.attachments.get(filename="private.pdf")
     for item in (

@@ -67,6 +67,17 @@ def test_nothing_unpublished_or_redacted_is_public(client, published_in_part, tm
     body = pages["/public/iasc-vru-2020/hampshire-police-and-crime-commissioner/"].decode()
     assert "[email address redacted]" in body
     assert "knife crime" in body  # the published letter is there
+    # A Word and an Excel file: their text, redacted, on a page each; never the file itself.
+    text_pages = {url: content.decode() for url, content in pages.items() if re.search(r"/files/[^/]+/[^/.]+/$", url)}
+    assert len(text_pages) == 2, sorted(pages)
+    assert "(its text, redacted)" in body
+    assert "Only PDF files are published as files" in body
+    figures = next(page for url, page in text_pages.items() if url.endswith("/figures/"))
+    assert "Violence reduction figures 2020." in figures
+    assert "Word document" in figures
+    budget = next(page for url, page in text_pages.items() if url.endswith("/budget/"))
+    assert "Outreach" in budget
+    assert not any(url.endswith((".docx", ".xlsx")) for url in pages)
     for url, content in pages.items():
         assert_clean(url, text_of(url, content))
 
@@ -77,6 +88,7 @@ def test_nothing_unpublished_or_redacted_is_public(client, published_in_part, tm
     assert (out / "data" / "requests.csv").exists()
     assert (out / "feed.atom").exists()
     assert any(p.suffix == ".pdf" for p in files)
+    assert len(list((out / "files").glob("*/*/index.html"))) == 2  # the two text pages
     for path in files:
         assert_clean(str(path.relative_to(out)), text_of(str(path), path.read_bytes()))
     again = tmp_path / "again"

@@ -77,6 +77,34 @@ def test_a_bad_body_shows_an_error_summary_and_saves_nothing(client, team: Team)
     assert not Body.objects.filter(name__startswith="Two").exists()
 
 
+def test_a_bodys_switchboard_and_mailbox_are_saved_and_shown_with_what_they_are(client, team: Team):
+    client.force_login(team["editor"])
+    fields = {"name": "Gwent PCC", "phone": "01633 642200", "email": "commissioner@gwent.example"}
+    response = client.post(reverse("web:body_new"), fields)
+    body = Body.objects.get(name="Gwent PCC")
+    assert (body.phone, body.email) == ("01633 642200", "commissioner@gwent.example")
+    page = client.get(response["Location"]).content.decode()
+    assert "01633 642200" in page
+    assert "mailto:commissioner@gwent.example" in page
+    assert "never redacted" in page
+    form = client.get(reverse("web:body_edit", args=[body.slug])).content.decode()
+    assert "not a person&#x27;s number" in form
+    assert 'value="01633 642200"' in form
+
+
+def test_a_bad_body_email_is_named_at_its_field_and_nothing_is_saved(client, team: Team):
+    body = Body.objects.create(name="Gwent PCC", email="old@gwent.example")
+    client.force_login(team["editor"])
+    response = client.post(reverse("web:body_edit", args=[body.slug]), {"name": "Gwent PCC", "email": "foi at gwent"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_email">General email address: Enter a valid email address.</a>' in page
+    at_field = page.split('<label class="govuk-label" for="id_email">')[1].split('id="id_email"')[0]
+    assert "Enter a valid email address." in at_field
+    body.refresh_from_db()
+    assert body.email == "old@gwent.example"
+
+
 def test_retiring_hides_a_body_from_the_list_and_from_new_recipients(client, team: Team):
     body = Body.objects.create(name="Abolished authority")
     contact = Contact.objects.create(body=body, full_name="Gone Person", email="gone@abolished.example")

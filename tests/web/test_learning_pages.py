@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from docket.campaigns.models import Campaign
+from docket.requests.events import EventKind
 from tests.letters.test_learning import SEEDS
 from tests.web.conftest import person
 
@@ -50,6 +51,12 @@ def test_it_creates_the_campaign_on_confirming_and_puts_its_maker_on_the_team(cl
     assert campaign.recipients.count() == 3
     assert campaign.team.filter(pk=editor.pk).exists()
     assert client.get(response["Location"]).status_code == 200
+    events = list(campaign.events.order_by("at", "pk").values_list("kind", "actor_name", "note"))
+    assert events[0] == (EventKind.CAMPAIGN_CREATED, editor.email, "Learned from 3 letters")
+    added = [note for kind, who, note in events[1:] if kind == EventKind.RECIPIENT_ADDED and who == editor.email]
+    names = campaign.recipients.values_list("contact__full_name", "contact__body__name")
+    assert sorted(added) == sorted(f"{name}, {body} (learned from their letter)" for name, body in names)
+    assert len(events) == 4
 
 
 def test_a_tampered_report_is_refused(client, editor):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from docket.campaigns.models import Campaign
+from docket.requests.events import EventKind
 from tests.web.conftest import Team, person
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,26 @@ def test_a_copy_takes_the_letter_references_items_and_settings_but_no_recipients
     assert source.recipients.exists()
     assert not made.recipients.exists()
     assert not made.requests.exists()
+
+
+def _first_events(campaign: Campaign) -> list[tuple[str, str, str]]:
+    return list(campaign.events.order_by("at", "pk").values_list("kind", "actor_name", "note"))
+
+
+def test_creating_a_campaign_starts_its_activity_log_with_who_and_how(client, team: Team):
+    source = team["campaign"]
+    editor = team["editor"]
+    client.force_login(editor)
+    client.post(reverse("web:new_campaign"), settings_form(team, slug="blank"))
+    client.post(reverse("web:new_campaign"), settings_form(team, slug="copied", copy_from=source.slug))
+    blank, copied = Campaign.objects.get(slug="blank"), Campaign.objects.get(slug="copied")
+    assert _first_events(blank) == [(EventKind.CAMPAIGN_CREATED, editor.email, "Started from scratch")]
+    assert _first_events(copied) == [(EventKind.CAMPAIGN_CREATED, editor.email, f"Copied from {source.title}")]
+    page = client.get(reverse("web:activity", args=["copied"])).content.decode()
+    assert "Campaign created" in page
+    assert f"Copied from {source.title}" in page
+    setup = client.get(reverse("web:activity", args=["copied"]), {"setup": "1"}).content.decode()
+    assert "Campaign created" in setup
 
 
 def test_a_campaign_one_cannot_see_cannot_be_copied(client, team: Team):
