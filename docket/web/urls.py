@@ -49,6 +49,8 @@ urlpatterns = [
     path("campaigns/<slug:slug>/recipients/import/", recipient_setup_pages.import_recipients, name="import_recipients"),
     path("campaigns/<slug:slug>/codebook/", coding_pages.codebook, name="codebook"),
     path("campaigns/<slug:slug>/codebook/themes/", coding_pages.theme_add, name="theme_add"),
+    path("campaigns/<slug:slug>/codebook/themes/<int:pk>/", coding_pages.theme_edit, name="theme_edit"),
+    path("campaigns/<slug:slug>/codebook/themes/<int:pk>/remove/", coding_pages.theme_remove, name="theme_remove"),
     path("campaigns/<slug:slug>/codebook/themes/<int:pk>/suggest/", coding_pages.theme_suggest, name="theme_suggest"),
     path(
         "campaigns/<slug:slug>/codebook/suggestions/<int:pk>/",

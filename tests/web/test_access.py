@@ -261,6 +261,20 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             EDIT,
             lambda _: {"name": "A theme", "colour": "#1d70b8"},
         ),
+        both("theme_edit", "get", lambda c: reverse("web:theme_edit", args=[c.campaign.slug, c.theme.pk]), START),
+        both(
+            "theme_edit",
+            "post",
+            lambda c: reverse("web:theme_edit", args=[c.campaign.slug, c.theme.pk]),
+            EDIT,
+            lambda c: {"name": "A theme renamed", "colour": "#1d70b8"},
+        ),
+        both(
+            "theme_remove",
+            "post",
+            lambda c: reverse("web:theme_remove", args=[c.campaign.slug, c.theme.pk]),
+            EDIT,
+        ),
         both(
             "theme_suggest",
             "post",
