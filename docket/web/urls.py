@@ -16,6 +16,7 @@ from docket.web import (
     recipient_setup_pages,
     request_pages,
     search_pages,
+    theme_matrix_pages,
 )
 
 app_name = "web"
@@ -60,6 +61,14 @@ urlpatterns = [
     path("campaigns/<slug:slug>/passages/", coding_pages.passages, name="passages"),
     path("campaigns/<slug:slug>/passages.<str:fmt>", coding_pages.passages_file, name="passages_file"),
     path("campaigns/<slug:slug>/passages/<int:pk>/remove/", coding_pages.passage_remove, name="passage_remove"),
+    path("campaigns/<slug:slug>/themes/", theme_matrix_pages.themes_matrix, name="themes_matrix"),
+    path("campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/", theme_matrix_pages.theme_cell, name="theme_cell"),
+    path(
+        "campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/summary/",
+        theme_matrix_pages.theme_summary,
+        name="theme_summary",
+    ),
+    path("campaigns/<slug:slug>/passages/<int:pk>/quote/", theme_matrix_pages.passage_quote, name="passage_quote"),
     path("campaigns/<slug:slug>/agreement/", coding_pages.coder_agreement, name="coder_agreement"),
     path("campaigns/<slug:slug>/recipients/<int:pk>/", campaign_pages.recipient, name="recipient"),
     path(

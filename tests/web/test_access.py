@@ -297,6 +297,27 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         ),
         both("passages", "get", lambda c: reverse("web:passages", args=[c.campaign.slug]), READ),
         both("passages_file", "get", lambda c: reverse("web:passages_file", args=[c.campaign.slug, "qdpx"]), READ),
+        both("themes_matrix", "get", lambda c: reverse("web:themes_matrix", args=[c.campaign.slug]), READ),
+        both(
+            "theme_cell",
+            "get",
+            lambda c: reverse("web:theme_cell", args=[c.campaign.slug, c.recipient.pk, c.theme.pk]),
+            READ,
+        ),
+        both(
+            "theme_summary",
+            "post",
+            lambda c: reverse("web:theme_summary", args=[c.campaign.slug, c.recipient.pk, c.theme.pk]),
+            EDIT,
+            lambda _: {"summary": "Says a lot"},
+        ),
+        both(
+            "passage_quote",
+            "post",
+            lambda c: reverse("web:passage_quote", args=[c.campaign.slug, c.passage.pk]),
+            EDIT,
+            lambda _: {"quote": "yes"},
+        ),
         both("coder_agreement", "get", lambda c: reverse("web:coder_agreement", args=[c.campaign.slug]), READ),
         both(
             "passage_remove",
