@@ -1,0 +1,99 @@
+"""The report's charts, drawn by matplotlib (no display: the Agg backend) as SVG for pages and PDFs and PNG for
+Word, each with a text alternative that says what it shows. The numbers are always in a table beside it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from docket.letters.pdf import FONTS  # noqa: E402  (the fonts Docket ships, as letters use them)
+
+for _font in sorted(FONTS.glob("*.ttf")):
+    font_manager.fontManager.addfont(str(_font))
+
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (the SVG's words are searchable)
+matplotlib.rcParams["svg.hashsalt"] = "docket"  # the same chart gives the same bytes
+matplotlib.rcParams["font.family"] = "Liberation Sans"
+MOST_HEAT_ROWS = 400  # beyond, the heat map shows the first; the table has them all
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    png: bytes
+    alt: str
+
+
+def _drawn(figure: Figure, alt: str) -> Chart:
+    svg, png = io.StringIO(), io.BytesIO()
+    figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    figure.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return Chart(svg.getvalue(), png.getvalue(), alt)
+
+
+def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False) -> Chart:
+    """Replies and documents received so far, by working day since the letters went."""
+    days = [day for day, _, _ in curve]
+    figure, axes = plt.subplots(figsize=(2.4, 0.9) if small else (7, 3.2))
+    if curve:
+        axes.step(days, [r for _, r, _ in curve], where="post", label="Replies", color="#1d70b8", linewidth=2)
+        axes.step(days, [d for _, _, d in curve], where="post", label="Documents", color="#d4351c", linestyle="--")
+    if small:
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for side in axes.spines.values():
+            side.set_visible(False)
+    else:
+        axes.set_xlabel("Working days since the letter was sent")
+        axes.set_ylabel("Received so far")
+        axes.legend(loc="upper left", frameon=False)
+        axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
+    if curve:
+        day, replies, documents = curve[-1]
+        alt = (
+            f"A line chart of replies and documents received by working day since sending: "
+            f"{replies} replies and {documents} documents by working day {day}."
+        )
+        for mark in (5, 10, 20):
+            if mark < day:
+                alt += f" By day {mark}: {curve[mark][1]} replies, {curve[mark][2]} documents."
+    else:
+        alt = "A line chart of replies received by working day since sending: no letter has been sent yet."
+    return _drawn(figure, alt)
+
+
+def heat_map(themes: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]) -> Chart:
+    """Bodies by themes, each cell shaded by its number of coded passages."""
+    shown = list(rows)[:MOST_HEAT_ROWS]
+    height = min(2 + 0.18 * len(shown), 60)
+    figure, axes = plt.subplots(figsize=(max(4, 1 + 0.9 * len(themes)), height))
+    if themes and shown:
+        values = [list(counts) for _, counts in shown]
+        image = axes.imshow(values, aspect="auto", cmap="Blues", interpolation="nearest", vmin=0)
+        axes.set_xticks(range(len(themes)), [t[:30] for t in themes], rotation=40, ha="right")
+        axes.set_yticks(range(len(shown)), [name[:40] for name, _ in shown], fontsize=7 if len(shown) < 80 else 4)
+        figure.colorbar(image, ax=axes, label="Passages coded", shrink=0.5)
+    else:
+        axes.set_axis_off()
+    total = sum(sum(counts) for _, counts in rows)
+    bodies = sum(1 for _, counts in rows if any(counts))
+    per_theme = [sum(counts[i] for _, counts in rows) for i in range(len(themes))]
+    most = sorted(zip(per_theme, themes, strict=True), reverse=True)[:3]
+    alt = (
+        f"A heat map of {len(rows)} bodies by {len(themes)} themes, darker where more passages are coded: "
+        f"{total} passages from {bodies} bodies."
+    )
+    if most:
+        alt += " Most coded: " + ", ".join(f"{name} ({count})" for count, name in most) + "."
+    if len(rows) > len(shown):
+        alt += f" The map shows the first {len(shown)} bodies; the table has them all."
+    return _drawn(figure, alt)
