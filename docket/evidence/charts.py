@@ -10,11 +10,11 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-from docket.letters.pdf import FONTS  # noqa: E402  (the fonts Docket ships, as letters use them)
+from docket.letters.pdf import FONTS
 
 for _font in sorted(FONTS.glob("*.ttf")):
     font_manager.fontManager.addfont(str(_font))

@@ -145,7 +145,7 @@ def build(campaign: Campaign, today: datetime.date | None = None) -> Report:
         ledger_rows=[
             (
                 row.recipient.contact.body.name,
-                [cell.item.get_status_display() if cell.item else "–" for cell in row.cells],
+                [cell.item.get_status_display() if cell.item else "Not asked" for cell in row.cells],
             )
             for row in ledger_rows
         ],

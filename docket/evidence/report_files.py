@@ -23,7 +23,7 @@ def compiler() -> typst.Compiler:
 
 
 def _day(day: datetime.date | None) -> str:
-    return day.isoformat() if day else "–"
+    return day.isoformat() if day else ""
 
 
 def tables(report: Report) -> dict[str, object]:
@@ -89,7 +89,7 @@ def report_docx(report: Report) -> bytes:
     def chart(key: str) -> None:
         drawn = report.charts[key]
         document.add_picture(io.BytesIO(drawn.png), width=Cm(16))
-        picture = document.inline_shapes[-1]._inline.docPr  # noqa: SLF001  (python-docx has no alt-text API)
+        picture = document.inline_shapes[-1]._inline.docPr
         picture.set("descr", drawn.alt)
         picture.set("title", drawn.alt[:80])
         document.add_paragraph(drawn.alt, style="Caption")

@@ -8,8 +8,8 @@ import re
 import subprocess
 
 import pikepdf
-import pytest
 import pypdfium2
+import pytest
 
 from docket.campaigns import actions as ledger_actions
 from docket.campaigns import ledger
