@@ -3,6 +3,7 @@ Word, each with a text alternative that says what it shows. The numbers are alwa
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,11 @@ class Chart:
     svg: str
     png: bytes
     alt: str
+
+    @property
+    def data_uri(self) -> str:
+        """The SVG as an image's address (a page shows it in an ``img`` with the alternative text)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
 def _drawn(figure: Figure, alt: str) -> Chart:

@@ -32,7 +32,7 @@ class Asked:
     contact: str
     sent: datetime.date | None
     due: datetime.date | None
-    state: str
+    progress: str  # the request's state, in words
     items: list[str]
 
 
@@ -120,7 +120,7 @@ def build(campaign: Campaign, today: datetime.date | None = None) -> Report:
                 contact=row.recipient.contact.full_name,
                 sent=timezone.localdate(request.sent_at) if request and request.sent_at else None,
                 due=request.due_date if request else None,
-                state=request.get_state_display() if request else "Not started",
+                progress=request.get_state_display() if request else "Not started",
                 items=[cell.requested.label for cell in row.cells if cell.asked],
             )
         )

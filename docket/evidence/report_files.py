@@ -32,10 +32,15 @@ def tables(report: Report) -> dict[str, object]:
         "title": report.title,
         "author": report.campaign.office.name if report.campaign.office_id else "",
         "subtitle": f"Made on {report.made:%-d %B %Y} from Docket's records.",
-        "asked": [[a.body, a.contact, _day(a.sent), _day(a.due), a.state, "; ".join(a.items)] for a in report.asked],
+        "asked": [[a.body, a.contact, _day(a.sent), _day(a.due), a.progress, "; ".join(a.items)] for a in report.asked],
         "curve": [[str(day), str(replies), str(documents)] for day, replies, documents in report.curve],
         "totals": [[label, str(count)] for label, count in report.totals],
         "items": report.items,
+        "asked_header": ["Body", "Contact", "Sent", "Due", "State", "Asked for"],
+        "curve_header": ["Working day since sending", "Replies so far", "Documents so far"],
+        "totals_header": ["Status", "Items"],
+        "ledger_header": ["Body", *report.items],
+        "themes_header": ["Body", *report.themes],
         "ledger_rows": [[body, *statuses] for body, statuses in report.ledger_rows],
         "themes": report.themes,
         "theme_rows": [[body, *map(str, counts)] for body, counts in report.theme_rows],
@@ -95,17 +100,17 @@ def report_docx(report: Report) -> bytes:
         document.add_paragraph(drawn.alt, style="Caption")
 
     document.add_heading("Who was asked for what, and when", level=2)
-    table(["Body", "Contact", "Sent", "Due", "State", "Asked for"], data["asked"])  # type: ignore[arg-type]
+    table(data["asked_header"], data["asked"])  # type: ignore[arg-type]
     document.add_heading("Response over time", level=2)
     chart("curve")
-    table(["Working day since sending", "Replies so far", "Documents so far"], data["curve"])  # type: ignore[arg-type]
+    table(data["curve_header"], data["curve"])  # type: ignore[arg-type]
     document.add_heading("The evidence ledger", level=2)
-    table(["Status", "Items"], data["totals"])  # type: ignore[arg-type]
-    table(["Body", *report.items], data["ledger_rows"])  # type: ignore[arg-type]
+    table(data["totals_header"], data["totals"])  # type: ignore[arg-type]
+    table(data["ledger_header"], data["ledger_rows"])  # type: ignore[arg-type]
     document.add_heading("Themes", level=2)
     if report.themes:
         chart("heat")
-        table(["Body", *report.themes], data["theme_rows"])  # type: ignore[arg-type]
+        table(data["themes_header"], data["theme_rows"])  # type: ignore[arg-type]
     else:
         document.add_paragraph("No themes are in the codebook.")
     document.add_heading("Quotations", level=2)

@@ -14,6 +14,7 @@ from docket.web import (
     office_pages,
     publication_pages,
     recipient_setup_pages,
+    report_pages,
     request_pages,
     search_pages,
     theme_matrix_pages,
@@ -61,6 +62,8 @@ urlpatterns = [
     path("campaigns/<slug:slug>/passages/", coding_pages.passages, name="passages"),
     path("campaigns/<slug:slug>/passages.<str:fmt>", coding_pages.passages_file, name="passages_file"),
     path("campaigns/<slug:slug>/passages/<int:pk>/remove/", coding_pages.passage_remove, name="passage_remove"),
+    path("campaigns/<slug:slug>/report/", report_pages.campaign_report, name="campaign_report"),
+    path("campaigns/<slug:slug>/report.<str:fmt>", report_pages.campaign_report_file, name="campaign_report_file"),
     path("campaigns/<slug:slug>/themes/", theme_matrix_pages.themes_matrix, name="themes_matrix"),
     path("campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/", theme_matrix_pages.theme_cell, name="theme_cell"),
     path(

@@ -101,3 +101,26 @@ def test_the_report_as_a_word_document(reported):
 def test_the_response_curve_counts_replies_and_documents_by_working_day(reported):
     report = build(reported.campaign)
     assert report.curve[-1][1:] == (1, 1)  # one reply, with one document
+
+
+def test_the_report_page_and_command(reported, client, tmp_path, capsys):
+    from django.urls import reverse
+
+    from docket.cli import main
+    from tests.web.conftest import person
+
+    client.force_login(person("viewer@office.example", "viewer", reported.campaign))
+    page = client.get(reverse("web:campaign_report", args=[reported.campaign.slug])).content.decode()
+    report = build(reported.campaign)
+    assert f'alt="{report.charts["curve"].alt}"' in page
+    assert "mentoring scheme" in page
+    assert '<th scope="row" class="govuk-table__header">Received</th><td class="govuk-table__cell">1</td>' in page
+    pdf = client.get(reverse("web:campaign_report_file", args=[reported.campaign.slug, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert main(["report", reported.campaign.slug, "--format", "html,pdf,docx", "--out", str(tmp_path)]) == 0
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".html", ".pdf"]
+    html = next(tmp_path.glob("*.html")).read_text()
+    assert "mentoring scheme" in html
+    assert main(["report", reported.campaign.slug, "--format", "odt", "--out", str(tmp_path)]) == 1
+    assert "--format takes html, pdf or docx" in capsys.readouterr().err

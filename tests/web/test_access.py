@@ -297,6 +297,13 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         ),
         both("passages", "get", lambda c: reverse("web:passages", args=[c.campaign.slug]), READ),
         both("passages_file", "get", lambda c: reverse("web:passages_file", args=[c.campaign.slug, "qdpx"]), READ),
+        both("campaign_report", "get", lambda c: reverse("web:campaign_report", args=[c.campaign.slug]), READ),
+        both(
+            "campaign_report_file",
+            "get",
+            lambda c: reverse("web:campaign_report_file", args=[c.campaign.slug, "docx"]),
+            READ,
+        ),
         both("themes_matrix", "get", lambda c: reverse("web:themes_matrix", args=[c.campaign.slug]), READ),
         both(
             "theme_cell",
