@@ -326,10 +326,9 @@ REPORT_FORMATS = ("html", "pdf", "docx")
 def cmd_report(args: argparse.Namespace) -> int:
     from django.template.loader import render_to_string
 
+    from docket.errors import DocketError
     from docket.evidence.report import build
     from docket.evidence.report_files import report_docx, report_pdf, tables
-
-    from docket.errors import DocketError
 
     formats = [name.strip() for name in args.format.split(",") if name.strip()]
     unknown = [name for name in formats if name not in REPORT_FORMATS]
