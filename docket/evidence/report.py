@@ -83,9 +83,9 @@ def response_curve(campaign: Campaign, today: datetime.date) -> list[tuple[int, 
     replies = InboundMessage.objects.filter(
         request__in=list(sent), status=InboundMessage.Status.FILED, classification="reply"
     ).values_list("pk", "request", "received_at")
-    documents = Counter(
+    documents: Counter[int] = Counter(
         Attachment.objects.filter(message__request__in=list(sent), message__classification="reply")
-        .values_list("message", flat=True)
+        .values_list("message_id", flat=True)
         .order_by()
     )
     first = min(timezone.localdate(when) for when in sent.values())
