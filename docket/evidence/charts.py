@@ -14,13 +14,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from docket.letters.pdf import FONTS
 
 for _font in sorted(FONTS.glob("*.ttf")):
     font_manager.fontManager.addfont(str(_font))
 
-matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (the SVG's words are searchable)
+matplotlib.rcParams["svg.fonttype"] = "path"  # drawn the same in any browser or PDF (the words are in the alt text)
 matplotlib.rcParams["svg.hashsalt"] = "docket"  # the same chart gives the same bytes
 matplotlib.rcParams["font.family"] = "Liberation Sans"
 MOST_HEAT_ROWS = 400  # beyond, the heat map shows the first; the table has them all
@@ -51,8 +52,15 @@ def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False
     days = [day for day, _, _ in curve]
     figure, axes = plt.subplots(figsize=(2.4, 0.9) if small else (7, 3.2))
     if curve:
-        axes.step(days, [r for _, r, _ in curve], where="post", label="Replies", color="#1d70b8", linewidth=2)
-        axes.step(days, [d for _, _, d in curve], where="post", label="Documents", color="#d4351c", linestyle="--")
+        replies, documents = [r for _, r, _ in curve], [d for _, _, d in curve]
+        axes.step(days, replies, where="post", label="Replies", color="#1d70b8", linewidth=2, marker="o", markersize=3)
+        axes.step(
+            days, documents, where="post", label="Documents", color="#d4351c", linestyle="--", marker="s", markersize=3
+        )
+        axes.set_xlim(-0.5, max(days[-1], 5) + 0.5)
+        axes.set_ylim(0, max(max(replies), max(documents), 1) * 1.1)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     if small:
         axes.set_xticks([])
         axes.set_yticks([])
@@ -61,7 +69,7 @@ def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False
     else:
         axes.set_xlabel("Working days since the letter was sent")
         axes.set_ylabel("Received so far")
-        axes.legend(loc="upper left", frameon=False)
+        axes.legend(loc="lower right", frameon=False)
         axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
     if curve:
         day, replies, documents = curve[-1]
