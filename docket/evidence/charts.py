@@ -39,10 +39,11 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
-def _drawn(figure: Figure, alt: str) -> Chart:
+def _drawn(figure: Figure, alt: str, *, tight: bool = True) -> Chart:
     svg, png = io.StringIO(), io.BytesIO()
-    figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
-    figure.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    bbox = "tight" if tight else None
+    figure.savefig(svg, format="svg", bbox_inches=bbox, metadata={"Date": None})
+    figure.savefig(png, format="png", dpi=110, bbox_inches=bbox)
     plt.close(figure)
     return Chart(svg.getvalue(), png.getvalue(), alt)
 
@@ -64,8 +65,8 @@ def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False
     if small:
         axes.set_xticks([])
         axes.set_yticks([])
-        for side in axes.spines.values():
-            side.set_visible(False)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.subplots_adjust(left=0.03, right=0.97, top=0.95, bottom=0.08)
     else:
         axes.set_xlabel("Working days since the letter was sent")
         axes.set_ylabel("Received so far")
@@ -82,7 +83,7 @@ def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False
                 alt += f" By day {mark}: {curve[mark][1]} replies, {curve[mark][2]} documents."
     else:
         alt = "A line chart of replies received by working day since sending: no letter has been sent yet."
-    return _drawn(figure, alt)
+    return _drawn(figure, alt, tight=not small)
 
 
 def heat_map(themes: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]) -> Chart:
