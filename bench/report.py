@@ -86,7 +86,7 @@ def build_campaign(bodies: int, documents: int, themes: int) -> object:
         )
         for n, (request, blob) in enumerate(zip(requests, blobs, strict=True))
     )
-    for n, message in enumerate(messages):  # spread over 30 working days after sending
+    for message in messages:  # spread over 30 working days after sending
         day = add_working_days(sent.date(), rng.randint(1, 30))
         received = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
         InboundMessage.objects.filter(pk=message.pk).update(received_at=received)
@@ -95,8 +95,9 @@ def build_campaign(bodies: int, documents: int, themes: int) -> object:
         for n, blob in enumerate(documents_blobs)
     )
     RecipientItem.objects.filter(recipient__campaign=campaign, item__key="strategy").update(status="received")
-    RecipientItem.objects.filter(recipient__campaign=campaign, item__key="profile", recipient__pk__lt=recipients[
-        bodies // 3].pk).update(status="refused", status_note="Exempt")
+    RecipientItem.objects.filter(
+        recipient__campaign=campaign, item__key="profile", recipient__pk__lt=recipients[bodies // 3].pk
+    ).update(status="refused", status_note="Exempt")
     coded = Theme.objects.bulk_create(Theme(campaign=campaign, name=f"Theme {n}", position=n) for n in range(themes))
     passages = Passage.objects.bulk_create(
         Passage(
@@ -144,7 +145,8 @@ def main() -> None:
     printed = time.perf_counter()
     docx = report_docx(report)
     done = time.perf_counter()
-    print(f"{args.bodies} bodies, {args.documents} documents, {args.themes} themes, {len(report.quotations)} quotations")
+    quoted = len(report.quotations)
+    print(f"{args.bodies} bodies, {args.documents} documents, {args.themes} themes, {quoted} quotations")
     print(f"gathered (queries and charts): {gathered - start:6.2f} s")
     print(f"page (HTML, {len(html) // 1024} KiB):     {paged - gathered:6.2f} s")
     print(f"PDF ({len(pdf) // 1024} KiB):            {printed - paged:6.2f} s")
