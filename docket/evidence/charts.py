@@ -73,13 +73,13 @@ def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False
         axes.legend(loc="lower right", frameon=False)
         axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
     if curve:
-        day, replies, documents = curve[-1]
+        last_day, replied, documented = curve[-1]
         alt = (
             f"A line chart of replies and documents received by working day since sending: "
-            f"{replies} replies and {documents} documents by working day {day}."
+            f"{replied} replies and {documented} documents by working day {last_day}."
         )
         for mark in (5, 10, 20):
-            if mark < day:
+            if mark < last_day:
                 alt += f" By day {mark}: {curve[mark][1]} replies, {curve[mark][2]} documents."
     else:
         alt = "A line chart of replies received by working day since sending: no letter has been sent yet."

@@ -13,12 +13,14 @@ from playwright.sync_api import expect
 
 from docket.evidence import actions
 from docket.evidence.models import Passage, ThemeSummary
+from docket.requests.actions import Actor
 from tests.browser import axe_violations
 from tests.conftest import REPO
 from tests.web.conftest import person
 from tests.web.test_browser import CSP_REFUSALS, signed_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+SETUP = Actor("setup")
 SHOTS = Path(os.environ.get("DOCKET_EVIDENCE_SHOTS", REPO / "test-artefacts" / "screenshots"))
 
 
@@ -31,11 +33,9 @@ def check(page: Any, name: str) -> None:
 
 def test_the_themes_matrix_and_the_report_in_the_browser(browser, live_server, replied):
     editor = person("editor@office.example", "editor", replied.campaign)
-    prevention = actions.add_theme(replied.campaign, "Prevention", actions.Actor("setup"))
-    actions.add_theme(replied.campaign, "Funding", actions.Actor("setup"))
-    actions.code_passage(
-        replied.message, replied.strategy, "mentoring scheme", [prevention], actions.Actor("setup"), page=3
-    )
+    prevention = actions.add_theme(replied.campaign, "Prevention", SETUP)
+    actions.add_theme(replied.campaign, "Funding", SETUP)
+    actions.code_passage(replied.message, replied.strategy, "mentoring scheme", [prevention], SETUP, page=3)
     page = signed_in(browser, live_server, editor)
     page.goto(f"{live_server.url}/campaigns/{replied.campaign.slug}/codebook/")
     page.get_by_role("link", name="Change Funding").click()
