@@ -21,9 +21,14 @@ from docket.documents.models import Attachment
 from docket.evidence import charts, matrix
 from docket.evidence.models import Passage, Theme
 from docket.mail.models import InboundMessage
+from docket.errors import DocketError
 from docket.requests.deadlines import is_working_day
 
 Status = RecipientItem.Status
+
+
+class ReportTooBig(DocketError):
+    """A report too large to make while a page waits: ``docket report`` makes it."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,14 @@ def response_curve(campaign: Campaign, today: datetime.date) -> list[tuple[int, 
     return curve
 
 
-def build(campaign: Campaign, today: datetime.date | None = None) -> Report:
+def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies: int | None = None) -> Report:
+    """The report as of ``today``; with ``most_bodies``, refused (``ReportTooBig``) for a campaign of more."""
     today = today or timezone.localdate()
+    if most_bodies is not None and (count := campaign.recipients.count()) > most_bodies:
+        raise ReportTooBig(
+            f"This campaign has {count:,} recipients: a report of more than {most_bodies:,} is made with "
+            f"the command “docket report {campaign.slug}”, not on this page."
+        )
     items = ledger.items_of(campaign)
     recipients = list(ledger.recipients(campaign))
     ledger_rows = ledger.rows(recipients, items)

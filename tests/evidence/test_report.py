@@ -124,3 +124,17 @@ def test_the_report_page_and_command(reported, client, tmp_path, capsys):
     assert "mentoring scheme" in html
     assert main(["report", reported.campaign.slug, "--format", "odt", "--out", str(tmp_path)]) == 1
     assert "--format takes html, pdf or docx" in capsys.readouterr().err
+
+
+def test_a_report_too_big_for_a_page_is_refused_in_words(reported, client, monkeypatch):
+    from django.urls import reverse
+
+    from docket.web import report_pages
+    from tests.web.conftest import person
+
+    monkeypatch.setattr(report_pages, "MOST_BODIES", 2)
+    client.force_login(person("viewer@office.example", "viewer", reported.campaign))
+    response = client.get(reverse("web:campaign_report", args=[reported.campaign.slug]))
+    page = response.content.decode()
+    assert response.status_code == 400  # the problem page, in words
+    assert "This campaign has 3 recipients: a report of more than 2 is made with the command" in page
