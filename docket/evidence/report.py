@@ -18,10 +18,10 @@ from django.utils import timezone
 from docket.campaigns import ledger
 from docket.campaigns.models import Campaign, RecipientItem
 from docket.documents.models import Attachment
+from docket.errors import DocketError
 from docket.evidence import charts, matrix
 from docket.evidence.models import Passage, Theme
 from docket.mail.models import InboundMessage
-from docket.errors import DocketError
 from docket.requests.deadlines import is_working_day
 
 Status = RecipientItem.Status
