@@ -331,6 +331,39 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = ("html", "pdf", "docx")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from django.template.loader import render_to_string
+
+    from docket.errors import DocketError
+    from docket.evidence.report import build
+    from docket.evidence.report_files import report_docx, report_pdf, tables
+
+    formats = [name.strip() for name in args.format.split(",") if name.strip()]
+    unknown = [name for name in formats if name not in REPORT_FORMATS]
+    if unknown or not formats:
+        raise DocketError(f"--format takes html, pdf or docx, separated by commas (not {args.format!r}).")
+    campaign = _campaign(args.campaign)
+    report = build(campaign)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{campaign.slug}-report-{report.made.isoformat()}"
+    for name in formats:
+        if name == "pdf":
+            data = report_pdf(report)
+        elif name == "docx":
+            data = report_docx(report)
+        else:
+            context = {"report": report, "t": tables(report), "campaign": campaign}
+            data = render_to_string("web/report_file.html", context).encode()
+        path = out / f"{stem}.{name}"
+        path.write_bytes(data)
+        print(path)
+    return 0
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
     from docket.evidence.indexing import reindex
 
@@ -521,6 +554,11 @@ def build_parser() -> argparse.ArgumentParser:
     found.add_argument("--public", action="store_true", help="search only what is published, as redacted")
     found.add_argument("--limit", type=int, default=20, help="hits to print, best first (default 20, at most 100)")
 
+    made = command("report", cmd_report, "Write a campaign's report (asked, responses, ledger, themes, quotations).")
+    made.add_argument("campaign", help="the campaign's slug")
+    made.add_argument("--format", default="html,pdf,docx", help="html, pdf and/or docx, separated by commas")
+    made.add_argument("--out", default=".", help="the folder to write to (default: here)")
+
     command("reindex", cmd_reindex, "Rebuild the search index from everything Docket holds.")
 
     for name, handler, help_text in [
@@ -556,7 +594,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from docket.spreadsheets import SpreadsheetError
 
         user_errors = (
-            CommandError, DocketError, ImportFailed, SpreadsheetError, ExampleError, AccountError, LetterError
+            CommandError,
+            DocketError,
+            ImportFailed,
+            SpreadsheetError,
+            ExampleError,
+            AccountError,
+            LetterError,
         )
         try:
             status: int = args.handler(args)

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
-from docket.campaigns.models import Campaign
+from docket.campaigns.actions import log
+from docket.campaigns.models import Campaign, Recipient
 from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.evidence import anchoring
-from docket.evidence.models import Passage, Suggestion, Theme
+from docket.evidence.models import Passage, Suggestion, Theme, ThemeSummary
 from docket.mail.models import InboundMessage
 from docket.requests.actions import Actor, record_event
 from docket.requests.events import EventKind
@@ -42,7 +43,14 @@ def add_theme(
 ) -> Theme:
     """A new theme in the campaign's codebook (under ``parent``, one level deep at most)."""
     theme = Theme(campaign=campaign, parent=parent, position=campaign.themes.count())
-    return _save_theme(theme, name, description, colour, keywords, parent)
+    with transaction.atomic():
+        _save_theme(theme, name, description, colour, keywords, parent)
+        log(campaign, actor, EventKind.THEME_ADDED, _theme_named(theme))
+    return theme
+
+
+def _theme_named(theme: Theme) -> str:
+    return f"“{theme.parent.name} / {theme.name}”" if theme.parent is not None else f"“{theme.name}”"
 
 
 def change_theme(
@@ -50,7 +58,28 @@ def change_theme(
 ) -> Theme:
     if parent is not None and theme.children.exists():
         raise CodingError(f"“{theme.name}” has themes under it, so it cannot go under another theme.")
-    return _save_theme(theme, name, description, colour, keywords, parent)
+    before = {
+        "name": theme.name,
+        "description": theme.description,
+        "colour": theme.colour,
+        "keywords": theme.keywords,
+        "parent": theme.parent_id,
+    }
+    was = theme.name
+    with transaction.atomic():
+        _save_theme(theme, name, description, colour, keywords, parent)
+        after = {
+            "name": theme.name,
+            "description": theme.description,
+            "colour": theme.colour,
+            "keywords": theme.keywords,
+            "parent": theme.parent_id,
+        }
+        changed = [key for key in before if before[key] != after[key]]
+        if changed:
+            what = ", ".join("place" if key == "parent" else key for key in changed)
+            log(theme.campaign, actor, EventKind.THEME_CHANGED, f"“{was}”: {what}")
+    return theme
 
 
 def _save_theme(theme: Theme, name: str, description: str, colour: str, keywords: str, parent: Theme | None) -> Theme:
@@ -82,7 +111,9 @@ def remove_theme(theme: Theme, actor: Actor) -> None:
         raise CodingError(f"“{theme.name}” is on {coded} coded passage(s): take it off them first.")
     if theme.children.exists():
         raise CodingError(f"“{theme.name}” has themes under it: move or remove them first.")
-    theme.delete()
+    with transaction.atomic():
+        log(theme.campaign, actor, EventKind.THEME_REMOVED, _theme_named(theme))
+        theme.delete()
 
 
 def _themes(campaign_id: int, themes: Sequence[Theme]) -> list[Theme]:
@@ -203,3 +234,44 @@ def dismiss_suggestion(suggestion: Suggestion, actor: Actor) -> Suggestion:
         note = f"“{suggestion.quote[:80]}” ({suggestion.source_name}{where}) for {suggestion.theme.name}"
         record_event(suggestion.request, EventKind.SUGGESTION_DISMISSED, actor, note)
     return suggestion
+
+
+def save_summary(recipient: Recipient, theme: Theme, text: str, actor: Actor) -> ThemeSummary | None:
+    """The analyst's summary of what this recipient's replies say about the theme (blank: none)."""
+    if theme.campaign_id != recipient.campaign_id:
+        raise CodingError("A summary can only be of a theme of the recipient's own campaign.")
+    text = text.strip()
+    if len(text) > ThemeSummary.MAX_CHARS:
+        raise CodingError(
+            f"A summary can be at most {ThemeSummary.MAX_CHARS:,} characters long (this is {len(text):,})."
+        )
+    body = recipient.contact.body.name
+    request = getattr(recipient, "request", None)
+    with transaction.atomic():
+        found = ThemeSummary.objects.select_for_update().filter(recipient=recipient, theme=theme).first()
+        if not text:
+            if found is not None:
+                found.delete()
+                log(recipient.campaign, actor, EventKind.THEME_SUMMARY_SAVED, f"{body}, {theme.name}: cleared", request)
+            return None
+        if found is not None and found.text == text:
+            return found
+        summary = found or ThemeSummary(campaign_id=recipient.campaign_id, recipient=recipient, theme=theme)
+        summary.text, summary.written_by = text, actor.name
+        summary.save()
+        log(recipient.campaign, actor, EventKind.THEME_SUMMARY_SAVED, f"{body}, {theme.name}: “{text[:80]}”", request)
+    return summary
+
+
+def set_quoted(passage: Passage, quoted: bool, actor: Actor) -> Passage:
+    """Choose the passage as a quotation of the campaign's report (or no longer)."""
+    if passage.in_report == quoted:
+        return passage
+    with transaction.atomic():
+        passage.in_report = quoted
+        passage.save(update_fields=["in_report"])
+        where = f", page {passage.page}" if passage.page else ""
+        what = "chosen for" if quoted else "taken out of"
+        note = f"“{passage.quote[:80]}” ({passage.source_name}{where}) {what} the report"
+        record_event(passage.request, EventKind.PASSAGE_QUOTED, actor, note)
+    return passage

@@ -103,6 +103,7 @@ class Passage(models.Model):
         default=True, help_text="False: its words were not found when the document was read again"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    in_report = models.BooleanField(default=False, help_text="Quoted in the campaign's report")
 
     class Meta:
         ordering = ["request", "source_name", "start", "pk"]
@@ -138,3 +139,22 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.theme}: “{self.quote[:60]}”"
+
+
+class ThemeSummary(models.Model):
+    """An analyst's short summary of what one recipient's replies say about one theme (a cell of the themes matrix)."""
+
+    MAX_CHARS = 1000
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey("campaigns.Recipient", on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="summaries")
+    text = models.TextField()
+    written_by = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("recipient", "theme", name="theme_summary_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.theme}: {self.text[:60]}"

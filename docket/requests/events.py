@@ -87,6 +87,14 @@ class EventKind(models.TextChoices):
     PASSAGE_REMOVED = "passage_removed", "Coded passage removed"
     SUGGESTION_ACCEPTED = "suggestion_accepted", "Suggested passage accepted"
     SUGGESTION_DISMISSED = "suggestion_dismissed", "Suggested passage dismissed"
+    # The codebook (evidence.actions): on the campaign's activity log.
+    THEME_ADDED = "theme_added", "Theme added to the codebook"
+    THEME_CHANGED = "theme_changed", "Theme changed"
+    THEME_REMOVED = "theme_removed", "Theme removed from the codebook"
+    # The themes matrix (evidence.actions): an analyst's summary of what one body says about a theme.
+    THEME_SUMMARY_SAVED = "theme_summary_saved", "Theme summary saved"
+    # The campaign report (evidence.actions): a passage chosen (or no longer) as a quotation.
+    PASSAGE_QUOTED = "passage_quoted", "Passage chosen for the report"
 
 
 def outbox_kind(message_kind: str, what: str) -> EventKind:
@@ -114,5 +122,8 @@ SETUP_KINDS = frozenset(
         EventKind.FIELD_ADDED,
         EventKind.FIELD_RENAMED,
         EventKind.ITEM_STATES_CHANGED,
+        EventKind.THEME_ADDED,
+        EventKind.THEME_CHANGED,
+        EventKind.THEME_REMOVED,
     }
 )

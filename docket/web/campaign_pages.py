@@ -23,6 +23,8 @@ from docket.campaigns.letters import (
 )
 from docket.campaigns.models import Campaign, Recipient
 from docket.campaigns.readiness import LetterCheck, check_letters
+from docket.evidence.charts import response_chart
+from docket.evidence.report import response_curve
 from docket.letters import LetterError, build_letter, writer
 from docket.letters.html import to_html_fragment
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
@@ -61,7 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for campaign in campaigns:
         states = dict(campaign.requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
         states_shown = [(RequestState(s).label, n) for s, n in sorted(states.items())]
-        rows.append({"campaign": campaign, "states": states_shown, "ledger": totals[campaign.pk]})
+        curve = response_curve(campaign, today)
+        drawn = response_chart(curve, small=True) if curve else None
+        rows.append({"campaign": campaign, "states": states_shown, "ledger": totals[campaign.pk], "curve": drawn})
     overdue = (
         InfoRequest.objects.filter(campaign__in=campaigns, state__in=WAITING_STATES, due_date__lt=today)
         .select_related("campaign", "recipient__contact__body")

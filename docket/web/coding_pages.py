@@ -64,6 +64,49 @@ def theme_add(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("web:codebook", slug=campaign.slug)
 
 
+@requires("edit")
+@errors_shown_on("web:theme_edit", "slug", "pk")
+def theme_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a theme (its name, meaning, colour, keywords, place), or remove it."""
+    campaign = access_campaign(request.user, slug)
+    theme = get_object_or_404(Theme.objects.select_related("parent"), pk=pk, campaign=campaign)
+    if request.method == "POST":
+        parent_id = form_id(request.POST.get("parent") or None, "parent")
+        parent = get_object_or_404(Theme, pk=parent_id, campaign=campaign) if parent_id else None
+        actions.change_theme(
+            theme,
+            actor_of(request),
+            name=request.POST.get("name", ""),
+            description=request.POST.get("description", "")[:2000],
+            colour=request.POST.get("colour", theme.colour),
+            keywords=request.POST.get("keywords", ""),
+            parent=parent,
+        )
+        messages.success(request, f"The theme “{theme.name}” is changed.")
+        return redirect("web:codebook", slug=campaign.slug)
+    parents = Theme.objects.filter(campaign=campaign, parent=None).exclude(pk=theme.pk)
+    context = {
+        "campaign": campaign,
+        "theme": theme,
+        "parents": parents,
+        "coded": theme.passages.count(),
+        "children": list(theme.children.all()),
+    }
+    return render(request, "web/theme_edit.html", context)
+
+
+@require_POST
+@requires("edit")
+@errors_shown_on("web:theme_edit", "slug", "pk")
+def theme_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = access_campaign(request.user, slug)
+    theme = get_object_or_404(Theme, pk=pk, campaign=campaign)
+    name = theme.name
+    actions.remove_theme(theme, actor_of(request))
+    messages.success(request, f"The theme “{name}” is no longer in the codebook.")
+    return redirect("web:codebook", slug=campaign.slug)
+
+
 @require_POST
 @requires("edit")
 @errors_shown_on("web:codebook", "slug")

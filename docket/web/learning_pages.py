@@ -183,4 +183,3 @@ def add_letter_page(request: HttpRequest, slug: str) -> HttpResponse:
     contact = added.recipient.contact
     messages.success(request, f"{contact.full_name} ({contact.body.name}) added from {name}.")
     return redirect("web:campaign", slug=slug)
-

@@ -15,8 +15,10 @@ from docket.web import (
     office_pages,
     publication_pages,
     recipient_setup_pages,
+    report_pages,
     request_pages,
     search_pages,
+    theme_matrix_pages,
 )
 
 app_name = "web"
@@ -51,6 +53,8 @@ urlpatterns = [
     path("campaigns/<slug:slug>/recipients/import/", recipient_setup_pages.import_recipients, name="import_recipients"),
     path("campaigns/<slug:slug>/codebook/", coding_pages.codebook, name="codebook"),
     path("campaigns/<slug:slug>/codebook/themes/", coding_pages.theme_add, name="theme_add"),
+    path("campaigns/<slug:slug>/codebook/themes/<int:pk>/", coding_pages.theme_edit, name="theme_edit"),
+    path("campaigns/<slug:slug>/codebook/themes/<int:pk>/remove/", coding_pages.theme_remove, name="theme_remove"),
     path("campaigns/<slug:slug>/codebook/themes/<int:pk>/suggest/", coding_pages.theme_suggest, name="theme_suggest"),
     path(
         "campaigns/<slug:slug>/codebook/suggestions/<int:pk>/",
@@ -60,6 +64,16 @@ urlpatterns = [
     path("campaigns/<slug:slug>/passages/", coding_pages.passages, name="passages"),
     path("campaigns/<slug:slug>/passages.<str:fmt>", coding_pages.passages_file, name="passages_file"),
     path("campaigns/<slug:slug>/passages/<int:pk>/remove/", coding_pages.passage_remove, name="passage_remove"),
+    path("campaigns/<slug:slug>/report/", report_pages.campaign_report, name="campaign_report"),
+    path("campaigns/<slug:slug>/report.<str:fmt>", report_pages.campaign_report_file, name="campaign_report_file"),
+    path("campaigns/<slug:slug>/themes/", theme_matrix_pages.themes_matrix, name="themes_matrix"),
+    path("campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/", theme_matrix_pages.theme_cell, name="theme_cell"),
+    path(
+        "campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/summary/",
+        theme_matrix_pages.theme_summary,
+        name="theme_summary",
+    ),
+    path("campaigns/<slug:slug>/passages/<int:pk>/quote/", theme_matrix_pages.passage_quote, name="passage_quote"),
     path("campaigns/<slug:slug>/agreement/", coding_pages.coder_agreement, name="coder_agreement"),
     path("campaigns/<slug:slug>/recipients/<int:pk>/", campaign_pages.recipient, name="recipient"),
     path(

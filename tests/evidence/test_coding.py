@@ -134,3 +134,24 @@ def test_a_passage_is_changed_and_removed_with_events(replied, themes):
     actions.add_theme(replied.campaign, "Under", ACTOR, parent=prevention)
     with pytest.raises(CodingError, match="has themes under it"):
         actions.remove_theme(prevention, ACTOR)
+
+
+def test_codebook_changes_are_on_the_campaigns_log(replied, themes):
+    prevention, mentoring = themes
+    actions.change_theme(
+        mentoring, ACTOR, name="Mentors", description="", colour="#00703c", keywords="mentoring", parent=prevention
+    )
+    actions.change_theme(
+        mentoring, ACTOR, name="Mentors", description="", colour="#00703c", keywords="mentoring", parent=prevention
+    )  # nothing changed: nothing logged
+    actions.remove_theme(mentoring, ACTOR)
+    logged = Event.objects.filter(campaign=replied.campaign, kind__startswith="theme_").order_by("pk")
+    assert [(e.kind, e.note, e.request_id) for e in logged] == [
+        ("theme_added", "“Prevention”", None),
+        ("theme_added", "“Prevention / Mentoring”", None),
+        ("theme_changed", "“Mentoring”: name, keywords", None),
+        ("theme_removed", "“Prevention / Mentors”", None),
+    ]
+    with pytest.raises(CodingError, match="already has a theme"):
+        actions.add_theme(replied.campaign, "Prevention", ACTOR)  # a refused change logs nothing
+    assert Event.objects.filter(campaign=replied.campaign, kind__startswith="theme_").count() == 4

@@ -1,0 +1,124 @@
+"""The campaign report written out: a tagged PDF (Typst, PDF/UA-1, as letters are) and a Word document
+(python-docx), from the same ``docket.evidence.report.Report``."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from functools import cache
+from pathlib import Path
+
+import typst
+
+from docket.evidence.report import Report
+from docket.letters.pdf import FONTS
+
+LAYOUT = Path(__file__).resolve().parent / "report.typ"
+
+
+@cache
+def compiler() -> typst.Compiler:
+    return typst.Compiler(str(LAYOUT), root="/", font_paths=[str(FONTS)], ignore_system_fonts=True)
+
+
+def _day(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def tables(report: Report) -> dict[str, object]:
+    """The report's words and numbers, each table a list of rows of text (what every format shows)."""
+    return {
+        "title": report.title,
+        "author": report.campaign.office.name if report.campaign.office_id else "",
+        "subtitle": f"Made on {report.made:%-d %B %Y} from Docket's records.",
+        "asked": [[a.body, a.contact, _day(a.sent), _day(a.due), a.progress, "; ".join(a.items)] for a in report.asked],
+        "curve": [[str(day), str(replies), str(documents)] for day, replies, documents in report.curve],
+        "totals": [[label, str(count)] for label, count in report.totals],
+        "items": report.items,
+        "asked_header": ["Body", "Contact", "Sent", "Due", "State", "Asked for"],
+        "curve_header": ["Working day since sending", "Replies so far", "Documents so far"],
+        "totals_header": ["Status", "Items"],
+        "ledger_header": ["Body", *report.items],
+        "themes_header": ["Body", *report.themes],
+        "ledger_rows": [[body, *statuses] for body, statuses in report.ledger_rows],
+        "themes": report.themes,
+        "theme_rows": [[body, *map(str, counts)] for body, counts in report.theme_rows],
+        "quotations": [
+            {
+                "quote": q.quote,
+                "source": f"{q.body}: {q.source}" + (f", page {q.page}" if q.page else "") + f" (request #{q.request})",
+            }
+            for q in report.quotations
+        ],
+    }
+
+
+def report_pdf(report: Report) -> bytes:
+    data = tables(report)
+    data["curve_chart"] = {"svg": report.charts["curve"].svg, "alt": report.charts["curve"].alt}
+    data["heat_chart"] = {"svg": report.charts["heat"].svg, "alt": report.charts["heat"].alt}
+    day = report.made
+    stamp = int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
+    result = compiler().compile(
+        format="pdf",
+        sys_inputs={"report": json.dumps(data, ensure_ascii=False)},
+        pdf_standards=["ua-1"],
+        timestamp=stamp,
+    )
+    assert isinstance(result, bytes)
+    return result
+
+
+def report_docx(report: Report) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    data = tables(report)
+    document = Document()
+    document.core_properties.title = report.title
+    document.add_heading(report.title, level=1)
+    document.add_paragraph(str(data["subtitle"]))
+
+    def table(header: list[str], rows: list[list[str]]) -> None:
+        grid = document.add_table(rows=1, cols=len(header))
+        grid.style = "Table Grid"
+        for cell, text in zip(grid.rows[0].cells, header, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in rows:
+            for cell, text in zip(grid.add_row().cells, row, strict=True):
+                cell.text = text
+
+    def chart(key: str) -> None:
+        drawn = report.charts[key]
+        document.add_picture(io.BytesIO(drawn.png), width=Cm(16))
+        picture = document.inline_shapes[-1]._inline.docPr
+        picture.set("descr", drawn.alt)
+        picture.set("title", drawn.alt[:80])
+        document.add_paragraph(drawn.alt, style="Caption")
+
+    document.add_heading("Who was asked for what, and when", level=2)
+    table(data["asked_header"], data["asked"])  # type: ignore[arg-type]
+    document.add_heading("Response over time", level=2)
+    chart("curve")
+    table(data["curve_header"], data["curve"])  # type: ignore[arg-type]
+    document.add_heading("The evidence ledger", level=2)
+    table(data["totals_header"], data["totals"])  # type: ignore[arg-type]
+    table(data["ledger_header"], data["ledger_rows"])  # type: ignore[arg-type]
+    document.add_heading("Themes", level=2)
+    if report.themes:
+        chart("heat")
+        table(data["themes_header"], data["theme_rows"])  # type: ignore[arg-type]
+    else:
+        document.add_paragraph("No themes are in the codebook.")
+    document.add_heading("Quotations", level=2)
+    for quotation in data["quotations"]:  # type: ignore[attr-defined]
+        document.add_paragraph(f"“{quotation['quote']}”", style="Quote")
+        document.add_paragraph(f"— {quotation['source']}")
+    if not report.quotations:
+        document.add_paragraph("No passage is chosen for the report.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
