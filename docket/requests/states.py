@@ -85,5 +85,7 @@ ALLOWED_FROM: dict[EventKind, frozenset[RequestState]] = {
     EventKind.MESSAGE_MOVED_OUT: DERIVED_STATES,
     EventKind.MESSAGE_MOVED_IN: DERIVED_STATES,
     EventKind.MESSAGE_UNFILED: DERIVED_STATES,
+    # What a recipient is asked for, changed by a person (the last item awaited now "not applicable": answered).
+    EventKind.ITEM_STATES_CHANGED: DERIVED_STATES,
 }
 # Any other kind (an automatic reply, a chaser sent, a publication approved…) is logged in any state and moves nothing.

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -89,20 +89,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 PAGE_SIZE = 50
 
 
-def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[int], list[dict[str, Any]], dict[str, str]]:
-    """One page of the campaign's recipients (filtered, searched, sorted), in a few queries whatever their number:
-    the count, the page (each row's last event found by a subquery), its item states, those events."""
+def _matching(campaign: Campaign, params: QueryDict) -> QuerySet[Recipient]:
+    """The campaign's recipients the page's filter (state) and search (q) leave."""
     recipients = campaign.recipients.all()
-    state = request.GET.get("state", "")
+    state = params.get("state", "")
     if state == "overdue":
         recipients = recipients.filter(request__state__in=WAITING_STATES, request__due_date__lt=timezone.localdate())
     elif state in RequestState.values:
         recipients = recipients.filter(request__state=state)
     elif state == "draft":
         recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=RequestState.DRAFT))
-    query = _search_words(request.GET.get("q", ""))
+    query = _search_words(params.get("q", ""))
     if query:
         recipients = recipients.filter(Q(contact__body__name__icontains=query) | Q(contact__full_name__icontains=query))
+    return recipients
+
+
+def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[int], list[dict[str, Any]], dict[str, str]]:
+    """One page of the campaign's recipients (filtered, searched, sorted), in a few queries whatever their number:
+    the count, the page (each row's last event found by a subquery), its item states, those events."""
+    recipients = _matching(campaign, request.GET)
+    state, query = request.GET.get("state", ""), _search_words(request.GET.get("q", ""))
     sort = request.GET.get("sort", "body")
     ordered = recipients.order_by(SORTS.get(sort, SORTS["body"]), "pk").values_list("pk", flat=True)
     # The page's ids first, sorted on narrow rows; then those 50 rows in full (sorting every recipient's
@@ -169,8 +176,11 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     """Approve, or approve and send, the selected recipients' letters."""
     found = access_campaign(request.user, slug)
-    ids = form_ids(request.POST.getlist("recipient"), "recipient")
-    chosen = with_letter_data(found.recipients.filter(pk__in=ids))
+    if request.POST.get("everyone") == "yes":  # every recipient the page's filter and search leave, not one page
+        chosen = with_letter_data(_matching(found, request.POST))
+    else:
+        ids = form_ids(request.POST.getlist("recipient"), "recipient")
+        chosen = with_letter_data(found.recipients.filter(pk__in=ids))
     actor = actor_of(request)
     action = request.POST.get("action")
     if action not in ("approve", "send"):  # no button of the page sends anything else: nothing is done

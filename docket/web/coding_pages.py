@@ -8,7 +8,7 @@ JavaScript, selecting them on the page fills the box. Every change is a POST to 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -126,7 +126,10 @@ def theme_suggest(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def suggestion_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
     suggestion = get_object_or_404(Suggestion.objects.select_related("theme"), pk=pk, theme__campaign=campaign)
-    if request.POST.get("decision") == "accept":
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "dismiss"):  # the page's two buttons: anything else does nothing
+        return HttpResponseBadRequest("Choose “Accept” or “Dismiss” for the suggested passage.")
+    if decision == "accept":
         actions.accept_suggestion(suggestion, actor_of(request))
         messages.success(request, "The passage is coded.")
     else:

@@ -102,7 +102,7 @@ def approve_letters(campaign: Campaign, recipient_ids: Sequence[int], actor: Act
     ids = sorted(set(recipient_ids))
     job = actions.ask(Kind.APPROVE, campaign=campaign, user=actor.user, name=actor.name, total=len(ids))
     if not ids:
-        actions.finish(job.pk, summary="0 letter(s) approved.")
+        actions.finish(job.pk, summary="0 letters approved.")
     for start in range(0, len(ids), CHUNK):
         approve_chunk.enqueue(job.pk, ids[start : start + CHUNK])
     job.refresh_from_db()
@@ -135,14 +135,18 @@ def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
         done = BulkJob.objects.get(pk=job_id)
         others = done.total - done.changed
         past = f"; {others} had been approved already, or sent." if others else "."
-        actions.describe(job_id, f"{done.changed} letter(s) approved{past}")
+        actions.describe(job_id, f"{letters(done.changed)} approved{past}")
     return {"approved": approved}
+
+
+def letters(count: int) -> str:
+    return f"{count} letter{'' if count == 1 else 's'}"
 
 
 def _queued_summary(job_id: int) -> str:
     job = BulkJob.objects.get(pk=job_id)
     queued = job.done - job.skipped
-    words = f"{queued} letter{'' if queued == 1 else 's'} queued" + (" for sending" if job.kind == Kind.SEND else "")
+    words = f"{letters(queued)} queued" + (" for sending" if job.kind == Kind.SEND else "")
     return words + (f"; {job.skipped} not queued (listed below)." if job.skipped else ".")
 
 
@@ -237,7 +241,7 @@ def render_letters(job_id: int) -> dict[str, int]:
         log.exception("rendering letters for job %s failed", job_id)
         actions.fail(job_id, "Something went wrong while the letters were being made; no file was made.")
         raise
-    actions.finish(job_id, summary=f"{len(recipients)} letter(s) in a ZIP file with a manifest.", result_name=made.name)
+    actions.finish(job_id, summary=f"{letters(len(recipients))} in a ZIP file with a manifest.", result_name=made.name)
     return {"letters": len(recipients)}
 
 

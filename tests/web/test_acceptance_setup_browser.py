@@ -213,6 +213,7 @@ def test_a_team_sets_up_and_sends_a_campaign_only_through_the_workspace(
     ]
 
     # The blank filled in the grid; then Southbridge's letter approved and sent too.
+    page.goto(campaign_url)  # from the sending job's page
     page.get_by_role("link", name="Fields for the letter").click()
     page.get_by_label("area_sentence for Southbridge PCC").fill("the unit runs a mentoring scheme")
     page.get_by_role("button", name="Save this page").click()
@@ -240,6 +241,7 @@ def test_a_team_sets_up_and_sends_a_campaign_only_through_the_workspace(
     assert "Dear Dear" not in text
     assert "Violence Reduction Unit strategy and budget for 2027/28" in re.sub(r"\s+", " ", text)
     assert Contact.objects.count() == 4
+    page.goto(campaign_url)  # from the sending job's page
     page.get_by_role("link", name="Activity").click()
     expect(page.get_by_text("area_sentence, blank for 3 recipients to fill in")).to_be_visible()
     check(page, "activity")

@@ -201,7 +201,7 @@ def test_an_embargo_is_set_on_what_the_selection_covers(client, team, two_campai
     client.post(url, {"recipient": ours.sent.recipient_id, "embargo_until": "2031-01-31"})
     letter = Publication.objects.get(request=ours.sent, kind="letter")
     assert letter.embargo_until == datetime.date(2031, 1, 31)
-    assert ours.sent.events.filter(kind=EventKind.PUBLICATION_EMBARGO, note="until 2031-01-31").count() == 1
+    assert ours.sent.events.filter(kind=EventKind.PUBLICATION_EMBARGO, note="Letter: until 2031-01-31").count() == 1
 
 
 def test_the_dashboard_shows_each_campaigns_ledger_totals(client, team, two_campaigns):

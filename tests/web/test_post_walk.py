@@ -24,6 +24,7 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from docket.web import urls as web_urls
 from tests.web.conftest import InFlight, Team
+from tests.web.test_access import finished_job
 
 pytestmark = pytest.mark.django_db
 
@@ -64,21 +65,27 @@ BAD_INPUTS: dict[str, dict[str, Any]] = {
 }
 WITH_EACH_CHOICE = {"empty", "nul", "huge"}
 WRONG = {"pk": 2_147_483_647, "message": 2_147_483_646, "slug": "no-such-thing", "fmt": "exe", "action": "nope"}
-WRONG |= {"how": "nope", "uidb64": "AA", "token": "nope"}
+WRONG |= {"how": "nope", "uidb64": "AA", "token": "nope", "kind": "nope", "page": 99_999}
+WRONG |= {"recipient": 2_147_483_645, "theme": 2_147_483_644}
 # Pages that only show something: a POST is answered as a GET is (nothing is done), checked below.
 READ_ONLY = {
     "dashboard", "campaign", "activity", "letter_file", "request", "frozen_letter", "attachment", "holding_pen",
     "outbox", "directory", "body", "password_reset_complete",
+    "ledger", "ledger_export", "codebook", "passages", "passages_file", "coder_agreement", "campaign_report",
+    "campaign_report_file", "themes_matrix", "theme_cell", "document_page", "reply_text", "search", "job",
+    "job_result",
     "password_reset_confirm",  # a link that is not one: the page that says so
 }  # fmt: skip
 # Actions whose URL says everything (no field to get wrong): done, whatever else the form carries.
 NO_INPUT = {"request_action", "settle", "unfile_message", "user_unlock", "remove_recipient"}
+NO_INPUT |= {"export_site", "passage_remove", "theme_suggest"}
 
 
 def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
     """Each URL's arguments naming real objects of our campaign."""
     slug = {"slug": ours.campaign.slug}
     body = ours.recipient.contact.body
+    job = finished_job(ours.campaign)
     return {
         "campaign": slug,
         "add_letter": slug,
@@ -117,6 +124,35 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
         "contact_new": {"slug": body.slug},
         "contact_edit": {"slug": body.slug, "pk": ours.recipient.contact.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        # The evidence ledger, coding, the report, and the worker's jobs.
+        "ledger": slug,
+        "ledger_export": slug | {"fmt": "csv"},
+        "ledger_chase": slug,
+        "ledger_publish": slug,
+        "ledger_embargo": slug,
+        "letters_zip": slug,
+        "item_status": {"pk": ours.sent.pk},
+        "codebook": slug,
+        "theme_add": slug,
+        "theme_edit": slug | {"pk": ours.theme.pk},
+        "theme_remove": slug | {"pk": ours.theme.pk},
+        "theme_suggest": slug | {"pk": ours.theme.pk},
+        "suggestion_decide": slug | {"pk": ours.suggestion.pk},
+        "passages": slug,
+        "passages_file": slug | {"fmt": "csv"},
+        "passage_remove": slug | {"pk": ours.passage.pk},
+        "passage_quote": slug | {"pk": ours.passage.pk},
+        "coder_agreement": slug,
+        "campaign_report": slug,
+        "campaign_report_file": slug | {"fmt": "docx"},
+        "themes_matrix": slug,
+        "theme_cell": slug | {"recipient": ours.recipient.pk, "theme": ours.theme.pk},
+        "theme_summary": slug | {"recipient": ours.recipient.pk, "theme": ours.theme.pk},
+        "document_page": {"pk": ours.attachment.pk, "page": 1},
+        "reply_text": {"pk": ours.reply.pk},
+        "code": {"kind": "reply", "pk": ours.reply.pk, "page": 0},
+        "job": {"pk": job.pk},
+        "job_result": {"pk": job.pk},
     }
 
 
@@ -202,7 +238,7 @@ def test_every_post_view_given_bad_input_answers_an_error_summary_or_a_4xx(clien
         if name in reads:
             assert client.post(url, base).status_code == client.get(url).status_code, name
     unexplained = accepted - reads - NO_INPUT - ACCEPTS.get(bad, set())
-    assert sorted(unexplained) == [], (bad, sorted(unexplained))
+    assert not unexplained, f"{bad}: " + " ".join(sorted(unexplained))
     assert ACCEPTS.get(bad, set()) <= accepted, bad  # no stale excuse
 
 
@@ -217,9 +253,14 @@ BUTTONS_ARE_THE_INPUT = {
     "fields",  # "save" with no cell sent changes nothing, and says so
     "reference",  # "remove" removes the one its URL names (the walk saved a letter citing nothing, in the editor)
 }
+# A ZIP of the letters with no format ticked is one of PDFs; an empty summary clears a cell's summary.
+DEFAULTS_ARE_THE_INPUT = {"letters_zip", "theme_summary"}
+THEME_NAME_IS_TEXT = "theme_add"  # any short text is a theme's name
 ACCEPTS: dict[str, set[str]] = {
     # A row's own form: all boxes blank means no campaigns, and role and sign-in left as they are.
-    "empty": {TEMPLATE_IS_TEXT, "user_update"} | BUTTONS_ARE_THE_INPUT,
-    "big numbers": {TEMPLATE_IS_TEXT},
-    "huge": {TEMPLATE_IS_TEXT} | BUTTONS_ARE_THE_INPUT - {"body_retire"},  # its contact id, x 40,000, is refused
+    "empty": {TEMPLATE_IS_TEXT, "user_update"} | BUTTONS_ARE_THE_INPUT | DEFAULTS_ARE_THE_INPUT,
+    "nonsense": {THEME_NAME_IS_TEXT} | DEFAULTS_ARE_THE_INPUT,
+    "big numbers": {TEMPLATE_IS_TEXT, THEME_NAME_IS_TEXT} | DEFAULTS_ARE_THE_INPUT,
+    "huge": {TEMPLATE_IS_TEXT} | BUTTONS_ARE_THE_INPUT - {"body_retire"}  # its contact id, x 40,000, is refused
+    | DEFAULTS_ARE_THE_INPUT,  # the huge value is not in the summary's field: a blank summary, cleared
 }

@@ -142,9 +142,10 @@ def test_each_process_compiles_the_template_once_and_a_chunk_costs_a_bounded_num
     job.refresh_from_db()
     assert (job.done, job.skipped) == (30, 1)
     per_letter = len(queries) / 29
-    # Per letter: its request created (5 with savepoints), approved (2), queued, frozen and stored (7);
-    # the chunk's reads and the job's progress are shared. The landed code took 19.
-    assert per_letter < 18, per_letter
+    # Per letter: its request created (5 with savepoints), approved, queued, frozen and stored; the chunk's
+    # reads and the job's progress are shared. The landed code took 19; with the one transition mechanism
+    # each move also reads its row under a lock before its conditional update: 23.4 measured on both databases.
+    assert per_letter < 25, per_letter
 
 
 def test_the_zip_of_letters_is_made_by_the_worker_and_downloaded_from_the_jobs_page(client, many):
@@ -155,7 +156,7 @@ def test_the_zip_of_letters_is_made_by_the_worker_and_downloaded_from_the_jobs_p
     assert response["Location"] == reverse("web:job", args=[job.pk])
     page = client.get(response["Location"]).content.decode()
     assert (job.state, job.done, job.total) == ("done", 3, 3)
-    assert "3 letter(s) in a ZIP file with a manifest." in page
+    assert "3 letters in a ZIP file with a manifest." in page
     assert reverse("web:job_result", args=[job.pk]) in page
     download = client.get(reverse("web:job_result", args=[job.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
@@ -283,7 +284,7 @@ def test_approving_many_letters_is_a_job_and_a_few_are_approved_in_the_request(c
     signed_in_coordinator(client, campaign)
     url = reverse("web:campaign_bulk", args=[campaign.slug])
     few = client.post(url, {"recipient": ids[:2], "action": "approve"}, follow=True).content.decode()
-    assert "2 letter(s) approved." in few
+    assert "2 letters approved." in few
     assert not BulkJob.objects.exists()
 
     response = client.post(url, {"recipient": ids, "action": "approve"})
@@ -291,5 +292,5 @@ def test_approving_many_letters_is_a_job_and_a_few_are_approved_in_the_request(c
     assert response["Location"] == reverse("web:job", args=[job.pk])
     assert (job.kind, job.state, job.done, job.changed) == ("approve", "done", 5, 3)
     page = client.get(response["Location"]).content.decode()
-    assert "3 letter(s) approved; 2 had been approved already, or sent." in page
+    assert "3 letters approved; 2 had been approved already, or sent." in page
     assert InfoRequest.objects.filter(state=RequestState.APPROVED).count() == 5
