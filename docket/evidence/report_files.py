@@ -8,6 +8,7 @@ import io
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import typst
 
@@ -26,7 +27,7 @@ def _day(day: datetime.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def tables(report: Report) -> dict[str, object]:
+def tables(report: Report) -> dict[str, Any]:
     """The report's words and numbers, each table a list of rows of text (what every format shows)."""
     return {
         "title": report.title,
@@ -100,21 +101,21 @@ def report_docx(report: Report) -> bytes:
         document.add_paragraph(drawn.alt, style="Caption")
 
     document.add_heading("Who was asked for what, and when", level=2)
-    table(data["asked_header"], data["asked"])  # type: ignore[arg-type]
+    table(data["asked_header"], data["asked"])
     document.add_heading("Response over time", level=2)
     chart("curve")
-    table(data["curve_header"], data["curve"])  # type: ignore[arg-type]
+    table(data["curve_header"], data["curve"])
     document.add_heading("The evidence ledger", level=2)
-    table(data["totals_header"], data["totals"])  # type: ignore[arg-type]
-    table(data["ledger_header"], data["ledger_rows"])  # type: ignore[arg-type]
+    table(data["totals_header"], data["totals"])
+    table(data["ledger_header"], data["ledger_rows"])
     document.add_heading("Themes", level=2)
     if report.themes:
         chart("heat")
-        table(data["themes_header"], data["theme_rows"])  # type: ignore[arg-type]
+        table(data["themes_header"], data["theme_rows"])
     else:
         document.add_paragraph("No themes are in the codebook.")
     document.add_heading("Quotations", level=2)
-    for quotation in data["quotations"]:  # type: ignore[attr-defined]
+    for quotation in data["quotations"]:
         document.add_paragraph(f"“{quotation['quote']}”", style="Quote")
         document.add_paragraph(f"— {quotation['source']}")
     if not report.quotations:

@@ -12,7 +12,7 @@ SOUTHBRIDGE = {"body": "Southbridge", "fields": {"area_sentence": "works well", 
 
 def problem(template: str, **overrides: object) -> LetterError:
     with pytest.raises(LetterError) as error:
-        build_letter(campaign(template, **overrides.pop("campaign", {})), recipient(**overrides))  # type: ignore[arg-type]
+        build_letter(campaign(template, **overrides.pop("campaign", {})), recipient(**overrides))  # type: ignore[arg-type]  # overrides are the test's keyword arguments
     return error.value
 
 
