@@ -28,9 +28,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# This file is named queue.py: the folder it runs from must not hide the standard library's queue module.
-sys.path[:] = [path for path in sys.path if Path(path or ".").resolve() != REPO / "bench"]
-sys.path.insert(0, str(REPO))
+sys.path[0] = str(REPO)  # not bench/: this file, queue.py, would hide the standard library's queue
 DOCKET = [sys.executable, "-m", "docket.cli"]
 
 

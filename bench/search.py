@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # the repository, not bench/: bench/queue.py would hide the standard library's queue
 COLUMNS = ["audience", "kind", "campaign_id", "request_id", "body_id", "page", "title", "date", "text"]
 BATCH = 500
 SYLLABLES = [c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou", "ea")]
