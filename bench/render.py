@@ -27,7 +27,8 @@ from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parents[1])  # not bench/: bench/queue.py would hide the standard library's queue
+# The repository first, not bench/: bench/queue.py would hide the standard library's queue.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 
 def example_inputs(count: int):

@@ -1,30 +1,38 @@
 """Putting letters and chasers in the outbox.
 
 The outbox is handed a letter already rendered (see :mod:`docket.requests.letters`): it
-wraps it in an email and, in one transaction with the request's move to "queued" and its
-event, freezes the letter on the request (PDF, its sha256, the text) and stores the email.
+wraps it in an email (``address``) and, in one transaction with the request's move to "queued"
+and its event, freezes the letter on the request (PDF, its sha256, the text) and stores the
+email (``queue``; ``queue_many`` does the same for a chunk of letters in a few statements).
 Nothing is rendered here and nothing is sent: the outbox worker (``docket send``) sends.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 
-from docket.evidence.indexing import index_letter
+from docket.evidence.indexing import index_letters
 from docket.mail.addresses import reply_address
 from docket.mail.messages import LetterContent, Outgoing, build_email
 from docket.mail.models import OutboxBody, OutboxMessage
-from docket.requests.actions import Actor, TransitionError, transition
-from docket.requests.events import EventKind
+from docket.requests.actions import Actor, TransitionError, mark_queued_many
 from docket.requests.models import FrozenLetter, InfoRequest
-from docket.requests.states import RequestState
 
 
 def store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
     """Store an email in the outbox, waiting to be sent (the one way a message enters it)."""
-    message = OutboxMessage.objects.create(
+    message = _message(request, kind, outgoing)
+    message.save()
+    OutboxBody.objects.create(message=message, raw=outgoing.raw)
+    return message
+
+
+def _message(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
+    return OutboxMessage(
         request=request,
         kind=kind,
         message_id=outgoing.message_id,
@@ -32,8 +40,6 @@ def store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
         envelope_to=outgoing.envelope_to,
         subject=outgoing.subject,
     )
-    OutboxBody.objects.create(message=message, raw=outgoing.raw)
-    return message
 
 
 def check_addressed(request: InfoRequest) -> None:
@@ -43,13 +49,22 @@ def check_addressed(request: InfoRequest) -> None:
         raise TransitionError(f"request #{request.pk}: {contact.full_name} has no email address to send to")
 
 
-def queue(request: InfoRequest, letter: LetterContent, actor: Actor, note: str = "") -> OutboxMessage:
-    """Freeze the rendered ``letter`` on the request, store its email in the outbox and mark the request queued."""
+@dataclass(frozen=True)
+class Addressed:
+    """A rendered letter wrapped in its email to its request's contact, ready for the outbox."""
+
+    request: InfoRequest
+    letter: LetterContent
+    email: Outgoing
+
+
+def address(request: InfoRequest, letter: LetterContent) -> Addressed:
+    """The letter's email (built outside any transaction: it writes nothing); refused if there is no address."""
     check_addressed(request)
     campaign = request.campaign
     contact = request.recipient.contact
     assert letter.pdf is not None, "a letter is always sent with its PDF"
-    outgoing = build_email(
+    email = build_email(
         request_id=request.pk,
         kind=OutboxMessage.Kind.LETTER,
         office_name=campaign.office.name,
@@ -63,10 +78,39 @@ def queue(request: InfoRequest, letter: LetterContent, actor: Actor, note: str =
         pdf=letter.pdf,
         pdf_name=letter.pdf_name,
     )
+    return Addressed(request, letter, email)
+
+
+def queue(request: InfoRequest, letter: LetterContent, actor: Actor, note: str = "") -> OutboxMessage:
+    """Freeze the rendered ``letter`` on the request, store its email in the outbox and mark the request queued."""
+    messages, refused = queue_many([address(request, letter)], actor, note)
+    if refused:
+        raise refused[0][1]
+    return messages[0]
+
+
+def queue_many(
+    letters: Sequence[Addressed], actor: Actor, note: str = ""
+) -> tuple[list[OutboxMessage], list[tuple[InfoRequest, TransitionError]]]:
+    """``queue`` for several letters in one transaction, a few statements whatever their number: the requests
+    moved to queued with their events, the letters frozen and indexed, the emails stored. Returns the
+    messages stored and the requests refused (no longer approved), each with why; those change nothing."""
     with transaction.atomic():
-        transition(request, EventKind.QUEUE, actor, RequestState.QUEUED, note)
-        frozen = FrozenLetter.objects.create(
-            request=request, pdf=letter.pdf, sha256=hashlib.sha256(letter.pdf).hexdigest(), text=letter.text
+        refused = mark_queued_many([addressed.request for addressed in letters], actor, note)
+        stopped = {request.pk for request, _ in refused}
+        going = [addressed for addressed in letters if addressed.request.pk not in stopped]
+        frozen = FrozenLetter.objects.bulk_create(
+            FrozenLetter(request=a.request, pdf=a.letter.pdf, sha256=_sha256(a.letter.pdf), text=a.letter.text)
+            for a in going
         )
-        index_letter(frozen)
-        return store(request, OutboxMessage.Kind.LETTER, outgoing)
+        index_letters(frozen)
+        kind = OutboxMessage.Kind.LETTER
+        messages = OutboxMessage.objects.bulk_create(_message(a.request, kind, a.email) for a in going)
+        bodies = [OutboxBody(message=message, raw=a.email.raw) for message, a in zip(messages, going, strict=True)]
+        OutboxBody.objects.bulk_create(bodies)
+    return messages, refused
+
+
+def _sha256(pdf: bytes | None) -> str:
+    assert pdf is not None, "a letter is always sent with its PDF"
+    return hashlib.sha256(pdf).hexdigest()

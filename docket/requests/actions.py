@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from docket.campaigns.models import SETTLED, Recipient, RecipientItem
@@ -20,7 +20,7 @@ from docket.requests import deadlines
 from docket.requests.events import EventKind
 from docket.requests.models import Event, InfoRequest
 from docket.requests.states import ALLOWED_FROM, RequestState
-from docket.requests.transitions import SYSTEM, Actor, Machine, Move
+from docket.requests.transitions import SYSTEM, Actor, Applied, Machine, Move
 
 __all__ = ["SYSTEM", "Actor", "TransitionError"]
 
@@ -71,6 +71,22 @@ def request_for(recipient: Recipient, actor: Actor = SYSTEM) -> InfoRequest:
     return request
 
 
+def requests_for(recipients: Sequence[Recipient], actor: Actor = SYSTEM) -> list[InfoRequest]:
+    """``request_for`` of each recipient, in their order: those missing created as drafts in one insert,
+    with their events. If another process created one meanwhile, each is taken one at a time instead."""
+    with transaction.atomic():
+        found = {r.recipient_id: r for r in InfoRequest.objects.filter(recipient__in=[r.pk for r in recipients])}
+        missing = [InfoRequest(recipient=r, campaign_id=r.campaign_id) for r in recipients if r.pk not in found]
+        try:
+            with transaction.atomic():
+                created = InfoRequest.objects.bulk_create(missing)
+                REQUESTS.apply([Move(request, EventKind.CREATE) for request in created], actor)
+        except IntegrityError:
+            return [request_for(recipient, actor) for recipient in recipients]
+    found.update((request.recipient_id, request) for request in created)
+    return [found[recipient.pk] for recipient in recipients]
+
+
 def transition(
     request: InfoRequest, action: EventKind, actor: Actor, to: str | None = None, note: str = "", **changes: Any
 ) -> InfoRequest:
@@ -90,6 +106,23 @@ def record_event(request: InfoRequest, kind: EventKind, actor: Actor, note: str 
 
 def approve(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:
     return transition(request, EventKind.APPROVE, actor, RequestState.APPROVED, note)
+
+
+def approve_many(requests: Sequence[InfoRequest], actor: Actor) -> list[tuple[InfoRequest, TransitionError]]:
+    """``approve`` for several requests in one transaction; returns those refused, each with why."""
+    return _refused(REQUESTS.apply([Move(r, EventKind.APPROVE, RequestState.APPROVED) for r in requests], actor))
+
+
+def mark_queued_many(
+    requests: Sequence[InfoRequest], actor: Actor, note: str = ""
+) -> list[tuple[InfoRequest, TransitionError]]:
+    """The requests' letters are in the outbox (the outbox calls this in its own transaction); returns
+    those refused (no longer approved), each with why."""
+    return _refused(REQUESTS.apply([Move(r, EventKind.QUEUE, RequestState.QUEUED, note) for r in requests], actor))
+
+
+def _refused(applied: Applied[InfoRequest]) -> list[tuple[InfoRequest, TransitionError]]:
+    return [(move.row, _refusal(move.row, move.action)) for move in applied.refused]
 
 
 def return_to_draft(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:

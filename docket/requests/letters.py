@@ -27,7 +27,7 @@ from docket.letters.wording import long_date
 from docket.mail import chasing, dispatch
 from docket.mail.messages import LetterContent, attachment_name
 from docket.mail.models import OutboxMessage
-from docket.requests.actions import Actor, TransitionError, approve, request_for
+from docket.requests.actions import Actor, TransitionError, approve_many, requests_for
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import RequestState
 
@@ -118,10 +118,12 @@ def queue_chunk(
 ) -> tuple[list[int], Skipped]:
     """Approve (if still a draft) and queue some recipients' letters; returns (outbox message ids, skipped).
 
-    Every letter is rendered first, outside any transaction; then the chunk is written in one
-    transaction, with ``written(done, skipped)`` (a job's progress) in the same one, so a chunk
-    killed part-way writes nothing. ``recipients`` come from ``for_queueing``; ``template`` is the
-    campaign's compiled template (compiled here if not given).
+    Every letter is rendered and wrapped in its email first, outside any transaction (only the drafts
+    of requests not made yet are written, as opening a letter makes them); then the chunk is approved,
+    frozen and queued in one transaction, a few statements whatever its size, with ``written(done,
+    skipped)`` (a job's progress) in the same one, so a chunk killed part-way queues nothing.
+    ``recipients`` come from ``for_queueing``; ``template`` is the campaign's compiled template
+    (compiled here if not given).
     """
     data = campaign_data(campaign)
     if template is None:
@@ -140,20 +142,24 @@ def queue_chunk(
             except LetterError as error:
                 reason = str(error)
         skipped.append((recipient, reason))
-    queued: list[int] = []
+    requests = requests_for([recipient for recipient, _ in rendered], actor)  # drafts, as opening a letter makes
+    refused: list[tuple[InfoRequest, TransitionError]] = []
+    letters: list[dispatch.Addressed] = []
+    for (recipient, letter), request in zip(rendered, requests, strict=True):
+        request.recipient, request.campaign = recipient, campaign  # loaded already: no query for them
+        try:
+            letters.append(dispatch.address(request, letter))  # the email, built before the transaction
+        except TransitionError as error:
+            refused.append((request, error))
     with transaction.atomic():
-        for recipient, letter in rendered:
-            request = getattr(recipient, "request", None) or request_for(recipient, actor)
-            request.recipient, request.campaign = recipient, campaign  # loaded already: no query for them
-            try:
-                if request.state == RequestState.DRAFT:
-                    request = approve(request, actor)
-                queued.append(dispatch.queue(request, letter, actor).pk)
-            except TransitionError as error:
-                skipped.append((recipient, str(error)))
+        drafts = [addressed.request for addressed in letters if addressed.request.state == RequestState.DRAFT]
+        refused += approve_many(drafts, actor)
+        stopped = {request.pk for request, _ in refused}
+        messages, not_queued = dispatch.queue_many([a for a in letters if a.request.pk not in stopped], actor)
+        skipped += [(request.recipient, str(error)) for request, error in refused + not_queued]
         if written is not None:
             written(len(recipients), skipped)
-    return queued, skipped
+    return [message.pk for message in messages], skipped
 
 
 def queue_campaign(
