@@ -83,6 +83,7 @@ def worker() -> None:
 
     print("ready", flush=True)
     sys.stdin.readline()
+    began = time.process_time()
     profile = os.environ.get("DOCKET_BENCH_PROFILE")  # print where the worker spends its time (to stderr)
     if profile:
         import cProfile
@@ -94,11 +95,13 @@ def worker() -> None:
     if profile:
         profiler.disable()
         pstats.Stats(profiler, stream=sys.stderr).sort_stats(profile).print_stats(35)
-    print(f"sent {tally.sent} uncertain {tally.uncertain} failed {tally.failed}", flush=True)
+    cpu = time.process_time() - began
+    print(f"sent {tally.sent} uncertain {tally.uncertain} failed {tally.failed} cpu {cpu:.2f} s", flush=True)
 
 
-def run_workers(count: int) -> tuple[float, list[str]]:
-    """Start ``count`` worker processes, let them go together; seconds until the last is done, and their words."""
+def run_workers(count: int) -> tuple[float, float, list[str]]:
+    """Start ``count`` worker processes, let them go together: seconds until the last is done, seconds the
+    machine's cores were busy meanwhile, and the workers' words."""
     processes = [
         subprocess.Popen(
             [sys.executable, __file__, "--worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -108,6 +111,7 @@ def run_workers(count: int) -> tuple[float, list[str]]:
     for process in processes:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "ready"
+    busy = machine_busy()
     start = time.perf_counter()
     for process in processes:
         assert process.stdin is not None
@@ -115,8 +119,17 @@ def run_workers(count: int) -> tuple[float, list[str]]:
         process.stdin.flush()
     said = [process.communicate()[0].strip() for process in processes]
     elapsed = time.perf_counter() - start
+    busy = machine_busy() - busy
     assert all(process.returncode == 0 for process in processes), said
-    return elapsed, said
+    return elapsed, busy, said
+
+
+def machine_busy() -> float:
+    """Seconds the machine's cores have been busy since it started (/proc/stat, Linux): all CPU time but
+    idle and waiting for disks, whoever used it (the workers, the SMTP sink, the database server, others)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:9]]  # to steal: guest time is counted in user
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def requeue_all() -> None:
@@ -202,11 +215,18 @@ def main() -> None:
         for count in (1, 2):
             requeue_all()
             connections.close_all()
-            elapsed, said = run_workers(count)
+            elapsed, busy, said = run_workers(count)
             sent = OutboxMessage.objects.filter(state="sent").count()
             assert sent == len(messages), (sent, said)
             rates[f"Docket outbox, {count} worker{'s' if count > 1 else ''}"] = sent / elapsed
             print(f"  {count} worker(s): {'; '.join(said)}")
+            # Whether the cores were the limit: how busy they all were, and the workers' own share.
+            cores = os.cpu_count() or 1
+            worker_cpu = sum(float(words.split(" cpu ")[1].split()[0]) for words in said)
+            print(
+                f"    the machine's {cores} cores {100 * busy / (elapsed * cores):.0f}% busy; "
+                f"the workers used {1000 * worker_cpu / sent:.1f} ms of CPU a letter"
+            )
     finally:
         sink.terminate()
         sink.wait()
