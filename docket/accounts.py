@@ -14,7 +14,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.utils import timezone
+
+from docket.web.models import PasswordToChange
 
 
 class AccountError(ValueError):
@@ -93,3 +96,20 @@ def temporary_password() -> str:
 def set_password(user: AbstractBaseUser, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
+
+
+def set_chosen_password(user: AbstractBaseUser, password: str, by: str) -> None:
+    """Give ``user`` a password someone else chose (``by``): it works until they sign in, and then they must
+    choose their own before anything else."""
+    with transaction.atomic():
+        set_password(user, password)
+        PasswordToChange.objects.update_or_create(user_id=user.pk, defaults={"set_by": by})
+
+
+def must_change_password(user: AbstractBaseUser) -> bool:
+    return PasswordToChange.objects.filter(user_id=user.pk).exists()
+
+
+def password_chosen(user: AbstractBaseUser) -> None:
+    """The person chose their own password (changed it, or through an emailed link)."""
+    PasswordToChange.objects.filter(user_id=user.pk).delete()

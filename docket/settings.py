@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A person's mistake (DocketError) raised by any view becomes an error summary, not a 500.
     "docket.web.user_errors.ShowUserErrors",
+    # A password someone else chose (an admin, for a new or locked-out person) is changed before anything else.
+    "docket.web.account_pages.ChangeChosenPasswords",
     # Last, as django-axes asks: it locks out repeated failed sign-ins.
     "axes.middleware.AxesMiddleware",
 ]

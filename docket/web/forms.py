@@ -106,7 +106,10 @@ class NewUserForm(forms.Form):
         min_length=12,
         max_length=200,
         required=False,
-        help_text="At least 12 characters; or leave it blank, and they are emailed a link to choose their own",
+        help_text=(
+            "At least 12 characters, to give them yourself: they choose their own when they first sign in. "
+            "Or leave it blank, and they are emailed a link to choose their own"
+        ),
     )
 
     def clean_email(self) -> str:

@@ -44,7 +44,9 @@ def users(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email, password = form.cleaned_data["email"], form.cleaned_data["password"]
         with transaction.atomic():
-            user = User.objects.create_user(email, email, password or accounts.temporary_password())
+            user = User.objects.create_user(email, email, accounts.temporary_password())
+            if password:  # typed by the admin: the person chooses their own when they first sign in
+                accounts.set_chosen_password(user, password, by=_who(request.user))
             set_role(user, form.cleaned_data["role"])
             user.campaigns.set(form.cleaned_data["campaigns"])
         teams = ", ".join(c.title for c in form.cleaned_data["campaigns"]) or "no campaign team yet"
@@ -111,6 +113,10 @@ def send_reset_link(request: HttpRequest, user: User) -> None:
         ) from None
 
 
+def _who(user: User | AnonymousUser) -> str:
+    return (getattr(user, "email", "") or user.get_username()) if isinstance(user, User) else "someone"
+
+
 def _may_change_password(user: User, by: User | AnonymousUser) -> None:
     if user.is_superuser and not (isinstance(by, User) and by.is_superuser):
         raise AccountProblem(f"{user.username} is the superuser: only the superuser changes their password.")
@@ -136,7 +142,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     if user == request.user:
         raise AccountProblem("Your own password: send yourself a reset link instead.")
     password = accounts.temporary_password()
-    accounts.set_password(user, password)
+    accounts.set_chosen_password(user, password, by=_who(request.user))
     accounts.unlock(user)
     return _users_page(request, NewUserForm(), temporary={"user": user, "password": password})
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from docket.web import (
+    account_pages,
     campaign_pages,
     campaign_setup_pages,
     coding_pages,
@@ -121,11 +122,12 @@ urlpatterns = [
     # Where the emailed link to choose a new password leads (Django's password reset; the link is the key).
     path(
         "password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        account_pages.ChooseOwnPassword.as_view(
             template_name="web/password_reset_confirm.html", success_url=reverse_lazy("web:password_reset_complete")
         ),
         name="password_reset_confirm",
     ),
+    path("account/password/", account_pages.password_change, name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordResetCompleteView.as_view(template_name="web/password_reset_complete.html"),

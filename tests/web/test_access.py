@@ -465,6 +465,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         ),
         office("office", "get", reverse("web:office"), OFFICE_ADMIN),
         office("users", "get", reverse("web:users"), OFFICE_ADMIN),
+        office("password_change", "get", reverse("web:password_change"), EVERYONE),
         office(
             "user_update",
             "post",

@@ -37,6 +37,22 @@ def test_an_admin_looks_after_people_on_the_users_page(browser, live_server, exa
     assert len(password) == 16
     check(page, "users-temporary-password")
 
+    # The viewer signs in with it and must choose their own before anything else.
+    theirs = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url).new_page()
+    theirs.goto("/sign-in/")
+    theirs.get_by_label("Email address").fill(viewer.email)
+    theirs.get_by_label("Password").fill(password)
+    theirs.get_by_role("button", name="Sign in").click()
+    assert theirs.get_by_role("heading", name="Choose your own password").is_visible()
+    check(theirs, "password-chosen-by-someone-else")
+    theirs.get_by_label("The password you were given").fill(password)
+    theirs.get_by_label("New password", exact=True).fill("the-viewers-own-password")
+    theirs.get_by_label("New password confirmation").fill("the-viewers-own-password")
+    theirs.get_by_role("button", name="Save the password").click()
+    assert theirs.get_by_text("Your password is changed.").is_visible()
+    assert theirs.get_by_role("heading", name="Dashboard").is_visible()
+    theirs.context.close()
+
     page.goto("/users/")
     page.get_by_label("Email").fill("new.colleague@office.example")
     page.locator("#id_role").select_option("editor")

@@ -59,6 +59,56 @@ def test_a_temporary_password_is_shown_once_and_replaces_the_old_one(client, tea
     assert signs_in(client, editor.username, found.group(1))
 
 
+def test_a_password_someone_else_chose_must_be_changed_before_anything_else(client, team: Team):
+    editor, campaign = team["editor"], team["campaign"]
+    client.force_login(team["admin"])
+    page = client.post(reverse("web:user_password", args=[editor.pk]), {"how": "temporary"}).content.decode()
+    temporary = re.search(r'<code class="docket-password">([^<]+)</code>', page).group(1)
+    assert "they are asked to choose their own password" in page
+    assert signs_in(client, editor.username, temporary)
+    wanted = reverse("web:campaign", args=[campaign.slug])
+    for page_they_open in (reverse("web:dashboard"), wanted, reverse("web:search") + "?q=x", "/admin/"):
+        response = client.get(page_they_open)
+        assert response.status_code == 302, page_they_open
+        assert response["Location"].startswith(reverse("web:password_change") + "?next="), page_they_open
+    form = client.get(reverse("web:password_change") + f"?next={wanted}").content.decode()
+    assert "Choose your own password" in form
+    assert f'name="next" value="{wanted}"' in form
+    new = {"new_password1": "their-own-long-password", "new_password2": "their-own-long-password"}
+    wrong = client.post(reverse("web:password_change"), {"old_password": "not it", **new, "next": wanted})
+    assert "Your old password was entered incorrectly" in wrong.content.decode()
+    done = client.post(reverse("web:password_change"), {"old_password": temporary, **new, "next": wanted})
+    assert done["Location"] == wanted
+    assert client.get(wanted).status_code == 200  # still signed in, and free to go anywhere
+    assert client.get(reverse("web:password_change")).content.decode().count("Choose your own password") == 0
+    assert signs_in(client, editor.username, "their-own-long-password")
+    assert client.get(reverse("web:dashboard")).status_code == 200
+
+
+def test_a_password_the_admin_typed_for_someone_new_is_changed_at_their_first_sign_in(client, team: Team):
+    client.force_login(team["admin"])
+    data = {"email": "typed@office.example", "role": "viewer", "password": "typed-by-the-admin", "campaigns": []}
+    client.post(reverse("web:users"), data)
+    assert signs_in(client, "typed@office.example", "typed-by-the-admin")
+    assert client.get(reverse("web:dashboard"))["Location"].startswith(reverse("web:password_change"))
+
+
+def test_anyone_signed_in_changes_their_own_password_and_a_next_elsewhere_is_ignored(client, team: Team):
+    viewer = team["viewer"]
+    client.force_login(viewer)
+    assert client.get(reverse("web:dashboard")).status_code == 200  # chose their own: not sent anywhere
+    form = client.get(reverse("web:password_change")).content.decode()
+    assert "Change your password" in form
+    new = {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}
+    page = client.post(reverse("web:password_change"), new).content.decode()
+    assert "govuk-error-summary" in page
+    assert "This password is too short" in page
+    new = {"old_password": PASSWORD, "new_password1": "a-new-long-one-2026", "new_password2": "a-new-long-one-2026"}
+    done = client.post(reverse("web:password_change"), {**new, "next": "https://evil.example/"})
+    assert done["Location"] == reverse("web:dashboard")
+    assert signs_in(client, viewer.username, "a-new-long-one-2026")
+
+
 @pytest.fixture
 def mail(settings, smtp_server):
     settings.MAILERS = MAILERS
