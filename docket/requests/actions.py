@@ -255,10 +255,9 @@ def _derived_state(request: InfoRequest) -> RequestState:
     return RequestState.SENT
 
 
-def record_reply(request: InfoRequest, actor: Actor, note: str = "", *, complete: bool = False) -> InfoRequest:
-    """A reply came in; ``complete`` when it answers everything, else it counts as partial until all items are in."""
-    to = RequestState.ANSWERED if complete else _answer_state(request)
-    return transition(request, EventKind.RECORD_REPLY, actor, to, note)
+def record_reply(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:
+    """A reply came in: answered if the ledger has every item asked for settled, else partially answered."""
+    return transition(request, EventKind.RECORD_REPLY, actor, _answer_state(request), note)
 
 
 def mark_item_received(request: InfoRequest, item_key: str, actor: Actor, note: str = "") -> InfoRequest:
