@@ -24,27 +24,68 @@ class TemplateForm(forms.ModelForm[Campaign]):
         labels = {"template_source": "Letter template (Markdown with Jinja)"}
 
 
-def _iso_dates(form: forms.BaseForm) -> None:
-    """A date's initial value as 2026-12-01: a date box (type="date") reads no other form, and the
-    template would print a date object as "Dec. 1, 2026" — shown empty, and blanked when saved."""
-    for name, value in form.initial.items():
-        if isinstance(value, datetime.date):
-            form.initial[name] = value.isoformat()
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (the GOV.UK Design System advises against the
+    browser's own date picker). ``web/_field.html`` draws it; its errors link to the day box."""
+
+    govuk_date = True
+
+    def __init__(self) -> None:
+        boxes: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput() for part in ("day", "month", "year")
+        }
+        super().__init__(boxes)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str):  # an initial value given as text (2026-12-01)
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        return [value.day, value.month, value.year] if isinstance(value, datetime.date) else [None, None, None]
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_day" if id_ else ""
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, told wrong in the GOV.UK Design System's words."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> datetime.date | None:
+        day, month, year = [str(part or "").strip() for part in [*data_list, "", "", ""][:3]]
+        if not (day or month or year):
+            return None
+        named = str(self.label or "The date")
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"{named} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(f"{named} must be a real date, for example 1 12 2026")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{named} must be a real date, for example 1 12 2026") from None
+
+
+def _letter_date() -> GovukDateField:
+    return GovukDateField(
+        required=False, label="Letter date", help_text="The date the letters carry, for example 1 12 2026"
+    )
 
 
 class CampaignSettingsForm(forms.ModelForm[Campaign]):
-    def __init__(self, data: QueryDict | None = None, *, instance: Campaign) -> None:
-        super().__init__(data, instance=instance)
-        _iso_dates(self)
+    letter_date = _letter_date()
 
     class Meta:
         model = Campaign
         fields = ["title", "letter_date", *COPIED_SETTINGS]  # the settings a copy starts from, and what makes it new
-        widgets = {
-            "letter_date": forms.DateInput(attrs={"type": "date"}),
-            "chaser_template": forms.Textarea(attrs={"rows": 6}),
-        }
-        help_texts = {"letter_date": "The date the letters carry, for example 2026-12-01"}
+        widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
 
 
 class ContactForm(forms.ModelForm[Contact]):
@@ -179,6 +220,7 @@ class ImportFileForm(forms.Form):
 
 
 class NewCampaignForm(forms.ModelForm[Campaign]):
+    letter_date = _letter_date()
     """A new campaign's settings; ``copy_from`` (a campaign's slug) copies its letter, references and items."""
 
     copy_from = forms.ModelChoiceField(
@@ -203,18 +245,13 @@ class NewCampaignForm(forms.ModelForm[Campaign]):
         help_texts = {
             "slug": "The campaign's name in links: lower-case letters, digits and hyphens. "
             "Leave it blank to make one from the title.",
-            "letter_date": "The date the letters carry, for example 2026-12-01",
         }
-        widgets = {
-            "letter_date": forms.DateInput(attrs={"type": "date"}),
-            "chaser_template": forms.Textarea(attrs={"rows": 6}),
-        }
+        widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(
         self, data: QueryDict | None = None, *, sources: QuerySet[Campaign], initial: dict[str, Any] | None = None
     ) -> None:
         super().__init__(data, initial=initial)
-        _iso_dates(self)
         self.fields["slug"].required = False
         copy_from = self.fields["copy_from"]
         assert isinstance(copy_from, forms.ModelChoiceField)

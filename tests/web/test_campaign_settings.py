@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def valid(**changes: str) -> dict[str, str]:
     return {
         "title": "VRU strategies",
-        "letter_date": "2026-12-01",
+        "letter_date_day": "1",
+        "letter_date_month": "12",
+        "letter_date_year": "2026",
         "email_subject": "Request for information",
         "office": "",
         "response_working_days": "20",
@@ -33,7 +35,8 @@ def test_it_shows_the_form_with_the_campaigns_values(client, team: Team):
     assert response.status_code == 200
     assert 'name="response_working_days"' in page
     assert f'value="{team["campaign"].title}"' in page
-    assert 'type="date" value="2020-10-13"' in page  # as a date box reads it, or saving would blank the date
+    for box, value in (("day", "13"), ("month", "10"), ("year", "2020")):  # saved again as it is, not blanked
+        assert f'name="letter_date_{box}" type="text" inputmode="numeric" value="{value}"' in page
 
 
 def test_it_saves_good_values(client, team: Team):
@@ -50,13 +53,14 @@ def test_it_saves_good_values(client, team: Team):
 def test_bad_values_are_an_error_summary_on_the_page_and_nothing_is_saved(client, team: Team):
     campaign = team["campaign"]
     client.force_login(team["editor"])
-    data = valid(office=str(campaign.office.pk), title="", response_working_days="-3", letter_date="31/02/2026")
+    wrong_date = {"letter_date_day": "31", "letter_date_month": "2", "letter_date_year": "2026"}
+    data = valid(office=str(campaign.office.pk), title="", response_working_days="-3", **wrong_date)
     response = client.post(reverse("web:campaign_settings", args=[campaign.slug]), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in page
     assert 'href="#id_title"' in page
     assert 'href="#id_response_working_days"' in page
-    assert 'href="#id_letter_date"' in page
+    assert 'href="#id_letter_date_day">Letter date: Letter date must be a real date, for example 1 12 2026</a>' in page
     campaign.refresh_from_db()
     assert campaign.title != ""

@@ -181,7 +181,9 @@ def test_saving_the_template_and_the_settings_are_logged_and_shown_on_the_activi
         "very_overdue_working_days": 20,
         "max_chasers": 2,
         "chase_interval_working_days": 10,
-        "letter_date": "2020-10-13",
+        "letter_date_day": "13",
+        "letter_date_month": "10",
+        "letter_date_year": "2020",
     }
     client.post(reverse("web:campaign_settings", args=[campaign.slug]), data)
     settings_event = campaign.events.get(kind=EventKind.SETTINGS_CHANGED)

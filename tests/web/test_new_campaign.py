@@ -16,7 +16,9 @@ def settings_form(team: Team, **changes: str) -> dict[str, str]:
     return {
         "title": "Knife crime 2027",
         "slug": "",
-        "letter_date": "2027-01-15",
+        "letter_date_day": "15",
+        "letter_date_month": "1",
+        "letter_date_year": "2027",
         "email_subject": "Knife crime: a request",
         "office": str(team["campaign"].office.pk),
         "response_working_days": "15",
@@ -45,7 +47,10 @@ def test_a_copy_takes_the_letter_references_items_and_settings_but_no_recipients
     client.force_login(team["editor"])
     page = client.get(reverse("web:new_campaign"), {"from": source.slug}).content.decode()
     assert f'value="Copy of {source.title}"' in page
-    assert f'type="date" value="{source.letter_date.isoformat()}"' in page
+    day, month, year = source.letter_date.day, source.letter_date.month, source.letter_date.year
+    assert f'name="letter_date_day" type="text" inputmode="numeric" value="{day}"' in page
+    assert f'name="letter_date_month" type="text" inputmode="numeric" value="{month}"' in page
+    assert f'name="letter_date_year" type="text" inputmode="numeric" value="{year}"' in page
     data = settings_form(team, title="VRU 2027", slug="vru-2027", copy_from=source.slug)
     client.post(reverse("web:new_campaign"), data)
     made = Campaign.objects.get(slug="vru-2027")

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 FIELDS = [
     "action", "recipient", "template_source", "role", "campaigns", "active", "how", "email", "password", "note",
     "classification", "request", "kind", "object", "embargo_until", "consent", "item", "file", "title", "slug",
-    "office", "letter_date", "response_working_days", "very_overdue_working_days", "max_chasers",
+    "office", "letter_date_day", "letter_date_month", "letter_date_year", "response_working_days",
+    "very_overdue_working_days", "max_chasers",
     "chase_interval_working_days", "chaser_template", "email_subject", "name", "tags", "new_tags", "website",
     "full_name", "contact", "copy_from", "new_password1", "new_password2", "contact-full_name", "body", "area",
     "salutation", "address", "postcode", "skip_invalid", "letters", "received", "state", "fields", "value",
