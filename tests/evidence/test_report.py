@@ -115,14 +115,24 @@ def test_the_report_page_and_command(reported, client, tmp_path, capsys):
     assert f'alt="{report.charts["curve"].alt}"' in page
     assert "mentoring scheme" in page
     assert '<th scope="row" class="govuk-table__header">Received</th><td class="govuk-table__cell">1</td>' in page
-    pdf = client.get(reverse("web:campaign_report_file", args=[reported.campaign.slug, "pdf"]))
+    # The file is a job of the worker's (the tests' task backend runs it at once): its page, then the file.
+    job_page = client.post(reverse("web:campaign_report_file", args=[reported.campaign.slug]), {"format": "pdf"})
+    assert job_page.status_code == 302
+    assert "The report of" in client.get(job_page["Location"]).content.decode()
+    pdf = client.get(job_page["Location"] + "result/")
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
-    assert main(["report", reported.campaign.slug, "--format", "html,pdf,docx", "--out", str(tmp_path)]) == 0
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".html", ".pdf"]
-    html = next(tmp_path.glob("*.html")).read_text()
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert f'filename="{reported.campaign.slug}-report-{report.made.isoformat()}.pdf"' in pdf["Content-Disposition"]
+    refused = client.post(reverse("web:campaign_report_file", args=[reported.campaign.slug]), {"format": "odt"})
+    assert refused["Location"] == reverse("web:campaign_report", args=[reported.campaign.slug])
+    said = client.get(refused["Location"]).content.decode()
+    assert "The report is made as pdf, docx, html, not &#x27;odt&#x27;: choose one of those." in said
+    out = tmp_path / "out"  # the tests' files (the jobs' among them) are in tmp_path
+    assert main(["report", reported.campaign.slug, "--format", "html,pdf,docx", "--out", str(out)]) == 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".html", ".pdf"]
+    html = next(out.glob("*.html")).read_text()
     assert "mentoring scheme" in html
-    assert main(["report", reported.campaign.slug, "--format", "odt", "--out", str(tmp_path)]) == 1
+    assert main(["report", reported.campaign.slug, "--format", "odt", "--out", str(out)]) == 1
     assert "--format takes html, pdf or docx" in capsys.readouterr().err
 
 
