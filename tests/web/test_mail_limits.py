@@ -48,7 +48,7 @@ def test_it_shows_each_servers_limits_and_what_was_used_in_the_last_minute_and_d
     client.force_login(team["coordinator"])
     page = client.get(PAGE).content.decode()
     assert f"{server} <strong" in page
-    assert "Sending through it now" in page
+    assert "Sending now" in page
     assert '<td class="govuk-table__cell">30</td>' in page
     assert '<td class="govuk-table__cell">10,000</td>' in page
     assert "3 in the last minute" in page  # the two-hour-old claims are out of the minute
