@@ -72,9 +72,7 @@ def test_a_coordinator_sets_the_mail_servers_limits_from_the_outbox(browser, liv
     check(page, "outbox-with-limits")
 
 
-def test_the_report_pdf_is_made_by_the_worker_and_downloaded_from_its_job_page(
-    browser, live_server, example, settings
-):
+def test_the_report_pdf_is_made_by_the_worker_and_downloaded_from_its_job_page(browser, live_server, example, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     sent(actions.request_for(example.recipients.get(contact__full_name="Michael Lane")))
     page = signed_in(browser, live_server, person("viewer@office.example", "viewer", example))
