@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.mark.django_db(transaction=True)  # the worker's round closes old connections, as between tasks
 def test_asking_for_the_report_answers_at_once_and_the_worker_makes_the_file(client, example, settings):
     settings.TASKS = DATABASE_TASKS
     client.force_login(person("viewer@office.example", "viewer", example))
