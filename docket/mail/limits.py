@@ -80,7 +80,7 @@ class Standing:
 def standings(sending_through: str, now: datetime.datetime) -> list[Standing]:
     """Each server with limits kept, or claims in the last 24 hours, or sent through now (first); read only."""
     kept = {limit.server: limit for limit in ServerLimit.objects.all()}
-    recent = OutboxMessage.objects.filter(claimed_at__gt=now - DAY, server__isnull=False)
+    recent = OutboxMessage.objects.filter(claimed_at__gt=now - DAY, server__isnull=False).order_by()
     servers = {sending_through, *kept, *recent.values_list("server", flat=True).distinct()}
     ordered = [sending_through, *sorted(s for s in servers - {sending_through} if s)]
     found = []
