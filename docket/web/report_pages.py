@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from docket.evidence.report import build
+from docket.evidence.report import ReportTooBig, build
 from docket.evidence.report_files import tables
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
@@ -18,14 +18,17 @@ from docket.web.user_errors import errors_shown_on
 from docket.worker.jobs import make_report_file
 
 # The page is made while the person waits: 400 bodies take about 5 s (bench/report.py); beyond this it is
-# refused, in words, and the report made by the command.
+# not shown, in words, and the report is made as a file (by the worker, or the command).
 MOST_BODIES = 2000
 
 
 @requires("view")
 def campaign_report(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
-    report = build(campaign, most_bodies=MOST_BODIES)
+    try:
+        report = build(campaign, most_bodies=MOST_BODIES)
+    except ReportTooBig as too_big:  # not shown here, but made as a file by the worker (no size limit there)
+        return render(request, "web/report.html", {"campaign": campaign, "too_big": str(too_big)})
     context = {
         "campaign": campaign,
         "report": report,

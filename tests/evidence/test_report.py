@@ -136,15 +136,24 @@ def test_the_report_page_and_command(reported, client, tmp_path, capsys):
     assert "--format takes html, pdf or docx" in capsys.readouterr().err
 
 
-def test_a_report_too_big_for_a_page_is_refused_in_words(reported, client, monkeypatch):
+def test_a_report_too_big_for_a_page_is_not_shown_but_made_as_a_file_by_the_worker(reported, client, monkeypatch):
     from django.urls import reverse
 
     from docket.web import report_pages
+    from docket.worker.models import BulkJob
     from tests.web.conftest import person
 
     monkeypatch.setattr(report_pages, "MOST_BODIES", 2)
     client.force_login(person("viewer@office.example", "viewer", reported.campaign))
     response = client.get(reverse("web:campaign_report", args=[reported.campaign.slug]))
     page = response.content.decode()
-    assert response.status_code == 400  # the problem page, in words
-    assert "This campaign has 3 recipients: a report of more than 2 is made with the command" in page
+    assert response.status_code == 200
+    assert "This campaign has 3 recipients: a report of more than 2 is not shown on a page. Make it as a file" in page
+    assert "mentoring scheme" not in page  # nothing of the report itself
+    assert 'name="format" value="pdf"' in page
+    # The worker has no such limit (the tests' task backend runs the job at once).
+    client.post(reverse("web:campaign_report_file", args=[reported.campaign.slug]), {"format": "html"})
+    job = BulkJob.objects.get()
+    assert job.state == BulkJob.State.DONE
+    made = client.get(reverse("web:job_result", args=[job.pk]))
+    assert "mentoring scheme" in b"".join(made.streaming_content).decode()
