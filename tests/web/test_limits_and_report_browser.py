@@ -15,6 +15,7 @@ import pytest
 
 from docket.mail.models import ServerLimit
 from docket.requests import actions
+from docket.web import report_pages
 from docket.web.mail_pages import sending_through
 from docket.worker import rounds
 from docket.worker.models import BulkJob
@@ -72,7 +73,9 @@ def test_a_coordinator_sets_the_mail_servers_limits_from_the_outbox(browser, liv
     check(page, "outbox-with-limits")
 
 
-def test_the_report_pdf_is_made_by_the_worker_and_downloaded_from_its_job_page(browser, live_server, example, settings):
+def test_the_report_pdf_is_made_by_the_worker_and_downloaded_from_its_job_page(
+    browser, live_server, example, settings, monkeypatch
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     sent(actions.request_for(example.recipients.get(contact__full_name="Michael Lane")))
     page = signed_in(browser, live_server, person("viewer@office.example", "viewer", example))
@@ -102,3 +105,10 @@ def test_the_report_pdf_is_made_by_the_worker_and_downloaded_from_its_job_page(b
     assert b"%%EOF" in data[-64:]
     page.get_by_role("link", name="Back to the report").click()
     page.get_by_role("heading", name="Report", exact=True).wait_for()
+
+    monkeypatch.setattr(report_pages, "MOST_BODIES", 2)  # a campaign too big to show: made as a file, still
+    page.reload()
+    assert "is not shown on a page. Make it as a file" in page.locator("#report-too-big").inner_text()
+    check(page, "report-too-big")
+    page.get_by_role("button", name="Make the Word document of the report").click()
+    page.get_by_text("Waiting for the worker").wait_for()
