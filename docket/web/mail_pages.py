@@ -138,6 +138,7 @@ def sending_through() -> str:
 
 
 @requires("send")
+@errors_shown_on("web:mail_limits")
 def mail_limits(request: HttpRequest) -> HttpResponse:
     """Each mail server's limits and what is used of them now; a form a server to change them (empty: no limit)."""
     now = timezone.now()
