@@ -7,7 +7,8 @@ recipients, each with a sent request, replies spread over 30 working days with `
 attachments between them, items received or refused in the ledger, ``--themes`` themes and a passage
 coded per document (every tenth chosen for the report); then times, from the database, the report
 gathered (``build``), and written as a page (HTML), a tagged PDF and a Word document.
-Target: the whole report (gathered and written in all three) under 10 s.
+Target: the whole report (gathered and written in all three) under 10 s. Last, the PDF asked for as the
+workspace asks (a job: what the request waits for), then made by the worker (`rounds.run_queued_tasks`).
 """
 
 from __future__ import annotations
@@ -153,6 +154,21 @@ def main() -> None:
     print(f"Word ({len(docx) // 1024} KiB):           {done - printed:6.2f} s")
     total = done - start
     print(f"total: {total:.2f} s (target under 10 s): {'met' if total < 10 else 'NOT MET'}")
+
+    # In the workspace the PDF is a job: the request only asks for it; the worker gathers and writes.
+    from docket.requests.actions import Actor
+    from docket.worker import rounds
+    from docket.worker.jobs import make_report_file
+
+    start = time.perf_counter()
+    job = make_report_file(campaign, Actor("bench"), "pdf")  # type: ignore[arg-type]  # as build's, above
+    asked = time.perf_counter()
+    rounds.run_queued_tasks("bench-worker")
+    job.refresh_from_db()
+    print(
+        f"PDF as a job: asked in {(asked - start) * 1000:.0f} ms (what the web request waits for), "
+        f"made by the worker in {time.perf_counter() - asked:.2f} s ({job.get_state_display().lower()})"
+    )
 
 
 if __name__ == "__main__":

@@ -335,11 +335,9 @@ REPORT_FORMATS = ("html", "pdf", "docx")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from django.template.loader import render_to_string
-
     from docket.errors import DocketError
     from docket.evidence.report import build
-    from docket.evidence.report_files import report_docx, report_pdf, tables
+    from docket.evidence.report_files import report_file, report_file_name
 
     formats = [name.strip() for name in args.format.split(",") if name.strip()]
     unknown = [name for name in formats if name not in REPORT_FORMATS]
@@ -349,17 +347,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = build(campaign)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"{campaign.slug}-report-{report.made.isoformat()}"
     for name in formats:
-        if name == "pdf":
-            data = report_pdf(report)
-        elif name == "docx":
-            data = report_docx(report)
-        else:
-            context = {"report": report, "t": tables(report), "campaign": campaign}
-            data = render_to_string("web/report_file.html", context).encode()
-        path = out / f"{stem}.{name}"
-        path.write_bytes(data)
+        path = out / report_file_name(report, name)
+        path.write_bytes(report_file(report, name))
         print(path)
     return 0
 

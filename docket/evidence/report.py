@@ -116,8 +116,8 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
     today = today or timezone.localdate()
     if most_bodies is not None and (count := campaign.recipients.count()) > most_bodies:
         raise ReportTooBig(
-            f"This campaign has {count:,} recipients: a report of more than {most_bodies:,} is made with "
-            f"the command “docket report {campaign.slug}”, not on this page."
+            f"This campaign has {count:,} recipients: a report of more than {most_bodies:,} is not shown on a "
+            f"page. Make it as a file (the worker makes it), or with the command “docket report {campaign.slug}”."
         )
     items = ledger.items_of(campaign)
     recipients = list(ledger.recipients(campaign))

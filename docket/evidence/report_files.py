@@ -16,6 +16,12 @@ from docket.evidence.report import Report
 from docket.letters.pdf import FONTS
 
 LAYOUT = Path(__file__).resolve().parent / "report.typ"
+# The report's files: each format and its media type.
+REPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+}
 
 
 @cache
@@ -123,3 +129,21 @@ def report_docx(report: Report) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def report_html(report: Report) -> bytes:
+    """The report as one web page, its charts inside it (the template the workspace's page shares its body with)."""
+    from django.template.loader import render_to_string
+
+    context = {"report": report, "t": tables(report), "campaign": report.campaign}
+    return render_to_string("web/report_file.html", context).encode()
+
+
+def report_file(report: Report, fmt: str) -> bytes:
+    """The report as ``fmt`` (one of ``REPORT_FORMATS``)."""
+    writers = {"pdf": report_pdf, "docx": report_docx, "html": report_html}
+    return writers[fmt](report)
+
+
+def report_file_name(report: Report, fmt: str) -> str:
+    return f"{report.campaign.slug}-report-{report.made.isoformat()}.{fmt}"

@@ -10,6 +10,7 @@ message's status live in one place and nothing else writes it. The outbox's own 
 from __future__ import annotations
 
 import datetime
+import logging
 from enum import StrEnum
 from typing import Any, cast
 
@@ -23,7 +24,7 @@ from docket.errors import DocketError
 from docket.evidence.indexing import index_messages
 from docket.mail import limits
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
-from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
+from docket.mail.models import InboundMessage, OutboxMessage, OutboxState, ServerLimit
 from docket.requests import actions
 from docket.requests.actions import Actor, ReplyKind, TransitionError, mark_sent
 from docket.requests.events import EventKind, outbox_kind
@@ -32,6 +33,7 @@ from docket.requests.states import RequestState
 from docket.requests.transitions import Machine, Move, StaleRow
 
 Status = InboundMessage.Status
+log = logging.getLogger(__name__)
 
 # What reading a message sets on its row.
 READ_FIELDS = [
@@ -415,3 +417,43 @@ def resend(message: OutboxMessage, actor: Actor, note: str = "") -> OutboxMessag
     """A person decided an uncertain or failed message should go (again)."""
     changes = {"attempts": 0, "next_attempt_at": None, "claimed_by": ""}
     return OUTBOX.move(Move(message, Step.RESEND, OutboxState.QUEUED, note, changes), actor)
+
+
+# A mail provider's limits (mail.limits honours them).
+
+# The most a limit may be: above it, the workers count it as no limit (``limits.NO_LIMIT``).
+LARGEST_LIMIT = limits.NO_LIMIT
+
+
+class LimitRefused(DocketError):
+    """A mail server's limit that cannot be set as asked."""
+
+
+def set_server_limits(server: str, per_minute: int | None, per_day: int | None, actor: Actor) -> list[str]:
+    """Set what ``server`` accepts (messages a minute, recipients a day; None: no limit); the names changed.
+
+    Every worker reads the new limits at its next claim. The office's settings (the office profile, the
+    users) are not campaigns' events, so the change is written to the log (who, from what to what).
+    """
+    for words, value in (("Messages a minute", per_minute), ("Recipients a day", per_day)):
+        if value is not None and not 1 <= value <= LARGEST_LIMIT:
+            raise LimitRefused(f"{words} must be a whole number from 1 to {LARGEST_LIMIT:,}, or empty for no limit.")
+    values = {"messages_per_minute": per_minute, "recipients_per_day": per_day}
+    with transaction.atomic():
+        limit, made = ServerLimit.objects.select_for_update().get_or_create(server=server, defaults=values)
+        before = {name: "none saved" if made else getattr(limit, name) for name in values}
+        changed = [name for name, value in values.items() if before[name] != value]
+        if not made and changed:
+            for name in changed:
+                setattr(limit, name, values[name])
+            limit.save(update_fields=changed)
+    if changed:
+        words = "; ".join(
+            f"{name.replace('_', ' ')}: {_limit_shown(before[name])} → {_limit_shown(values[name])}" for name in changed
+        )
+        log.info("%s changed the limits of %s: %s", actor.name, server, words)
+    return changed
+
+
+def _limit_shown(value: object) -> str:
+    return "no limit" if value is None else str(value)

@@ -10,6 +10,7 @@ database's write lock). Each message has one recipient: recipients a day are mes
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -27,12 +28,16 @@ def room(server: str, now: datetime.datetime) -> int:
     if limit is None:
         return NO_LIMIT
     free = NO_LIMIT
-    claimed = OutboxMessage.objects.filter(server=server)
     if limit.messages_per_minute is not None:
-        free = min(free, limit.messages_per_minute - claimed.filter(claimed_at__gt=now - MINUTE).count())
+        free = min(free, limit.messages_per_minute - used(server, now, MINUTE))
     if limit.recipients_per_day is not None:
-        free = min(free, limit.recipients_per_day - claimed.filter(claimed_at__gt=now - DAY).count())
+        free = min(free, limit.recipients_per_day - used(server, now, DAY))
     return max(free, 0)
+
+
+def used(server: str, now: datetime.datetime, window: datetime.timedelta) -> int:
+    """How many messages were claimed for ``server`` in the ``window`` before ``now`` (what its limits count)."""
+    return OutboxMessage.objects.filter(server=server, claimed_at__gt=now - window).count()
 
 
 def _limit(server: str) -> ServerLimit | None:
@@ -57,3 +62,45 @@ def next_room_at(server: str, now: datetime.datetime) -> datetime.datetime | Non
             if len(recent) >= max(count, 1):
                 times.append(recent[-1] + window)  # the count-th newest leaves the window then
     return max(times) if times else now
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A server's limits and what has been used of them, as a page shows them."""
+
+    server: str
+    messages_per_minute: int | None
+    recipients_per_day: int | None
+    last_minute: int
+    last_day: int
+    sending_through: bool  # the server of DOCKET_SMTP_URL, that the workers send through now
+    from_settings: bool  # no limit of its own saved yet: what DOCKET_SMTP_PER_MINUTE and _PER_DAY start it with
+
+
+def standings(sending_through: str, now: datetime.datetime) -> list[Standing]:
+    """Each server with limits kept, or claims in the last 24 hours, or sent through now (first); read only."""
+    kept = {limit.server: limit for limit in ServerLimit.objects.all()}
+    recent = OutboxMessage.objects.filter(claimed_at__gt=now - DAY, server__isnull=False).order_by()
+    servers = {sending_through, *kept, *recent.values_list("server", flat=True).distinct()}
+    ordered = [sending_through, *sorted(s for s in servers - {sending_through} if s)]
+    found = []
+    for server in ordered:
+        limit = kept.get(server)
+        per_minute: int | None = None
+        per_day: int | None = None
+        if limit is not None:
+            per_minute, per_day = limit.messages_per_minute, limit.recipients_per_day
+        elif server == sending_through:  # what _limit makes its row from when a worker first claims
+            per_minute, per_day = settings.DOCKET_SMTP_PER_MINUTE or None, settings.DOCKET_SMTP_PER_DAY or None
+        found.append(
+            Standing(
+                server=server,
+                messages_per_minute=per_minute,
+                recipients_per_day=per_day,
+                last_minute=used(server, now, MINUTE),
+                last_day=used(server, now, DAY),
+                sending_through=server == sending_through,
+                from_settings=limit is None and bool(per_minute or per_day),
+            )
+        )
+    return found

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from docket.campaigns.copying import COPIED_SETTINGS, RESERVED_SLUGS, suggest_slug
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
+from docket.mail.actions import LARGEST_LIMIT
 from docket.web.access import ROLES
 from docket.web.form_ids import id_or_none
 
@@ -268,4 +269,51 @@ class NewCampaignForm(forms.ModelForm[Campaign]):
         if not cleaned.get("slug") and cleaned.get("title"):
             cleaned["slug"] = suggest_slug(str(cleaned["title"]), Campaign.objects.values_list("slug", flat=True))
             self.instance.slug = cleaned["slug"]
+        return cleaned
+
+
+class LimitField(forms.CharField):
+    """A mail server's limit: a whole number of 1 or more (10,000 and 10 000 too), or empty for no limit."""
+
+    def __init__(self, *, label: str, example: str, largest: int) -> None:
+        super().__init__(label=label, required=False, max_length=20)
+        self.example, self.largest = example, largest
+        self.error_messages["max_length"] = self._words()
+
+    def _words(self) -> str:
+        return f"Enter a whole number, such as {self.example}, or leave it empty for no limit"
+
+    def clean(self, value: Any) -> int | None:  # a number, not the text typed
+        text = "".join(str(super().clean(value)).replace(",", "").split())
+        if not text:
+            return None
+        if not text.isascii() or not text.isdigit():
+            raise forms.ValidationError(self._words(), code="invalid")
+        number = int(text)
+        if number < 1:
+            raise forms.ValidationError(
+                "Enter 1 or more: a limit of 0 would stop all sending (leave it empty for no limit)", code="min"
+            )
+        if number > self.largest:
+            raise forms.ValidationError(f"Enter at most {self.largest:,}, or leave it empty for no limit", code="max")
+        return number
+
+
+class ServerLimitForm(forms.Form):
+    """One mail server's limits; ``servers``: those the page lists (no other may be set from it)."""
+
+    server = forms.CharField(required=False, widget=forms.HiddenInput)  # checked against the list, whatever its length
+    messages_per_minute = LimitField(label="Messages a minute", example="30", largest=LARGEST_LIMIT)
+    recipients_per_day = LimitField(label="Recipients a day", example="10,000", largest=LARGEST_LIMIT)
+
+    def __init__(self, data: QueryDict | None = None, *, servers: list[str], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.servers = servers
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("server", "") not in self.servers:  # a hidden field: said above the form, not at a box
+            self.add_error(
+                None, "This page sets the limits of the mail servers it lists, and no other: reload it and try again."
+            )
         return cleaned

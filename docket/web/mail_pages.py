@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from docket.mail.actions import confirm_delivered, resend
+from docket.mail import limits
+from docket.mail.actions import confirm_delivered, resend, set_server_limits
+from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.tasks import send_outbox
@@ -20,6 +23,7 @@ from docket.requests.models import InfoRequest
 from docket.web.access import access_request, campaigns_for, held_messages, role_of
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
+from docket.web.forms import ServerLimitForm
 from docket.web.user_errors import errors_shown_on
 from docket.worker.rounds import last_seen
 
@@ -88,9 +92,12 @@ def outbox(request: HttpRequest) -> HttpResponse:
         .select_related("request__recipient__contact__body")
         .order_by("state", "created_at")
     )
-    seen = last_seen(timezone.now())
+    now = timezone.now()
+    seen = last_seen(now)
+    sending = limits.standings(sending_through(), now)[0]
     context = {
         "messages_": waiting,
+        "sending": sending,
         "worker_seen": None if seen is None else ago(seen.ago),
         "worker_running": seen is not None and seen.running,
         "letters_wait": any(m.state == OutboxState.QUEUED for m in waiting),
@@ -123,3 +130,51 @@ def settle(request: HttpRequest, pk: int, how: str) -> HttpResponse:
     else:
         return HttpResponse("Unknown", status=404)
     return redirect("web:outbox")
+
+
+def sending_through() -> str:
+    """The mail server the workers send through (host:port of DOCKET_SMTP_URL), whose limits apply now."""
+    return SmtpChannel(settings.DOCKET_SMTP).server
+
+
+@requires("send")
+@errors_shown_on("web:mail_limits")
+def mail_limits(request: HttpRequest) -> HttpResponse:
+    """Each mail server's limits and what is used of them now; a form a server to change them (empty: no limit)."""
+    now = timezone.now()
+    standings = limits.standings(sending_through(), now)
+    servers = [standing.server for standing in standings]
+    posted = ServerLimitForm(request.POST, servers=servers) if request.method == "POST" else None
+    if posted is not None and posted.is_valid():
+        server = posted.cleaned_data["server"]
+        per_minute, per_day = posted.cleaned_data["messages_per_minute"], posted.cleaned_data["recipients_per_day"]
+        changed = set_server_limits(server, per_minute, per_day, actor_of(request))
+        said = f"{limit_words(per_minute, 'message')} a minute and {limit_words(per_day, 'recipient')} a day"
+        if changed:
+            messages.success(request, f"The limits of {server} are saved: {said}. Every worker keeps to them now.")
+        else:
+            messages.success(request, f"The limits of {server} are unchanged: {said}.")
+        return redirect("web:mail_limits")
+    rows = []
+    shown = posted  # the form whose errors the summary lists (the row's own, whose boxes it links to)
+    for index, standing in enumerate(standings):
+        initial = {
+            "server": standing.server,
+            "messages_per_minute": standing.messages_per_minute or "",
+            "recipients_per_day": standing.recipients_per_day or "",
+        }
+        form = ServerLimitForm(servers=servers, initial=initial, auto_id=f"limit-{index}-%s")
+        if posted is not None and posted.data.get("server") == standing.server:
+            form = ServerLimitForm(request.POST, servers=servers, auto_id=f"limit-{index}-%s")
+            form.is_valid()
+            shown = form
+        rows.append((standing, form))
+    context = {"rows": rows, "form": shown}
+    return render(request, "web/mail_limits.html", context, status=400 if posted is not None else 200)
+
+
+def limit_words(limit: int | None, thing: str) -> str:
+    """'30 messages', 'no limit of messages'."""
+    if limit is None:
+        return f"no limit of {thing}s"
+    return f"{limit:,} {thing}{'' if limit == 1 else 's'}"

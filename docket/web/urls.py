@@ -66,7 +66,7 @@ urlpatterns = [
     path("campaigns/<slug:slug>/passages.<str:fmt>", coding_pages.passages_file, name="passages_file"),
     path("campaigns/<slug:slug>/passages/<int:pk>/remove/", coding_pages.passage_remove, name="passage_remove"),
     path("campaigns/<slug:slug>/report/", report_pages.campaign_report, name="campaign_report"),
-    path("campaigns/<slug:slug>/report.<str:fmt>", report_pages.campaign_report_file, name="campaign_report_file"),
+    path("campaigns/<slug:slug>/report/file/", report_pages.campaign_report_file, name="campaign_report_file"),
     path("campaigns/<slug:slug>/themes/", theme_matrix_pages.themes_matrix, name="themes_matrix"),
     path("campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/", theme_matrix_pages.theme_cell, name="theme_cell"),
     path(
@@ -113,6 +113,7 @@ urlpatterns = [
     path("holding-pen/<int:pk>/file/", mail_pages.file_held, name="file_held"),
     path("holding-pen/upload/", mail_pages.upload_held, name="upload_held"),
     path("outbox/", mail_pages.outbox, name="outbox"),
+    path("outbox/limits/", mail_pages.mail_limits, name="mail_limits"),
     path("outbox/<int:pk>/<str:how>/", mail_pages.settle, name="settle"),
     path("office/", office_pages.office, name="office"),
     path("users/", office_pages.users, name="users"),

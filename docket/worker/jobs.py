@@ -366,3 +366,56 @@ def import_contacts(job_id: int) -> dict[str, int]:
     summary = f"{name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     actions.finish(job_id, summary=summary + (f"; {skipped} row(s) with problems skipped." if skipped else "."))
     return {"rows": report.created + report.updated + report.unchanged}
+
+
+# The campaign report as a file: gathering what it says (the ledger, the themes, the charts), then writing it.
+REPORT_STEPS = 2
+
+
+def make_report_file(campaign: Campaign, actor: Actor, fmt: str) -> BulkJob:
+    """Ask the worker for the campaign's report as a PDF, a Word document or a web page: returns the job at once."""
+    from docket.evidence.report_files import REPORT_FORMATS
+
+    if fmt not in REPORT_FORMATS:
+        raise DocketError(f"The report is made as {', '.join(REPORT_FORMATS)}, not {fmt!r}: choose one of those.")
+    job = actions.ask(
+        Kind.REPORT, campaign=campaign, user=actor.user, name=actor.name, total=REPORT_STEPS, options={"format": fmt}
+    )
+    write_report.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+REPORT_WORDS = {"pdf": "a tagged PDF", "docx": "a Word document", "html": "a web page"}
+
+
+@task()
+def write_report(job_id: int) -> dict[str, int]:
+    """Gather the campaign's report as of today and write it to the job's folder, as its file (whole, or none)."""
+    from docket.evidence.report import build
+    from docket.evidence.report_files import report_file, report_file_name
+
+    job = BulkJob.objects.select_related("campaign__office").filter(pk=job_id).first()
+    if job is None or job.finished or job.campaign is None:
+        return {"files": 0}
+    actions.start(job_id)
+    fmt = str(job.options.get("format", "pdf"))
+    folder = result_folder(job)
+    shutil.rmtree(folder, ignore_errors=True)  # a run killed part-way left its partial file
+    folder.mkdir(parents=True)
+    try:
+        report = build(job.campaign)
+        actions.progress(job_id, 1)
+        name = report_file_name(report, fmt)
+        (folder / "partial").write_bytes(report_file(report, fmt))
+        (folder / "partial").replace(folder / name)  # the file appears whole, or not at all
+    except DocketError as error:
+        actions.fail(job_id, f"No file was made: {error}")
+        return {"files": 0}
+    except Exception:
+        log.exception("writing the report for job %s failed", job_id)
+        actions.fail(job_id, "Something went wrong while the report was being made; no file was made.")
+        raise
+    summary = f"The report of {job.campaign.title}, as {REPORT_WORDS.get(fmt, fmt)}, made on {report.made:%-d %B %Y}."
+    actions.finish(job_id, summary=summary, result_name=name)
+    return {"files": 1}

@@ -42,6 +42,7 @@ class BulkJob(models.Model):
         RENDER = "render", "Letters as a ZIP file"
         EXPORT = "export", "The public site as static files"
         IMPORT_CONTACTS = "import_contacts", "Import of contacts"
+        REPORT = "report", "The campaign report as a file"
 
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting for the worker"

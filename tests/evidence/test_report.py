@@ -115,26 +115,45 @@ def test_the_report_page_and_command(reported, client, tmp_path, capsys):
     assert f'alt="{report.charts["curve"].alt}"' in page
     assert "mentoring scheme" in page
     assert '<th scope="row" class="govuk-table__header">Received</th><td class="govuk-table__cell">1</td>' in page
-    pdf = client.get(reverse("web:campaign_report_file", args=[reported.campaign.slug, "pdf"]))
+    # The file is a job of the worker's (the tests' task backend runs it at once): its page, then the file.
+    job_page = client.post(reverse("web:campaign_report_file", args=[reported.campaign.slug]), {"format": "pdf"})
+    assert job_page.status_code == 302
+    assert "The report of" in client.get(job_page["Location"]).content.decode()
+    pdf = client.get(job_page["Location"] + "result/")
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
-    assert main(["report", reported.campaign.slug, "--format", "html,pdf,docx", "--out", str(tmp_path)]) == 0
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".html", ".pdf"]
-    html = next(tmp_path.glob("*.html")).read_text()
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert f'filename="{reported.campaign.slug}-report-{report.made.isoformat()}.pdf"' in pdf["Content-Disposition"]
+    refused = client.post(reverse("web:campaign_report_file", args=[reported.campaign.slug]), {"format": "odt"})
+    assert refused["Location"] == reverse("web:campaign_report", args=[reported.campaign.slug])
+    said = client.get(refused["Location"]).content.decode()
+    assert "The report is made as pdf, docx, html, not &#x27;odt&#x27;: choose one of those." in said
+    out = tmp_path / "out"  # the tests' files (the jobs' among them) are in tmp_path
+    assert main(["report", reported.campaign.slug, "--format", "html,pdf,docx", "--out", str(out)]) == 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".html", ".pdf"]
+    html = next(out.glob("*.html")).read_text()
     assert "mentoring scheme" in html
-    assert main(["report", reported.campaign.slug, "--format", "odt", "--out", str(tmp_path)]) == 1
+    assert main(["report", reported.campaign.slug, "--format", "odt", "--out", str(out)]) == 1
     assert "--format takes html, pdf or docx" in capsys.readouterr().err
 
 
-def test_a_report_too_big_for_a_page_is_refused_in_words(reported, client, monkeypatch):
+def test_a_report_too_big_for_a_page_is_not_shown_but_made_as_a_file_by_the_worker(reported, client, monkeypatch):
     from django.urls import reverse
 
     from docket.web import report_pages
+    from docket.worker.models import BulkJob
     from tests.web.conftest import person
 
     monkeypatch.setattr(report_pages, "MOST_BODIES", 2)
     client.force_login(person("viewer@office.example", "viewer", reported.campaign))
     response = client.get(reverse("web:campaign_report", args=[reported.campaign.slug]))
     page = response.content.decode()
-    assert response.status_code == 400  # the problem page, in words
-    assert "This campaign has 3 recipients: a report of more than 2 is made with the command" in page
+    assert response.status_code == 200
+    assert "This campaign has 3 recipients: a report of more than 2 is not shown on a page. Make it as a file" in page
+    assert "mentoring scheme" not in page  # nothing of the report itself
+    assert 'name="format" value="pdf"' in page
+    # The worker has no such limit (the tests' task backend runs the job at once).
+    client.post(reverse("web:campaign_report_file", args=[reported.campaign.slug]), {"format": "html"})
+    job = BulkJob.objects.get()
+    assert job.state == BulkJob.State.DONE
+    made = client.get(reverse("web:job_result", args=[job.pk]))
+    assert "mentoring scheme" in b"".join(made.streaming_content).decode()

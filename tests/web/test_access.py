@@ -21,6 +21,7 @@ from django.utils import timezone
 from docket.campaigns.models import Campaign
 from docket.publishing.models import Publication
 from docket.web import urls as web_urls
+from docket.web.mail_pages import sending_through
 from docket.worker.models import BulkJob
 from tests.web.conftest import InFlight, Team
 
@@ -109,10 +110,22 @@ def finished_job(campaign: Campaign | None, by: User | None = None) -> BulkJob:
     return job
 
 
+def report_made(campaign: Campaign) -> BulkJob:
+    """The campaign's report as a web page, made by its job (the tests' task backend runs it at once)."""
+    from docket.requests.actions import Actor
+    from docket.worker.jobs import make_report_file, result_path
+
+    job = make_report_file(campaign, Actor("setup"), "html")
+    assert job.state == BulkJob.State.DONE
+    assert result_path(job) is not None
+    return job
+
+
 def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
     """(url name, whose object, method, url, data, {actor: expected status}), in the order they are tried."""
     ours, theirs = two["ours"], two["theirs"]
     jobs = {id(c): finished_job(c.campaign) for c in (ours, theirs)}
+    report_jobs = {id(c): report_made(c.campaign) for c in (ours, theirs)}
     outsiders_job = finished_job(None, team["outsider"])  # of no campaign: its requester's and the admins'
     per_campaign = [
         both("campaign", "get", lambda c: reverse("web:campaign", args=[c.campaign.slug]), READ),
@@ -326,10 +339,14 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         both("campaign_report", "get", lambda c: reverse("web:campaign_report", args=[c.campaign.slug]), READ),
         both(
             "campaign_report_file",
-            "get",
-            lambda c: reverse("web:campaign_report_file", args=[c.campaign.slug, "docx"]),
-            READ,
+            "post",
+            lambda c: reverse("web:campaign_report_file", args=[c.campaign.slug]),
+            (statuses(302, 302, 302, 302, 404), statuses(404, 404, 404, 302, 302)),  # reading, so viewers too
+            lambda _: {"format": "html"},
         ),
+        # The report's file, made by the worker: only those who see its campaign download it.
+        both("job", "get", lambda c: reverse("web:job", args=[report_jobs[id(c)].pk]), READ),
+        both("job_result", "get", lambda c: reverse("web:job_result", args=[report_jobs[id(c)].pk]), READ),
         both("themes_matrix", "get", lambda c: reverse("web:themes_matrix", args=[c.campaign.slug]), READ),
         both(
             "theme_cell",
@@ -458,6 +475,15 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         office("learn_campaign", "get", reverse("web:learn_campaign"), statuses(403, 200, 200, 200, 200)),
         office("holding_pen", "get", reverse("web:holding_pen"), HOLDING_PEN),
         office("outbox", "get", reverse("web:outbox"), HOLDING_PEN),
+        # The mail servers' limits are the office's (every campaign's letters go through them): coordinators up.
+        office("mail_limits", "get", reverse("web:mail_limits"), HOLDING_PEN),
+        office(
+            "mail_limits",
+            "post",
+            reverse("web:mail_limits"),
+            statuses(403, 403, 302, 302, 302),
+            {"server": sending_through(), "messages_per_minute": "30", "recipients_per_day": ""},
+        ),
         office("job", "get", reverse("web:job", args=[outsiders_job.pk]), statuses(404, 404, 404, 200, 200)),
         office("export_site", "post", reverse("web:export_site"), statuses(403, 403, 302, 302, 302)),
         office(

@@ -37,6 +37,7 @@ FIELDS = [
     "chase_interval_working_days", "chaser_template", "email_subject", "name", "tags", "new_tags", "website",
     "full_name", "contact", "copy_from", "new_password1", "new_password2", "contact-full_name", "body", "area",
     "salutation", "address", "postcode", "skip_invalid", "letters", "received", "state", "fields", "value",
+    "server", "messages_per_minute", "recipients_per_day", "format",
 ]  # fmt: skip
 NONSENSE: dict[str, Any] = {
     name: value
@@ -73,7 +74,7 @@ READ_ONLY = {
     "dashboard", "campaign", "activity", "letter_file", "request", "frozen_letter", "attachment", "holding_pen",
     "outbox", "directory", "body", "password_reset_complete",
     "ledger", "ledger_export", "codebook", "passages", "passages_file", "coder_agreement", "campaign_report",
-    "campaign_report_file", "themes_matrix", "theme_cell", "document_page", "reply_text", "search", "job",
+    "themes_matrix", "theme_cell", "document_page", "reply_text", "search", "job",
     "job_result",
     "password_reset_confirm",  # a link that is not one: the page that says so
 }  # fmt: skip
@@ -145,7 +146,7 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
         "passage_quote": slug | {"pk": ours.passage.pk},
         "coder_agreement": slug,
         "campaign_report": slug,
-        "campaign_report_file": slug | {"fmt": "docx"},
+        "campaign_report_file": slug,
         "themes_matrix": slug,
         "theme_cell": slug | {"recipient": ours.recipient.pk, "theme": ours.theme.pk},
         "theme_summary": slug | {"recipient": ours.recipient.pk, "theme": ours.theme.pk},

@@ -34,3 +34,9 @@ STATUS_TAGS = {
 def status_tag(status: str) -> str:
     """The tag class for a ledger status: ``{{ item.status|status_tag }}``."""
     return STATUS_TAGS.get(status, "govuk-tag--grey")
+
+
+@register.filter
+def thousands(value: int | None) -> str:
+    """10000 as '10,000' (a limit, a count); None as ''."""
+    return "" if value is None else f"{value:,}"
