@@ -75,6 +75,7 @@ urlpatterns = [
     ),
     path("campaigns/<slug:slug>/passages/<int:pk>/quote/", theme_matrix_pages.passage_quote, name="passage_quote"),
     path("campaigns/<slug:slug>/agreement/", coding_pages.coder_agreement, name="coder_agreement"),
+    path("campaigns/<slug:slug>/coding/documents/", coding_pages.coding_progress, name="coding_progress"),
     path("campaigns/<slug:slug>/recipients/<int:pk>/", campaign_pages.recipient, name="recipient"),
     path(
         "campaigns/<slug:slug>/recipients/<int:pk>/remove/",
