@@ -352,6 +352,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda _: {"quote": "yes"},
         ),
         both("coder_agreement", "get", lambda c: reverse("web:coder_agreement", args=[c.campaign.slug]), READ),
+        both("coding_progress", "get", lambda c: reverse("web:coding_progress", args=[c.campaign.slug]), READ),
         both(
             "passage_remove",
             "post",

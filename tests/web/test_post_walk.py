@@ -72,7 +72,7 @@ READ_ONLY = {
     "dashboard", "campaign", "activity", "letter_file", "request", "frozen_letter", "attachment", "holding_pen",
     "outbox", "directory", "body", "password_reset_complete",
     "ledger", "ledger_export", "codebook", "passages", "passages_file", "coder_agreement", "campaign_report",
-    "campaign_report_file", "themes_matrix", "theme_cell", "document_page", "reply_text", "search", "job",
+    "coding_progress", "campaign_report_file", "themes_matrix", "theme_cell", "document_page", "reply_text", "search", "job",
     "job_result",
     "password_reset_confirm",  # a link that is not one: the page that says so
 }  # fmt: skip
@@ -143,6 +143,7 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
         "passage_remove": slug | {"pk": ours.passage.pk},
         "passage_quote": slug | {"pk": ours.passage.pk},
         "coder_agreement": slug,
+        "coding_progress": slug,
         "campaign_report": slug,
         "campaign_report_file": slug | {"fmt": "docx"},
         "themes_matrix": slug,
