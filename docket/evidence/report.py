@@ -142,7 +142,6 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
     totals = ledger.totals([campaign], today)[campaign.pk]
     themes: list[Theme] = matrix.themes_of(campaign)
     theme_rows = matrix.rows(recipients, themes, double_coding=campaign.double_coding) if themes else []
-    parents = {t.parent_id for t in themes}
     quoted = (
         Passage.objects.filter(campaign=campaign, in_report=True)
         .select_related("request__recipient__contact__body")
@@ -165,7 +164,7 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
             )
             for row in ledger_rows
         ],
-        themes=[matrix.label_of(theme, theme.pk in parents) for theme in themes],
+        themes=matrix.labels(themes),
         theme_rows=[(row.recipient.contact.body.name, [cell.count for cell in row.cells]) for row in theme_rows],
         quotations=[
             Quotation(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from docket.campaigns.models import Recipient
 from docket.directory.models import Body, Tag
-from docket.evidence import actions, double_coding, matrix
+from docket.evidence import actions, double_coding, exports, matrix
 from docket.evidence.models import Passage, Theme, ThemeSummary
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
@@ -53,6 +53,16 @@ def themes_matrix(request: HttpRequest, slug: str) -> HttpResponse:
         "labels": matrix.LABELS,
     }
     return render(request, "web/themes_matrix.html", context)
+
+
+@requires("view")
+def themes_matrix_file(request: HttpRequest, slug: str) -> HttpResponse:
+    """The matrix as CSV, filtered as the page is: the same numbers."""
+    campaign = access_campaign(request.user, slug)
+    tag, kind = request.GET.get("tag", "")[:100], request.GET.get("kind", "")[:100]
+    response = HttpResponse(exports.matrix_csv(campaign, tag, kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-themes-matrix.csv"'
+    return response
 
 
 def _cell(request: HttpRequest, slug: str, recipient: int, theme: int) -> tuple[Recipient, Theme]:

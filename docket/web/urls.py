@@ -67,6 +67,7 @@ urlpatterns = [
     path("campaigns/<slug:slug>/report/", report_pages.campaign_report, name="campaign_report"),
     path("campaigns/<slug:slug>/report.<str:fmt>", report_pages.campaign_report_file, name="campaign_report_file"),
     path("campaigns/<slug:slug>/themes/", theme_matrix_pages.themes_matrix, name="themes_matrix"),
+    path("campaigns/<slug:slug>/themes.csv", theme_matrix_pages.themes_matrix_file, name="themes_matrix_file"),
     path("campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/", theme_matrix_pages.theme_cell, name="theme_cell"),
     path(
         "campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/summary/",

@@ -113,7 +113,7 @@ def test_the_needs_a_second_coder_list(client, coded):
 
 
 def test_the_matrix_and_the_report_mark_numbers_from_documents_one_person_coded(client, coded):
-    replied, themes = coded
+    replied, _ = coded
     recipient = replied.request.recipient
     shown = matrix.themes_of(replied.campaign)
     cells = {c.theme.name: c for c in matrix.rows([recipient], shown, double_coding=True)[0].cells}

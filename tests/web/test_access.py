@@ -331,6 +331,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             READ,
         ),
         both("themes_matrix", "get", lambda c: reverse("web:themes_matrix", args=[c.campaign.slug]), READ),
+        both("themes_matrix_file", "get", lambda c: reverse("web:themes_matrix_file", args=[c.campaign.slug]), READ),
         both(
             "theme_cell",
             "get",

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0005_ledger_statuses'),
+        ("campaigns", "0005_ledger_statuses"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='double_coding',
-            field=models.BooleanField(default=False, help_text='Two coders code every reply and document apart; the coding pages list those still needing a second', verbose_name='Each document must be coded by two people'),
+            model_name="campaign",
+            name="double_coding",
+            field=models.BooleanField(
+                default=False,
+                help_text="Two coders code every reply and document apart; the coding pages list those still needing a second",
+                verbose_name="Each document must be coded by two people",
+            ),
         ),
     ]
