@@ -178,6 +178,12 @@ def label_of(theme: Theme, has_children: bool) -> str:
     return f"{theme.name} (with its sub-themes)" if has_children else str(theme)
 
 
+def labels(themes: Sequence[Theme]) -> list[str]:
+    """The columns' names, in the matrix's order (what the report and the matrix's CSV head their columns with)."""
+    parents = {t.parent_id for t in themes}
+    return [label_of(theme, theme.pk in parents) for theme in themes]
+
+
 def rows(
     recipients_shown: Sequence[Recipient], themes: Sequence[Theme], *, double_coding: bool = False
 ) -> list[ThemeRow]:
