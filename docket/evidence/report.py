@@ -183,6 +183,10 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
         report.coding_progress = dict(double_coding.progress_counts(double_coding.documents(campaign)))
     report.charts = {
         "curve": charts.response_chart(report.curve),
-        "heat": charts.heat_map(report.themes, report.theme_rows),
+        "heat": charts.heat_map(
+            report.themes,
+            report.theme_rows,
+            Passage.objects.filter(campaign=campaign, themes__isnull=False).distinct().count(),
+        ),
     }
     return report

@@ -118,6 +118,7 @@ def test_the_reports_tables_equal_the_matrix_and_the_ledger(client, nested):
         (row.recipient.contact.body.name, [cell.count for cell in row.cells]) for row in matrix.rows(everyone, shown)
     ]
     assert report.themes == matrix.labels(shown)
+    assert ": 6 passages from 2 bodies." in report.charts["heat"].alt  # each once, though in two or three cells
     assert report.theme_rows == on_screen
     assert sum(sum(counts) for _, counts in on_screen) == 3 + 2 + 1 + 2 + 2 + 1  # not all zero: the test can fail
     statuses = [
