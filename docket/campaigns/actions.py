@@ -97,6 +97,8 @@ def log(campaign: Campaign, actor: Actor, kind: EventKind, note: str, request: I
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
     text = "" if value is None else str(value)
     return repr(text[:60] + ("…" if len(text) > 60 else ""))
 
@@ -169,7 +171,8 @@ def save_template(campaign: Campaign, source: str, actor: Actor) -> bool:
 
 
 def change_settings(campaign: Campaign, values: Mapping[str, Any], actor: Actor) -> list[str]:
-    """Set the campaign's settings (title, letter date, subject, office, working days, chasers); the names changed."""
+    """Set the campaign's settings (title, letter date, subject, office, working days, chasers, double
+    coding); the names changed."""
     with transaction.atomic():
         current = Campaign.objects.select_for_update().get(pk=campaign.pk)
         before = {name: getattr(current, name) for name in values}

@@ -70,6 +70,11 @@ class Campaign(models.Model):
     chase_interval_working_days = models.PositiveIntegerField(
         default=10, help_text="Working days between two chasers to the same body"
     )
+    double_coding = models.BooleanField(
+        "Each document must be coded by two people",
+        default=False,
+        help_text="Two coders code every reply and document apart; the coding pages list those still needing a second",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -86,20 +86,24 @@ def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False
     return _drawn(figure, alt, tight=not small)
 
 
-def heat_map(themes: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]) -> Chart:
-    """Bodies by themes, each cell shaded by its number of coded passages."""
+def heat_map(themes: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]], passages: int | None = None) -> Chart:
+    """Bodies by themes, each cell shaded by its number of coded passages; ``passages``: how many passages the
+    map holds, each once (a passage is in more than one cell when coded with two themes, or with a theme
+    under another, whose column counts it too); else the sum of the cells."""
     shown = list(rows)[:MOST_HEAT_ROWS]
     height = min(2 + 0.18 * len(shown), 60)
     figure, axes = plt.subplots(figsize=(max(4, 1 + 0.9 * len(themes)), height))
     if themes and shown:
         values = [list(counts) for _, counts in shown]
         image = axes.imshow(values, aspect="auto", cmap="Blues", interpolation="nearest", vmin=0)
-        axes.set_xticks(range(len(themes)), [t[:30] for t in themes], rotation=40, ha="right")
+        axes.set_xticks(
+            range(len(themes)), [t if len(t) <= 40 else t[:39] + "…" for t in themes], rotation=40, ha="right"
+        )
         axes.set_yticks(range(len(shown)), [name[:40] for name, _ in shown], fontsize=7 if len(shown) < 80 else 4)
         figure.colorbar(image, ax=axes, label="Passages coded", shrink=0.5)
     else:
         axes.set_axis_off()
-    total = sum(sum(counts) for _, counts in rows)
+    total = sum(sum(counts) for _, counts in rows) if passages is None else passages
     bodies = sum(1 for _, counts in rows if any(counts))
     per_theme = [sum(counts[i] for _, counts in rows) for i in range(len(themes))]
     most = sorted(zip(per_theme, themes, strict=True), reverse=True)[:3]

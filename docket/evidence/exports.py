@@ -24,6 +24,7 @@ from django.utils import timezone
 from lxml import etree
 
 from docket.campaigns.models import Campaign
+from docket.evidence import matrix
 from docket.evidence.anchoring import source_text
 from docket.evidence.models import Passage, Theme
 from docket.letters.csv_cells import safe_row
@@ -78,6 +79,28 @@ def passages_xlsx(campaign: Campaign) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def matrix_csv(campaign: Campaign, tag: str = "", kind: str = "") -> bytes:
+    """The themes matrix as the page shows it (bodies with the tag and of the kind, if given): a row a body, a
+    column a theme, each cell its number of passages (a theme with sub-themes counting theirs, each passage
+    once); with double coding, a last column per theme: of them, those on documents one person alone coded."""
+    themes = matrix.themes_of(campaign)
+    shown = list(matrix.recipients(campaign, tag, kind))
+    names = matrix.labels(themes)
+    header = ["body", "kind", *names]
+    if campaign.double_coding:
+        header += [f"{name}: coded by one person" for name in names]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in matrix.rows(shown, themes, double_coding=campaign.double_coding):
+        line: list[object] = [row.recipient.contact.body.name, row.recipient.contact.body.kind]
+        line += [cell.count for cell in row.cells]
+        if campaign.double_coding:
+            line += [cell.single for cell in row.cells]
+        writer.writerow(safe_row(line))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def guid(kind: str, key: object) -> str:

@@ -19,7 +19,7 @@ from docket.campaigns import ledger
 from docket.campaigns.models import Campaign, RecipientItem
 from docket.documents.models import Attachment
 from docket.errors import DocketError
-from docket.evidence import charts, matrix
+from docket.evidence import charts, double_coding, matrix
 from docket.evidence.models import Passage, Theme
 from docket.mail.models import InboundMessage
 from docket.requests.deadlines import is_working_day
@@ -61,8 +61,12 @@ class Report:
     totals: list[tuple[str, int]]  # ledger: status label, items
     ledger_rows: list[tuple[str, list[str]]]  # body, each item's status label
     themes: list[str]
-    theme_rows: list[tuple[str, list[int]]]  # body, passages per theme
+    theme_rows: list[tuple[str, list[int]]]  # body, passages per theme (a theme's own and its sub-themes')
     quotations: list[Quotation]
+    # Double coding: each row's passages per theme on documents one person alone has coded (else empty),
+    # and how many documents are coded by two people, by one, by none.
+    theme_single: list[list[int]] = field(default_factory=list)
+    coding_progress: dict[str, int] = field(default_factory=dict)
     charts: dict[str, charts.Chart] = field(default_factory=dict)
 
     @property
@@ -137,7 +141,7 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
         )
     totals = ledger.totals([campaign], today)[campaign.pk]
     themes: list[Theme] = matrix.themes_of(campaign)
-    theme_rows = matrix.rows(recipients, themes) if themes else []
+    theme_rows = matrix.rows(recipients, themes, double_coding=campaign.double_coding) if themes else []
     quoted = (
         Passage.objects.filter(campaign=campaign, in_report=True)
         .select_related("request__recipient__contact__body")
@@ -160,7 +164,7 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
             )
             for row in ledger_rows
         ],
-        themes=[str(theme) for theme in themes],
+        themes=matrix.labels(themes),
         theme_rows=[(row.recipient.contact.body.name, [cell.count for cell in row.cells]) for row in theme_rows],
         quotations=[
             Quotation(
@@ -174,8 +178,15 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
             for p in quoted
         ],
     )
+    if campaign.double_coding:
+        report.theme_single = [[cell.single for cell in row.cells] for row in theme_rows]
+        report.coding_progress = dict(double_coding.progress_counts(double_coding.documents(campaign)))
     report.charts = {
         "curve": charts.response_chart(report.curve),
-        "heat": charts.heat_map(report.themes, report.theme_rows),
+        "heat": charts.heat_map(
+            report.themes,
+            report.theme_rows,
+            Passage.objects.filter(campaign=campaign, themes__isnull=False).distinct().count(),
+        ),
     }
     return report

@@ -12,6 +12,7 @@ from typing import Any
 
 import typst
 
+from docket.evidence.double_coding import Progress
 from docket.evidence.report import Report
 from docket.letters.pdf import FONTS
 
@@ -50,7 +51,8 @@ def tables(report: Report) -> dict[str, Any]:
         "themes_header": ["Body", *report.themes],
         "ledger_rows": [[body, *statuses] for body, statuses in report.ledger_rows],
         "themes": report.themes,
-        "theme_rows": [[body, *map(str, counts)] for body, counts in report.theme_rows],
+        "theme_rows": _theme_rows(report),
+        "themes_note": themes_note(report),
         "quotations": [
             {
                 "quote": q.quote,
@@ -59,6 +61,36 @@ def tables(report: Report) -> dict[str, Any]:
             for q in report.quotations
         ],
     }
+
+
+SINGLE_MARK = "*"
+
+
+def _theme_rows(report: Report) -> list[list[str]]:
+    """The themes table: passages per body and theme, marked where some are on documents one person alone coded."""
+    single = report.theme_single or [[0] * len(report.themes) for _ in report.theme_rows]
+    return [
+        [body, *(f"{n}{SINGLE_MARK}" if once else str(n) for n, once in zip(counts, marks, strict=True))]
+        for (body, counts), marks in zip(report.theme_rows, single, strict=True)
+    ]
+
+
+def themes_note(report: Report) -> str:
+    """What the themes table counts: every coder's passages; a theme counts those of the themes under it."""
+    note = (
+        "Each number is the passages coded in a body's replies and documents; a theme with sub-themes counts "
+        "its own passages and theirs, each passage once."
+    )
+    if not report.campaign.double_coding:
+        return note
+    progress = report.coding_progress
+    two, one = progress.get(Progress.DOUBLE_CODED, 0), progress.get(Progress.NEEDS_SECOND, 0)
+    return (
+        f"{note} This campaign requires each document to be coded by two people: the numbers count both "
+        f"coders' passages. {two} document{'s' if two != 1 else ''} {'are' if two != 1 else 'is'} coded by "
+        f"two people, {one} by one only; {SINGLE_MARK} marks a number that includes passages from documents "
+        "coded by one person only."
+    )
 
 
 def report_pdf(report: Report) -> bytes:
@@ -117,6 +149,7 @@ def report_docx(report: Report) -> bytes:
     document.add_heading("Themes", level=2)
     if report.themes:
         chart("heat")
+        document.add_paragraph(str(data["themes_note"]))
         table(data["themes_header"], data["theme_rows"])
     else:
         document.add_paragraph("No themes are in the codebook.")

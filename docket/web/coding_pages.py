@@ -7,13 +7,17 @@ JavaScript, selecting them on the page fills the box. Every change is a POST to 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from docket.campaigns.models import Campaign
 from docket.documents.models import Attachment
-from docket.evidence import actions, exports
+from docket.evidence import actions, double_coding, exports
 from docket.evidence.agreement import agreement
 from docket.evidence.models import Passage, Suggestion, Theme
 from docket.evidence.suggestions import suggest
@@ -21,6 +25,7 @@ from docket.mail.models import InboundMessage
 from docket.web.access import access_campaign, access_request
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id, form_ids
+from docket.web.theme_matrix_pages import source_url
 from docket.web.user_errors import errors_shown_on
 
 
@@ -205,9 +210,17 @@ def coding_context(
 ) -> dict[str, object]:
     """What the coding form beside a text needs: the themes, and this person's passages there."""
     mine = Passage.objects.filter(message=message, attachment=attachment, coder=request.user.pk, page=page)
+    coders = (
+        Passage.objects.filter(message=message, attachment=attachment)
+        .values_list("coder_name", flat=True)
+        .distinct()
+        .order_by("coder_name")
+    )
     return {
         "themes": Theme.objects.filter(campaign_id=campaign_id).select_related("parent"),
         "passages": mine.prefetch_related("themes"),
+        "coders": list(coders),
+        "double_coding": Campaign.objects.filter(pk=campaign_id, double_coding=True).exists(),
         "kind": "document" if attachment is not None else "reply",
         "pk": attachment.pk if attachment is not None else message.pk,
         "page": page,
@@ -270,5 +283,44 @@ def coder_agreement(request: HttpRequest, slug: str) -> HttpResponse:
     if first in coders and second in coders and first != second:
         themes = list(Theme.objects.filter(campaign=campaign).select_related("parent"))
         results = agreement(themes, found, first, second)
-    context = {"campaign": campaign, "coders": coders, "first": first, "second": second, "results": results}
+    context = {
+        "campaign": campaign,
+        "coders": coders,
+        "first": first,
+        "second": second,
+        "results": [(r, [(p, source_url(p)) for p in r.disagreements]) for r in results],
+        "progress": double_coding.progress_rows(double_coding.documents(campaign)),
+    }
     return render(request, "web/agreement.html", context)
+
+
+SHOWN = {"": "Every document", **double_coding.LABELS}
+
+PER_PAGE = 100
+
+
+@requires("view")
+def coding_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    """Each reply and document of the campaign with who has coded it: the list a team works from when each
+    document must be coded by two people (``show=needs-second``; ``mine=no``: those the person has not coded)."""
+    campaign = access_campaign(request.user, slug)
+    show = request.GET.get("show", "")
+    show = show if show in SHOWN else ""
+    not_mine = request.GET.get("mine") == "no"
+    every = double_coding.documents(campaign)
+    shown = [d for d in every if (not show or d.progress == show)]
+    me = actor_of(request).name
+    if not_mine:
+        shown = [d for d in shown if me not in d.coders]
+    page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "show": show,
+        "shown": SHOWN,
+        "not_mine": not_mine,
+        "progress": double_coding.progress_rows(every),
+        "shown_label": SHOWN[show],
+        "query": urlencode({k: v for k, v in (("show", show), ("mine", "no" if not_mine else "")) if v}),
+    }
+    return render(request, "web/coding_progress.html", context)

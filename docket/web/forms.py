@@ -85,7 +85,8 @@ class CampaignSettingsForm(forms.ModelForm[Campaign]):
 
     class Meta:
         model = Campaign
-        fields = ["title", "letter_date", *COPIED_SETTINGS]  # the settings a copy starts from, and what makes it new
+        # the settings a copy starts from, what makes it new, and how its replies are coded
+        fields = ["title", "letter_date", *COPIED_SETTINGS, "double_coding"]
         widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
 
 

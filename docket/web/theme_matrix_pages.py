@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from docket.campaigns.models import Recipient
 from docket.directory.models import Body, Tag
-from docket.evidence import actions, matrix
+from docket.evidence import actions, double_coding, exports, matrix
 from docket.evidence.models import Passage, Theme, ThemeSummary
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
@@ -33,10 +33,17 @@ def themes_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     paginator = Paginator(matrix.recipients(campaign, tag, kind), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     bodies = Body.objects.filter(contacts__recipients__campaign=campaign)
+    groups = [(theme, [t for t in themes if t.parent_id == theme.pk]) for theme in themes if theme.parent_id is None]
+    progress = None
+    if campaign.double_coding:
+        progress = double_coding.progress_rows(double_coding.documents(campaign))
     context = {
         "campaign": campaign,
         "themes": themes,
-        "rows": matrix.rows(list(page.object_list), themes),
+        "groups": groups,
+        "nested": any(children for _, children in groups),
+        "progress": progress,
+        "rows": matrix.rows(list(page.object_list), themes, double_coding=campaign.double_coding),
         "page": page,
         "tag": tag,
         "kind": kind,
@@ -46,6 +53,16 @@ def themes_matrix(request: HttpRequest, slug: str) -> HttpResponse:
         "labels": matrix.LABELS,
     }
     return render(request, "web/themes_matrix.html", context)
+
+
+@requires("view")
+def themes_matrix_file(request: HttpRequest, slug: str) -> HttpResponse:
+    """The matrix as CSV, filtered as the page is: the same numbers."""
+    campaign = access_campaign(request.user, slug)
+    tag, kind = request.GET.get("tag", "")[:100], request.GET.get("kind", "")[:100]
+    response = HttpResponse(exports.matrix_csv(campaign, tag, kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-themes-matrix.csv"'
+    return response
 
 
 def _cell(request: HttpRequest, slug: str, recipient: int, theme: int) -> tuple[Recipient, Theme]:
@@ -61,11 +78,12 @@ def theme_cell(request: HttpRequest, slug: str, recipient: int, theme: int) -> H
     found, chosen = _cell(request, slug, recipient, theme)
     passages = list(matrix.cell_passages(found, chosen))
     summary = ThemeSummary.objects.filter(recipient=found, theme=chosen).first()
-    state = matrix.rows([found], [chosen])[0].cells[0]
+    state = matrix.rows([found], [chosen], double_coding=found.campaign.double_coding)[0].cells[0]
     context = {
         "campaign": found.campaign,
         "recipient": found,
         "theme": chosen,
+        "children": list(chosen.children.all()),
         "passages": [(p, source_url(p)) for p in passages],
         "summary": summary,
         "cell": state,

@@ -68,6 +68,7 @@ urlpatterns = [
     path("campaigns/<slug:slug>/report/", report_pages.campaign_report, name="campaign_report"),
     path("campaigns/<slug:slug>/report/file/", report_pages.campaign_report_file, name="campaign_report_file"),
     path("campaigns/<slug:slug>/themes/", theme_matrix_pages.themes_matrix, name="themes_matrix"),
+    path("campaigns/<slug:slug>/themes.csv", theme_matrix_pages.themes_matrix_file, name="themes_matrix_file"),
     path("campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/", theme_matrix_pages.theme_cell, name="theme_cell"),
     path(
         "campaigns/<slug:slug>/themes/<int:recipient>/<int:theme>/summary/",
@@ -76,6 +77,7 @@ urlpatterns = [
     ),
     path("campaigns/<slug:slug>/passages/<int:pk>/quote/", theme_matrix_pages.passage_quote, name="passage_quote"),
     path("campaigns/<slug:slug>/agreement/", coding_pages.coder_agreement, name="coder_agreement"),
+    path("campaigns/<slug:slug>/coding/documents/", coding_pages.coding_progress, name="coding_progress"),
     path("campaigns/<slug:slug>/recipients/<int:pk>/", campaign_pages.recipient, name="recipient"),
     path(
         "campaigns/<slug:slug>/recipients/<int:pk>/remove/",

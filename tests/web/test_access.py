@@ -348,6 +348,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
         both("job", "get", lambda c: reverse("web:job", args=[report_jobs[id(c)].pk]), READ),
         both("job_result", "get", lambda c: reverse("web:job_result", args=[report_jobs[id(c)].pk]), READ),
         both("themes_matrix", "get", lambda c: reverse("web:themes_matrix", args=[c.campaign.slug]), READ),
+        both("themes_matrix_file", "get", lambda c: reverse("web:themes_matrix_file", args=[c.campaign.slug]), READ),
         both(
             "theme_cell",
             "get",
@@ -369,6 +370,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda _: {"quote": "yes"},
         ),
         both("coder_agreement", "get", lambda c: reverse("web:coder_agreement", args=[c.campaign.slug]), READ),
+        both("coding_progress", "get", lambda c: reverse("web:coding_progress", args=[c.campaign.slug]), READ),
         both(
             "passage_remove",
             "post",

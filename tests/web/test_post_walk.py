@@ -74,8 +74,8 @@ READ_ONLY = {
     "dashboard", "campaign", "activity", "letter_file", "request", "frozen_letter", "attachment", "holding_pen",
     "outbox", "directory", "body", "password_reset_complete",
     "ledger", "ledger_export", "codebook", "passages", "passages_file", "coder_agreement", "campaign_report",
-    "themes_matrix", "theme_cell", "document_page", "reply_text", "search", "job",
-    "job_result",
+    "coding_progress", "themes_matrix", "themes_matrix_file", "theme_cell", "document_page",
+    "reply_text", "search", "job", "job_result",
     "password_reset_confirm",  # a link that is not one: the page that says so
 }  # fmt: skip
 # Actions whose URL says everything (no field to get wrong): done, whatever else the form carries.
@@ -145,9 +145,11 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
         "passage_remove": slug | {"pk": ours.passage.pk},
         "passage_quote": slug | {"pk": ours.passage.pk},
         "coder_agreement": slug,
+        "coding_progress": slug,
         "campaign_report": slug,
         "campaign_report_file": slug,
         "themes_matrix": slug,
+        "themes_matrix_file": slug,
         "theme_cell": slug | {"recipient": ours.recipient.pk, "theme": ours.theme.pk},
         "theme_summary": slug | {"recipient": ours.recipient.pk, "theme": ours.theme.pk},
         "document_page": {"pk": ours.attachment.pk, "page": 1},
