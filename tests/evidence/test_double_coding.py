@@ -23,7 +23,9 @@ ANN, BOB = Actor("ann@office.example"), Actor("bob@office.example")
 def settings_form(campaign, **changes: str) -> dict[str, str]:
     return {
         "title": campaign.title,
-        "letter_date": campaign.letter_date.isoformat() if campaign.letter_date else "",
+        "letter_date_day": str(campaign.letter_date.day) if campaign.letter_date else "",
+        "letter_date_month": str(campaign.letter_date.month) if campaign.letter_date else "",
+        "letter_date_year": str(campaign.letter_date.year) if campaign.letter_date else "",
         "email_subject": campaign.email_subject,
         "office": str(campaign.office_id),
         "response_working_days": str(campaign.response_working_days),
