@@ -23,6 +23,7 @@ from docket.letters import LetterError, compile_template
 from docket.letters.template_limits import DEFAULT_TIMEOUT
 from docket.letters.templating import render_markdown
 
+NO_TEXT_YET = "The letter has no text yet: write it on the campaign's Letter page first."
 PAGE_BUDGET = 2.0  # seconds a page may spend checking the letters it shows
 
 
@@ -55,6 +56,9 @@ class LetterCheck:
         self.data = campaign_data(campaign)
         self.template: jinja2.Template | None = None
         self.broken = ""  # the template's own error, which every letter shares
+        if not self.data.template.strip():
+            self.broken = NO_TEXT_YET
+            return
         try:
             self.template = _compiled(self.data.template, self.data.slug)
         except LetterError as error:

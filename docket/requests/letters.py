@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
+from docket.campaigns.readiness import NO_TEXT_YET
 from docket.letters import CampaignData, LetterError, RecipientData, build_letter, compile_template
 from docket.letters.html import to_email_html, to_html_fragment
 from docket.letters.pdf import to_pdf
@@ -134,7 +135,7 @@ def queue_chunk(
     skipped: Skipped = []
     rendered: list[tuple[Recipient, LetterContent]] = []
     for recipient in recipients:
-        reason = _not_queueable(recipient)
+        reason = _not_queueable(recipient) or (NO_TEXT_YET if not data.template.strip() else None)
         if reason is None:
             try:
                 rendered.append((recipient, freeze(data, recipient_data(recipient), template)))

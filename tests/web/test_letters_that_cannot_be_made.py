@@ -117,3 +117,24 @@ def test_a_bulk_post_that_is_neither_button_does_nothing(client, team: Team, act
     assert response.status_code == 400
     assert not InfoRequest.objects.filter(recipient=fine).exclude(state="draft").exists()
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_letter_with_no_text_yet_cannot_be_made_approved_or_queued(client, team: Team):
+    from docket.requests.actions import Actor
+    from docket.requests.letters import for_queueing, queue_chunk
+
+    campaign = team["campaign"]
+    campaign.template_source = "  \n"
+    campaign.save(update_fields=["template_source"])
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:campaign", args=[campaign.slug])).content.decode()
+    assert "Can be made" not in page
+    assert "The letter has no text yet: write it on the campaign&#x27;s Letter page first." in page
+    everyone = list(campaign.recipients.values_list("pk", flat=True))
+    url = reverse("web:campaign_bulk", args=[campaign.slug])
+    page = client.post(url, {"action": "send", "recipient": everyone[:2]}, follow=True).content.decode()
+    assert "2 letters were not sent" in page
+    queued, skipped = queue_chunk(campaign, for_queueing(campaign, everyone), Actor("test"))  # a worker's chunk
+    assert queued == []
+    assert {why for _, why in skipped} == {"The letter has no text yet: write it on the campaign's Letter page first."}
+    assert not OutboxMessage.objects.exists()
