@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 
@@ -27,6 +28,7 @@ def ocr_image(image: Image.Image, language: str = "eng") -> str:
         capture_output=True,
         timeout=TIMEOUT_SECONDS,
         check=False,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # threads only wait on each other on busy cores
     )
     if result.returncode != 0:
         raise OcrUnavailable(f"Tesseract failed: {result.stderr.decode(errors='replace').strip()[:300]}")

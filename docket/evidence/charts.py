@@ -4,27 +4,35 @@ Word, each with a text alternative that says what it shows. The numbers are alwa
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib import font_manager
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from docket.letters.pdf import FONTS
 
-for _font in sorted(FONTS.glob("*.ttf")):
-    font_manager.fontManager.addfont(str(_font))
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-matplotlib.rcParams["svg.fonttype"] = "path"  # drawn the same in any browser or PDF (the words are in the alt text)
-matplotlib.rcParams["svg.hashsalt"] = "docket"  # the same chart gives the same bytes
-matplotlib.rcParams["font.family"] = "Liberation Sans"
 MOST_HEAT_ROWS = 400  # beyond, the heat map shows the first; the table has them all
+
+
+@functools.cache
+def _set_up() -> None:
+    """matplotlib made ready on the first chart drawn, not when this module is imported: importing it and
+    reading the fonts takes a second or more, which every process that loads the URLs (each command, each
+    web worker as it starts) would otherwise pay, to draw a chart that few of them ever draw."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    for font in sorted(FONTS.glob("*.ttf")):
+        font_manager.fontManager.addfont(str(font))
+    matplotlib.rcParams["svg.fonttype"] = "path"  # drawn the same in any browser or PDF (the words are in the alt)
+    matplotlib.rcParams["svg.hashsalt"] = "docket"  # the same chart gives the same bytes
+    matplotlib.rcParams["font.family"] = "Liberation Sans"
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Chart:
 
 
 def _drawn(figure: Figure, alt: str, *, tight: bool = True) -> Chart:
+    import matplotlib.pyplot as plt
+
     svg, png = io.StringIO(), io.BytesIO()
     bbox = "tight" if tight else None
     figure.savefig(svg, format="svg", bbox_inches=bbox, metadata={"Date": None})
@@ -50,6 +60,10 @@ def _drawn(figure: Figure, alt: str, *, tight: bool = True) -> Chart:
 
 def response_chart(curve: Sequence[tuple[int, int, int]], *, small: bool = False) -> Chart:
     """Replies and documents received so far, by working day since the letters went."""
+    _set_up()
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
     days = [day for day, _, _ in curve]
     figure, axes = plt.subplots(figsize=(2.4, 0.9) if small else (7, 3.2))
     if curve:
@@ -90,6 +104,9 @@ def heat_map(themes: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]], p
     """Bodies by themes, each cell shaded by its number of coded passages; ``passages``: how many passages the
     map holds, each once (a passage is in more than one cell when coded with two themes, or with a theme
     under another, whose column counts it too); else the sum of the cells."""
+    _set_up()
+    import matplotlib.pyplot as plt
+
     shown = list(rows)[:MOST_HEAT_ROWS]
     height = min(2 + 0.18 * len(shown), 60)
     figure, axes = plt.subplots(figsize=(max(4, 1 + 0.9 * len(themes)), height))

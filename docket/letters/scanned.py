@@ -12,6 +12,7 @@ one page at a time, with a time limit; the pages and markers read are capped.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import statistics
@@ -58,9 +59,14 @@ def ocr_pages(images: Iterable[Image.Image]) -> str:
 
 def _run(command: list[str], image: Image.Image, seconds: int) -> str:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer, format="PNG", compress_level=1)  # lossless still; twice as quick to write
+    # One thread: a page is read in a second or so alone, but in several times that when Tesseract's
+    # threads wait on each other on a machine whose cores are busy (the same text either way).
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        result = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=seconds, check=False)
+        result = subprocess.run(
+            command, input=buffer.getvalue(), capture_output=True, timeout=seconds, check=False, env=env
+        )
     except subprocess.TimeoutExpired:
         raise ScanError(f"reading the scan by OCR took longer than {seconds} s a page") from None
     if result.returncode != 0:

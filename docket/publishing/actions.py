@@ -18,7 +18,8 @@ from docket.publishing.html_redaction import redact_html
 from docket.publishing.models import Publication, PublicationState
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
 from docket.publishing.public_letter import is_tagged, letter_html, nothing_to_redact_in_objects
-from docket.publishing.rules import redact_for, spans_in
+from docket.publishing.redaction import redact
+from docket.publishing.rules import spans_finder
 from docket.requests.actions import Actor, TransitionError, event_row, record_event
 from docket.requests.events import EventKind
 from docket.requests.models import Event, FrozenLetter, InfoRequest
@@ -161,19 +162,20 @@ def publish(publication: Publication, actor: Actor) -> Publication:
     refuse_unchecked(publication)
     request = publication.request
     title, text, pdf = _content(publication)
-    redacted_title, title_spans = redact_for(title, request)
-    redacted_text, spans = redact_for(text, request)
+    spans_of = spans_finder(request)
+    title_spans, spans = spans_of(title), spans_of(text)
+    redacted_title, redacted_text = redact(title, title_spans), redact(text, spans)
     redacted_pdf = None
     pdf_redactions = 0
     tagged = False
     html = ""
 
     def finder(page_text: str) -> list[tuple[int, int]]:
-        return [(s.start, s.end) for s in spans_in(page_text, request)]
+        return [(s.start, s.end) for s in spans_of(page_text)]
 
     try:
         if publication.kind == Publication.Kind.LETTER:
-            html, _ = redact_html(letter_html(request, text), lambda t: spans_in(t, request))
+            html, _ = redact_html(letter_html(request, text), spans_of)
         if pdf is not None:
             cleaned, pdf_redactions = redact_pdf(pdf, finder)
             # The letter we sent, with nothing to redact, is published as sent: tagged, as the body received it.

@@ -30,11 +30,14 @@ is AGPL: not usable in a product offices deploy as they like.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
 import subprocess
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -153,12 +156,40 @@ def squashed(text: str) -> str:
 # ---- OCR ------------------------------------------------------------------------------------------------------
 
 
+# OCR of the same picture with the same arguments gives the same output, so it is read once: a page kept
+# as it was is rendered again, pixel for pixel, by the check of the result, and publishing again after a
+# rule changes renders every page again. Keyed by a hash of the pixels; a few pages' worth are kept.
+OCR_CACHE_SIZE = 64
+_ocr_cache: OrderedDict[bytes, bytes] = OrderedDict()
+_ocr_cache_lock = threading.Lock()
+
+
 def _ocr(image: Image.Image, *args: str) -> bytes:
     tesseract = shutil.which("tesseract")
     if tesseract is None:
         raise RedactionFailed("Tesseract is needed to redact PDFs (Debian package tesseract-ocr)")
+    key = _ocr_key(image, tesseract, args)
+    with _ocr_cache_lock:
+        if key in _ocr_cache:
+            _ocr_cache.move_to_end(key)
+            return _ocr_cache[key]
+    output = _run_tesseract(tesseract, image, args)
+    with _ocr_cache_lock:
+        _ocr_cache[key] = output
+        while len(_ocr_cache) > OCR_CACHE_SIZE:
+            _ocr_cache.popitem(last=False)
+    return output
+
+
+def _ocr_key(image: Image.Image, tesseract: str, args: Sequence[str]) -> bytes:
+    digest = hashlib.sha256(repr((tesseract, DPI, args, image.mode, image.size)).encode())
+    digest.update(image.tobytes())
+    return digest.digest()
+
+
+def _run_tesseract(tesseract: str, image: Image.Image, args: Sequence[str]) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", dpi=(DPI, DPI))
+    image.save(buffer, format="PNG", dpi=(DPI, DPI), compress_level=1)  # lossless still; twice as quick to write
     try:
         result = subprocess.run(
             [tesseract, "stdin", "stdout", "-l", "eng", "--dpi", str(DPI), *args],
