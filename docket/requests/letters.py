@@ -31,11 +31,18 @@ from docket.requests.actions import Actor, TransitionError, approve_many, reques
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import RequestState
 
+# A chaser goes only once the reply is overdue (docket.mail.chasing.why_not_chase); after a reply
+# it thanks the body and names what is still outstanding.
 STANDARD_CHASER = """\
-I wrote to you on {{ sent_date | long_date }} about {{ campaign.title }}.
-{%- if items.outstanding %} I asked for your {{ items.outstanding | map(attribute="name") | english_list }}.{% endif %}
-A reply was due by {{ due_date | long_date }} and I have not yet received it.
-
+I wrote to you on {{ sent_date | long_date }} about {{ campaign.title }}, asking for a reply by \
+{{ due_date | long_date }}.
+{% if replied %}Thank you for your reply.
+{%- if items.outstanding %} I have not yet received your \
+{{ items.outstanding | map(attribute="name") | english_list }}.{% endif %}
+{% else %}
+{%- if items.outstanding %}I asked for your {{ items.outstanding | map(attribute="name") | english_list }}. {% endif -%}
+I have not yet received a reply.
+{% endif %}
 I would be grateful if you could reply to this email, attaching any documents.
 My letter is attached again for ease of reference.
 """
@@ -66,7 +73,11 @@ def write_chaser(request: InfoRequest) -> LetterContent:
     assert request.sent_at is not None
     assert request.due_date is not None
     data = campaign_data(campaign, template=campaign.chaser_template or STANDARD_CHASER)
-    extra = {"sent_date": timezone.localdate(request.sent_at), "due_date": request.due_date}
+    extra = {
+        "sent_date": timezone.localdate(request.sent_at),
+        "due_date": request.due_date,
+        "replied": request.state == RequestState.PARTIALLY_ANSWERED,
+    }
     letter = build_letter(data, recipient_data(request.recipient), extra=extra)
     frozen = FrozenLetter.objects.filter(request=request).first()
     return LetterContent(
