@@ -25,9 +25,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from docket.campaigns.models import SETTLED, Campaign, RecipientItem
+from docket.letters.wording import long_date
 from docket.mail.addresses import reply_address
 from docket.mail.dispatch import store
-from docket.letters.wording import long_date
 from docket.mail.messages import LetterContent, build_email
 from docket.mail.models import OutboxMessage, OutboxState
 from docket.requests import deadlines
@@ -66,9 +66,7 @@ def why_not_chase(
     if last_written is not None and timezone.localdate(last_written) == today:
         return "it was written to today: no chaser on the day a letter went"
     if request.due_date is not None and request.due_date >= today:
-        return (
-            f"its reply is not due until {long_date(request.due_date)}: a chaser goes once the reply is overdue"
-        )
+        return f"its reply is not due until {long_date(request.due_date)}: a chaser goes once the reply is overdue"
     if chaser_waiting:
         return "a chaser to it is already waiting to go"
     if not request.chasing_enabled:

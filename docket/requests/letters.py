@@ -19,7 +19,9 @@ from django.utils.safestring import mark_safe
 
 from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
-from docket.letters import CampaignData, LetterError, RecipientData, build_letter, compile_template
+from docket.campaigns.readiness import problem_text
+from docket.errors import DocketError
+from docket.letters import CampaignData, Letter, LetterError, RecipientData, build_letter, compile_template
 from docket.letters.html import to_email_html, to_html_fragment
 from docket.letters.pdf import to_pdf
 from docket.letters.text import to_email_text, to_text
@@ -67,18 +69,35 @@ def freeze(campaign: CampaignData, recipient: RecipientData, template: jinja2.Te
     )
 
 
+class ChaserCannotBeWritten(DocketError):
+    """The campaign's chaser template cannot make a chaser (saved before templates were checked)."""
+
+
+def chaser_template_problem(source: str) -> str:
+    """What is wrong with a chaser template, in words ("Line 1: a {{ is not closed with }}"), or ""."""
+    try:
+        compile_template(source, "chaser")
+    except LetterError as error:
+        return problem_text(error)
+    return ""
+
+
 def write_chaser(request: InfoRequest) -> LetterContent:
     """The reminder for an overdue request, with its frozen letter attached again (if it has one)."""
     campaign = request.campaign
     assert request.sent_at is not None
     assert request.due_date is not None
     data = campaign_data(campaign, template=campaign.chaser_template or STANDARD_CHASER)
-    extra = {
-        "sent_date": timezone.localdate(request.sent_at),
-        "due_date": request.due_date,
-        "replied": request.state == RequestState.PARTIALLY_ANSWERED,
-    }
-    letter = build_letter(data, recipient_data(request.recipient), extra=extra)
+    try:
+        letter = _chaser_letter(request, data)
+    except LetterError as error:
+        problem = problem_text(error)
+        stop = "" if problem.endswith((".", "?")) else "."
+        raise ChaserCannotBeWritten(
+            f"The chaser for {campaign.title} cannot be written: its chaser template has a mistake. "
+            f"{problem}{stop} Correct the chaser template in the campaign's settings "
+            "(or empty it to use Docket's standard chaser), then chase again."
+        ) from None
     frozen = FrozenLetter.objects.filter(request=request).first()
     return LetterContent(
         text=to_email_text(letter),
@@ -86,6 +105,16 @@ def write_chaser(request: InfoRequest) -> LetterContent:
         pdf=bytes(frozen.pdf) if frozen else None,
         pdf_name=attachment_name(campaign.office.name, letter.date_text),
     )
+
+
+def _chaser_letter(request: InfoRequest, data: CampaignData) -> Letter:
+    assert request.sent_at is not None
+    extra = {
+        "sent_date": timezone.localdate(request.sent_at),
+        "due_date": request.due_date,
+        "replied": request.state == RequestState.PARTIALLY_ANSWERED,
+    }
+    return build_letter(data, recipient_data(request.recipient), extra=extra)
 
 
 def queue(request: InfoRequest, actor: Actor, note: str = "") -> OutboxMessage:

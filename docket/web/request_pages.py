@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from docket.campaigns.models import RecipientItem
 from docket.campaigns.readiness import refuse_if_cannot_be_made
-from docket.errors import DocketError
 from docket.documents.models import Attachment
+from docket.errors import DocketError
 from docket.mail import actions as mail_actions
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils, suggest_for
@@ -149,7 +149,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     confirming = request.POST.get("confirm") == "yes"
     if action == EventKind.CHASE and (page := _chase_first(request, found, confirming)) is not None:
         return page
-    if action == EventKind.REFUSE and (page := _refusal_first(request, found, note, confirming)) is not None:
+    refusable = action == EventKind.REFUSE and found.state in ALLOWED_FROM[EventKind.REFUSE]
+    if refusable and (page := _refusal_first(request, found, note, confirming)) is not None:
         return page
     button.run(found, actor_of(request), note)  # a mistake is shown by ShowUserErrors
     messages.success(request, f"{button.label}: done.")
@@ -231,7 +232,12 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             box.close()
         messages.success(request, f"{count} message(s) from {name} taken in.")
     else:
-        note = form.cleaned_data["note"] or f"{name}, uploaded by {actor.name}"
+        note = form.cleaned_data["note"].strip()
+        if not note:  # as the holding pen asks: a file that is not mail says nothing of where it came from
+            raise DocketError(
+                f"{name} is not mail (.eml or .mbox): say in the note what it is and where it came from, "
+                "for example “posted to us by the council”."
+            )
         subject = f"Document: {name}"
         taken = enter_by_hand(found, actor, sender="", subject=subject, note=note, files=[(name, data)], upload=True)
         if taken.message.classification == Classification.NOT_A_REPLY:
