@@ -177,7 +177,9 @@ class NewUserForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(help_text="An email (.eml), a mailbox (.mbox), or a document that came another way")
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="For a document that is not an email: what it is and where it came from, for example “posted to us”"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a document that is not an email: what it is and where it came from, for example “posted to us”",
     )
 
 

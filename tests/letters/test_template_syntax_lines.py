@@ -35,4 +35,5 @@ def test_it_names_the_line_and_the_mistake_in_plain_words(source: str, line: int
     found_line, found_problem = mistake(source)
     assert found_line == line
     assert found_problem.startswith(problem), found_problem
-    assert "token" not in found_problem and "Jinja" not in found_problem
+    assert "token" not in found_problem
+    assert "Jinja" not in found_problem

@@ -113,7 +113,8 @@ def test_a_chase_that_meets_a_broken_chaser_template_says_what_to_do(client, tea
     summary = html.unescape(error_summary(chase(client, team, waiting)))
     assert "its chaser template has a mistake. Line 1: a {{ is not closed with }}." in summary
     assert "Correct the chaser template in the campaign's settings" in summary
-    assert "campaign '" not in summary and "end of print statement" not in summary
+    assert "campaign '" not in summary
+    assert "end of print statement" not in summary
     assert chasers() == 0
 
 

@@ -39,14 +39,16 @@ def test_a_refusal_without_a_reason_is_an_error_on_the_reason_box(client, team, 
         page = response.content.decode()
         assert response.status_code == 400
         assert '<a href="#refusal-reason">Enter the body&#x27;s reason for refusing' in page
-        assert 'id="refusal-reason-error"' in page and "govuk-form-group--error" in page
+        assert 'id="refusal-reason-error"' in page
+        assert "govuk-form-group--error" in page
         assert state_of(waiting) == "sent"
 
 
 def test_a_refusal_with_a_reason_asks_first_then_is_recorded(client, team, waiting):
     page = refuse(client, team, waiting, note="exempt under section 43").content.decode()
     assert "Record that Hampshire Police and Crime Commissioner refused the whole request?" in page
-    assert "govuk-warning-text" in page and ">exempt under section 43</textarea>" in page
+    assert "govuk-warning-text" in page
+    assert ">exempt under section 43</textarea>" in page
     assert state_of(waiting) == "sent"  # nothing yet
     refuse(client, team, waiting, note="exempt under section 43", confirm="yes")
     assert state_of(waiting) == "refused"
