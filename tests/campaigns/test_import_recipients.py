@@ -87,7 +87,9 @@ def test_cells_neither_database_can_store_are_named_and_nothing_is_written(campa
     rows = [
         recipient_row(1, **{"field:vru_work": "has a NUL\x00 inside"}),
         recipient_row(2, **{"item:strategy": "published", "item:strategy:title": "T" * 400}),
-        recipient_row(3, **{"item:strategy": "published", "item:strategy:url": "https://body3.example/" + "a" * 600}),
+        recipient_row(
+            3, **{"item:strategy": "published", "item:strategy:url": "https://body3.example/" + "a" * 600}
+        ),
         recipient_row(4, full_name="Person\r\nBcc: everyone@example.org"),
     ]
     with pytest.raises(ImportFailed) as failure:

@@ -265,7 +265,6 @@ ACCEPTS: dict[str, set[str]] = {
     "empty": {TEMPLATE_IS_TEXT, "user_update"} | BUTTONS_ARE_THE_INPUT | DEFAULTS_ARE_THE_INPUT,
     "nonsense": {THEME_NAME_IS_TEXT} | DEFAULTS_ARE_THE_INPUT,
     "big numbers": {TEMPLATE_IS_TEXT, THEME_NAME_IS_TEXT} | DEFAULTS_ARE_THE_INPUT,
-    "huge": {TEMPLATE_IS_TEXT}
-    | BUTTONS_ARE_THE_INPUT - {"body_retire"}  # its contact id, x 40,000, is refused
+    "huge": {TEMPLATE_IS_TEXT} | BUTTONS_ARE_THE_INPUT - {"body_retire"}  # its contact id, x 40,000, is refused
     | DEFAULTS_ARE_THE_INPUT,  # the huge value is not in the summary's field: a blank summary, cleared
 }
