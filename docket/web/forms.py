@@ -85,7 +85,7 @@ def _checked_chaser_template(form: forms.ModelForm[Campaign]) -> str:
     """The chaser template, refused when saved if it cannot make a chaser (as the daily chasing would find)."""
     source = str(form.cleaned_data.get("chaser_template") or "")
     if problem := chaser_template_problem(source):
-        raise forms.ValidationError(f"The chaser template has a mistake. {problem}")
+        raise forms.ValidationError(problem)
     return source
 
 

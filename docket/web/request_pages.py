@@ -162,7 +162,7 @@ def _chase_first(request: HttpRequest, found: InfoRequest, confirming: bool) -> 
     None once confirmed, when it may go."""
     row = chase_rows([found])[0]
     if row.blocked:
-        raise DocketError(f"No chaser was sent: {row.blocked}.")
+        raise DocketError(f"No chaser was sent. {row.blocked[0].upper()}{row.blocked[1:]}.")
     if confirming:
         return None
     chaser = write_chaser(found)  # a template that cannot be used says so here, before anything is queued

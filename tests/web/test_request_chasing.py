@@ -50,7 +50,7 @@ def waiting(team: Team) -> InfoRequest:
 
 def test_no_chaser_goes_from_the_request_page_on_the_day_the_letter_went(client, team, waiting):
     summary = error_summary(chase(client, team, waiting, confirm="yes"))
-    assert "No chaser was sent: it was written to today: no chaser on the day a letter went" in summary
+    assert "No chaser was sent. It was written to today: no chaser on the day a letter went" in summary
     assert chasers() == 0
 
 
@@ -59,7 +59,7 @@ def test_no_chaser_goes_before_the_reply_is_due(client, team, waiting):
     summary = error_summary(chase(client, team, waiting, confirm="yes"))
     due = waiting.due_date
     assert due is not None
-    assert f"its reply is not due until {due.day} {due:%B %Y}: a chaser goes once the reply is overdue" in summary
+    assert f"No chaser was sent. Its reply is not due until {due.day} {due:%B %Y}: a chaser goes once the reply is overdue" in summary
     assert chasers() == 0
 
 
@@ -74,7 +74,7 @@ def test_an_overdue_request_is_chased_after_a_page_that_shows_the_chaser(client,
     assert chasers() == 1
     # Straight after, a second is refused by the same rules (never two the same day).
     summary = error_summary(chase(client, team, waiting, confirm="yes"))
-    assert "No chaser was sent: it was written to today" in summary
+    assert "No chaser was sent. It was written to today" in summary
     assert chasers() == 1
 
 
@@ -95,7 +95,7 @@ def test_nothing_is_chased_once_every_item_has_come(client, team, waiting):
     for state in RecipientItem.objects.filter(recipient=waiting.recipient, state="ask"):
         actions.mark_item_received(waiting, state.item.key, SOMEONE)
     summary = error_summary(chase(client, team, waiting, confirm="yes"))
-    assert "No chaser was sent: it is answered" in summary
+    assert "No chaser was sent. It is answered" in summary
     assert chasers() == 0
 
 
@@ -124,7 +124,8 @@ def test_the_settings_form_refuses_a_broken_chaser_template(client, team: Team):
     data = valid(office=str(campaign.office.pk), chaser_template="Dear all,\n\nHello {{ unclosed\n\nThanks")
     response = client.post(reverse("web:campaign_settings", args=[campaign.slug]), data)
     page = response.content.decode()
-    assert "The chaser template has a mistake. Line 3: a {{ is not closed with }}" in page
+    assert "Line 3: a {{ is not closed with }}" in page
+    assert 'href="#id_chaser_template"' in page  # the error summary links to the box
     campaign.refresh_from_db()
     assert campaign.chaser_template == ""
 
@@ -134,5 +135,6 @@ def test_the_new_campaign_form_refuses_a_broken_chaser_template(client, team: Te
     before = Campaign.objects.count()
     data = settings_form(team, slug="chased", chaser_template="Hello {{ unclosed")
     page = client.post(reverse("web:new_campaign"), data).content.decode()
-    assert "The chaser template has a mistake. Line 1: a {{ is not closed with }}" in page
+    assert "Line 1: a {{ is not closed with }}" in page
+    assert 'href="#id_chaser_template"' in page
     assert Campaign.objects.count() == before
