@@ -59,7 +59,10 @@ def test_no_chaser_goes_before_the_reply_is_due(client, team, waiting):
     summary = error_summary(chase(client, team, waiting, confirm="yes"))
     due = waiting.due_date
     assert due is not None
-    assert f"No chaser was sent. Its reply is not due until {due.day} {due:%B %Y}: a chaser goes once the reply is overdue" in summary
+    assert (
+        f"No chaser was sent. Its reply is not due until {due.day} {due:%B %Y}: a chaser goes once the reply is overdue"
+        in summary
+    )
     assert chasers() == 0
 
 

@@ -36,7 +36,9 @@ def test_chasing_refusing_and_reopening_a_request_in_the_browser(browser, live_s
     shot(page, "chase-refused-same-day")
 
     went = timezone.now() - datetime.timedelta(days=40)
-    InfoRequest.objects.filter(pk=lane.pk).update(sent_at=went, due_date=timezone.localdate() - datetime.timedelta(days=10))
+    InfoRequest.objects.filter(pk=lane.pk).update(
+        sent_at=went, due_date=timezone.localdate() - datetime.timedelta(days=10)
+    )
     OutboxMessage.objects.filter(request=lane).update(sent_at=went)
     ingest(
         real_mail.reply_with_pdf(sender=lane.recipient.contact.email, to=reply_address(lane.pk)),
@@ -65,7 +67,9 @@ def test_chasing_refusing_and_reopening_a_request_in_the_browser(browser, live_s
     assert page.locator("#request-state").inner_text() == "Partially answered"
     shot(page, "reopened")
 
-    page.get_by_label("File").set_input_files(files=[{"name": "reply.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "reply.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("say in the note what it is and where it came from").wait_for()
     shot(page, "upload-no-note")
