@@ -233,7 +233,28 @@ def queue_chaser(request: InfoRequest, actor: Actor) -> OutboxMessage:
     return chasing.queue_chaser(request, write_chaser(request), actor, note)
 
 
-def chase(campaign: Campaign | None, actor: Actor, today: datetime.date | None = None) -> list[OutboxMessage]:
-    """Queue a chaser for every request that is due one."""
+def chase(
+    campaign: Campaign | None,
+    actor: Actor,
+    today: datetime.date | None = None,
+    problems: list[str] | None = None,
+) -> list[OutboxMessage]:
+    """Queue a chaser for every request that is due one.
+
+    ``problems``: where a campaign whose chaser template cannot be used (one saved before templates
+    were checked) is told, once, while the other campaigns are chased; without it, that raises.
+    """
     today = today or timezone.localdate()
-    return [queue_chaser(request, actor) for request in chasing.requests_to_chase(campaign, today)]
+    queued = []
+    broken: set[int] = set()
+    for request in chasing.requests_to_chase(campaign, today):
+        if request.campaign_id in broken:
+            continue
+        try:
+            queued.append(queue_chaser(request, actor))
+        except ChaserCannotBeWritten as error:
+            if problems is None:
+                raise
+            broken.add(request.campaign_id)
+            problems.append(str(error))
+    return queued
