@@ -225,7 +225,7 @@ def _open_block(source: str, name: str, environment: jinja2.Environment) -> int 
             if kind == "name" and previous == "block_begin":
                 if value.startswith("end") and stack and stack[-1][0] == value[3:]:
                     stack.pop()
-                elif value in {"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "set"}:
+                elif value in {"if", "for", "macro", "call", "filter", "block", "with", "autoescape"}:
                     stack.append((value, lineno))
             previous = kind if kind != "whitespace" else previous
     except jinja2.TemplateSyntaxError:

@@ -23,6 +23,7 @@ def mistake(source: str) -> tuple[int | None, str]:
         ("One\n{% if fields.x\nThree\nFour", 2, "a {% is not closed with %}"),
         ("a\n{% for x in items.all %}\n{% if x %}\n{% endfor %}", 3, "a {% if %} is not closed with {% endif %}"),
         ("a\n{% if x %}\nb\n", 2, "a {% if %} is not closed with {% endif %}"),
+        ("{% if a %}\n{% if b %}{% set n = 1 %}\n{% endif %}", 1, "a {% if %} is not closed with {% endif %}"),
         ('{{ "abc }}\nx\ny', 1, 'a quotation mark (") is not closed'),
         ("a\n{{ x y }}", 2, '"y" is not expected here: Docket was looking for }} (is it missing before "y"?)'),
         ("a {{ x + }} b", 1, '"}}" is not expected here'),
