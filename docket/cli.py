@@ -242,9 +242,12 @@ def cmd_chase(args: argparse.Namespace) -> int:
         for request in requests_to_chase(campaign, today()):
             print(f"would chase {request} (due {request.due_date}, {request.chasers_sent} chaser(s) so far)")
         return 0
-    chasers = chase(campaign, Actor("docket chase"))
+    problems: list[str] = []
+    chasers = chase(campaign, Actor("docket chase"), problems=problems)
     print(f"{len(chasers)} chaser(s) queued; run `docket send` to send them.")
-    return 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -180,3 +180,89 @@ def compile_message(message: str, environment: jinja2.Environment) -> str:
     known = environment.filters if kind == "filter" else environment.tests
     best = closest(name, known)
     return f'there is no {kind} called "{name}"' + (f'; did you mean "{best}"?' if best else ".")
+
+
+# The closing mark of each kind of tag, and what a person calls it.
+TAG_ENDS = {"variable_begin": ("{{", "}}"), "block_begin": ("{%", "%}")}
+TAG_CLOSES = {"variable_end", "block_end"}
+UNCLOSED_TAG = re.compile(r"end of (print statement|statement block)")
+UNCLOSED_BLOCK = re.compile(r"The innermost block that needs to be closed is '(\w+)'")
+UNCLOSED_STRING = re.compile(r"unexpected char '([\"'])'")
+UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
+UNEXPECTED = re.compile(r"^unexpected '(.+)'$")
+EXPECTED = re.compile(r"^expected token '([^']+)', got '(.+)'$")
+NO_EXPRESSION = re.compile(r"^Expected an expression, got '(.+)'$")
+# Jinja's names for the tokens a person types.
+TOKEN_NAMES = {"end of print statement": "}}", "end of statement block": "%}", "end of template": "the end"}
+
+
+def _typed(token: str) -> str:
+    return TOKEN_NAMES.get(token, token)
+
+
+def _open_tag(source: str, line: int, environment: jinja2.Environment) -> tuple[str, int] | None:
+    """The ``{{`` or ``{%`` still open where the parser stopped (at ``line``), with the line it opened on."""
+    opened: tuple[str, int] | None = None
+    try:
+        for lineno, kind, _ in environment.lex(source):
+            if lineno > line:
+                break
+            if kind in TAG_ENDS:
+                opened = (kind, lineno)
+            elif kind in TAG_CLOSES:
+                opened = None
+    except jinja2.TemplateSyntaxError:
+        pass  # the lexer stops at the mistake too: what was open by then is the answer
+    return opened
+
+
+def _open_block(source: str, name: str, environment: jinja2.Environment) -> int | None:
+    """The line of the last ``{% name %}`` left without its ``{% endname %}``."""
+    stack: list[tuple[str, int]] = []
+    previous = ""
+    try:
+        for lineno, kind, value in environment.lex(source):
+            if kind == "name" and previous == "block_begin":
+                if value.startswith("end") and stack and stack[-1][0] == value[3:]:
+                    stack.pop()
+                elif value in {"if", "for", "macro", "call", "filter", "block", "with", "autoescape"}:
+                    stack.append((value, lineno))
+            previous = kind if kind != "whitespace" else previous
+    except jinja2.TemplateSyntaxError:
+        pass
+    lines = [lineno for block, lineno in stack if block == name]
+    return lines[-1] if lines else None
+
+
+def syntax_problem(
+    message: str, line: int | None, source: str, environment: jinja2.Environment
+) -> tuple[int | None, str]:
+    """A template's syntax error as (the line to look at, what is wrong in plain words).
+
+    Jinja reports the line where its parser gave up: a ``{{`` left open on line 3 is reported on the
+    line of the next word it meets (``{{`` reads on across lines), so the line given here is where the
+    tag, block or quotation mark that is not closed was opened.
+    """
+    if line is not None and UNCLOSED_TAG.search(message):
+        opened = _open_tag(source, line, environment)
+        if opened is not None:
+            begin, end = TAG_ENDS[opened[0]]
+            return opened[1], f"a {begin} is not closed with {end}"
+    if found := UNCLOSED_BLOCK.search(message):
+        name = found.group(1)
+        return _open_block(source, name, environment) or line, (
+            f"a {{% {name} %}} is not closed with {{% end{name} %}}"
+        )
+    if found := UNCLOSED_STRING.search(message):
+        return line, f"a quotation mark ({found.group(1)}) is not closed"
+    if found := UNKNOWN_TAG.search(message):
+        return line, f'"{found.group(1)}" is not something that can follow {{%; check its spelling, or its end tag'
+    if found := EXPECTED.match(message):
+        wanted, got = _typed(found.group(1)), _typed(found.group(2))
+        return line, f'"{got}" is not expected here: Docket was looking for {wanted} (is it missing before "{got}"?)'
+    if found := NO_EXPRESSION.match(message):
+        return line, f'something is missing before "{_typed(found.group(1))}": a name or a value'
+    if found := UNEXPECTED.match(message):
+        got = _typed(found.group(1))
+        return line, f'"{got}" is not expected here (is something missing before it, or a bracket not opened?)'
+    return line, compile_message(message, environment)

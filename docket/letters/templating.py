@@ -29,9 +29,9 @@ from docket.letters.inputs import CampaignData, ItemData, RecipientData, Referen
 from docket.letters.template_errors import (
     LetterUndefined,
     MissingValue,
-    compile_message,
     data_names,
     missing_message,
+    syntax_problem,
     template_fields,
 )
 from docket.letters.template_limits import MAX_OUTPUT, MAX_SOURCE, MAX_TEXT, TemplateLimit
@@ -277,8 +277,8 @@ def compile_template(source: str, campaign: str) -> jinja2.Template:
     try:
         return ENVIRONMENT.from_string(source)
     except jinja2.TemplateSyntaxError as error:
-        problem = compile_message(error.message or "syntax error", ENVIRONMENT)
-        raise LetterError(campaign, "(any)", error.lineno, problem) from None
+        line, problem = syntax_problem(error.message or "syntax error", error.lineno, source, ENVIRONMENT)
+        raise LetterError(campaign, "(any)", line, problem) from None
     except (RecursionError, MemoryError, SyntaxError):
         # Python's own limits on nesting, met while parsing or compiling the template.
         problem = "the template nests too deeply (brackets, or blocks inside blocks)"

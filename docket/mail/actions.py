@@ -23,6 +23,7 @@ from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.evidence.indexing import index_messages
 from docket.mail import limits
+from docket.mail.addresses import NO_SENDER
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState, ServerLimit
 from docket.requests import actions
@@ -69,6 +70,8 @@ def reply_note(message: InboundMessage, method: str) -> str:
     what = LABELS[Classification(message.classification)].lower()
     if message.source == InboundMessage.Source.MANUAL and message.classification == Classification.NOT_A_REPLY:
         note = f"file uploaded, {message.classification_reason}"
+    elif message.from_address in ("", NO_SENDER) and message.from_name.startswith("Uploaded by "):
+        note = f"{what}, {message.from_name[0].lower()}{message.from_name[1:]}"  # "reply, uploaded by …"
     else:
         note = f"{what} from {message.from_address or 'unknown'}"
     return note + f": {message.subject!r} (matched by {method})"

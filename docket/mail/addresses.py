@@ -16,6 +16,8 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 CODE_LENGTH = 12  # 60 bits
+# The From address of a message whose sender is not known (a file a person uploaded, not mail).
+NO_SENDER = "unknown@invalid"
 
 
 def _code(request_id: int) -> str:

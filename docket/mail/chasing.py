@@ -5,6 +5,12 @@ chasing is on for it, it has had fewer than the campaign's maximum chasers,
 the last one went at least the campaign's interval (in working days) ago, and
 no chaser for it is already waiting to go.
 
+A person may chase sooner than the daily round (from the ledger or the request page), within
+the rules every chaser keeps (``why_not_chase``): only a request waiting for a reply, never on
+the day something was sent to it, never before its reply is due (a chaser says the reply is
+overdue; before the due date that is untrue, and the body's time is its own), never while
+another chaser waits to go, and only for items still outstanding.
+
 The chaser itself is written on the request side (:mod:`docket.requests.letters`,
 which also holds ``chase``); this module chooses whom to chase and hands the
 written chaser to the outbox.
@@ -15,10 +21,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from docket.campaigns.models import Campaign
+from docket.campaigns.models import SETTLED, Campaign, RecipientItem
+from docket.letters.wording import long_date
 from docket.mail.addresses import reply_address
 from docket.mail.dispatch import store
 from docket.mail.messages import LetterContent, build_email
@@ -29,6 +36,45 @@ from docket.requests.events import EventKind
 from docket.requests.models import InfoRequest
 from docket.requests.states import WAITING_STATES
 
+WAITING_CHASER = [OutboxState.QUEUED, OutboxState.SENDING]
+
+
+def outstanding_items(request: InfoRequest) -> int | None:
+    """How many items the request asked for have not come (nor been settled otherwise) yet;
+    None if its letter asked for no items (then what is outstanding is the reply itself)."""
+    asked = RecipientItem.objects.filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK)
+    counts = asked.aggregate(asked=Count("pk"), open=Count("pk", filter=~Q(status__in=SETTLED)))
+    return counts["open"] if counts["asked"] else None
+
+
+def why_not_chase(
+    request: InfoRequest,
+    today: datetime.date,
+    *,
+    last_written: datetime.datetime | None,
+    chaser_waiting: bool,
+    outstanding: int | None,
+) -> str:
+    """Why a chaser cannot go to ``request`` now ("" if it can): the one rule set of every chase.
+
+    ``last_written``: when anything was last sent to it; ``chaser_waiting``: a chaser to it is in the
+    outbox still; ``outstanding``: how many items asked for have not come
+    (None: the letter asked for none).
+    """
+    if request.state not in WAITING_STATES:
+        return f"it is {request.get_state_display().lower()}: only a request waiting for a reply is chased"
+    if last_written is not None and timezone.localdate(last_written) == today:
+        return "it was written to today: no chaser on the day a letter went"
+    if request.due_date is not None and request.due_date >= today:
+        return f"its reply is not due until {long_date(request.due_date)}: a chaser goes once the reply is overdue"
+    if chaser_waiting:
+        return "a chaser to it is already waiting to go"
+    if not request.chasing_enabled:
+        return "chasing is turned off for it"
+    if outstanding == 0:
+        return "every item it asked for has come or been settled: nothing is left to chase"
+    return ""
+
 
 def chase_due(request: InfoRequest, today: datetime.date) -> bool:
     campaign = request.campaign
@@ -38,9 +84,8 @@ def chase_due(request: InfoRequest, today: datetime.date) -> bool:
         last = timezone.localdate(request.last_chased_at)
         if deadlines.add_working_days(last, campaign.chase_interval_working_days) > today:
             return False
-    return not request.outbox.filter(
-        kind=OutboxMessage.Kind.CHASER, state__in=[OutboxState.QUEUED, OutboxState.SENDING]
-    ).exists()
+    waiting = request.outbox.filter(kind=OutboxMessage.Kind.CHASER, state__in=WAITING_CHASER).exists()
+    return not waiting and outstanding_items(request) != 0
 
 
 def requests_to_chase(campaign: Campaign | None, today: datetime.date) -> list[InfoRequest]:

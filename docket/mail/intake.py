@@ -39,7 +39,7 @@ from docket.documents.models import Attachment, Blob, record_blobs, storable, st
 from docket.documents.processing import save_attachments, suggest_items, take_attachment
 from docket.evidence.indexing import index_messages
 from docket.mail import actions as mail_actions
-from docket.mail.addresses import request_id_from_address
+from docket.mail.addresses import NO_SENDER, request_id_from_address
 from docket.mail.bounces import handle_bounce
 from docket.mail.classification import Read, classify
 from docket.mail.matching import Match, match
@@ -529,7 +529,10 @@ def enter_by_hand(
     """
     contact = request.recipient.contact
     mail = EmailMessage(policy=SMTP)
-    mail["From"] = formataddr((contact.full_name, sender or contact.email or "unknown@invalid"))
+    if upload and not sender:  # a file a person uploaded: its sender is not known, so none is invented
+        mail["From"] = formataddr((f"Uploaded by {actor.name}", NO_SENDER))
+    else:
+        mail["From"] = formataddr((contact.full_name, sender or contact.email or NO_SENDER))
     mail["Subject"] = subject or f"Reply from {contact.body.name}"
     mail["Date"] = format_datetime(timezone.now())
     mail["Message-ID"] = make_msgid(domain="manual.docket.invalid")

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from docket.documents.models import store
 from docket.errors import DocketError
+from docket.mail.addresses import NO_SENDER
 from docket.mail.intake import UPLOAD_HEADER, Incoming, Ingested, ingest_many
 from docket.mail.models import InboundMessage
 from docket.mail.outlook import looks_like_msg, msg_to_mail
@@ -104,7 +105,7 @@ def _mbox_messages(name: str, data: bytes) -> list[tuple[str, bytes]]:
 def _file_with_note(name: str, data: bytes, note: str, actor: Actor) -> bytes:
     """A file that is not mail, as a message that says who uploaded it and why (no sender: it is nobody's reply)."""
     mail = EmailMessage(policy=SMTP)
-    mail["From"] = formataddr((f"Uploaded by {actor.name}", "unknown@invalid"))
+    mail["From"] = formataddr((f"Uploaded by {actor.name}", NO_SENDER))
     mail["Subject"] = f"Uploaded file: {name}"
     mail["Date"] = format_datetime(timezone.now())
     mail["Message-ID"] = make_msgid(domain="upload.docket.invalid")

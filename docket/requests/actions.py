@@ -270,6 +270,9 @@ def mark_item_received(request: InfoRequest, item_key: str, actor: Actor, note: 
 
 
 def refuse(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:
+    """The body refused the whole request; its reason is required (as an item's refusal needs one)."""
+    if not reason.strip():
+        raise TransitionError("Give the body's reason for refusing the request.")
     return transition(request, EventKind.REFUSE, actor, RequestState.REFUSED, reason)
 
 
@@ -279,7 +282,14 @@ def withdraw(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:
 
 
 def reopen(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:
-    to = RequestState.SENT if request.sent_at else RequestState.DRAFT
+    """Open an ended request again, in the state what it holds gives it (``rederive_state``'s rule):
+    sent, acknowledged or partially answered once a letter went (waiting again, so partially answered
+    even if every item has come), else a draft."""
+    to = RequestState.DRAFT
+    if request.sent_at:
+        to = _derived_state(request)
+        if to == RequestState.ANSWERED:
+            to = RequestState.PARTIALLY_ANSWERED
     return transition(request, EventKind.REOPEN, actor, to, reason)
 
 

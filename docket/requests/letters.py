@@ -19,8 +19,9 @@ from django.utils.safestring import mark_safe
 
 from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
-from docket.campaigns.readiness import NO_TEXT_YET
-from docket.letters import CampaignData, LetterError, RecipientData, build_letter, compile_template
+from docket.campaigns.readiness import NO_TEXT_YET, problem_text
+from docket.errors import DocketError
+from docket.letters import CampaignData, Letter, LetterError, RecipientData, build_letter, compile_template
 from docket.letters.html import to_email_html, to_html_fragment
 from docket.letters.pdf import to_pdf
 from docket.letters.text import to_email_text, to_text
@@ -32,11 +33,18 @@ from docket.requests.actions import Actor, TransitionError, approve_many, reques
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import RequestState
 
+# A chaser goes only once the reply is overdue (docket.mail.chasing.why_not_chase); after a reply
+# it thanks the body and names what is still outstanding.
 STANDARD_CHASER = """\
-I wrote to you on {{ sent_date | long_date }} about {{ campaign.title }}.
-{%- if items.outstanding %} I asked for your {{ items.outstanding | map(attribute="name") | english_list }}.{% endif %}
-A reply was due by {{ due_date | long_date }} and I have not yet received it.
-
+I wrote to you on {{ sent_date | long_date }} about {{ campaign.title }}, asking for a reply by \
+{{ due_date | long_date }}.
+{% if replied %}Thank you for your reply.
+{%- if items.outstanding %} I have not yet received your \
+{{ items.outstanding | map(attribute="name") | english_list }}.{% endif %}
+{% else %}
+{%- if items.outstanding %}I asked for your {{ items.outstanding | map(attribute="name") | english_list }}. {% endif -%}
+I have not yet received a reply.
+{% endif %}
 I would be grateful if you could reply to this email, attaching any documents.
 My letter is attached again for ease of reference.
 """
@@ -61,14 +69,35 @@ def freeze(campaign: CampaignData, recipient: RecipientData, template: jinja2.Te
     )
 
 
+class ChaserCannotBeWritten(DocketError):
+    """The campaign's chaser template cannot make a chaser (saved before templates were checked)."""
+
+
+def chaser_template_problem(source: str) -> str:
+    """What is wrong with a chaser template, in words ("Line 1: a {{ is not closed with }}"), or ""."""
+    try:
+        compile_template(source, "chaser")
+    except LetterError as error:
+        return problem_text(error)
+    return ""
+
+
 def write_chaser(request: InfoRequest) -> LetterContent:
     """The reminder for an overdue request, with its frozen letter attached again (if it has one)."""
     campaign = request.campaign
     assert request.sent_at is not None
     assert request.due_date is not None
     data = campaign_data(campaign, template=campaign.chaser_template or STANDARD_CHASER)
-    extra = {"sent_date": timezone.localdate(request.sent_at), "due_date": request.due_date}
-    letter = build_letter(data, recipient_data(request.recipient), extra=extra)
+    try:
+        letter = _chaser_letter(request, data)
+    except LetterError as error:
+        problem = problem_text(error)
+        stop = "" if problem.endswith((".", "?")) else "."
+        raise ChaserCannotBeWritten(
+            f"The chaser for {campaign.title} cannot be written: its chaser template has a mistake. "
+            f"{problem}{stop} Correct the chaser template in the campaign's settings "
+            "(or empty it to use Docket's standard chaser), then chase again."
+        ) from None
     frozen = FrozenLetter.objects.filter(request=request).first()
     return LetterContent(
         text=to_email_text(letter),
@@ -76,6 +105,16 @@ def write_chaser(request: InfoRequest) -> LetterContent:
         pdf=bytes(frozen.pdf) if frozen else None,
         pdf_name=attachment_name(campaign.office.name, letter.date_text),
     )
+
+
+def _chaser_letter(request: InfoRequest, data: CampaignData) -> Letter:
+    assert request.sent_at is not None
+    extra = {
+        "sent_date": timezone.localdate(request.sent_at),
+        "due_date": request.due_date,
+        "replied": request.state == RequestState.PARTIALLY_ANSWERED,
+    }
+    return build_letter(data, recipient_data(request.recipient), extra=extra)
 
 
 def queue(request: InfoRequest, actor: Actor, note: str = "") -> OutboxMessage:
@@ -194,7 +233,28 @@ def queue_chaser(request: InfoRequest, actor: Actor) -> OutboxMessage:
     return chasing.queue_chaser(request, write_chaser(request), actor, note)
 
 
-def chase(campaign: Campaign | None, actor: Actor, today: datetime.date | None = None) -> list[OutboxMessage]:
-    """Queue a chaser for every request that is due one."""
+def chase(
+    campaign: Campaign | None,
+    actor: Actor,
+    today: datetime.date | None = None,
+    problems: list[str] | None = None,
+) -> list[OutboxMessage]:
+    """Queue a chaser for every request that is due one.
+
+    ``problems``: where a campaign whose chaser template cannot be used (one saved before templates
+    were checked) is told, once, while the other campaigns are chased; without it, that raises.
+    """
     today = today or timezone.localdate()
-    return [queue_chaser(request, actor) for request in chasing.requests_to_chase(campaign, today)]
+    queued = []
+    broken: set[int] = set()
+    for request in chasing.requests_to_chase(campaign, today):
+        if request.campaign_id in broken:
+            continue
+        try:
+            queued.append(queue_chaser(request, actor))
+        except ChaserCannotBeWritten as error:
+            if problems is None:
+                raise
+            broken.add(request.campaign_id)
+            problems.append(str(error))
+    return queued

@@ -15,7 +15,8 @@
     from any open state:  withdraw ──► withdrawn
     from queued/sent/acknowledged:  mark_undeliverable (bounce or SMTP 5xx) ──► undeliverable
     from sent/acknowledged/partially answered:  refuse ──► refused
-    from an end state:  reopen ──► sent (if a letter went) or draft
+    from an end state:  reopen ──► what the request holds gives (sent, acknowledged, partially
+                        answered) if a letter went, else draft
 
 End states: answered, refused, withdrawn, undeliverable. "Overdue" and "very
 overdue" are not states: they are computed from the due date while a request

@@ -14,6 +14,7 @@ from docket.campaigns.copying import COPIED_SETTINGS, RESERVED_SLUGS, suggest_sl
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
 from docket.mail.actions import LARGEST_LIMIT
+from docket.requests.letters import chaser_template_problem
 from docket.web.access import ROLES
 from docket.web.form_ids import id_or_none
 
@@ -80,8 +81,19 @@ def _letter_date() -> GovukDateField:
     )
 
 
+def _checked_chaser_template(form: forms.ModelForm[Campaign]) -> str:
+    """The chaser template, refused when saved if it cannot make a chaser (as the daily chasing would find)."""
+    source = str(form.cleaned_data.get("chaser_template") or "")
+    if problem := chaser_template_problem(source):
+        raise forms.ValidationError(problem)
+    return source
+
+
 class CampaignSettingsForm(forms.ModelForm[Campaign]):
     letter_date = _letter_date()
+
+    def clean_chaser_template(self) -> str:
+        return _checked_chaser_template(self)
 
     class Meta:
         model = Campaign
@@ -165,7 +177,9 @@ class NewUserForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(help_text="An email (.eml), a mailbox (.mbox), or a document that came another way")
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="For a document: how it came"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a document that is not an email: what it is and where it came from, for example “posted to us”",
     )
 
 
@@ -258,6 +272,9 @@ class NewCampaignForm(forms.ModelForm[Campaign]):
         copy_from = self.fields["copy_from"]
         assert isinstance(copy_from, forms.ModelChoiceField)
         copy_from.queryset = sources
+
+    def clean_chaser_template(self) -> str:
+        return _checked_chaser_template(self)
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data.get("slug") or "")

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,10 +24,11 @@ from django.views.decorators.http import require_POST
 
 from docket.campaigns import actions as ledger_actions
 from docket.campaigns import ledger
-from docket.campaigns.models import Campaign, RecipientItem
+from docket.campaigns.models import SETTLED, Campaign, RecipientItem
 from docket.documents.models import Attachment
 from docket.errors import DocketError
-from docket.mail.models import OutboxMessage, OutboxState
+from docket.mail import chasing
+from docket.mail.models import OutboxMessage
 from docket.mail.tasks import send_outbox
 from docket.publishing import actions as publishing
 from docket.publishing.models import Publication, PublicationState
@@ -35,7 +36,6 @@ from docket.publishing.rules import spans_in
 from docket.requests.actions import Actor
 from docket.requests.letters import queue_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
-from docket.requests.states import WAITING_STATES
 from docket.web.access import access_campaign, access_request
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id, form_ids
@@ -153,32 +153,37 @@ class ChaseRow:
     blocked: str = ""
 
 
-def _chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
-    """Each selected request, when it was last written to, and why a chaser cannot go now (if not)."""
+def chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
+    """Each request to chase, when it was last written to, and why a chaser cannot go now (if not).
+
+    The rules are :func:`docket.mail.chasing.why_not_chase` (the ledger's chase and the request
+    page's keep the same ones); here they are given what they need for many requests in a few queries,
+    and what cannot go into an email's headers is added.
+    """
     today = timezone.localdate()
     sent = OutboxMessage.objects.filter(request__in=requests, sent_at__isnull=False).order_by()
     last_sent = dict(sent.values("request").annotate(at=Max("sent_at")).values_list("request", "at"))
     waiting = set(
         OutboxMessage.objects.filter(
-            request__in=requests, kind=OutboxMessage.Kind.CHASER, state__in=[OutboxState.QUEUED, OutboxState.SENDING]
+            request__in=requests, kind=OutboxMessage.Kind.CHASER, state__in=chasing.WAITING_CHASER
         ).values_list("request", flat=True)
     )
+    asked = RecipientItem.objects.filter(recipient__request__in=requests, state=RecipientItem.State.ASK)
+    counts = asked.order_by().values("recipient").annotate(open=Count("pk", filter=~Q(status__in=SETTLED)))
+    outstanding = {row["recipient"]: row["open"] for row in counts}
     rows = []
     for req in requests:
         candidates = [(req.sent_at, "the letter"), (req.last_chased_at, "a chaser"), (last_sent.get(req.pk), "")]
         dated = [(at, what) for at, what in candidates if at is not None]
         last, what = max(dated, key=lambda pair: pair[0]) if dated else (None, "")
         row = ChaseRow(req, last, what or ("a chaser" if req.chasers_sent else "the letter"))
-        if req.state not in WAITING_STATES:
-            row.blocked = f"it is {req.get_state_display().lower()}: only a request waiting for a reply is chased"
-        elif last is not None and timezone.localdate(last) == today:
-            row.blocked = "it was written to today: no chaser on the day a letter went"
-        elif req.pk in waiting:
-            row.blocked = "a chaser to it is already waiting to go"
-        elif not req.chasing_enabled:
-            row.blocked = "chasing is turned off for it"
-        elif problem := header_problem(req.recipient.contact, req.campaign.office):
-            row.blocked = problem
+        row.blocked = chasing.why_not_chase(
+            req,
+            today,
+            last_written=last,
+            chaser_waiting=req.pk in waiting,
+            outstanding=outstanding.get(req.recipient_id),
+        ) or header_problem(req.recipient.contact, req.campaign.office)
         rows.append(row)
     return rows
 
@@ -189,7 +194,7 @@ def _chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
 def chase(request: HttpRequest, slug: str) -> HttpResponse:
     """Chase the selected bodies: first a page that shows who and when each was last written to."""
     found = access_campaign(request.user, slug)
-    rows = _chase_rows(_selected_requests(found, request))
+    rows = chase_rows(_selected_requests(found, request))
     if not rows:
         raise DocketError("Select at least one body whose letter has gone, to chase it.")
     if request.POST.get("confirm") != "yes":

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from docket.campaigns.models import RecipientItem
 from docket.campaigns.readiness import refuse_if_cannot_be_made
 from docket.documents.models import Attachment
+from docket.errors import DocketError
 from docket.mail import actions as mail_actions
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils, suggest_for
@@ -25,7 +26,7 @@ from docket.mail.tasks import send_outbox
 from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError
 from docket.requests.events import EventKind
-from docket.requests.letters import queue, queue_chaser
+from docket.requests.letters import queue, queue_chaser, write_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import ALLOWED_FROM
 from docket.web.access import access_request, access_unfiled_message, can
@@ -33,6 +34,7 @@ from docket.web.decorators import actor_of, requires
 from docket.web.downloads import attachment_disposition
 from docket.web.form_ids import form_id
 from docket.web.forms import NoteForm, UploadForm
+from docket.web.ledger_pages import chase_rows
 from docket.web.mail_headers import header_problem
 from docket.web.publication_pages import publishables
 from docket.web.user_errors import errors_shown_on
@@ -144,9 +146,40 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action in SENDS and (problem := header_problem(found.recipient.contact, found.campaign.office)):
         messages.error(request, problem)
         return redirect("web:request", pk=pk)
+    confirming = request.POST.get("confirm") == "yes"
+    if action == EventKind.CHASE and (page := _chase_first(request, found, confirming)) is not None:
+        return page
+    refusable = action == EventKind.REFUSE and found.state in ALLOWED_FROM[EventKind.REFUSE]
+    if refusable and (page := _refusal_first(request, found, note, confirming)) is not None:
+        return page
     button.run(found, actor_of(request), note)  # a mistake is shown by ShowUserErrors
     messages.success(request, f"{button.label}: done.")
     return redirect("web:request", pk=pk)
+
+
+def _chase_first(request: HttpRequest, found: InfoRequest, confirming: bool) -> HttpResponse | None:
+    """The ledger's rules for a chaser (one rule set), then a page showing the chaser before it goes;
+    None once confirmed, when it may go."""
+    row = chase_rows([found])[0]
+    if row.blocked:
+        raise DocketError(f"No chaser was sent. {row.blocked[0].upper()}{row.blocked[1:]}.")
+    if confirming:
+        return None
+    chaser = write_chaser(found)  # a template that cannot be used says so here, before anything is queued
+    context = {"req": found, "row": row, "chaser": chaser.text}
+    return render(request, "web/request_chase.html", context)
+
+
+def _refusal_first(request: HttpRequest, found: InfoRequest, note: str, confirming: bool) -> HttpResponse | None:
+    """A refusal needs the body's reason, and asks first: None once a reason is given and confirmed."""
+    error = "" if note.strip() else REFUSAL_REASON
+    if confirming and not error:
+        return None
+    context = {"req": found, "note": note, "error": error}
+    return render(request, "web/request_refuse.html", context, status=400 if error else 200)
+
+
+REFUSAL_REASON = "Enter the body's reason for refusing, in its words or a summary of them"
 
 
 @require_POST
@@ -199,7 +232,12 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             box.close()
         messages.success(request, f"{count} message(s) from {name} taken in.")
     else:
-        note = form.cleaned_data["note"] or f"{name}, uploaded by {actor.name}"
+        note = form.cleaned_data["note"].strip()
+        if not note:  # as the holding pen asks: a file that is not mail says nothing of where it came from
+            raise DocketError(
+                f"{name} is not mail (.eml or .mbox): say in the note what it is and where it came from, "
+                "for example “posted to us by the council”."
+            )
         subject = f"Document: {name}"
         taken = enter_by_hand(found, actor, sender="", subject=subject, note=note, files=[(name, data)], upload=True)
         if taken.message.classification == Classification.NOT_A_REPLY:

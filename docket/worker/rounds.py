@@ -70,8 +70,9 @@ def fetch_mail(now: datetime.datetime) -> str:
 def chase_overdue(now: datetime.datetime) -> str:
     from docket.requests.letters import chase
 
-    chasers = chase(None, ACTOR, today=timezone.localdate(now))
-    return f"{len(chasers)} chaser(s) queued"
+    problems: list[str] = []
+    chasers = chase(None, ACTOR, today=timezone.localdate(now), problems=problems)
+    return "; ".join([f"{len(chasers)} chaser(s) queued", *problems])
 
 
 def take_in_stranded(now: datetime.datetime) -> str:

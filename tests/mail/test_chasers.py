@@ -38,7 +38,9 @@ def test_overdue_requests_are_chased_once_per_interval_up_to_the_maximum(example
         r for r in recorder.received if r.message["Subject"].startswith("Reminder") and "thamesvalley" in r.rcpt_tos[0]
     )
     text = thames.message.get_body(("plain",)).get_content()
-    assert "I asked for your Response Strategy and updates regarding progress on delivery." in text
+    # Its Problem Profile came: the chaser thanks the body and names only what is still outstanding.
+    assert "Thank you for your reply. I have not yet received your Response Strategy and updates regarding" in text
+    assert "A reply was due" not in text
     assert "Problem Profile" not in text  # received already
     assert (
         thames.message["In-Reply-To"]

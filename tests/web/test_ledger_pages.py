@@ -148,7 +148,7 @@ def test_chasing_the_selected_shows_who_and_when_and_sends_none_the_day_a_letter
     today = ours.sent  # its letter went today
     earlier = sent(actions.request_for(ours.recipient))  # the draft, sent too, then dated a month back
     month_ago = timezone.now() - datetime.timedelta(days=30)
-    InfoRequest.objects.filter(pk=earlier.pk).update(sent_at=month_ago)
+    InfoRequest.objects.filter(pk=earlier.pk).update(sent_at=month_ago, due_date=month_ago.date())
     OutboxMessage.objects.filter(request=earlier).update(sent_at=month_ago)
     client.force_login(team["coordinator"])
     url = reverse("web:ledger_chase", args=[ours.campaign.slug])

@@ -18,7 +18,8 @@ def test_an_unreadable_upload_is_kept_as_a_file_not_a_reply(client, team, two_ca
     sent = two_campaigns["ours"].sent
     client.force_login(team["coordinator"])
     upload = SimpleUploadedFile("scan.bin", real_mail.BINARY)
-    response = client.post(reverse("web:upload", args=[sent.pk]), {"file": upload}, follow=True)
+    data = {"file": upload, "note": "posted to us"}
+    response = client.post(reverse("web:upload", args=[sent.pk]), data, follow=True)
     page = response.content.decode()
     assert "has no text that could be read" in page
     message = InboundMessage.objects.get(request=sent, subject="Document: scan.bin")

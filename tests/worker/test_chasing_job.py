@@ -75,3 +75,16 @@ def test_two_workers_reading_the_same_marks_run_the_chase_once(example, smtp_ser
     marks = rounds.read_marks()
     assert rounds.claim(Job.CHASE, now, marks.get(Job.CHASE, Mark()))
     assert not rounds.claim(Job.CHASE, now, marks.get(Job.CHASE, Mark()))  # the other worker loses
+
+
+def test_a_campaign_whose_chaser_template_cannot_be_used_is_named_in_the_round_not_a_failure(example, smtp_server):
+    from docket.campaigns.models import Campaign
+
+    recorder, config = smtp_server
+    requests = sent_example(example, config)
+    Campaign.objects.filter(pk=example.pk).update(chaser_template="Hello {{ unclosed")  # saved before checks
+    overdue_on = working_day_after(requests["Michael Lane"].due_date)
+    [line] = [line for line in rounds.run_scheduled(PLAN, local(overdue_on, 10, 0)) if line.startswith("chase")]
+    assert line.startswith("chase: 0 chaser(s) queued; The chaser for ")
+    assert "its chaser template has a mistake. Line 1: a {{ is not closed with }}. Correct the chaser" in line
+    assert chasers(recorder) == []
