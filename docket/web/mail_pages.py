@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from docket.mail import limits
 from docket.mail.actions import confirm_delivered, resend, set_server_limits
+from docket.mail.channels import UNREACHABLE
 from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
+from docket.mail.outbox import waiting as outbox_waiting
 from docket.mail.tasks import send_outbox
 from docket.mail.uploads import MAX_BYTES, UploadRefused, too_large, upload_to_holding_pen
 from docket.requests.models import InfoRequest
@@ -124,23 +127,44 @@ def file_held(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("send")
 def outbox(request: HttpRequest) -> HttpResponse:
+    visible = OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
     waiting = (
-        OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
-        .filter(Q(state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]) | Q(state="queued"))
+        visible.filter(Q(state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]) | Q(state="queued"))
         .select_related("request__recipient__contact__body")
         .order_by("state", "created_at")
     )
     now = timezone.now()
-    seen = last_seen(now)
     sending = limits.standings(sending_through(), now)[0]
-    context = {
-        "messages_": waiting,
-        "sending": sending,
+    context = {"messages_": waiting, "sending": sending, "unreachable": UNREACHABLE, "now": now}
+    context |= sending_stalled(visible, now)
+    return render(request, "web/outbox.html", context)
+
+
+def sending_stalled(visible: QuerySet[OutboxMessage], now: datetime.datetime) -> dict[str, Any]:
+    """What the outbox and the dashboard say when letters wait and cannot go: no worker is running, or
+    the last attempts could not reach the mail server (``web/_cannot_send.html`` shows it)."""
+    seen = last_seen(now)
+    waits = outbox_waiting(visible)
+    next_try = waits.next_try
+    return {
         "worker_seen": None if seen is None else ago(seen.ago),
         "worker_running": seen is not None and seen.running,
-        "letters_wait": any(m.state == OutboxState.QUEUED for m in waiting),
+        "letters_wait": waits.queued > 0,
+        "waits": waits,
+        "server": sending_through(),
+        "next_try": None if next_try is None else (next_try if next_try > now else now),
+        "next_try_in": "" if next_try is None else in_words(next_try - now),
     }
-    return render(request, "web/outbox.html", context)
+
+
+def in_words(delta: datetime.timedelta) -> str:
+    """'now', 'in 4 minutes', 'in 2 hours': when the next try is."""
+    minutes = int(delta.total_seconds() + 59) // 60
+    if minutes <= 0:
+        return "now"
+    if minutes < 120:
+        return f"in {minutes} minute{'' if minutes == 1 else 's'}"
+    return f"in {minutes // 60} hours"
 
 
 def ago(delta: datetime.timedelta) -> str:
