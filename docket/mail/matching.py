@@ -84,7 +84,7 @@ def match(mail: ParsedMail, addressed: Mapping[int, InfoRequest] | None = None) 
         bodies = ", ".join(dict.fromkeys(r.recipient.contact.body.name for r in unsent[:5]))
         reason = (
             f"the sender's address or domain is that of {bodies}, but our letter to them has not gone yet "
-            "(Docket matches a reply only to a letter that has been sent): file it by hand once it has"
+            "(Docket matches replies only to letters that have gone): once it has, file this message by hand"
         )
         return Match(None, reason=reason, candidates=tuple(unsent))
     return Match(None, reason="no request matches: not to a reply address, not in a thread of ours, unknown sender")

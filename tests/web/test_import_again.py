@@ -33,7 +33,7 @@ def test_a_file_of_wrong_columns_shows_the_upload_field_again_and_does_not_stick
     shown = client.get(url).content.decode()
     assert "wrong.csv has" in shown
     assert 'name="file"' in shown  # the corrected file can be uploaded here
-    assert '<a href="#id_file">upload it again</a>' in shown
+    assert '<a class="govuk-link" href="#id_file">upload it again</a>' in shown
     assert 'value="cancel"' not in shown  # nothing to cancel: the file is not kept
     later = client.get(url).content.decode()
     assert "wrong.csv" not in later
