@@ -22,6 +22,7 @@ from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.outbox import waiting as outbox_waiting
+from docket.mail.outlook import NotAnOutlookMessage
 from docket.mail.tasks import send_outbox
 from docket.mail.uploads import MAX_BYTES, UploadRefused, too_large, upload_to_holding_pen
 from docket.requests.models import InfoRequest
@@ -99,7 +100,7 @@ def upload_held(request: HttpRequest) -> HttpResponse:
         campaign = get_object_or_404(campaigns_for(request.user), pk=campaign_id)  # another team's: as if none
         answers = list(campaign.requests.exclude(state__in=["draft", "approved", "queued"]))
         done = upload_to_holding_pen(upload.name or "upload", upload.read(), actor_of(request), note, answers=answers)
-    except UploadRefused as refused:  # shown at the file's field, the campaign and note kept as chosen
+    except (UploadRefused, NotAnOutlookMessage) as refused:  # at the file's field; the campaign and note kept
         return _holding_pen_page(request, error=("upload-file", str(refused)), campaign=chosen, note=note)
     messages.success(request, f"{upload.name}: {done.summary()}.")
     return redirect("web:holding_pen")

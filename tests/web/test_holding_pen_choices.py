@@ -122,3 +122,14 @@ def test_a_file_too_large_says_what_a_person_can_do(client, team):
     assert "ask whoever runs Docket" in page
     assert "docket import-mail" not in page
     assert f'<option value="{team["campaign"].pk}" selected>' in page
+
+
+def test_an_outlook_file_that_cannot_be_read_is_refused_at_the_file_field(client, team):
+    client.force_login(team["admin"])
+    broken = SimpleUploadedFile("RE Request.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048)
+    response = client.post(reverse("web:upload_held"), {"campaign": team["campaign"].pk, "file": broken})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="upload-file-error"' in page
+    assert "RE Request.msg" in page
+    assert f'<option value="{team["campaign"].pk}" selected>' in page
