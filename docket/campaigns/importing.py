@@ -76,7 +76,12 @@ def campaign_header_errors(campaign: Campaign, headers: list[str]) -> list[CellE
                 errors.append(CellError(1, header, "use item:KEY, item:KEY:title or item:KEY:url"))
             else:
                 extra.add(header)
-    return errors + header_errors(headers, extra | {error.column for error in errors})
+    keys = ", ".join(sorted(item_keys)) or "none yet"
+    others = (
+        "field:NAME for each field of the letter, item:KEY (ask, published or n/a), item:KEY:title and "
+        f"item:KEY:url for each requested item (its keys: {keys})"
+    )
+    return errors + header_errors(headers, extra | {error.column for error in errors}, others)
 
 
 def parse_recipient(row: Row) -> tuple[RecipientRow | None, list[CellError]]:

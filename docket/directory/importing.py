@@ -84,13 +84,13 @@ class ContactRow:
         return ("email", email) if email else ("name", str(self.body["name"]), str(self.person["full_name"]))
 
 
-def header_errors(headers: list[str], allowed: set[str] | None = None) -> list[CellError]:
+def header_errors(headers: list[str], allowed: set[str] | None = None, others: str = "") -> list[CellError]:
+    """``others``: the columns besides the directory's that the caller takes, in words for the message."""
     errors = [CellError(1, name, "this column is required") for name in REQUIRED_COLUMNS if name not in headers]
     known = set(CONTACT_COLUMNS) | (allowed or set())
+    columns = ", ".join(CONTACT_COLUMNS) + (f"; and {others}" if others else "")
     errors += [
-        CellError(1, name, f"unknown column; the columns are: {', '.join(CONTACT_COLUMNS)}")
-        for name in headers
-        if name not in known
+        CellError(1, name, f"unknown column; the columns are: {columns}") for name in headers if name not in known
     ]
     return errors
 

@@ -3,7 +3,10 @@
 In this order: our per-request reply address (its code checked), then a
 Message-ID of ours in In-Reply-To or References, then the sender's address,
 then the sender's domain, each among the contacts of requests that have been
-sent. Anything ambiguous or unknown goes to the holding pen with the reason.
+sent. Anything ambiguous or unknown goes to the holding pen with the reason. A
+sender (or domain) known only from requests whose letter has not gone yet is not
+matched (it cannot be a reply to a letter not sent), but the reason names them and
+they are the message's candidates, so their team sees it.
 """
 
 from __future__ import annotations
@@ -76,4 +79,22 @@ def match(mail: ParsedMail, addressed: Mapping[int, InfoRequest] | None = None) 
                 return found
     if bad_code:
         return Match(None, reason="sent to a reply address of ours whose code is wrong (mistyped or forged)")
+    unsent = _not_sent_yet(mail.from_address)
+    if unsent:
+        bodies = ", ".join(dict.fromkeys(r.recipient.contact.body.name for r in unsent[:5]))
+        reason = (
+            f"the sender's address or domain is that of {bodies}, but our letter to them has not gone yet "
+            "(Docket matches replies only to letters that have gone): once it has, file this message by hand"
+        )
+        return Match(None, reason=reason, candidates=tuple(unsent))
     return Match(None, reason="no request matches: not to a reply address, not in a thread of ours, unknown sender")
+
+
+def _not_sent_yet(address: str) -> list[InfoRequest]:
+    """The requests not sent yet whose contact has this address, or else this address's domain."""
+    domain = address.rpartition("@")[2]
+    if not domain:
+        return []
+    unsent = InfoRequest.objects.filter(state__in=list(NOT_YET_SENT)).select_related("recipient__contact__body")
+    same = list(unsent.filter(recipient__contact__email__iexact=address).order_by("pk"))
+    return same or list(unsent.filter(recipient__contact__email__iendswith=f"@{domain}").order_by("pk"))

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from docket.mail import actions as mail_actions
 from docket.mail import limits
-from docket.mail.channels import Channel, DeliveryError
+from docket.mail.channels import UNREACHABLE, Channel, DeliveryError
 from docket.mail.models import OutboxBody, OutboxMessage, OutboxState
 from docket.requests.states import WAITING_STATES, RequestState
 
@@ -110,6 +110,30 @@ def due(now: datetime.datetime) -> QuerySet[OutboxMessage]:
         OutboxMessage.objects.filter(ready, letters | chasers, state=OutboxState.QUEUED)
         .select_related("request__campaign")
         .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The letters and chasers waiting to go, and whether the mail server could be reached for them."""
+
+    queued: int
+    unreachable: int  # of them, those whose last attempt could not reach the mail server
+    next_try: datetime.datetime | None  # the earliest time one of those is tried again
+
+    @property
+    def server_down(self) -> bool:
+        return self.unreachable > 0
+
+
+def waiting(messages: QuerySet[OutboxMessage]) -> Waiting:
+    """What of ``messages`` waits to go (queued), and how many of those could not reach the mail server."""
+    queued = messages.filter(state=OutboxState.QUEUED)
+    down = queued.filter(smtp_response__startswith=UNREACHABLE)
+    return Waiting(
+        queued.count(),
+        down.count(),
+        down.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first(),
     )
 
 

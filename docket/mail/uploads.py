@@ -63,6 +63,14 @@ class Uploaded:
         return ", ".join(parts)
 
 
+def too_large(name: str) -> str:
+    """Why a file over ``MAX_BYTES`` is refused, and what a person can do (no command line)."""
+    return (
+        f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB, the most one upload takes: split it into smaller "
+        "files (save fewer messages at a time from your mail program), or ask whoever runs Docket to take it in."
+    )
+
+
 def kind_of(name: str, data: bytes) -> str:
     """What the file is, from its bytes first and its name second."""
     lowered = name.lower()
@@ -94,7 +102,8 @@ def _mbox_messages(name: str, data: bytes) -> list[tuple[str, bytes]]:
             for number, key in enumerate(box.keys(), 1):
                 if number > MAX_MESSAGES:
                     raise UploadRefused(
-                        f"{name} holds more than {MAX_MESSAGES} messages: import it with docket import-mail."
+                        f"{name} holds more than {MAX_MESSAGES} messages, the most one upload takes: split it "
+                        "into smaller mailboxes, or ask whoever runs Docket to take it in for you."
                     )
                 messages.append((f"{name} message {number}", box.get_bytes(key)))
             return messages
@@ -135,9 +144,7 @@ def upload_to_holding_pen(
     if not data:
         raise UploadRefused(f"{name} is empty: choose the file again.")
     if len(data) > MAX_BYTES:
-        raise UploadRefused(
-            f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB: import it with docket import-mail."
-        )
+        raise UploadRefused(too_large(name))
     kind = kind_of(name, data)
     detail = f"uploaded by {actor.name} to the holding pen: {name}"
     if kind == "outlook":

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from docket.documents.models import store
+from docket.errors import DocketError
 from docket.evidence import public_index
 from docket.publishing.html_redaction import redact_html
 from docket.publishing.models import Publication, PublicationState
@@ -92,7 +93,17 @@ def make_private(publication: Publication, actor: Actor, reason: str = "") -> Pu
     return _move(publication, EventKind.PUBLICATION_MADE_PRIVATE, State.PRIVATE, actor, reason, published_at=None)
 
 
+class EmbargoInThePast(DocketError):
+    """An embargo that would end on a day already gone: it would hold nothing back."""
+
+
 def set_embargo(publication: Publication, until: datetime.date | None, actor: Actor) -> Publication:
+    """Not public before ``until`` (None lifts the embargo); a day already gone is refused."""
+    if until is not None and until < timezone.localdate():
+        raise EmbargoInThePast(
+            f"The embargo must end today or on a later day: {until:%-d %B %Y} has passed. "
+            "To make it public now, publish it without an embargo."
+        )
     note = f"until {until}" if until else "lifted"
     return _move(publication, EventKind.PUBLICATION_EMBARGO, None, actor, note, embargo_until=until)
 

@@ -37,6 +37,7 @@ from docket.web.form_ids import form_ids
 from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, ItemStateForm, TemplateForm
 from docket.web.job_pages import ZIP_FORMATS
 from docket.web.mail_headers import header_problem
+from docket.web.mail_pages import sending_stalled
 from docket.web.user_errors import errors_shown_on
 from docket.worker.jobs import approve_letters, send_letters
 
@@ -82,7 +83,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ).count(),
         # A new installation: say what to do first, rather than "ask an admin" to the admin.
         "no_campaigns": not rows and not Campaign.objects.exists(),
+        "link_outbox": True,
     }
+    context |= sending_stalled(OutboxMessage.objects.filter(visible), timezone.now())
     return render(request, "web/dashboard.html", context)
 
 

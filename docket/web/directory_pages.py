@@ -33,6 +33,7 @@ from docket.spreadsheets import SpreadsheetError
 from docket.web.access import campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.forms import BodyForm, ContactForm, DirectorySearchForm, ImportFileForm
+from docket.web.import_checks import failed_check_seen, nothing_importable
 from docket.worker import jobs
 
 PAGE_SIZE = 50
@@ -211,7 +212,13 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
         messages.error(request, _readable(error, path, name))
         return render(request, "web/directory_import.html", {"form": ImportFileForm()})
     rows = {error.row for error in check.errors}
+    if check.errors and failed_check_seen(request.session, SESSION_KEY):  # shown once already: start afresh
+        _forget(request)
+        return render(request, "web/directory_import.html", {"form": form})
+    if check.errors and nothing_importable(rows, len(check.good)):
+        _forget(request)  # only a corrected file can be imported, uploaded on the page shown now
     context = {
+        "form": form,
         "check": check,
         "name": name,
         "bad_rows": len(rows),

@@ -10,6 +10,7 @@ will be done to whom.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,7 +200,14 @@ def chase(request: HttpRequest, slug: str) -> HttpResponse:
         raise DocketError("Select at least one body whose letter has gone, to chase it.")
     if request.POST.get("confirm") != "yes":
         return render(
-            request, "web/ledger_chase.html", {"campaign": found, "rows": rows, "today": timezone.localdate()}
+            request,
+            "web/ledger_chase.html",
+            {
+                "campaign": found,
+                "rows": rows,
+                "today": timezone.localdate(),
+                "sendable": sum(1 for row in rows if not row.blocked),
+            },
         )
     actor = actor_of(request)
     chased = [row for row in rows if not row.blocked]
@@ -294,6 +302,13 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("web:ledger", slug=slug)
 
 
+EMBARGOED_KINDS = [
+    (Publication.Kind.LETTER, "letter", "letters"),
+    (Publication.Kind.REPLY, "reply", "replies"),
+    (Publication.Kind.DOCUMENT, "document", "documents"),
+]
+
+
 @require_POST
 @requires("publish")
 @errors_shown_on("web:ledger", "slug")
@@ -324,5 +339,10 @@ def embargo(request: HttpRequest, slug: str) -> HttpResponse:
     unique = {p.pk: p for p in publications}
     for publication in unique.values():
         publishing.set_embargo(publication, until, actor)
-    messages.success(request, f"Embargo until {until:%-d %B %Y} on {len(unique)} letter(s), reply(s) and document(s).")
+    kinds = Counter(publication.kind for publication in unique.values())
+    counted = [
+        f"{kinds[kind]} {word if kinds[kind] == 1 else plural}" for kind, word, plural in EMBARGOED_KINDS if kinds[kind]
+    ]
+    said = " and ".join([", ".join(counted[:-1]), counted[-1]] if len(counted) > 1 else counted) or "nothing"
+    messages.success(request, f"Embargo until {until:%-d %B %Y} on {said}.")
     return redirect("web:ledger", slug=slug)

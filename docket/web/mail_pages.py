@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from docket.mail import limits
 from docket.mail.actions import confirm_delivered, resend, set_server_limits
+from docket.mail.channels import UNREACHABLE
 from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
+from docket.mail.outbox import waiting as outbox_waiting
+from docket.mail.outlook import NotAnOutlookMessage
 from docket.mail.tasks import send_outbox
-from docket.mail.uploads import MAX_BYTES, UploadRefused, upload_to_holding_pen
+from docket.mail.uploads import MAX_BYTES, UploadRefused, too_large, upload_to_holding_pen
 from docket.requests.models import InfoRequest
 from docket.web.access import access_request, campaigns_for, held_messages, role_of
 from docket.web.decorators import actor_of, requires
@@ -30,24 +36,45 @@ from docket.worker.rounds import last_seen
 
 @requires("file")
 def holding_pen(request: HttpRequest) -> HttpResponse:
-    held = held_messages(request.user).prefetch_related("attachments")
+    return _holding_pen_page(request)
+
+
+def _holding_pen_page(
+    request: HttpRequest,
+    *,
+    error: tuple[str, str] | None = None,
+    campaign: str = "",
+    note: str = "",
+) -> HttpResponse:
+    """The page; ``error``: (the id of the field it is about, what to do), shown at the field and at the
+    top, with the upload's campaign and note as they were posted."""
+    held = held_messages(request.user).prefetch_related("attachments", "candidates")
     # Messages still being read (or stranded until the next intake run): listed so that none is unseen.
     stored = InboundMessage.objects.filter(status=InboundMessage.Status.STORED)
     reading = stored if role_of(request.user) == "admin" else stored.none()
-    requests = (
+    requests = list(
         InfoRequest.objects.filter(campaign__in=campaigns_for(request.user))
         .exclude(state__in=["draft", "approved", "queued"])
         .select_related("campaign", "recipient__contact__body")
         .order_by("campaign__title", "recipient__contact__body__name")
     )
+    cards = []
+    for message in held:
+        suggested = {candidate.pk for candidate in message.candidates.all()}
+        first = [r for r in requests if r.pk in suggested]  # those Docket suggests, first and marked
+        cards.append((message, first, [r for r in requests if r.pk not in suggested]))
     context = {
+        "cards": cards,
         "held": held,
         "reading": reading,
-        "requests": requests,
         "max_reads": MAX_READS,
         "campaigns": campaigns_for(request.user).order_by("title"),
+        "error": error,
+        "wrong_message": error[0].removeprefix("request-for-") if error else "",
+        "chosen_campaign": campaign,
+        "note": note,
     }
-    return render(request, "web/holding_pen.html", context)
+    return render(request, "web/holding_pen.html", context, status=400 if error else 200)
 
 
 @require_POST
@@ -56,19 +83,25 @@ def holding_pen(request: HttpRequest) -> HttpResponse:
 def upload_held(request: HttpRequest) -> HttpResponse:
     """An .eml, .mbox, Outlook .msg or any file with a note, uploaded into the holding pen."""
     upload = request.FILES.get("file")
-    if upload is None:
-        raise UploadRefused("Choose a file to upload.")
-    if upload.size is not None and upload.size > MAX_BYTES:
-        megabytes = MAX_BYTES // (1024 * 1024)
-        raise UploadRefused(f"{upload.name} is larger than {megabytes} MB: import it with docket import-mail.")
-    campaign_id = form_id(request.POST.get("campaign"), "campaign")
-    if not campaign_id:
-        raise UploadRefused("Choose the campaign the file is for: its team will see what is held.")
-    campaign = get_object_or_404(campaigns_for(request.user), pk=campaign_id)  # another team's: as if none
-    answers = list(campaign.requests.exclude(state__in=["draft", "approved", "queued"]))
-    done = upload_to_holding_pen(
-        upload.name or "upload", upload.read(), actor_of(request), request.POST.get("note", ""), answers=answers
-    )
+    chosen, note = request.POST.get("campaign", ""), request.POST.get("note", "")
+    try:
+        if upload is None:
+            raise UploadRefused("Choose a file to upload.")
+        if upload.size is not None and upload.size > MAX_BYTES:
+            raise UploadRefused(too_large(upload.name or "The file"))
+        campaign_id = form_id(chosen, "campaign")
+        if not campaign_id:
+            return _holding_pen_page(
+                request,
+                error=("upload-campaign", "Choose the campaign the file is for: its team will see what is held."),
+                campaign=chosen,
+                note=note,
+            )
+        campaign = get_object_or_404(campaigns_for(request.user), pk=campaign_id)  # another team's: as if none
+        answers = list(campaign.requests.exclude(state__in=["draft", "approved", "queued"]))
+        done = upload_to_holding_pen(upload.name or "upload", upload.read(), actor_of(request), note, answers=answers)
+    except (UploadRefused, NotAnOutlookMessage) as refused:  # at the file's field; the campaign and note kept
+        return _holding_pen_page(request, error=("upload-file", str(refused)), campaign=chosen, note=note)
     messages.success(request, f"{upload.name}: {done.summary()}.")
     return redirect("web:holding_pen")
 
@@ -78,31 +111,61 @@ def upload_held(request: HttpRequest) -> HttpResponse:
 @errors_shown_on("web:holding_pen")
 def file_held(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(held_messages(request.user), pk=pk)
-    target = access_request(request.user, form_id(request.POST.get("request"), "request") or 0)
+    chosen = form_id(request.POST.get("request"), "request")
+    if not chosen:
+        return _holding_pen_page(request, error=(f"request-for-{message.pk}", "Choose the request to file it to."))
+    target = access_request(request.user, chosen)
     file_message(message, target, actor_of(request))
-    messages.success(request, f"The message is filed to {target}.")
+    said = format_html(
+        'The message is filed to <a class="govuk-link" href="{}">the request to {}</a> ({}).',
+        reverse("web:request", args=[target.pk]),
+        target.recipient.contact.body.name,
+        target.campaign.title,
+    )
+    messages.success(request, said)
     return redirect("web:holding_pen")
 
 
 @requires("send")
 def outbox(request: HttpRequest) -> HttpResponse:
+    visible = OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
     waiting = (
-        OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
-        .filter(Q(state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]) | Q(state="queued"))
+        visible.filter(Q(state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]) | Q(state="queued"))
         .select_related("request__recipient__contact__body")
         .order_by("state", "created_at")
     )
     now = timezone.now()
-    seen = last_seen(now)
     sending = limits.standings(sending_through(), now)[0]
-    context = {
-        "messages_": waiting,
-        "sending": sending,
+    context = {"messages_": waiting, "sending": sending, "unreachable": UNREACHABLE, "now": now}
+    context |= sending_stalled(visible, now)
+    return render(request, "web/outbox.html", context)
+
+
+def sending_stalled(visible: QuerySet[OutboxMessage], now: datetime.datetime) -> dict[str, Any]:
+    """What the outbox and the dashboard say when letters wait and cannot go: no worker is running, or
+    the last attempts could not reach the mail server (``web/_cannot_send.html`` shows it)."""
+    seen = last_seen(now)
+    waits = outbox_waiting(visible)
+    next_try = waits.next_try
+    return {
         "worker_seen": None if seen is None else ago(seen.ago),
         "worker_running": seen is not None and seen.running,
-        "letters_wait": any(m.state == OutboxState.QUEUED for m in waiting),
+        "letters_wait": waits.queued > 0,
+        "waits": waits,
+        "server": sending_through(),
+        "next_try": None if next_try is None else (next_try if next_try > now else now),
+        "next_try_in": "" if next_try is None else in_words(next_try - now),
     }
-    return render(request, "web/outbox.html", context)
+
+
+def in_words(delta: datetime.timedelta) -> str:
+    """'now', 'in 4 minutes', 'in 2 hours': when the next try is."""
+    minutes = int(delta.total_seconds() + 59) // 60
+    if minutes <= 0:
+        return "now"
+    if minutes < 120:
+        return f"in {minutes} minute{'' if minutes == 1 else 's'}"
+    return f"in {minutes // 60} hours"
 
 
 def ago(delta: datetime.timedelta) -> str:

@@ -32,6 +32,7 @@ from docket.requests.events import SETUP_KINDS
 from docket.spreadsheets import SpreadsheetError
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
+from docket.web.import_checks import failed_check_seen, nothing_importable
 from docket.web.setup_forms import NewFieldForm, RecipientSearchForm, RecipientsFileForm, RenameFieldForm
 from docket.web.user_errors import errors_shown_on
 
@@ -251,6 +252,11 @@ def import_recipients(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(error).replace(str(path), name))
         return render(request, "web/import_recipients.html", context | {"form": RecipientsFileForm()})
     rows = {error.row for error in check.errors}
+    if check.errors and failed_check_seen(request.session, SESSION_KEY):  # shown once already: start afresh
+        _forget(request, found)
+        return render(request, "web/import_recipients.html", context)
+    if check.errors and nothing_importable(rows, len(check.good)):
+        _forget(request, found)  # only a corrected file can be imported, uploaded on the page shown now
     present = set(
         found.recipients.filter(
             contact__email__in=[str(r.contact.person.get("email", "")) for r in check.good[:PAGE_SIZE]]

@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+# How a channel's error begins when the server could not be reached at all (nothing was said to it): the outbox
+# and the dashboard explain these words to a person.
+UNREACHABLE = "cannot reach the mail server"
+
 
 class DeliveryError(Exception):
     def __init__(self, message: str, *, permanent: bool = False, uncertain: bool = False) -> None:

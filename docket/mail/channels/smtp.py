@@ -16,7 +16,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from docket.mail.channels import DeliveryError
+from docket.mail.channels import UNREACHABLE, DeliveryError
 from docket.mail.server_urls import parse_server_url
 
 
@@ -106,7 +106,7 @@ class SmtpChannel:
                 f"the mail server refused the login: {_reply(error.smtp_code, error.smtp_error)}"
             ) from None
         except (smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"cannot reach the mail server {config.host}:{config.port}: {error}") from None
+            raise DeliveryError(f"{UNREACHABLE} {config.host}:{config.port}: {error}") from None
         self.connection = connection
         return connection
 

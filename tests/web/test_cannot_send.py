@@ -1,0 +1,74 @@
+"""When the mail server cannot be reached, the outbox says so in words (what it means, that letters wait and
+are tried again, when, who to ask) with the server's words as detail, and the dashboard warns."""
+
+from __future__ import annotations
+
+import datetime
+import socket
+
+from django.urls import reverse
+from django.utils import timezone
+
+from docket.mail.channels.smtp import SmtpChannel, SmtpSettings
+from docket.mail.models import OutboxMessage, OutboxState
+from docket.mail.outbox import Sender
+from docket.requests import actions
+from docket.requests.actions import Actor
+from docket.requests.letters import queue
+from docket.worker.rounds import beat
+
+SOMEONE = Actor("test")
+
+
+def closed_port() -> int:
+    """A port on this machine where nothing listens: connecting to it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def queued_and_tried(team) -> OutboxMessage:
+    """A letter queued and tried once through a mail server that is not there, with a worker running."""
+    now = timezone.now()
+    beat("host:1:1", now - datetime.timedelta(minutes=5), now)
+    queue(actions.approve(team["request"], SOMEONE), SOMEONE)
+    channel = SmtpChannel(SmtpSettings("127.0.0.1", closed_port(), timeout=5))
+    Sender(channel).send_due()
+    message = OutboxMessage.objects.get(request=team["request"])
+    assert message.state == OutboxState.QUEUED
+    assert message.smtp_response.startswith("cannot reach the mail server")
+    return message
+
+
+def test_the_outbox_explains_a_mail_server_that_cannot_be_reached(client, team):
+    message = queued_and_tried(team)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:outbox")).content.decode()
+    assert "Docket cannot reach its mail server, so 1 letter cannot go." in page
+    assert "Docket tries again by itself; the next try is in " in page
+    assert f"(at {timezone.localtime(message.next_attempt_at):%H:%M})" in page
+    assert "Ask whoever runs Docket to check that the mail server is running" in page
+    assert "Not sent yet: the mail server could not be reached (1 try)." in page
+    assert "The server's words" in page
+    assert message.smtp_response in page  # kept, as the detail
+
+
+def test_the_dashboard_warns_that_letters_cannot_go(client, team):
+    queued_and_tried(team)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert "Docket cannot reach its mail server, so 1 letter cannot go." in page
+    assert f'href="{reverse("web:outbox")}">See the outbox</a>' in page
+
+
+def test_the_dashboard_warns_when_letters_wait_and_no_worker_runs(client, team):
+    queue(actions.approve(team["request"], SOMEONE), SOMEONE)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert "Letters are waiting and no worker is running" in page
+
+
+def test_the_dashboard_says_nothing_when_nothing_waits(client, team):
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert 'id="cannot-send"' not in page
