@@ -72,7 +72,16 @@ def reply_note(message: InboundMessage, method: str) -> str:
         note = f"file uploaded, {message.classification_reason}"
     else:
         note = f"{what} from {message.from_address or 'unknown'}"
-    return note + f": {message.subject!r} (matched by {method})"
+    return note + f": {message.subject!r} ({_how_filed(method)})"
+
+
+def _how_filed(method: str) -> str:
+    """ "matched by reply address", "matched by thread"; a person's filing ("by hand…", "moved by hand") as it is."""
+    if method.startswith("by "):
+        return f"filed {method}"
+    if " by " in method:
+        return method
+    return f"matched by {method}"
 
 
 def reply_kind(message: InboundMessage) -> ReplyKind:
