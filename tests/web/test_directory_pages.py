@@ -99,7 +99,7 @@ def test_a_bad_body_email_is_named_at_its_field_and_nothing_is_saved(client, tea
     page = response.content.decode()
     assert response.status_code == 200
     wrong = "Enter a general email address in the correct format, like name@example.com"
-    assert f'<a href="#id_email">General email address: {wrong}</a>' in page
+    assert f'<a href="#id_email">{wrong}</a>' in page  # the message names the field: not named twice
     at_field = page.split('<label class="govuk-label" for="id_email">')[1].split('id="id_email"')[0]
     assert "Enter a general email address in the correct format" in at_field
     body.refresh_from_db()

@@ -49,7 +49,7 @@ def test_an_empty_new_campaign_asks_for_each_field_by_name(client, team: Team):
 
 def test_an_address_with_capitals_or_spaces_is_told_what_it_may_hold(client, team: Team):
     page = new_campaign(client, team, slug="Knife Crime!")
-    assert "Address can only use lower-case letters, digits and hyphens" in page
+    assert '<a href="#id_slug">Address can only use lower-case letters, digits and hyphens</a>' in page
     page = new_campaign(client, team, slug="Knife_Crime")
     assert "Address can only use lower-case letters, digits and hyphens" in page
 
