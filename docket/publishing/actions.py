@@ -57,7 +57,7 @@ def _publication_event(publication: Publication, kind: str, before: str, after: 
 
 
 # What each move would have done, after "so it cannot be", and what to do instead, by the state it is in.
-_MOVE_WORDS = {
+_MOVE_WORDS: dict[str, str] = {
     EventKind.PUBLICATION_APPROVED: "approved for publication",
     EventKind.PUBLICATION_MADE_PRIVATE: "made private",
     EventKind.PUBLICATION_PUBLISHED: "published",

@@ -28,9 +28,8 @@ from docket.mail import chasing, dispatch
 from docket.mail.messages import LetterContent, attachment_name
 from docket.mail.models import OutboxMessage
 from docket.requests.actions import Actor, TransitionError, approve_many, requests_for
-from docket.requests.events import EventKind
 from docket.requests.models import FrozenLetter, InfoRequest
-from docket.requests.refusals import why_not
+from docket.requests.refusals import why_not_queued
 from docket.requests.states import RequestState
 
 STANDARD_CHASER = """\
@@ -104,7 +103,7 @@ def _not_queueable(recipient: Recipient) -> str | None:
     """Why this recipient's letter cannot be queued, found before it is rendered (None: it can)."""
     request: InfoRequest | None = getattr(recipient, "request", None)
     if request is not None and request.state not in (RequestState.DRAFT, RequestState.APPROVED):
-        return f"The request {why_not(request, EventKind.QUEUE)}"
+        return why_not_queued(request)
     if not recipient.contact.email:
         return f"{recipient.contact.full_name} has no email address to send to"
     return None

@@ -59,12 +59,19 @@ RULED_OUT: dict[str, str] = {
 }
 
 # The hint that a letter is gone already: the bulk jobs' summaries count the letters it was given for.
-ALREADY_SENT = "Its letter has already been sent."
+ALREADY_SENT = "has already been sent"
 _NOT_SENT = "Its letter has not been sent yet."
 _IN_OUTBOX = "Its letter is waiting in the outbox: try again once it has been sent."
 _REOPEN = "Reopen it first, on its page, if it should go on."
 # The actions that begin the letter's way out: after it went, the hint says so.
 _BEFORE_SENDING = frozenset({EventKind.APPROVE, EventKind.RETURN_TO_DRAFT, EventKind.QUEUE, EventKind.MARK_SENT})
+# Those actions asked of a request whose letter went: after "The letter to <body> has already been sent, so ".
+_AGAIN = {
+    EventKind.APPROVE: "the request cannot be approved again",
+    EventKind.RETURN_TO_DRAFT: "the request cannot go back to draft",
+    EventKind.QUEUE: "it is not queued again",
+    EventKind.MARK_SENT: "it cannot be marked sent again",
+}
 
 
 def ruled_out(kind: str) -> str:
@@ -75,9 +82,12 @@ def ruled_out(kind: str) -> str:
     return f"“{label}” cannot be recorded on it"
 
 
+def _gone(request: InfoRequest, kind: str) -> bool:
+    """An action of the letter's way out, asked when the letter went already."""
+    return kind in _BEFORE_SENDING and request.sent_at is not None
+
+
 def what_to_do(request: InfoRequest, kind: str) -> str:
-    if kind in _BEFORE_SENDING and request.sent_at is not None:
-        return ALREADY_SENT
     if kind == EventKind.REOPEN:
         return ""
     if request.state in END_STATES:
@@ -93,7 +103,7 @@ def body_name(request: InfoRequest) -> str:
     """The body the request went (or goes) to; one query if its recipient is not loaded already."""
     from docket.requests.models import InfoRequest
 
-    if InfoRequest.recipient.is_cached(request):  # type: ignore[attr-defined]
+    if InfoRequest.recipient.is_cached(request):
         return request.recipient.contact.body.name
     name = InfoRequest.objects.filter(pk=request.pk).values_list("recipient__contact__body__name", flat=True).first()
     return name or f"request #{request.pk}"
@@ -108,4 +118,13 @@ def why_not(request: InfoRequest, kind: str) -> str:
 
 def refusal_message(request: InfoRequest, kind: str) -> str:
     """``The request to Hampshire PCC is withdrawn, so it cannot be marked refused. Reopen it first…``"""
+    if _gone(request, kind):
+        return f"The letter to {body_name(request)} {ALREADY_SENT}, so {_AGAIN[kind]}."
     return f"The request to {body_name(request)} {why_not(request, kind)}"
+
+
+def why_not_queued(request: InfoRequest) -> str:
+    """Why a letter in a bulk job is not queued (the job's list names the recipient and the body before it)."""
+    if _gone(request, EventKind.QUEUE):
+        return f"The letter {ALREADY_SENT}, so {_AGAIN[EventKind.QUEUE]}."
+    return f"The request {why_not(request, EventKind.QUEUE)}"

@@ -7,9 +7,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from docket.requests.actions import Actor
+from docket.worker import jobs
 from tests.web.conftest import person
 from tests.web.test_browser import signed_in
 from tests.web.test_letter_checks_browser import check
+from tests.worker.test_nothing_queued import send_by_hand
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -58,4 +61,19 @@ def test_the_pages_that_tell_mistakes_in_a_browser(browser, live_server, team, t
     assert page.locator("#record-response_strategy").get_attribute("open") is not None
     assert page.locator("#status-response_strategy").input_value() == "refused"
     check(page, "item-status-refused-without-reason")
+    page.context.close()
+
+
+def test_a_job_that_queued_none_says_so_in_a_browser(browser, live_server, example):
+    coordinator = person("coordinator@office.example", "coordinator", example)
+    recipients = list(example.recipients.all())
+    for recipient in recipients:
+        send_by_hand(recipient)
+    job = jobs.send_letters(example, [r.pk for r in recipients], Actor.of(coordinator))
+    page = signed_in(browser, live_server, coordinator)
+    page.goto(reverse("web:job", args=[job.pk]))
+    expected = "None of the 3 letters was queued: each had already been sent. See the list below."
+    assert page.locator("#job-summary").inner_text() == expected
+    assert page.get_by_text("The letter has already been sent, so it is not queued again.").count() == 3
+    check(page, "job-none-queued")
     page.context.close()

@@ -22,7 +22,7 @@ def new_campaign(client, team: Team, **changes: str) -> str:
     client.force_login(team["editor"])
     response = client.post(reverse("web:new_campaign"), settings_form(team, **changes))
     assert response.status_code == 200
-    page = response.content.decode()
+    page: str = response.content.decode()
     for words in DJANGO_WORDS:
         assert words not in page
     return page
