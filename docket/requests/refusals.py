@@ -66,7 +66,7 @@ _REOPEN = "Reopen it first, on its page, if it should go on."
 # The actions that begin the letter's way out: after it went, the hint says so.
 _BEFORE_SENDING = frozenset({EventKind.APPROVE, EventKind.RETURN_TO_DRAFT, EventKind.QUEUE, EventKind.MARK_SENT})
 # Those actions asked of a request whose letter went: after "The letter to <body> has already been sent, so ".
-_AGAIN = {
+_AGAIN: dict[str, str] = {
     EventKind.APPROVE: "the request cannot be approved again",
     EventKind.RETURN_TO_DRAFT: "the request cannot go back to draft",
     EventKind.QUEUE: "it is not queued again",
