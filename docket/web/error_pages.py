@@ -21,7 +21,9 @@ from docket.publishing.views import public_context
 
 
 def _static_safe(template: str, status: int, context: dict[str, Any] | None = None) -> HttpResponse:
-    return HttpResponse(loader.get_template(template).render(context or {}), status=status)
+    """Drawn without the request: no context processors, no database, no CSP nonce (so no inline script)."""
+    page = loader.get_template(template).render({"drawn_without_request": True} | (context or {}))
+    return HttpResponse(page, status=status)
 
 
 def _public(request: HttpRequest) -> bool:
