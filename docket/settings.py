@@ -122,6 +122,7 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "docket.web.error_pages.csrf_failure"  # a GOV.UK page saying to reload and try again
 
 ROOT_URLCONF = "docket.urls"
 WSGI_APPLICATION = "docket.wsgi.application"

@@ -31,6 +31,7 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from docket.campaigns import copying
+from docket.campaigns.item_names import the_item
 from docket.campaigns.models import (
     Campaign,
     ItemStatus,
@@ -73,7 +74,12 @@ class SetupError(DocketError):
 
 
 class LedgerError(DocketError):
-    """A status that cannot be recorded as given (no URL for "published online", no reason for a refusal…)."""
+    """A status that cannot be recorded as given (no URL for "published online", no reason for a refusal…);
+    ``field``: the part of the form to correct (note, url, attachment, page), for the page to link to it."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _event(campaign_id: int, actor: Actor, kind: EventKind, note: str, request: InfoRequest | None = None) -> Event:
@@ -555,7 +561,7 @@ def set_item_status(
     """
     evidence = evidence or Evidence()
     if status not in STATUS_EVENTS:
-        raise LedgerError(f"{status[:40]!r} is not a status an item can have.")
+        raise LedgerError(f"{status[:40]!r} is not a status an item can have.", field="status")
     kind = STATUS_EVENTS[status]
     with transaction.atomic():
         current = InfoRequest.objects.select_for_update().get(pk=request.pk)
@@ -573,7 +579,7 @@ def set_item_status(
             raise LedgerError(f"Request #{current.pk} has no requested item {item_key[:40]!r}.")
         label = item.title or item.item.label
         if not item.asked:
-            raise TransitionError(f"The letter did not ask for the {label} ({item.get_state_display().lower()}).")
+            raise TransitionError(f"The letter did not ask for {the_item(label)} ({item.get_state_display().lower()}).")
         fields = _fields(current, Status(status), evidence, label)
         if all(getattr(item, name) == value for name, value in fields.items()):
             request.state = current.state
@@ -592,24 +598,33 @@ def set_item_status(
 def _fields(request: InfoRequest, status: ItemStatus, evidence: Evidence, label: str) -> dict[str, object]:
     note = evidence.note.strip()
     if len(note) > NOTE_CHARS:
-        raise LedgerError(f"The note for the {label} is {len(note)} characters long: keep it under {NOTE_CHARS}.")
+        raise LedgerError(
+            f"The note for {the_item(label)} is {len(note)} characters long: keep it under {NOTE_CHARS}.", field="note"
+        )
     url = evidence.url.strip()
     attachment, page = evidence.attachment, evidence.page
     if status == Status.PUBLISHED_ONLINE:
         _check_url(url, label)
     elif url:
-        raise LedgerError(f"A web address is only for an item published online, not for one {status.label.lower()}.")
+        raise LedgerError(
+            f"A web address is only for an item published online, not for one {status.label.lower()}.", field="url"
+        )
     if status == Status.REFUSED and not note:
-        raise LedgerError(f"Give the body's reason for refusing the {label}, in its words.")
+        raise LedgerError(f"Give the body's reason for refusing {the_item(label)}, in its words.", field="note")
     if status in (Status.RECEIVED, Status.PARTLY_RECEIVED) and attachment is None and not note:
         what = "how it came (by post, in the body of an email…)" if status == Status.RECEIVED else "what is missing"
-        raise LedgerError(f"Choose the attachment that is the {label}, or say {what}.")
+        raise LedgerError(f"Choose the attachment that is {the_item(label)}, or say {what}.", field="attachment")
     if attachment is not None:
         if status not in (Status.RECEIVED, Status.PARTLY_RECEIVED):
-            raise LedgerError(f"An attachment is only for an item received, not for one {status.label.lower()}.")
+            raise LedgerError(
+                f"An attachment is only for an item received, not for one {status.label.lower()}.", field="attachment"
+            )
         _check_attachment(request, attachment, page, label)
     elif page is not None:
-        raise LedgerError(f"A page number is only for an attachment: choose the attachment that holds the {label}.")
+        raise LedgerError(
+            f"A page number is only for an attachment: choose the attachment that holds {the_item(label)}.",
+            field="attachment",
+        )
     return {
         "status": status,
         "status_note": note,
@@ -621,24 +636,27 @@ def _fields(request: InfoRequest, status: ItemStatus, evidence: Evidence, label:
 
 def _check_url(url: str, label: str) -> None:
     if not url:
-        raise LedgerError(f"Give the web address where the {label} is published.")
+        raise LedgerError(f"Give the web address where {the_item(label)} is published.", field="url")
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise LedgerError(f"{url[:80]!r} is not a web address (it should start with https://).") from None
+        raise LedgerError(f"{url[:80]!r} is not a web address (it should start with https://).", field="url") from None
     if len(url) > 500:
-        raise LedgerError(f"The web address for the {label} is longer than 500 characters.")
+        raise LedgerError(f"The web address for {the_item(label)} is longer than 500 characters.", field="url")
 
 
 def _check_attachment(request: InfoRequest, attachment: Attachment, page: int | None, label: str) -> None:
     if attachment.message.request_id != request.pk:
-        raise LedgerError(f"{attachment.filename or 'That attachment'} did not come with a reply to this request.")
+        raise LedgerError(
+            f"{attachment.filename or 'That attachment'} did not come with a reply to this request.", field="attachment"
+        )
     if page is not None:
         if page < 1:
-            raise LedgerError(f"Page {page} is not a page: pages are numbered from 1.")
+            raise LedgerError(f"Page {page} is not a page: pages are numbered from 1.", field="page")
         if attachment.pages and page > attachment.pages:
             raise LedgerError(
-                f"{attachment.filename or 'The attachment'} has {attachment.pages} pages: there is no page {page}."
+                f"{attachment.filename or 'The attachment'} has {attachment.pages} pages: there is no page {page}.",
+                field="page",
             )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from docket.directory.models import Contact
@@ -40,6 +40,15 @@ class Office(models.Model):
         return [line for line in self.address_lines.splitlines() if line.strip()]
 
 
+# The bounds of a campaign's numbers. A working year (about 250 working days in England and Wales)
+# is far past any reply time an oversight body would give (FOI's is 20) and any wait before calling a
+# request very overdue or chasing again: a larger number is a typing slip, and it would put the due
+# date past what the deadline maths and the pages are meant for. Ten chasers is past persistence:
+# beyond a handful, a body is escalated, not written to again (0 means never chase).
+WORKING_DAYS_A_YEAR = 250
+MOST_CHASERS = 10
+
+
 class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -58,17 +67,25 @@ class Campaign(models.Model):
     )
     email_subject = models.CharField(max_length=200, blank=True, help_text="The email's subject; else the title")
     response_working_days = models.PositiveIntegerField(
-        default=20, help_text="Working days (England and Wales) a body has to reply, from the day of sending"
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(WORKING_DAYS_A_YEAR)],
+        help_text="Working days (England and Wales) a body has to reply, from the day of sending",
     )
     very_overdue_working_days = models.PositiveIntegerField(
-        default=20, help_text="Working days past the due date after which a request counts as very overdue"
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(WORKING_DAYS_A_YEAR)],
+        help_text="Working days past the due date after which a request counts as very overdue",
     )
     chaser_template = models.TextField(
         blank=True, help_text="Markdown with Jinja for chasers; empty uses Docket's standard chaser"
     )
-    max_chasers = models.PositiveIntegerField(default=2, help_text="Chasers sent to one body at most")
+    max_chasers = models.PositiveIntegerField(
+        default=2, validators=[MaxValueValidator(MOST_CHASERS)], help_text="Chasers sent to one body at most"
+    )
     chase_interval_working_days = models.PositiveIntegerField(
-        default=10, help_text="Working days between two chasers to the same body"
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(WORKING_DAYS_A_YEAR)],
+        help_text="Working days between two chasers to the same body",
     )
     double_coding = models.BooleanField(
         "Each document must be coded by two people",

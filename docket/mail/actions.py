@@ -30,6 +30,7 @@ from docket.requests import actions
 from docket.requests.actions import Actor, ReplyKind, TransitionError, mark_sent
 from docket.requests.events import EventKind, outbox_kind
 from docket.requests.models import Event, InfoRequest
+from docket.requests.refusals import body_name
 from docket.requests.states import RequestState
 from docket.requests.transitions import Machine, Move, StaleRow
 
@@ -74,7 +75,16 @@ def reply_note(message: InboundMessage, method: str) -> str:
         note = f"{what}, {message.from_name[0].lower()}{message.from_name[1:]}"  # "reply, uploaded by …"
     else:
         note = f"{what} from {message.from_address or 'unknown'}"
-    return note + f": {message.subject!r} (matched by {method})"
+    return note + f": {message.subject!r} ({_how_filed(method)})"
+
+
+def _how_filed(method: str) -> str:
+    """ "matched by reply address", "matched by thread"; a person's filing ("by hand…", "moved by hand") as it is."""
+    if method.startswith("by "):
+        return f"filed {method}"
+    if " by " in method:
+        return method
+    return f"matched by {method}"
 
 
 def reply_kind(message: InboundMessage) -> ReplyKind:
@@ -274,8 +284,39 @@ def _outbox_event(message: OutboxMessage, step: str, before: str, after: str, no
     return actions.event_row(request, actor, kind, request.state, request.state, note)
 
 
+# What each step would have done, after "so it cannot be".
+_STEP_WORDS = {
+    Step.CLAIM: "taken by a worker to send",
+    Step.REACH_DATA: "recorded as being sent",
+    Step.NOTE_ACCEPTED: "recorded as accepted by the mail server",
+    Step.RECORD_SENT: "recorded as sent",
+    Step.RETRY: "queued to be tried again",
+    Step.GIVE_UP: "given up on",
+    Step.REFUSED: "recorded as refused by the mail server",
+    Step.MARK_UNCERTAIN: "marked as perhaps not gone",
+    Step.REQUEUE: "queued again",
+    Step.CANCEL: "cancelled",
+    Step.CONFIRM: "confirmed as sent",
+    Step.RESEND: "sent again",
+}
+_OUTBOX_STATES = {
+    OutboxState.QUEUED: "is waiting in the outbox",
+    OutboxState.SENDING: "is being sent now",
+    OutboxState.SENT: "has been sent",
+    OutboxState.FAILED: "could not be sent",
+    OutboxState.UNCERTAIN: "may not have gone",
+    OutboxState.CANCELLED: "was cancelled",
+}
+
+
 def _outbox_refusal(message: OutboxMessage, step: str) -> TransitionError:
-    return TransitionError(f"message {message.message_id} is {message.get_state_display().lower()}: cannot {step}")
+    what = message.get_kind_display().lower()
+    state = _OUTBOX_STATES.get(OutboxState(message.state), f"is {message.get_state_display().lower()}")
+    done = _STEP_WORDS.get(Step(step), step.replace("_", " ")) if step in Step else step.replace("_", " ")
+    return TransitionError(
+        f"The {what} to {body_name(message.request)} {state}, so it cannot be {done}. "
+        "Reload the outbox to see where it is now."
+    )
 
 
 OUTBOX = Machine(

@@ -46,7 +46,9 @@ def check_addressed(request: InfoRequest) -> None:
     """Refuse a request whose contact has no email address (checked before anything is rendered)."""
     contact = request.recipient.contact
     if not contact.email:
-        raise TransitionError(f"request #{request.pk}: {contact.full_name} has no email address to send to")
+        raise TransitionError(
+            f"{contact.full_name} ({contact.body.name}) has no email address to send to: add one in the directory."
+        )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from docket.publishing.rules import spans_finder
 from docket.requests.actions import Actor, TransitionError, event_row, record_event
 from docket.requests.events import EventKind
 from docket.requests.models import Event, FrozenLetter, InfoRequest
+from docket.requests.refusals import body_name
 from docket.requests.transitions import Machine, Move
 
 State = PublicationState
@@ -31,7 +32,7 @@ State = PublicationState
 
 def letter_publication(request: InfoRequest) -> Publication:
     if request.sent_at is None or not FrozenLetter.objects.filter(request=request).exists():
-        raise TransitionError(f"request #{request.pk} has no letter sent to publish")
+        raise TransitionError(f"The letter to {body_name(request)} has not been sent, so there is nothing to publish.")
     publication, _ = Publication.objects.get_or_create(request=request, kind=Publication.Kind.LETTER)
     return publication
 
@@ -57,9 +58,28 @@ def _publication_event(publication: Publication, kind: str, before: str, after: 
     return event_row(request, actor, kind, request.state, request.state, detail)
 
 
+# What each move would have done, after "so it cannot be", and what to do instead, by the state it is in.
+_MOVE_WORDS: dict[str, str] = {
+    EventKind.PUBLICATION_APPROVED: "approved for publication",
+    EventKind.PUBLICATION_MADE_PRIVATE: "made private",
+    EventKind.PUBLICATION_PUBLISHED: "published",
+}
+_INSTEAD = {
+    State.PRIVATE: "Approve it for publication first.",
+    State.APPROVED: "",
+    State.PUBLISHED: "Make it private first if it should change.",
+}
+
+
 def _refusal(publication: Publication, kind: str) -> TransitionError:
-    what = EventKind(kind).label.lower()
-    return TransitionError(f"{publication} is {publication.get_state_display().lower()}: it cannot be {what}")
+    what = publication.get_kind_display().lower()
+    state = publication.get_state_display().lower()
+    done = _MOVE_WORDS.get(kind) or EventKind(kind).label.lower()
+    instead = _INSTEAD.get(State(publication.state), "")
+    return TransitionError(
+        f"The {what} of the request to {body_name(publication.request)} is {state}, so it cannot be {done}."
+        + (f" {instead}" if instead else "")
+    )
 
 
 # private → approved → published; approved or published → private. An embargo or a consent is
@@ -169,7 +189,7 @@ def publish(publication: Publication, actor: Actor) -> Publication:
     again (it needs a person's decision) and ``RedactionFailed`` says why.
     """
     if publication.state != State.APPROVED:
-        raise TransitionError(f"{publication} is {publication.get_state_display().lower()}: approve it first")
+        raise _refusal(publication, EventKind.PUBLICATION_PUBLISHED)
     refuse_unchecked(publication)
     request = publication.request
     title, text, pdf = _content(publication)

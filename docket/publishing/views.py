@@ -17,13 +17,14 @@ from docket.publishing import published, site
 ROOT = "/public/"
 
 
-def _context(context: dict[str, Any]) -> dict[str, Any]:
+def public_context(context: dict[str, Any]) -> dict[str, Any]:
+    """What every public page's frame needs (the office's name, where the assets are), with ``context``."""
     office = Office.objects.order_by("pk").values_list("name", flat=True).first() or "Published correspondence"
     return context | {"root": ROOT, "assets": static("docket/vendor/"), "office_name": office, "live": True}
 
 
 def _page(request: HttpRequest, page: site.Page) -> HttpResponse:
-    return render(request, page.template, _context(page.context))
+    return render(request, page.template, public_context(page.context))
 
 
 def cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -106,7 +107,7 @@ def search(request: HttpRequest) -> HttpResponse:
         else:
             results = [{"hit": hit, "slug": site.body_slug(hit.entry.request), "file": _file(hit)} for hit in found]
     context = {"query": query, "results": results, "error": error}
-    return render(request, "publishing/search.html", _context(context))
+    return render(request, "publishing/search.html", public_context(context))
 
 
 def _file(hit: Any) -> str:

@@ -19,6 +19,7 @@ from docket.errors import DocketError
 from docket.requests import deadlines
 from docket.requests.events import EventKind
 from docket.requests.models import Event, InfoRequest
+from docket.requests.refusals import refusal_message
 from docket.requests.states import ALLOWED_FROM, RequestState
 from docket.requests.transitions import SYSTEM, Actor, Applied, Machine, Move
 
@@ -48,8 +49,7 @@ def _request_event(request: InfoRequest, kind: str, before: str, after: str, not
 
 
 def _refusal(request: InfoRequest, kind: str) -> TransitionError:
-    state = request.get_state_display().lower()
-    return TransitionError(f"request #{request.pk} is {state}: {kind.replace('_', ' ')} is not allowed")
+    return TransitionError(refusal_message(request, kind))
 
 
 # A request's moves: which named action may start from which state (states.py), each logged as itself.

@@ -31,6 +31,7 @@ from docket.mail.messages import LetterContent, attachment_name
 from docket.mail.models import OutboxMessage
 from docket.requests.actions import Actor, TransitionError, approve_many, requests_for
 from docket.requests.models import FrozenLetter, InfoRequest
+from docket.requests.refusals import why_not_queued
 from docket.requests.states import RequestState
 
 # A chaser goes only once the reply is overdue (docket.mail.chasing.why_not_chase); after a reply
@@ -142,7 +143,7 @@ def _not_queueable(recipient: Recipient) -> str | None:
     """Why this recipient's letter cannot be queued, found before it is rendered (None: it can)."""
     request: InfoRequest | None = getattr(recipient, "request", None)
     if request is not None and request.state not in (RequestState.DRAFT, RequestState.APPROVED):
-        return f"request #{request.pk} is {request.get_state_display().lower()}: queue is not allowed"
+        return why_not_queued(request)
     if not recipient.contact.email:
         return f"{recipient.contact.full_name} has no email address to send to"
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import forms
@@ -17,9 +18,10 @@ from docket.mail.actions import LARGEST_LIMIT
 from docket.requests.letters import chaser_template_problem
 from docket.web.access import ROLES
 from docket.web.form_ids import id_or_none
+from docket.web.form_messages import GovukMessages
 
 
-class TemplateForm(forms.ModelForm[Campaign]):
+class TemplateForm(GovukMessages, forms.ModelForm[Campaign]):
     class Meta:
         model = Campaign
         fields = ["template_source"]
@@ -89,7 +91,7 @@ def _checked_chaser_template(form: forms.ModelForm[Campaign]) -> str:
     return source
 
 
-class CampaignSettingsForm(forms.ModelForm[Campaign]):
+class CampaignSettingsForm(GovukMessages, forms.ModelForm[Campaign]):
     letter_date = _letter_date()
 
     def clean_chaser_template(self) -> str:
@@ -102,20 +104,20 @@ class CampaignSettingsForm(forms.ModelForm[Campaign]):
         widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
 
 
-class ContactForm(forms.ModelForm[Contact]):
+class ContactForm(GovukMessages, forms.ModelForm[Contact]):
     class Meta:
         model = Contact
         fields = ["full_name", "role", "salutation", "email", "address_lines", "postcode"]
         widgets = {"address_lines": forms.Textarea(attrs={"rows": 5})}
 
 
-class ItemStateForm(forms.ModelForm[RecipientItem]):
+class ItemStateForm(GovukMessages, forms.ModelForm[RecipientItem]):
     class Meta:
         model = RecipientItem
         fields = ["state", "title", "url"]
 
 
-class FieldsForm(forms.Form):
+class FieldsForm(GovukMessages, forms.Form):
     """Per-recipient template fields, one text box each (the campaign's field names)."""
 
     def __init__(self, data: QueryDict | None = None, *, names: list[str], initial_values: dict[str, str]) -> None:
@@ -126,7 +128,7 @@ class FieldsForm(forms.Form):
             )
 
 
-class OfficeForm(forms.ModelForm[Office]):
+class OfficeForm(GovukMessages, forms.ModelForm[Office]):
     class Meta:
         model = Office
         exclude: list[str] = []
@@ -147,7 +149,7 @@ class ChoicesById(forms.ModelMultipleChoiceField[Any]):
         return super().clean(value)
 
 
-class NewUserForm(forms.Form):
+class NewUserForm(GovukMessages, forms.Form):
     email = forms.EmailField(max_length=150)
     role = forms.ChoiceField(choices=[(role, role.title()) for role in ROLES])
     campaigns = ChoicesById(
@@ -174,7 +176,7 @@ class NewUserForm(forms.Form):
         return email
 
 
-class UploadForm(forms.Form):
+class UploadForm(GovukMessages, forms.Form):
     file = forms.FileField(help_text="An email (.eml), a mailbox (.mbox), or a document that came another way")
     note = forms.CharField(
         required=False,
@@ -183,11 +185,11 @@ class UploadForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(GovukMessages, forms.Form):
     note = forms.CharField(required=False, max_length=2000)
 
 
-class BodyForm(forms.ModelForm[Body]):
+class BodyForm(GovukMessages, forms.ModelForm[Body]):
     """A body's details and its tags: ticked ones, and new ones typed separated by ";"."""
 
     new_tags = forms.CharField(
@@ -215,7 +217,7 @@ class BodyForm(forms.ModelForm[Body]):
         return names
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(GovukMessages, forms.Form):
     q = forms.CharField(required=False, label="Name", max_length=200)
     kind = forms.ChoiceField(required=False, label="Kind")
     tag = forms.ModelChoiceField(queryset=Tag.objects.all(), required=False, to_field_name="name", label="Tag")
@@ -229,13 +231,13 @@ class DirectorySearchForm(forms.Form):
         field.choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
 
 
-class ImportFileForm(forms.Form):
+class ImportFileForm(GovukMessages, forms.Form):
     file = forms.FileField(
         label="Contacts file", help_text="CSV or Excel (.xlsx), headers in the first row: body, full_name, email…"
     )
 
 
-class NewCampaignForm(forms.ModelForm[Campaign]):
+class NewCampaignForm(GovukMessages, forms.ModelForm[Campaign]):
     letter_date = _letter_date()
     """A new campaign's settings; ``copy_from`` (a campaign's slug) copies its letter, references and items."""
 
@@ -278,6 +280,9 @@ class NewCampaignForm(forms.ModelForm[Campaign]):
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data.get("slug") or "")
+        if slug and not re.fullmatch(r"[a-z0-9-]+", slug):  # as the hint says; Django's slug allows more
+            label = self.fields["slug"].label
+            raise forms.ValidationError(f"{label} can only use lower-case letters, digits and hyphens")
         if slug in RESERVED_SLUGS:
             raise forms.ValidationError(f"{slug!r} is a word the workspace uses: choose another address.")
         return slug
@@ -317,7 +322,7 @@ class LimitField(forms.CharField):
         return number
 
 
-class ServerLimitForm(forms.Form):
+class ServerLimitForm(GovukMessages, forms.Form):
     """One mail server's limits; ``servers``: those the page lists (no other may be set from it)."""
 
     server = forms.CharField(required=False, widget=forms.HiddenInput)  # checked against the list, whatever its length

@@ -37,9 +37,10 @@ from docket.publishing.rules import spans_in
 from docket.requests.actions import Actor
 from docket.requests.letters import queue_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
+from docket.web import request_pages
 from docket.web.access import access_campaign, access_request
 from docket.web.decorators import actor_of, requires
-from docket.web.form_ids import form_id, form_ids
+from docket.web.form_ids import NotAnId, form_id, form_ids
 from docket.web.mail_headers import header_problem
 from docket.web.publication_pages import _date
 from docket.web.user_errors import errors_shown_on
@@ -56,9 +57,25 @@ Status = RecipientItem.Status
 @requires("file")
 @errors_shown_on("web:request", "pk")
 def item_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record what the body did about one item: its status, with the URL, reason or attachment it needs."""
+    """Record what the body did about one item: its status, with the URL, reason or attachment it needs.
+
+    A mistake is shown on the request's page with the item's form open, as it was sent, the error
+    at the field to correct and the error summary linking to it (not only a message at the top).
+    """
     found = access_request(request.user, pk)
     key = request.POST.get("item", "")
+    status = request.POST.get("status", "")
+    try:
+        _record_item_status(request, found, key, status)
+    except DocketError as mistake:
+        kept = {name: request.POST.get(name, "") for name in ("item", "status", "attachment", "page", "url", "note")}
+        kept |= {"error": str(mistake), "field": getattr(mistake, "field", "") or "status"}
+        return request_pages.page_of(request, found, kept)
+    messages.success(request, f"Recorded: {Status(status).label.lower()}.")
+    return redirect(f"{reverse('web:request', args=[found.pk])}#ledger-{key}")
+
+
+def _record_item_status(request: HttpRequest, found: InfoRequest, key: str, status: str) -> None:
     attachment_id = form_id(request.POST.get("attachment"), "attachment")
     attachment = None
     if attachment_id is not None:
@@ -66,15 +83,14 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
         attachment = get_object_or_404(
             Attachment.objects.select_related("message"), pk=attachment_id, message__request=found
         )
-    page = form_id(request.POST.get("page"), "page number")
+    try:
+        page = form_id(request.POST.get("page"), "page number")
+    except NotAnId:
+        raise ledger_actions.LedgerError("The page it starts on must be a whole number, like 3", field="page") from None
     evidence = ledger_actions.Evidence(
         note=request.POST.get("note", ""), url=request.POST.get("url", ""), attachment=attachment, page=page
     )
-    status = request.POST.get("status", "")
     ledger_actions.set_item_status(found, key, status, actor_of(request), evidence)
-    label = Status(status).label.lower()
-    messages.success(request, f"Recorded: {label}.")
-    return redirect(f"{reverse('web:request', args=[found.pk])}#ledger-{key}")
 
 
 # -- the campaign's matrix -----------------------------------------------------------------------

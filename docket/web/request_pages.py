@@ -86,7 +86,11 @@ SENDS = {EventKind.QUEUE, EventKind.CHASE}
 
 @requires("view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    found = access_request(request.user, pk)
+    return page_of(request, access_request(request.user, pk))
+
+
+def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | None = None) -> HttpResponse:
+    """The request's page; ``kept``: an item's status form sent back with its mistake (``ledger_pages``)."""
     inbound = found.inbound_messages.prefetch_related(
         Prefetch(
             "attachments", queryset=Attachment.objects.select_related("blob", "suggested_item__item", "fulfils__item")
@@ -117,6 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=found.pk)
         .select_related("recipient__contact__body"),
         "publishables": publishables(found) if can(request.user, "publish") else [],
+        "kept": kept or {},
     }
     return render(request, "web/request.html", context)
 

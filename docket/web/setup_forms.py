@@ -6,9 +6,10 @@ from django import forms
 
 from docket.campaigns.models import Reference, RequestedItem, key_validator
 from docket.directory.models import Tag
+from docket.web.form_messages import GovukMessages
 
 
-class ReferenceForm(forms.ModelForm[Reference]):
+class ReferenceForm(GovukMessages, forms.ModelForm[Reference]):
     class Meta:
         model = Reference
         fields = ["key", "author", "year", "title", "url"]
@@ -19,7 +20,7 @@ class ReferenceForm(forms.ModelForm[Reference]):
         }
 
 
-class ItemForm(forms.ModelForm[RequestedItem]):
+class ItemForm(GovukMessages, forms.ModelForm[RequestedItem]):
     class Meta:
         model = RequestedItem
         fields = ["key", "label"]
@@ -30,14 +31,14 @@ class ItemForm(forms.ModelForm[RequestedItem]):
         }
 
 
-class ItemLabelForm(forms.ModelForm[RequestedItem]):
+class ItemLabelForm(GovukMessages, forms.ModelForm[RequestedItem]):
     class Meta:
         model = RequestedItem
         fields = ["label"]
         labels = {"label": "What it is called in the letter"}
 
 
-class RecipientSearchForm(forms.Form):
+class RecipientSearchForm(GovukMessages, forms.Form):
     q = forms.CharField(required=False, label="Body name", max_length=200)
     kind = forms.ChoiceField(required=False, label="Kind")
     tag = forms.ModelChoiceField(queryset=Tag.objects.all(), required=False, to_field_name="name", label="Tag")
@@ -49,7 +50,7 @@ class RecipientSearchForm(forms.Form):
         field.choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
 
 
-class NewFieldForm(forms.Form):
+class NewFieldForm(GovukMessages, forms.Form):
     name = forms.CharField(
         max_length=100,
         validators=[key_validator],
@@ -61,7 +62,7 @@ class NewFieldForm(forms.Form):
     )
 
 
-class RenameFieldForm(forms.Form):
+class RenameFieldForm(GovukMessages, forms.Form):
     old = forms.ChoiceField(label="Field")
     new = forms.CharField(max_length=100, validators=[key_validator], label="New name")
 
@@ -72,7 +73,7 @@ class RenameFieldForm(forms.Form):
         field.choices = [(name, name) for name in names]
 
 
-class RecipientsFileForm(forms.Form):
+class RecipientsFileForm(GovukMessages, forms.Form):
     file = forms.FileField(
         label="Recipients file",
         help_text="CSV or Excel (.xlsx), headers in the first row: body, full_name, email, field:NAME, item:KEY…",

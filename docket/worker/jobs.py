@@ -31,6 +31,7 @@ from docket.letters import FORMATS, LetterError, compile_template
 from docket.letters.bulk import render_all
 from docket.requests.actions import Actor
 from docket.requests.letters import CHUNK, Skipped, for_queueing, queue_chunk
+from docket.requests.refusals import ALREADY_SENT
 from docket.worker import actions
 from docket.worker.models import BulkJob
 
@@ -146,8 +147,21 @@ def letters(count: int) -> str:
 def _queued_summary(job_id: int) -> str:
     job = BulkJob.objects.get(pk=job_id)
     queued = job.done - job.skipped
+    if queued == 0:
+        return _none_queued(job)
     words = f"{letters(queued)} queued" + (" for sending" if job.kind == Kind.SEND else "")
     return words + (f"; {job.skipped} not queued (listed below)." if job.skipped else ".")
+
+
+def _none_queued(job: BulkJob) -> str:
+    """Not "0 letters queued": that none was, and why if one reason holds for all (the list says each)."""
+    if not job.skipped:
+        return "No letter was queued: none was chosen."
+    none = "The letter was not queued" if job.skipped == 1 else f"None of the {job.skipped} letters was queued"
+    if job.problems.filter(text__contains=ALREADY_SENT).count() == job.skipped:
+        why = "it had already been sent" if job.skipped == 1 else "each had already been sent"
+        return f"{none}: {why}. See the list below."
+    return f"{none}. The list below says why{'' if job.skipped == 1 else ' for each'}."
 
 
 @task()

@@ -61,6 +61,6 @@ def test_bad_values_are_an_error_summary_on_the_page_and_nothing_is_saved(client
     assert "govuk-error-summary" in page
     assert 'href="#id_title"' in page
     assert 'href="#id_response_working_days"' in page
-    assert 'href="#id_letter_date_day">Letter date: Letter date must be a real date, for example 1 12 2026</a>' in page
+    assert 'href="#id_letter_date_day">Letter date must be a real date, for example 1 12 2026</a>' in page
     campaign.refresh_from_db()
     assert campaign.title != ""

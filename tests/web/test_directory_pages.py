@@ -73,7 +73,7 @@ def test_a_bad_body_shows_an_error_summary_and_saves_nothing(client, team: Team)
     assert response.status_code == 200
     assert "govuk-error-summary" in page
     assert "This must be one line" in page
-    assert "Enter a valid URL" in page
+    assert "in the correct format, like https://www.example.org/page" in page
     assert not Body.objects.filter(name__startswith="Two").exists()
 
 
@@ -98,9 +98,10 @@ def test_a_bad_body_email_is_named_at_its_field_and_nothing_is_saved(client, tea
     response = client.post(reverse("web:body_edit", args=[body.slug]), {"name": "Gwent PCC", "email": "foi at gwent"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert '<a href="#id_email">General email address: Enter a valid email address.</a>' in page
+    wrong = "Enter a general email address in the correct format, like name@example.com"
+    assert f'<a href="#id_email">{wrong}</a>' in page  # the message names the field: not named twice
     at_field = page.split('<label class="govuk-label" for="id_email">')[1].split('id="id_email"')[0]
-    assert "Enter a valid email address." in at_field
+    assert "Enter a general email address in the correct format" in at_field
     body.refresh_from_db()
     assert body.email == "old@gwent.example"
 

@@ -39,7 +39,8 @@ def test_a_bodys_switchboard_and_mailbox_are_set_and_shown_as_the_bodys_own(brow
     page.get_by_label("Switchboard phone number").fill("01962 871595")
     page.get_by_label("General email address").fill("opcc at hampshire")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("link", name="General email address: Enter a valid email address.").is_visible()
+    wrong = "Enter a general email address in the correct format, like name@example.com"
+    assert page.get_by_role("link", name=wrong).is_visible()
     check(page, "body-form-error")
     page.get_by_label("General email address").fill("opcc@hampshire.example")
     check(page, "body-form")

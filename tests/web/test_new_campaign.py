@@ -93,7 +93,12 @@ def test_a_campaign_one_cannot_see_cannot_be_copied(client, team: Team):
 
 
 @pytest.mark.parametrize(
-    ("slug", "problem"), [("iasc-vru-2020", "already exists"), ("new", "a word the workspace uses"), ("A B", "slug")]
+    ("slug", "problem"),
+    [
+        ("iasc-vru-2020", "Address is already used: choose another"),
+        ("new", "a word the workspace uses"),
+        ("A B", "Address can only use lower-case letters, digits and hyphens"),
+    ],
 )
 def test_a_taken_or_bad_address_is_an_error_on_the_form(client, team: Team, slug: str, problem: str):
     client.force_login(team["editor"])

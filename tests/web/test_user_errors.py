@@ -48,7 +48,9 @@ def test_a_letter_whose_template_has_an_error_is_not_sent_and_the_page_says_why(
 
 def test_a_move_the_request_does_not_allow_is_explained_on_its_page(client, team, hampshire):
     summary = error_summary(act(client, team, hampshire, "refuse"))
-    assert "is approved: refuse is not allowed" in summary
+    body = hampshire.recipient.contact.body.name
+    assert f"The request to {body} is approved, so it cannot be marked refused." in summary
+    assert "Its letter has not been sent yet." in summary
 
 
 def test_a_letter_to_a_contact_without_an_email_address_is_not_queued_and_the_page_says_why(client, team, hampshire):

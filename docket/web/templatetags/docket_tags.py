@@ -1,9 +1,16 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from docket.campaigns.item_names import the_item as item_in_a_sentence
 from docket.web.reply_html import without_remote_images
 
 register = template.Library()
+
+
+@register.filter
+def the_item(value: object) -> str:
+    """ "Response strategy" -> "the Response strategy"; "a list of contracts" stays as it is."""
+    return item_in_a_sentence(str(value))
 
 
 @register.filter

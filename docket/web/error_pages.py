@@ -1,0 +1,55 @@
+"""The pages for 400, 403, 404 and 500, in the GOV.UK Design System's patterns ("Page not found",
+"Sorry, there is a problem with the service"): a heading, what to do, a way back to the dashboard.
+
+A 404 says the same whatever was asked for, so that a campaign someone is not on the team of
+reads exactly as one that never existed. The 400 and 500 pages are rendered without the request's
+context processors (no database, no session): they must appear even when those are what failed.
+Under /public/ the 404 and 500 pages wear the public site's look, not the workspace's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
+
+from docket.publishing.views import ROOT as PUBLIC_ROOT
+from docket.publishing.views import public_context
+
+
+def _static_safe(template: str, status: int, context: dict[str, Any] | None = None) -> HttpResponse:
+    """Drawn without the request: no context processors, no database, no CSP nonce (so no inline script)."""
+    page = loader.get_template(template).render({"drawn_without_request": True} | (context or {}))
+    return HttpResponse(page, status=status)
+
+
+def _public(request: HttpRequest) -> bool:
+    return request.path.startswith(PUBLIC_ROOT)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _public(request):
+        return render(request, "publishing/404.html", public_context({}), status=404)
+    return render(request, "web/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "web/403_csrf.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _static_safe("web/400.html", 400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _public(request):
+        context = {"root": PUBLIC_ROOT, "assets": static("docket/vendor/"), "office_name": "Published correspondence"}
+        return _static_safe("publishing/500.html", 500, context)
+    return _static_safe("web/500.html", 500)
