@@ -57,7 +57,7 @@ def test_the_office_s_own_address_at_a_line_end_is_not_redacted_in_the_pdf():
     allowed = allow_list([OFFICE], [])
     assert find(f"contact April McCoig at {OFFICE}.\n\nYours sincerely,", [], allowed) == []
     original = letter_pdf(OFFICE)
-    redacted, count = redact_pdf(original, finder_allowing(allowed))
+    _, count = redact_pdf(original, finder_allowing(allowed))
     assert count == 0
 
 
