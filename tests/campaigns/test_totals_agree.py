@@ -71,7 +71,9 @@ def test_withdrawn_items_are_not_asked_and_every_page_agrees(worked, example, cl
     assert f"{withdrawn_n} withdrawn, not counted" in dashboard
 
     ledger_page = client.get(reverse("web:ledger", args=[example.slug])).content.decode()
-    said = text(re.search(r'<p class="govuk-body" id="ledger-totals">(.*?)</p>', ledger_page, re.S)[1])
+    found = re.search(r'<p class="govuk-body" id="ledger-totals">(.*?)</p>', ledger_page, re.S)
+    assert found is not None
+    said = text(found[1])
     assert said.startswith(f"Of {totals.asked} items asked for in the letters sent: 0 received")
     assert f"{totals.refused} refused, {totals.not_held} not held" in said
     assert f"{withdrawn_n} more in requests since withdrawn, not counted" in said
