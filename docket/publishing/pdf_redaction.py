@@ -83,7 +83,8 @@ def layout_text(chars: Sequence[str], hyphens: str = "hyphenation") -> tuple[str
     """The text as a reader would read it across layout, and for each of its characters the index it came from.
 
     Runs of whitespace become one space; a line break after "@" or "." or before them is dropped
-    (an address broken over two lines). ``hyphens`` says how hyphens are read: "hyphenation"
+    (an address broken over two lines), except after the full stop that ends a sentence with a whole
+    address, so the text and the PDF find the same address. ``hyphens`` says how hyphens are read: "hyphenation"
     drops one at the end of a line with the break; "kept" keeps it and drops the break (a hyphen
     that belongs to the word, as in an address); "dropped" drops every hyphen (a soft hyphen that
     pdfium reports as "-" in the middle of a line, a name hyphenated to dodge a rule).
