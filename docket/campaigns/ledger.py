@@ -62,6 +62,12 @@ class Row:
     cells: list[Cell]
     overdue: bool = False
 
+    @property
+    def withdrawn(self) -> bool:
+        """The request was withdrawn: what its letter asked for is not asked any more."""
+        request = getattr(self.recipient, "request", None)
+        return request is not None and request.state == RequestState.WITHDRAWN
+
 
 @dataclass
 class Totals:

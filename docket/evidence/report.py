@@ -161,7 +161,12 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
         ledger_rows=[
             (
                 row.recipient.contact.body.name,
-                [cell.item.get_status_display() if cell.item else "Not asked" for cell in row.cells],
+                [
+                    (cell.item.get_status_display() + (" (withdrawn)" if row.withdrawn and cell.asked else ""))
+                    if cell.item
+                    else "Not asked"
+                    for cell in row.cells
+                ],
             )
             for row in ledger_rows
         ],

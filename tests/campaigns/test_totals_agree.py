@@ -78,7 +78,11 @@ def test_withdrawn_items_are_not_asked_and_every_page_agrees(worked, example, cl
     assert f"{totals.refused} refused, {totals.not_held} not held" in said
     assert f"{withdrawn_n} more in requests since withdrawn, not counted" in said
 
-    report = dict(build(example).totals)
+    withdrawn_body = worked["withdrawn"].recipient.contact.body.name
+    assert ledger_page.count('<span class="govuk-body-s">(withdrawn)</span>') == withdrawn_n
+    built = build(example)
+    assert dict(built.ledger_rows)[withdrawn_body].count("Asked (withdrawn)") == withdrawn_n
+    report = dict(built.totals)
     assert report["Asked for in the letters sent"] == totals.asked
     assert report["Still awaited"] == waiting_n
     assert report["In requests since withdrawn, not counted above"] == withdrawn_n
