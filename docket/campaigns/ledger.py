@@ -62,14 +62,21 @@ class Row:
     cells: list[Cell]
     overdue: bool = False
 
+    @property
+    def withdrawn(self) -> bool:
+        """The request was withdrawn: what its letter asked for is not asked any more."""
+        request = getattr(self.recipient, "request", None)
+        return request is not None and request.state == RequestState.WITHDRAWN
+
 
 @dataclass
 class Totals:
     """A campaign's ledger in numbers: of the items the letters asked for, how many are in each status."""
 
-    asked: int = 0
+    asked: int = 0  # in letters that went, of requests not withdrawn
     overdue: int = 0  # asked, not settled, of a request past its due date
     by_status: dict[str, int] = field(default_factory=dict)
+    withdrawn: int = 0  # asked in letters that went, of requests since withdrawn: no longer asked, shown apart
 
     def of(self, status: str) -> int:
         return self.by_status.get(status, 0)
@@ -97,6 +104,11 @@ class Totals:
     @property
     def settled(self) -> int:
         return sum(self.of(status) for status in SETTLED)
+
+    @property
+    def awaited(self) -> int:
+        """Asked, and nothing received yet (a partly received item is counted as such, not here)."""
+        return self.of(Status.ASKED)
 
 
 def items_of(campaign: Campaign) -> list[RequestedItem]:
@@ -132,9 +144,18 @@ def totals(campaigns: Iterable[Campaign], today: datetime.date) -> dict[int, Tot
     """Each campaign's totals (by campaign id), in two queries for all the campaigns: of the items
     asked for in the letters that went, how many are in each status, and how many are overdue."""
     ids = [c.pk for c in campaigns]
-    # Asked in a letter that went: a draft's items are not asked yet.
-    asked = RecipientItem.objects.filter(
+    # Asked in a letter that went: a draft's items are not asked yet; a withdrawn request's are not asked
+    # any more (they are counted apart).
+    in_letters = RecipientItem.objects.filter(
         recipient__campaign__in=ids, state=RecipientItem.State.ASK, recipient__request__sent_at__isnull=False
+    )
+    asked = in_letters.exclude(recipient__request__state=RequestState.WITHDRAWN)
+    withdrawn = dict(
+        in_letters.filter(recipient__request__state=RequestState.WITHDRAWN)
+        .values("recipient__campaign")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("recipient__campaign", "n")
     )
     per_status = {f"n_{status}": Count("pk", filter=Q(status=status)) for status in Status.values}
     grouped = asked.values("recipient__campaign").annotate(n=Count("pk"), **per_status).order_by()
@@ -151,14 +172,27 @@ def totals(campaigns: Iterable[Campaign], today: datetime.date) -> dict[int, Tot
     for pk in ids:
         row = counts.get(pk, {})
         by_status = {status: row.get(f"n_{status}", 0) for status in Status.values}
-        result[pk] = Totals(asked=row.get("n", 0), overdue=overdue.get(pk, 0), by_status=by_status)
+        result[pk] = Totals(
+            asked=row.get("n", 0), overdue=overdue.get(pk, 0), by_status=by_status, withdrawn=withdrawn.get(pk, 0)
+        )
     return result
 
 
-def request_totals(item_states: Iterable[RecipientItem]) -> Totals:
-    """One recipient's totals, from its items already fetched (a public page's prefetched rows)."""
+def request_totals(item_states: Iterable[RecipientItem], request_state: str = "") -> Totals:
+    """One recipient's totals, from its items already fetched (a page's prefetched rows), counted as
+    ``totals`` counts a campaign's: a withdrawn request's items are not asked any more, but withdrawn."""
     counts = Counter(item.status for item in item_states if item.asked)
+    if request_state == RequestState.WITHDRAWN:
+        return Totals(withdrawn=sum(counts.values()))
     return Totals(asked=sum(counts.values()), by_status=dict(counts))
+
+
+def recipient_totals(recipient: Recipient) -> Totals:
+    """A recipient's totals on the campaign's page (its items prefetched): a letter not sent asks nothing yet."""
+    request = getattr(recipient, "request", None)
+    if request is None or request.sent_at is None:
+        return Totals()
+    return request_totals(recipient.item_states.all(), request.state)
 
 
 def export_header(items: Sequence[RequestedItem]) -> list[object]:

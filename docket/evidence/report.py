@@ -156,11 +156,17 @@ def build(campaign: Campaign, today: datetime.date | None = None, *, most_bodies
         curve=response_curve(campaign, today),
         totals=[("Asked for in the letters sent", totals.asked)]
         + [(label, totals.of(status)) for status, label in Status.choices if status != Status.ASKED]
-        + [("Still awaited", totals.of(Status.ASKED)), ("Overdue", totals.overdue)],
+        + [("Still awaited", totals.awaited), ("Overdue", totals.overdue)]
+        + ([("In requests since withdrawn, not counted above", totals.withdrawn)] if totals.withdrawn else []),
         ledger_rows=[
             (
                 row.recipient.contact.body.name,
-                [cell.item.get_status_display() if cell.item else "Not asked" for cell in row.cells],
+                [
+                    (cell.item.get_status_display() + (" (withdrawn)" if row.withdrawn and cell.asked else ""))
+                    if cell.item
+                    else "Not asked"
+                    for cell in row.cells
+                ],
             )
             for row in ledger_rows
         ],

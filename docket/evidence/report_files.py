@@ -15,6 +15,7 @@ import typst
 from docket.evidence.double_coding import Progress
 from docket.evidence.report import Report
 from docket.letters.pdf import FONTS
+from docket.letters.wording import long_date
 
 LAYOUT = Path(__file__).resolve().parent / "report.typ"
 # The report's files: each format and its media type.
@@ -31,7 +32,8 @@ def compiler() -> typst.Compiler:
 
 
 def _day(day: datetime.date | None) -> str:
-    return day.isoformat() if day else ""
+    """A date as every page of Docket says it: 24 November 2026."""
+    return long_date(day) if day else ""
 
 
 def tables(report: Report) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def tables(report: Report) -> dict[str, Any]:
     return {
         "title": report.title,
         "author": report.campaign.office.name if report.campaign.office_id else "",
-        "subtitle": f"Made on {report.made:%-d %B %Y} from Docket's records.",
+        "subtitle": f"Made on {long_date(report.made)} from Docket's records.",
         "asked": [[a.body, a.contact, _day(a.sent), _day(a.due), a.progress, "; ".join(a.items)] for a in report.asked],
         "curve": [[str(day), str(replies), str(documents)] for day, replies, documents in report.curve],
         "totals": [[label, str(count)] for label, count in report.totals],

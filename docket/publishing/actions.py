@@ -209,6 +209,12 @@ def publish(publication: Publication, actor: Actor) -> Publication:
             html, _ = redact_html(letter_html(request, text), spans_of)
         if pdf is not None:
             cleaned, pdf_redactions = redact_pdf(pdf, finder)
+            if publication.kind == Publication.Kind.LETTER and pdf_redactions != len(spans):
+                # The letter's PDF, text and HTML are one letter: one decision of what is redacted in it.
+                raise RedactionFailed(
+                    f"The letter's PDF would have {pdf_redactions} redactions and its text {len(spans)}, "
+                    "so it was not published: they must be redacted the same way."
+                )
             # The letter we sent, with nothing to redact, is published as sent: tagged, as the body received it.
             as_sent = publication.kind == Publication.Kind.LETTER and pdf_redactions == 0
             if as_sent and nothing_to_redact_in_objects(pdf, finder):
@@ -229,6 +235,7 @@ def publish(publication: Publication, actor: Actor) -> Publication:
         redacted_pdf=redacted_pdf,
         redacted_html=html,
         pdf_tagged=tagged,
-        redactions=len(spans) + len(title_spans) + pdf_redactions,
+        # The same redaction in the text and the PDF is one redaction; the PDF's OCR may find more.
+        redactions=len(title_spans) + max(len(spans), pdf_redactions),
         published_at=timezone.now(),
     )

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -47,6 +48,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from docket.errors import DocketError
+from docket.publishing.redaction import EMAIL
 
 DPI = 200
 SCALE = DPI / 72
@@ -60,6 +62,8 @@ INVISIBLE = frozenset("\u00ad\ufffe\ufeff\u200b\u200c\u200d\u2060\x00\x02\x03")
 HYPHENS = frozenset("-\u2010\u2011")
 LINE_BREAKS = frozenset("\r\n\u2028\u2029\x0b\x0c")
 JOINS_AN_ADDRESS = frozenset("@.")
+# An address that ends just before a full stop at the end of a line: the stop ends its sentence.
+ADDRESS_AT_END = re.compile(f"(?:{EMAIL.pattern})$")
 PAGE_KEYS = ("/MediaBox", "/CropBox", "/Rotate", "/UserUnit", "/Resources", "/Contents", "/Group")
 INHERITED = frozenset({"/MediaBox", "/CropBox", "/Rotate", "/Resources"})
 
@@ -82,7 +86,8 @@ def layout_text(chars: Sequence[str], hyphens: str = "hyphenation") -> tuple[str
     """The text as a reader would read it across layout, and for each of its characters the index it came from.
 
     Runs of whitespace become one space; a line break after "@" or "." or before them is dropped
-    (an address broken over two lines). ``hyphens`` says how hyphens are read: "hyphenation"
+    (an address broken over two lines), except after the full stop that ends a sentence with a whole
+    address, so the text and the PDF find the same address. ``hyphens`` says how hyphens are read: "hyphenation"
     drops one at the end of a line with the break; "kept" keeps it and drops the break (a hyphen
     that belongs to the word, as in an address); "dropped" drops every hyphen (a soft hyphen that
     pdfium reports as "-" in the middle of a line, a name hyphenated to dodge a rule).
@@ -110,7 +115,8 @@ def layout_text(chars: Sequence[str], hyphens: str = "hyphenation") -> tuple[str
                 end += 1
             broken = any(c in LINE_BREAKS for c in chars[index:end])
             joined = broken and (
-                (out and out[-1] in JOINS_AN_ADDRESS) or (end < len(chars) and chars[end] in JOINS_AN_ADDRESS)
+                (out and out[-1] in JOINS_AN_ADDRESS and not _ends_a_sentence(out))
+                or (end < len(chars) and chars[end] in JOINS_AN_ADDRESS)
             )
             if out and not joined:
                 out.append(" ")
@@ -122,6 +128,17 @@ def layout_text(chars: Sequence[str], hyphens: str = "hyphenation") -> tuple[str
             origin.append(index)
         index += 1
     return "".join(out), origin
+
+
+def _ends_a_sentence(out: list[str]) -> bool:
+    """A full stop at the end of a line right after a whole address ("... at jane@office.example.") ends
+    its sentence: joining the next line to it would read "jane@office.example.Yours", an address that is
+    no one's, and black out the next line's first word. A stop after part of an address
+    ("jane@office." then "example") is still joined."""
+    if out[-1] != ".":
+        return False
+    before = "".join(out[-260:-1]).rsplit(" ", 1)[-1]
+    return ADDRESS_AT_END.search(before) is not None
 
 
 def _is_line_end(chars: Sequence[str], index: int) -> bool:

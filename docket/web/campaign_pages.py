@@ -131,15 +131,13 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[int]
     rows = []
     for recipient in shown:
         req = getattr(recipient, "request", None)
-        asked = [s for s in recipient.item_states.all() if s.state == "ask"]
         rows.append(
             {
                 "recipient": recipient,
                 "request": req,
                 "state": req.get_state_display() if req else "Draft",
                 "overdue": bool(req and req.is_overdue(timezone.localdate())),
-                "received": sum(1 for s in asked if s.received_at),
-                "asked": len(asked),
+                "items": ledger.recipient_totals(recipient),  # counted as the ledger's totals count them
                 "last_event": events.get(last_of.get(req.pk)) if req else None,
             }
         )
