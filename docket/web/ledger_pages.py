@@ -9,14 +9,12 @@ will be done to whom.
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,11 +23,9 @@ from django.views.decorators.http import require_POST
 
 from docket.campaigns import actions as ledger_actions
 from docket.campaigns import ledger
-from docket.campaigns.models import SETTLED, Campaign, RecipientItem
+from docket.campaigns.models import Campaign, RecipientItem
 from docket.documents.models import Attachment
 from docket.errors import DocketError
-from docket.mail import chasing
-from docket.mail.models import OutboxMessage
 from docket.mail.tasks import send_outbox
 from docket.publishing import actions as publishing
 from docket.publishing.models import Publication, PublicationState
@@ -39,9 +35,9 @@ from docket.requests.letters import queue_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.web import request_pages
 from docket.web.access import access_campaign, access_request
+from docket.web.chase_checks import chase_rows
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import NotAnId, form_id, form_ids
-from docket.web.mail_headers import header_problem
 from docket.web.publication_pages import _date
 from docket.web.user_errors import errors_shown_on
 
@@ -160,49 +156,6 @@ def _selected_cells(found: Campaign, request: HttpRequest) -> list[RecipientItem
         .select_related("item", "evidence__message", "recipient__contact__body", "recipient__request")
         .order_by("recipient__contact__body__name", "item__position")
     )
-
-
-@dataclass
-class ChaseRow:
-    request: InfoRequest
-    last_written: datetime.datetime | None
-    last_what: str
-    blocked: str = ""
-
-
-def chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
-    """Each request to chase, when it was last written to, and why a chaser cannot go now (if not).
-
-    The rules are :func:`docket.mail.chasing.why_not_chase` (the ledger's chase and the request
-    page's keep the same ones); here they are given what they need for many requests in a few queries,
-    and what cannot go into an email's headers is added.
-    """
-    today = timezone.localdate()
-    sent = OutboxMessage.objects.filter(request__in=requests, sent_at__isnull=False).order_by()
-    last_sent = dict(sent.values("request").annotate(at=Max("sent_at")).values_list("request", "at"))
-    waiting = set(
-        OutboxMessage.objects.filter(
-            request__in=requests, kind=OutboxMessage.Kind.CHASER, state__in=chasing.WAITING_CHASER
-        ).values_list("request", flat=True)
-    )
-    asked = RecipientItem.objects.filter(recipient__request__in=requests, state=RecipientItem.State.ASK)
-    counts = asked.order_by().values("recipient").annotate(open=Count("pk", filter=~Q(status__in=SETTLED)))
-    outstanding = {row["recipient"]: row["open"] for row in counts}
-    rows = []
-    for req in requests:
-        candidates = [(req.sent_at, "the letter"), (req.last_chased_at, "a chaser"), (last_sent.get(req.pk), "")]
-        dated = [(at, what) for at, what in candidates if at is not None]
-        last, what = max(dated, key=lambda pair: pair[0]) if dated else (None, "")
-        row = ChaseRow(req, last, what or ("a chaser" if req.chasers_sent else "the letter"))
-        row.blocked = chasing.why_not_chase(
-            req,
-            today,
-            last_written=last,
-            chaser_waiting=req.pk in waiting,
-            outstanding=outstanding.get(req.recipient_id),
-        ) or header_problem(req.recipient.contact, req.campaign.office)
-        rows.append(row)
-    return rows
 
 
 @require_POST

@@ -30,11 +30,11 @@ from docket.requests.letters import queue, queue_chaser, write_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import ALLOWED_FROM
 from docket.web.access import access_request, access_unfiled_message, can
+from docket.web.chase_checks import chase_rows
 from docket.web.decorators import actor_of, requires
 from docket.web.downloads import attachment_disposition
 from docket.web.form_ids import form_id
 from docket.web.forms import NoteForm, UploadForm
-from docket.web.ledger_pages import chase_rows
 from docket.web.mail_headers import header_problem
 from docket.web.publication_pages import publishables
 from docket.web.user_errors import errors_shown_on
