@@ -64,6 +64,7 @@ def test_a_campaign_from_template_to_received_items(page, smtp_server, tmp_path:
     check(page, "campaign")
 
     page.get_by_role("link", name="Edit the letter").click()
+    page.wait_for_load_state()  # htmx set up (a choice made before it is would not ask for the preview)
     assert "DIVERT Programme" in page.locator("#letter-preview").inner_text()  # the first recipient's
     page.get_by_label("Preview for").select_option(label="Hampshire Police and Crime Commissioner (Michael Lane)")
     page.locator("#letter-preview", has_text="knife crime").wait_for()  # no string eval: the CSP forbids it

@@ -40,7 +40,7 @@ def test_a_bodys_switchboard_and_mailbox_are_set_and_shown_as_the_bodys_own(brow
     page.get_by_label("General email address").fill("opcc at hampshire")
     page.get_by_role("button", name="Save").click()
     wrong = "Enter a general email address in the correct format, like name@example.com"
-    assert page.get_by_role("link", name=wrong).is_visible()
+    page.get_by_role("link", name=wrong).wait_for()
     check(page, "body-form-error")
     page.get_by_label("General email address").fill("opcc@hampshire.example")
     check(page, "body-form")

@@ -48,6 +48,7 @@ def test_an_upload_and_a_misfiled_reply_put_right_on_the_request_page(browser, l
     scan = tmp_path / "scan.bin"
     scan.write_bytes(real_mail.BINARY)
     page.get_by_label("File").set_input_files(str(scan))
+    page.locator("#id_note").fill("posted to us on a memory stick")
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("has no text that could be read").wait_for()
     assert page.locator("#request-state").inner_text() == "Partially answered"

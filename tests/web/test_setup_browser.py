@@ -44,8 +44,7 @@ def test_a_team_sets_up_a_campaign_in_the_browser(browser, live_server, example,
     check(page, "directory-import-problems")
     assert not Contact.objects.filter(email="person1@body1.example").exists()
     rows[1] |= {"full_name": "Person 2", "email": "person2@body2.example"}
-    page.goto("/directory/import/")
-    page.get_by_role("button", name="Cancel").click()
+    page.goto("/directory/import/")  # a failed check is shown once: coming back starts afresh
     page.get_by_label("Contacts file").set_input_files(str(write_csv(tmp_path / "fixed.csv", rows)))
     page.get_by_role("button", name="Check the file").click()
     check(page, "directory-import-preview")
