@@ -23,7 +23,6 @@ from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.evidence.indexing import index_messages
 from docket.mail import limits
-from docket.mail.addresses import NO_SENDER
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState, ServerLimit
 from docket.requests import actions
@@ -71,7 +70,7 @@ def reply_note(message: InboundMessage, method: str) -> str:
     what = LABELS[Classification(message.classification)].lower()
     if message.source == InboundMessage.Source.MANUAL and message.classification == Classification.NOT_A_REPLY:
         note = f"file uploaded, {message.classification_reason}"
-    elif message.from_address in ("", NO_SENDER) and message.from_name.startswith("Uploaded by "):
+    elif message.uploaded_by_hand:
         note = f"{what}, {message.from_name[0].lower()}{message.from_name[1:]}"  # "reply, uploaded by …"
     else:
         note = f"{what} from {message.from_address or 'unknown'}"
@@ -362,8 +361,9 @@ def reach_data(message: OutboxMessage, accepted: OutboxMessage | None = None) ->
     """Only the data is left to send: from now on a failure may have delivered the message. Whether the worker
     still holds its claim (if not, the data must not go: another worker has it, or it was settled).
 
-    ``accepted``, the message sent just before, has its acceptance (``sent_at``, ``smtp_response``) written in
-    the same commit, ahead of ``record_sent``: a worker that dies in between leaves it to be recorded as sent.
+    ``accepted``, the message sent just before, has its acceptance (``sent_at``, ``smtp_response``) written first,
+    ahead of ``record_sent``: a worker that dies after that leaves it to be recorded as sent (and one that dies
+    between the two writes leaves this message with its data not reached: it certainly did not go).
     A message written down as accepted is never taken for one whose data is only reached."""
     moves = [Move(message, Step.REACH_DATA, changes={"reached_data": True}, expect=_mine(message, sent_at=None))]
     if accepted is not None:

@@ -13,8 +13,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
-from docket.mail.models import OutboxMessage, ServerLimit
+from docket.mail.models import OutboxMessage, OutboxState, ServerLimit
 
 MINUTE = datetime.timedelta(minutes=1)
 DAY = datetime.timedelta(days=1)
@@ -36,8 +37,15 @@ def room(server: str, now: datetime.datetime) -> int:
 
 
 def used(server: str, now: datetime.datetime, window: datetime.timedelta) -> int:
-    """How many messages were claimed for ``server`` in the ``window`` before ``now`` (what its limits count)."""
-    return OutboxMessage.objects.filter(server=server, claimed_at__gt=now - window).count()
+    """How many messages were claimed for ``server`` in the ``window`` before ``now`` and may have been handed to
+    it (what its limits count): those being sent, and those whose data was reached. A claim that ended before the
+    data (the server could not be reached, or said "not now" or "never" to the envelope) handed it nothing."""
+    return _handed(server).filter(claimed_at__gt=now - window).count()
+
+
+def _handed(server: str) -> QuerySet[OutboxMessage]:
+    """The messages claimed for ``server`` that it may have been handed (``used`` counts them)."""
+    return OutboxMessage.objects.filter(Q(state=OutboxState.SENDING) | Q(reached_data=True), server=server)
 
 
 def _limit(server: str) -> ServerLimit | None:
@@ -54,7 +62,7 @@ def next_room_at(server: str, now: datetime.datetime) -> datetime.datetime | Non
     if room(server, now) > 0:
         return None
     limit = ServerLimit.objects.get(server=server)
-    claims = OutboxMessage.objects.filter(server=server).order_by("-claimed_at").values_list("claimed_at", flat=True)
+    claims = _handed(server).order_by("-claimed_at").values_list("claimed_at", flat=True)
     times = []
     for count, window in ((limit.messages_per_minute, MINUTE), (limit.recipients_per_day, DAY)):
         if count is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from docket.mail.addresses import NO_SENDER
 from docket.mail.classification import CHOICES, Classification
 from docket.requests.models import InfoRequest
 
@@ -169,6 +170,11 @@ class InboundMessage(models.Model):
     @property
     def is_auto_reply(self) -> bool:
         return self.classification == Classification.AUTO_REPLY
+
+    @property
+    def uploaded_by_hand(self) -> bool:
+        """A file a person uploaded: its sender is "Uploaded by …", with no address (never the contact's)."""
+        return self.from_address in ("", NO_SENDER) and self.from_name.startswith("Uploaded by ")
 
 
 class ImapCursor(models.Model):

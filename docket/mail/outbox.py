@@ -3,7 +3,7 @@
 For each message: claim it (queued → sending, committed, a few at a time; several workers share the
 queue, each skipping what another is claiming), note when only the data is left to send (committed,
 before the data goes, and only if the claim is still this worker's), hand it to the server, note the
-server's acceptance (committed together with the next message's "only the data is left"), then record
+server's acceptance (written down just before the next message's "only the data is left"), then record
 the few as sent (→ sent, and the requests → sent, in one transaction). If the worker dies, another
 finds the message still "sending", claimed by a process that no longer runs (on this machine) or
 whose lease has run out: if its acceptance was noted it is recorded as sent; if the data had not been
@@ -37,6 +37,9 @@ from docket.requests.states import WAITING_STATES, RequestState
 
 log = logging.getLogger(__name__)
 CLAIM_BATCH = 20
+# How often a worker with nothing to claim looks again while another worker is still sending: about the time a
+# batch takes (CLAIM_BATCH letters to a nearby server), so that the last of a queue does not wait a whole second.
+OTHERS_SENDING_POLL = 0.1
 
 
 def worker_token() -> str:
@@ -265,7 +268,7 @@ class Sender:
         if queued.filter(next_attempt_at__lte=soon).exists():
             return 1.0
         if OutboxMessage.objects.filter(state=OutboxState.SENDING).exclude(claimed_by=self.token).exists():
-            return 1.0  # another worker's: it settles them, or it stopped and they are settled here
+            return OTHERS_SENDING_POLL  # another worker's: it settles them, or it stopped and they are settled here
         return None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
+from docket.mail.channels import UNREACHABLE, DeliveryError
 from docket.mail.dispatch import store
 from docket.mail.messages import Outgoing
 from docket.mail.models import OutboxMessage, OutboxState, ServerLimit
@@ -152,3 +153,25 @@ def test_the_limits_from_the_settings_make_the_servers_row_which_the_admin_may_t
     for worker in workers:
         worker.send_due()
     assert len(provider.taken) == 70
+
+
+@dataclass
+class Unreachable(FakeChannel):
+    """A server that cannot be reached: nothing is handed to it."""
+
+    def deliver(
+        self, envelope_from: str, envelope_to: str, raw: bytes, before_data: Callable[[], None] | None = None
+    ) -> str:
+        raise DeliveryError(f"{UNREACHABLE} {SERVER}: connection refused")
+
+
+def test_claims_that_never_reached_the_server_are_not_counted_against_its_limits(chasers):
+    from docket.mail import limits
+
+    ServerLimit.objects.create(server=SERVER, messages_per_minute=30)
+    clock = Clock()
+    worker = Sender(Unreachable(Provider(clock), "one"), clock=clock)
+    assert worker.send_due() == 20  # claimed, could not be handed over, queued again to be tried later
+    assert OutboxMessage.objects.filter(state=OutboxState.QUEUED).count() == chasers
+    assert limits.used(SERVER, clock.now, limits.MINUTE) == 0
+    assert limits.room(SERVER, clock.now) == 30
