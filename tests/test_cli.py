@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.factories import contact_row, write_csv
+from tests.isolated import migrated_sqlite
 
 DOCKET = str(REPO / ".venv" / "bin" / "docket")
 
@@ -40,6 +41,7 @@ def count_contacts(data_dir: Path) -> int:
 
 
 def test_import_contacts_names_the_bad_row_and_changes_nothing(tmp_path: Path):
+    migrated_sqlite(tmp_path / "docket.sqlite3")
     assert docket(tmp_path, "init", "--no-input").returncode == 0
     rows = [contact_row(n) for n in range(1, 11)]
     bad = write_csv(tmp_path / "contacts.csv", [*rows[:4], rows[4] | {"website": "not a url"}, *rows[5:]])
@@ -63,6 +65,7 @@ def test_a_bad_setting_stops_the_command_with_its_name(tmp_path: Path):
 
 
 def test_import_recipients_needs_a_known_campaign(tmp_path: Path):
+    migrated_sqlite(tmp_path / "docket.sqlite3")
     docket(tmp_path, "init", "--no-input")
     result = docket(tmp_path, "import-recipients", "nope", str(tmp_path / "x.csv"))
     assert result.returncode == 1

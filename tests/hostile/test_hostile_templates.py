@@ -16,6 +16,7 @@ from django.urls import reverse
 from docket.cli import main
 from docket.letters import LetterError, build_letter
 from docket.letters.templating import render_markdown
+from tests.isolated import migrated_sqlite
 from tests.letters.data import campaign, recipient
 from tests.test_cli import docket
 from tests.web.conftest import person
@@ -167,6 +168,7 @@ def test_docket_render_exits_1_with_a_one_line_error(example, tmp_path, capsys, 
 
 
 def test_docket_render_in_a_real_process_prints_no_traceback(tmp_path: Path):
+    migrated_sqlite(tmp_path / "docket.sqlite3")
     assert docket(tmp_path, "init", "--no-input").returncode == 0
     assert docket(tmp_path, "load-example", "iasc-vru-2020").returncode == 0
     template, line = HOSTILE["nested loops over literal text, no calls"]
