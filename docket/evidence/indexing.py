@@ -27,8 +27,28 @@ BATCH = 500
 MARK_START, MARK_END = "\x02", "\x03"
 
 
+# The most characters one row of the index holds. A longer text (a Word or text file is one page however
+# long; an email's body may be anything) is indexed in parts, split between words, each found, ranked and
+# quoted on its own: a snippet reads its whole row (FTS5's snippet(), PostgreSQL's ts_headline), so a row of
+# 30 MB held a search for minutes; and PostgreSQL refuses a tsvector over 1 MB.
+PART_CHARS = 20_000
+
+
 def indexable(text: str) -> str:
     return text.replace(MARK_START, " ").replace(MARK_END, " ")
+
+
+def parts(text: str, size: int = PART_CHARS) -> Iterator[str]:
+    """``text`` in pieces of at most ``size`` characters, cut at the last space or line break before the limit
+    (a piece with none is cut at the limit)."""
+    start = 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = max(text.rfind(" ", start, limit), text.rfind("\n", start, limit))
+        end = cut + 1 if cut > start else limit
+        yield text[start:end]
+        start = end
+    yield text[start:]
 
 
 def day(moment: datetime | None) -> date:
@@ -59,23 +79,25 @@ def _message_rows(messages: list[InboundMessage]) -> Iterator[SearchEntry]:
         request = requests[message.request_id]
         received = day(message.received_at)
         text = message.reply_text or message.body_text
-        if text.strip():
-            title = message.subject or f"Reply from {request.recipient.contact.body.name}"
-            yield _row(request, Kind.REPLY, title[:300], received, text, message=message)
+        title = message.subject or f"Reply from {request.recipient.contact.body.name}"
+        for part in parts(text):
+            if part.strip():
+                yield _row(request, Kind.REPLY, title[:300], received, part, message=message)
         for attachment in attachments.get(message.pk, []):
             title = (attachment.filename or f"Attachment {attachment.pk}")[:300]
             for page, page_text in attachment.page_texts():
-                if page_text.strip():
-                    yield _row(
-                        request,
-                        Kind.DOCUMENT,
-                        title,
-                        received,
-                        page_text,
-                        message=message,
-                        attachment=attachment,
-                        page=page,
-                    )
+                for part in parts(page_text):
+                    if part.strip():
+                        yield _row(
+                            request,
+                            Kind.DOCUMENT,
+                            title,
+                            received,
+                            part,
+                            message=message,
+                            attachment=attachment,
+                            page=page,
+                        )
 
 
 def _requests(pks: Iterable[int]) -> dict[int, InfoRequest]:

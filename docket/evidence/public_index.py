@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from docket.evidence.indexing import BATCH, day, indexable
+from docket.evidence.indexing import BATCH, day, indexable, parts
 from docket.evidence.models import Audience, Kind, SearchEntry
 from docket.publishing.models import Publication, PublicationState
 from docket.publishing.redaction import Span, redact
@@ -60,8 +60,9 @@ def _rows(publication: Publication) -> Iterator[SearchEntry]:
     if attachment is not None:
         pages = redacted_pages(attachment.text, attachment.page_starts, publication.redacted_text, request)
     for page, text in pages:
-        if text.strip():
-            yield SearchEntry(page=page, text=indexable(text), **common)
+        for part in parts(text):  # a long page in parts, as on the staff side
+            if part.strip():
+                yield SearchEntry(page=page, text=indexable(part), **common)
 
 
 def redacted_pages(text: str, page_starts: list[int], redacted: str, request: InfoRequest) -> list[tuple[int, str]]:

@@ -203,3 +203,25 @@ def test_an_embargoed_reply_is_not_public_until_its_day(replied):
     assert wheres('"knife crime work"', public=True) == []  # published, its rows kept, but not public yet
     publishing.set_embargo(publication, None, ACTOR)
     assert wheres('"knife crime work"', public=True) == ["Reply from Hampshire Police and Crime Commissioner"]
+
+
+def test_a_long_text_is_indexed_in_parts_each_found_and_quoted(replied):
+    """A text file or Word document is one page however long: it is indexed in parts of at most
+    PART_CHARS characters (a snippet reads its whole row; PostgreSQL refuses a tsvector over 1 MB)."""
+    from docket.evidence.indexing import PART_CHARS, parts
+
+    words = [f"word{n}" for n in range(60_000)]  # about 600,000 characters
+    words[10] = "firstneedle"
+    words[59_990] = "lastneedle"
+    long = " ".join(words)
+    assert "".join(parts(long)) == long  # nothing lost or added at the cuts
+    assert all(len(part) <= PART_CHARS for part in parts(long))
+    assert not any(part.endswith("word") for part in parts(long))  # cut between words
+    message = reply_to(replied.request, "The notes are attached.", [("notes.txt", "text/plain", long.encode())])
+    rows = SearchEntry.objects.filter(attachment__message=message)
+    assert rows.count() == len(list(parts(long))) > 20
+    assert max(len(text) for text in rows.values_list("text", flat=True)) <= PART_CHARS
+    for needle in ("firstneedle", "lastneedle"):
+        hits = search(needle).hits
+        assert [hit.where for hit in hits] == ["page 1 of notes.txt"]
+        assert "<mark>" in hits[0].snippet
