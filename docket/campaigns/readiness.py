@@ -20,6 +20,7 @@ from docket.campaigns.letters import campaign_data, recipient_data
 from docket.campaigns.models import Campaign, Recipient
 from docket.errors import DocketError
 from docket.letters import LetterError, compile_template
+from docket.letters.images import letter_pictures_problem
 from docket.letters.template_limits import DEFAULT_TIMEOUT
 from docket.letters.templating import render_markdown
 
@@ -34,6 +35,14 @@ def problem_text(error: LetterError) -> str:
 
 class LetterCannotBeMade(DocketError):
     """Approving (or sending) a letter that the template cannot make for its recipient."""
+
+
+def send_problem(recipient: Recipient) -> str:
+    """Why a letter that can be made still cannot be sent by email, or "" (``_not_queueable`` refuses it then too)."""
+    contact = recipient.contact
+    if not contact.email.strip():
+        return f"It can be made, but not sent by email: {contact.full_name} has no email address."
+    return ""
 
 
 def refuse_if_cannot_be_made(recipient: Recipient) -> None:
@@ -63,10 +72,13 @@ class LetterCheck:
             self.template = _compiled(self.data.template, self.data.slug)
         except LetterError as error:
             self.broken = problem_text(error)
+            return
+        # The office's logo and signature go in every letter's PDF: one that is not a picture breaks them all.
+        self.broken = letter_pictures_problem(self.data.office.logo, self.data.office.signature)
 
     def problem(self, recipient: Recipient, timeout: float = DEFAULT_TIMEOUT) -> str:
         """Why this recipient's letter cannot be made, or "" if it can."""
-        if self.template is None:
+        if self.template is None or self.broken:
             return self.broken
         try:
             render_markdown(self.data, recipient_data(recipient), self.template, timeout=timeout)

@@ -17,6 +17,7 @@ from typing import Any
 
 import typst
 
+from docket.letters.images import UnreadablePicture, refuse_unreadable
 from docket.letters.model import Letter
 
 HERE = Path(__file__).resolve().parent
@@ -38,14 +39,26 @@ def letter_json(letter: Letter) -> str:
 
 
 def to_pdf(letter: Letter, *, archive: bool = False) -> bytes:
-    """PDF/UA-1; with ``archive``, also PDF/A-2a for long-term keeping."""
+    """PDF/UA-1; with ``archive``, also PDF/A-2a for long-term keeping.
+
+    Raises UnreadablePicture (a LetterError) if the office's logo or signature is not a picture it can print.
+    """
+    refuse_unreadable(letter.letterhead.logo, letter.signature.image)
     day = letter.date or datetime.date(2000, 1, 1)
     timestamp = int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
-    result = compiler().compile(
-        format="pdf",
-        sys_inputs={"letter": letter_json(letter)},
-        pdf_standards=["ua-1", "a-2a"] if archive else ["ua-1"],
-        timestamp=timestamp,
-    )
+    try:
+        result = compiler().compile(
+            format="pdf",
+            sys_inputs={"letter": letter_json(letter)},
+            pdf_standards=["ua-1", "a-2a"] if archive else ["ua-1"],
+            timestamp=timestamp,
+        )
+    except typst.TypstError as error:
+        if "decode image" not in str(error):
+            raise
+        # Pillow read it but Typst cannot (a damaged picture): the office's pictures are the letter's only images.
+        raise UnreadablePicture(
+            "", "", None, "The office's logo or signature picture cannot be read: upload them again on the Office page."
+        ) from None
     assert isinstance(result, bytes)
     return result

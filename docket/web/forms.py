@@ -7,13 +7,16 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import QueryDict
 
 from docket.campaigns.copying import COPIED_SETTINGS, RESERVED_SLUGS, suggest_slug
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
+from docket.letters.images import MOST_BYTES, picture_problem
 from docket.mail.actions import LARGEST_LIMIT
 from docket.requests.letters import chaser_template_problem
 from docket.web.access import ROLES
@@ -58,7 +61,8 @@ class GovukDateField(forms.MultiValueField):
     widget = GovukDateWidget
 
     def __init__(self, **kwargs: Any) -> None:
-        parts = (forms.CharField(), forms.CharField(), forms.CharField())
+        # Each box may be empty: ``compress`` says which are missing, in words ("must include a month").
+        parts = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(parts, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[Any]) -> datetime.date | None:
@@ -100,7 +104,7 @@ class CampaignSettingsForm(GovukMessages, forms.ModelForm[Campaign]):
     class Meta:
         model = Campaign
         # the settings a copy starts from, what makes it new, and how its replies are coded
-        fields = ["title", "letter_date", *COPIED_SETTINGS, "double_coding"]
+        fields = ["title", "letter_date", *COPIED_SETTINGS]
         widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
 
 
@@ -129,10 +133,38 @@ class FieldsForm(GovukMessages, forms.Form):
 
 
 class OfficeForm(GovukMessages, forms.ModelForm[Office]):
+    """The office profile; a logo or signature is kept only if it is a PNG or JPEG picture a letter can print
+    (any other file would stop every letter's PDF), and either can be removed ("Remove the logo")."""
+
     class Meta:
         model = Office
         exclude: list[str] = []
         widgets = {"address_lines": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_logo(self) -> Any:
+        return self._picture("logo")
+
+    def clean_signature(self) -> Any:
+        return self._picture("signature")
+
+    def _picture(self, name: str) -> Any:
+        upload = self.cleaned_data.get(name)
+        if not isinstance(upload, UploadedFile):  # not a new upload: kept as it was, removed, or none
+            return upload
+        what = str(self.fields[name].label)
+        if (upload.size or 0) > MOST_BYTES:
+            raise forms.ValidationError(
+                f"The {what.lower()} must be smaller than {MOST_BYTES // (1024 * 1024)} MB", code="too_large"
+            )
+        problem = picture_problem(upload)
+        upload.seek(0)
+        if problem == "is not a PNG or JPEG picture":
+            raise forms.ValidationError(
+                f"The {what.lower()} must be a PNG or JPEG picture; this file is not one", code="not_a_picture"
+            )
+        if problem:
+            raise forms.ValidationError(f"The {what.lower()} {problem}", code="not_a_picture")
+        return upload
 
 
 class ChoicesById(forms.ModelMultipleChoiceField[Any]):
@@ -160,11 +192,12 @@ class NewUserForm(GovukMessages, forms.Form):
     )
     password = forms.CharField(
         widget=forms.PasswordInput,
-        min_length=12,
+        min_length=settings.PASSWORD_MIN_LENGTH,
         max_length=200,
         required=False,
         help_text=(
-            "At least 12 characters, to give them yourself: they choose their own when they first sign in. "
+            f"At least {settings.PASSWORD_MIN_LENGTH} characters, to give them yourself: they choose their own when "
+            "they first sign in. "
             "Or leave it blank, and they are emailed a link to choose their own"
         ),
     )
@@ -258,6 +291,7 @@ class NewCampaignForm(GovukMessages, forms.ModelForm[Campaign]):
             "max_chasers",
             "chase_interval_working_days",
             "chaser_template",
+            "double_coding",
         ]
         labels = {"slug": "Address"}
         help_texts = {
