@@ -12,15 +12,18 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from docket.campaigns.actions import log
+from docket.campaigns.models import Campaign
+from docket.directory.models import Body
 from docket.documents.models import store
 from docket.errors import DocketError
 from docket.evidence import public_index
 from docket.publishing.html_redaction import redact_html
-from docket.publishing.models import Publication, PublicationState
+from docket.publishing.models import Publication, PublicationState, RedactionRule
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
 from docket.publishing.public_letter import is_tagged, letter_html, nothing_to_redact_in_objects
-from docket.publishing.redaction import redact
-from docket.publishing.rules import spans_finder
+from docket.publishing.redaction import pattern_problem, redact
+from docket.publishing.rules import bodies_of, scope_words, spans_finder
 from docket.requests.actions import Actor, TransitionError, event_row, record_event
 from docket.requests.events import EventKind
 from docket.requests.models import Event, FrozenLetter, InfoRequest
@@ -239,3 +242,100 @@ def publish(publication: Publication, actor: Actor) -> Publication:
         redactions=len(title_spans) + max(len(spans), pdf_redactions),
         published_at=timezone.now(),
     )
+
+
+# The office's own redaction rules, changed from a campaign's "Redaction rules" page. A rule for
+# everywhere, or for a body, belongs to the office, not to one campaign: it is logged on the campaign
+# whose page made the change. Rules read by ``rules.rules_for`` at preview and at publishing, so a
+# change shows in the previews at once and in what is public only when an item is published again.
+
+
+class RuleError(DocketError):
+    """A redaction rule that cannot be saved as given; ``field``: the part of the form to correct."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+Scope = RedactionRule.Scope
+_LIMITS: dict[str, int] = {
+    name: getattr(RedactionRule._meta.get_field(name), "max_length", 0) for name in ("pattern", "replacement", "reason")
+}
+_NAMES = {"pattern": "The text to redact", "replacement": "The replacement", "reason": "The reason"}
+
+
+def _within_limit(name: str, value: str) -> None:
+    if len(value) > _LIMITS[name]:
+        raise RuleError(f"{_NAMES[name]} must be {_LIMITS[name]} characters or fewer: it has {len(value)}.", name)
+
+
+def _described(rule: RedactionRule) -> str:
+    what = f"the regular expression {rule.pattern}" if rule.is_regex else f"“{rule.pattern}”"
+    return f"{what} → {rule.replacement}, for {scope_words(rule)} ({rule.reason})"
+
+
+def add_rule(
+    campaign: Campaign,
+    actor: Actor,
+    *,
+    pattern: str,
+    reason: str,
+    is_regex: bool = False,
+    replacement: str = "",
+    scope: str = Scope.CAMPAIGN,
+    body: Body | None = None,
+    request: InfoRequest | None = None,
+) -> RedactionRule:
+    """A new rule, made from ``campaign``'s page: for everywhere, the campaign, one of its bodies or requests.
+
+    Refused, in words for the form: no text, a regular expression that cannot be read, could run for
+    hours or can match an empty text, no reason, text over the lengths stored, a body or request
+    that is not the campaign's.
+    """
+    pattern, reason = pattern.strip(), reason.strip()
+    replacement = replacement.strip() or "[redacted]"
+    problem = pattern_problem(pattern, is_regex)
+    if problem:
+        raise RuleError(problem, "pattern")
+    _within_limit("pattern", pattern)
+    _within_limit("replacement", replacement)
+    if not reason:
+        raise RuleError("Enter the reason for the redaction: it is shown with each redaction it makes.", "reason")
+    _within_limit("reason", reason)
+    rule = RedactionRule(pattern=pattern, is_regex=is_regex, replacement=replacement, reason=reason, scope=scope)
+    if scope == Scope.CAMPAIGN:
+        rule.campaign = campaign
+    elif scope == Scope.BODY:
+        if body is None or not bodies_of(campaign).filter(pk=body.pk).exists():
+            raise RuleError("Choose one of the bodies this campaign writes to.", "body")
+        rule.body = body
+    elif scope == Scope.REQUEST:
+        if request is None or request.campaign_id != campaign.pk:
+            raise RuleError("Choose one of this campaign's requests.", "request")
+        rule.request = request
+    elif scope != Scope.EVERYWHERE:
+        raise RuleError("Choose where the rule applies.", "scope")
+    with transaction.atomic():
+        rule.save(force_insert=True)
+        log(campaign, actor, EventKind.REDACTION_RULE_ADDED, _described(rule), rule.request)
+    return rule
+
+
+def set_rule_active(rule: RedactionRule, active: bool, campaign: Campaign, actor: Actor) -> RedactionRule:
+    """Switch a rule off (it stays listed, and redacts nothing) or on again; logged on ``campaign``."""
+    if rule.active == active:
+        return rule
+    kind = EventKind.REDACTION_RULE_SWITCHED_ON if active else EventKind.REDACTION_RULE_SWITCHED_OFF
+    with transaction.atomic():
+        RedactionRule.objects.filter(pk=rule.pk).update(active=active)
+        rule.active = active
+        log(campaign, actor, kind, _described(rule), rule.request)
+    return rule
+
+
+def remove_rule(rule: RedactionRule, campaign: Campaign, actor: Actor) -> None:
+    """Remove a rule for good; what it was stays in ``campaign``'s activity log."""
+    with transaction.atomic():
+        log(campaign, actor, EventKind.REDACTION_RULE_REMOVED, _described(rule), rule.request)
+        rule.delete()

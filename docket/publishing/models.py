@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils import timezone
 
 from docket.campaigns.models import Campaign
 from docket.directory.models import Body
@@ -76,6 +77,15 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of request #{self.request_id} ({self.state})"
+
+    @property
+    def embargoed(self) -> bool:
+        """Published, but its embargo runs still: not public before ``embargo_until`` (as ``published`` reckons)."""
+        return (
+            self.state == PublicationState.PUBLISHED
+            and self.embargo_until is not None
+            and self.embargo_until > timezone.localdate()
+        )
 
 
 class RedactionRule(models.Model):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from docket.campaigns.models import Office
+from docket.campaigns.models import Campaign, Office
 from docket.directory.models import Body
 from docket.publishing.models import RedactionRule
 from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, redact
 from docket.requests.models import InfoRequest
+from docket.requests.refusals import body_name
+
+Scope = RedactionRule.Scope
 
 
 def rules_for(request: InfoRequest) -> list[Rule]:
@@ -51,3 +54,33 @@ def spans_finder(request: InfoRequest) -> Callable[[str], list[Span]]:
 def redact_for(text: str, request: InfoRequest) -> tuple[str, list[Span]]:
     spans = spans_in(text, request)
     return redact(text, spans), spans
+
+
+def bodies_of(campaign: Campaign) -> QuerySet[Body]:
+    """The bodies a campaign writes to: those a rule of its page may be scoped to."""
+    return Body.objects.filter(contacts__recipients__campaign=campaign).distinct().order_by("name")
+
+
+def rules_of(campaign: Campaign) -> QuerySet[RedactionRule]:
+    """Every rule that applies to something of the campaign: everywhere, the campaign, its bodies, its requests."""
+    return (
+        RedactionRule.objects.filter(
+            Q(scope=Scope.EVERYWHERE)
+            | Q(scope=Scope.CAMPAIGN, campaign=campaign)
+            | Q(scope=Scope.BODY, body__in=bodies_of(campaign))
+            | Q(scope=Scope.REQUEST, request__campaign=campaign)
+        )
+        .select_related("body", "request__recipient__contact__body", "campaign")
+        .order_by("pk")
+    )
+
+
+def scope_words(rule: RedactionRule) -> str:
+    """Where a rule applies, in words: "every campaign of the office", "the request to Northshire PCC"…"""
+    if rule.scope == Scope.CAMPAIGN and rule.campaign is not None:
+        return f"the campaign {rule.campaign.title}"
+    if rule.scope == Scope.BODY and rule.body is not None:
+        return f"everything to or from {rule.body.name}, in every campaign"
+    if rule.scope == Scope.REQUEST and rule.request is not None:
+        return f"the request to {body_name(rule.request)}"
+    return "every campaign of the office"

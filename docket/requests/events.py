@@ -62,6 +62,11 @@ class EventKind(models.TextChoices):
     PUBLICATION_EMBARGO = "publication_embargo", "Embargo set"
     PUBLICATION_CONSENT = "publication_consent", "Consent recorded"
     PUBLICATION_CHECKED_BY_EYE = "publication_checked_by_eye", "Document with no readable text checked by eye"
+    # The office's redaction rules (publishing.actions), on the log of the campaign whose page changed them.
+    REDACTION_RULE_ADDED = "redaction_rule_added", "Redaction rule added"
+    REDACTION_RULE_SWITCHED_OFF = "redaction_rule_switched_off", "Redaction rule switched off"
+    REDACTION_RULE_SWITCHED_ON = "redaction_rule_switched_on", "Redaction rule switched on"
+    REDACTION_RULE_REMOVED = "redaction_rule_removed", "Redaction rule removed"
     # A campaign's setup (campaigns.actions); the campaign's activity log shows them, and a request's
     # timeline those about its recipient.
     CAMPAIGN_CREATED = "campaign_created", "Campaign created"
@@ -125,5 +130,9 @@ SETUP_KINDS = frozenset(
         EventKind.THEME_ADDED,
         EventKind.THEME_CHANGED,
         EventKind.THEME_REMOVED,
+        EventKind.REDACTION_RULE_ADDED,
+        EventKind.REDACTION_RULE_SWITCHED_OFF,
+        EventKind.REDACTION_RULE_SWITCHED_ON,
+        EventKind.REDACTION_RULE_REMOVED,
     }
 )
