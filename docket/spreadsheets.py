@@ -12,6 +12,7 @@ with one cell at XFD1048576 otherwise becomes 17 billion empty cells.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass
@@ -194,4 +195,6 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime.datetime):  # a date cell: as a person would write it, its time only if it has one
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ", "minutes")
     return str(value)

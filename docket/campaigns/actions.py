@@ -67,6 +67,8 @@ STATUS_EVENTS: dict[str, EventKind] = {
     Status.NOT_APPLICABLE: EventKind.ITEM_NOT_APPLICABLE,
 }
 NOTE_CHARS = 2000
+# The most a per-recipient field's value holds: what the fields grid edits and the recipients import accepts.
+FIELD_CHARS = 2000
 
 
 class SetupError(DocketError):
@@ -383,6 +385,12 @@ def set_fields(changes: Mapping[Recipient, Mapping[str, str]], actor: Actor) -> 
     changed: list[tuple[Recipient, list[str]]] = []
     for recipient, values in changes.items():
         names = [name for name, value in values.items() if str(recipient.fields.get(name, "")) != value]
+        for name in names:
+            if len(values[name]) > FIELD_CHARS:
+                raise SetupError(
+                    f"{recipient.contact.body.name}'s {name} has {len(values[name]):,} characters: "
+                    f"a field holds at most {FIELD_CHARS:,}. Nothing was changed."
+                )
         if names:
             recipient.fields = {**recipient.fields, **{name: values[name] for name in names}}
             changed.append((recipient, names))
@@ -595,6 +603,31 @@ def set_item_status(
         return rederive_state(request, kind, actor, _event_note(item, label))
 
 
+def refuse_request(request: InfoRequest, actor: Actor, reason: str) -> InfoRequest:
+    """The body refused the whole request: the request is refused, and each item still awaited from it
+    (asked for, nothing of it come) is recorded refused with the same reason, each with its event, so
+    that the ledger counts them refused rather than awaited. Items already settled or partly received
+    keep what they have. Reopening the request later leaves the items as they are, to be changed one
+    by one."""
+    with transaction.atomic():
+        refused = requests.refuse(request, actor, reason)
+        awaited = (
+            RecipientItem.objects.select_for_update(of=("self",))
+            .select_related("item")
+            .filter(recipient_id=request.recipient_id, state=RecipientItem.State.ASK, status=Status.ASKED)
+            .order_by("item__position", "pk")
+        )
+        now = timezone.now()
+        for item in awaited:
+            label = item.title or item.item.label
+            fields = _fields(refused, Status.REFUSED, Evidence(note=reason), label) | {"status_at": now}
+            for name, value in fields.items():
+                setattr(item, name, value)
+            item.save(update_fields=list(fields))
+            rederive_state(refused, STATUS_EVENTS[Status.REFUSED], actor, _event_note(item, label))  # logged; stays
+    return refused
+
+
 def _fields(request: InfoRequest, status: ItemStatus, evidence: Evidence, label: str) -> dict[str, object]:
     note = evidence.note.strip()
     if len(note) > NOTE_CHARS:
@@ -653,9 +686,13 @@ def _check_attachment(request: InfoRequest, attachment: Attachment, page: int | 
     if page is not None:
         if page < 1:
             raise LedgerError(f"Page {page} is not a page: pages are numbered from 1.", field="page")
-        if attachment.pages and page > attachment.pages:
+        count = attachment.pages  # a PDF's, once read
+        if not count and attachment.status == Attachment.Status.EXTRACTED:
+            count = len(attachment.page_starts) + 1  # a text or Word file is one page
+        if count and page > count:  # not read yet (or unreadable): its pages are not known, so not checked
             raise LedgerError(
-                f"{attachment.filename or 'The attachment'} has {attachment.pages} pages: there is no page {page}.",
+                f"{attachment.filename or 'The attachment'} has {count} page{'s' if count != 1 else ''}: "
+                f"give a page from 1 to {count}, or leave the page empty.",
                 field="page",
             )
 

@@ -4,9 +4,10 @@ What a new campaign is made from; the campaign itself is made by the named actio
 ``docket.campaigns.actions.create_campaign``, which logs it.
 
 A copy takes what makes the letter (the template, the references it cites, the items it asks
-for) and how replies are chased; never recipients nor requests, which belong to the campaign
-they were sent in. The settings come from the person's form (shown filled in from the source),
-so a copy may change its letter date or working days as it is made.
+for), how replies are chased and whether two people code each document; never recipients nor
+requests, which belong to the campaign they were sent in. The settings come from the person's
+form (shown filled in from the source), so a copy may change its letter date or working days as
+it is made.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ COPIED_SETTINGS = (
     "max_chasers",
     "chase_interval_working_days",
     "chaser_template",
+    "double_coding",
 )
 RESERVED_SLUGS = {"new"}  # /campaigns/new/ is the page that makes one
 

@@ -87,6 +87,13 @@ def campaign_header_errors(campaign: Campaign, headers: list[str]) -> list[CellE
 def parse_recipient(row: Row) -> tuple[RecipientRow | None, list[CellError]]:
     contact, errors = parse_contact(row)
     fields = {name[6:]: value for name, value in row.values.items() if name.startswith("field:")}
+    errors += [
+        CellError(
+            row.number, f"field:{name}", f"{len(value):,} characters: a field holds at most {actions.FIELD_CHARS:,}"
+        )
+        for name, value in fields.items()
+        if len(value) > actions.FIELD_CHARS
+    ]
     items: dict[str, ItemCells] = {}
     keys = {name.split(":")[1] for name in row.values if name.startswith("item:")}
     for key in sorted(keys):

@@ -231,6 +231,8 @@ def _export_chunk(chunk: list[Recipient], items: Sequence[RequestedItem]) -> Ite
             label = cell.item.get_status_display() if cell.item else ""
             if cell.item is not None and not cell.asked:
                 label += " (in the letter)" if cell.status == Status.PUBLISHED_ONLINE else ""
+            elif cell.item is not None and row.withdrawn:
+                label += " (withdrawn)"  # as the ledger page and the report say: no longer asked, not counted
             values += [label, cell.evidence_text()]
         yield values
 

@@ -125,7 +125,30 @@ def refusal(content_type: str, *, ocr: bool = True) -> str | None:
         return None
     if content_type.startswith(OPENDOCUMENT_PREFIX) or content_type in HTML_TYPES:
         return None
-    return f"Docket does not read {content_type} files"
+    return f"Docket cannot read this kind of file ({_kind_in_words(content_type)})"
+
+
+# What a person calls the kinds of file Docket does not read (anything else: its media type, after words).
+KINDS_IN_WORDS = {
+    "application/octet-stream": "it does not say what it is",
+    "application/x-empty": "it is empty",
+    "application/msword": "an old Word file, .doc: save it as .docx to read it",
+    "application/vnd.ms-excel": "an old Excel file, .xls: save it as .xlsx to read it",
+    "application/vnd.ms-powerpoint": "a PowerPoint file",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "a PowerPoint file",
+    "application/zip": "a ZIP archive",
+    "application/x-dosexec": "a program",
+    "application/x-executable": "a program",
+    "application/rtf": "a Rich Text file, .rtf: save it as .docx to read it",
+}
+
+
+def _kind_in_words(content_type: str) -> str:
+    if content_type in KINDS_IN_WORDS:
+        return KINDS_IN_WORDS[content_type]
+    if content_type.startswith(("audio/", "video/")):
+        return f"a {content_type.partition('/')[0]} file"
+    return f"its kind is {content_type}"
 
 
 def is_plain_text(content_type: str) -> bool:
@@ -217,7 +240,9 @@ def _pdf(data: bytes, ocr: bool, caps: Caps) -> Extraction:
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
-        raise ExtractionError(f"a PDF that cannot be opened: {error}") from None
+        if getattr(error, "err_code", None) == pypdfium2.raw.FPDF_ERR_PASSWORD:
+            raise ExtractionError("The PDF is protected by a password: Docket could not open it") from None
+        raise ExtractionError("The PDF is damaged or not a PDF: Docket could not open it") from None
     try:
         if len(document) > caps.max_pages:
             raise TooLarge(f"it has {len(document):,} pages, and Docket reads at most {caps.max_pages:,}")

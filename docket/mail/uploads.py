@@ -57,7 +57,8 @@ class Uploaded:
         filed = sum(1 for item in new if item.message.status == InboundMessage.Status.FILED)
         held = sum(1 for item in new if item.message.status == InboundMessage.Status.HOLDING)
         again = len(self.taken) - len(new)
-        parts = [f"{len(new)} new message(s)", f"{filed} filed to their request", f"{held} held here"]
+        count = f"{len(new)} new message{'s' if len(new) != 1 else ''}"
+        parts = [count, f"{filed} filed to their request", f"{held} held here"]
         if again:
             parts.append(f"{again} already taken in before")
         return ", ".join(parts)

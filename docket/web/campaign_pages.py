@@ -22,7 +22,7 @@ from docket.campaigns.letters import (
     with_letter_data,
 )
 from docket.campaigns.models import Campaign, Recipient
-from docket.campaigns.readiness import LetterCheck, check_letters
+from docket.campaigns.readiness import LetterCheck, check_letters, send_problem
 from docket.evidence.charts import response_chart
 from docket.evidence.report import response_curve
 from docket.letters import LetterError, build_letter, writer
@@ -236,7 +236,8 @@ def refused_summary(refused: list[tuple[Recipient, str]], done: str) -> str:
 
 
 def mark_letters(found: Campaign, rows: list[dict[str, Any]]) -> int:
-    """Set each row's ``letter`` ("ok", "cannot", "unchecked", or "frozen" once queued) and ``letter_problem``.
+    """Set each row's ``letter`` ("ok", "cannot", "unchecked", or "frozen" once queued), ``letter_problem``
+    and ``send_problem`` (a letter that can be made but not sent by email, said before anyone sends it).
 
     Only the rows given (a page of them) and only letters not yet queued are checked (sent ones
     are frozen); the recipients are loaded again with all a letter needs, in three queries.
@@ -244,11 +245,13 @@ def mark_letters(found: Campaign, rows: list[dict[str, Any]]) -> int:
     """
     open_states = (RequestState.DRAFT, RequestState.APPROVED)
     pending = {row["recipient"].pk for row in rows if row["request"] is None or row["request"].state in open_states}
-    loaded = with_letter_data(found.recipients.filter(pk__in=pending))
+    loaded = list(with_letter_data(found.recipients.filter(pk__in=pending)))
     readiness = check_letters(found, loaded)
+    unsendable = {recipient.pk: why for recipient in loaded if (why := send_problem(recipient))}
     for row in rows:
         problem = readiness.problems.get(row["recipient"].pk)
         row["letter_problem"] = problem or ""
+        row["send_problem"] = unsendable.get(row["recipient"].pk, "")
         row["letter"] = (
             "frozen"
             if row["recipient"].pk not in pending
@@ -397,7 +400,8 @@ def letter_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
     try:
         data = writer(fmt)(build_letter(campaign_data(found), recipient_data(recipient)))
     except LetterError as error:
-        return HttpResponse(f"The letter cannot be made: {error}", status=422, content_type="text/plain")
+        problem = f"The letter cannot be made: {error}"
+        return render(request, "web/problem.html", {"problem": problem}, status=422)
     response = HttpResponse(data, content_type=LETTER_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-{recipient.pk}.{fmt}"'
     return response

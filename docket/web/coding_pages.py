@@ -28,6 +28,8 @@ from docket.web.form_ids import form_id, form_ids
 from docket.web.theme_matrix_pages import source_url
 from docket.web.user_errors import errors_shown_on
 
+TYPED_KEY = "coding_typed"  # what a coder typed and ticked, kept for the page the error sends them back to
+
 
 def _themes_chosen(request: HttpRequest, campaign_id: int) -> list[Theme]:
     ids = form_ids(request.POST.getlist("themes"), "theme")
@@ -179,6 +181,12 @@ def code(request: HttpRequest, kind: str, pk: int, page: int) -> HttpResponse:
         )
     except actions.CodingError as error:
         messages.error(request, str(error))
+        request.session[TYPED_KEY] = {
+            "at": back,
+            "quote": request.POST.get("quote", "")[:20000],
+            "memo": request.POST.get("memo", "")[:20000],
+            "themes": [str(theme_id) for theme_id in form_ids(request.POST.getlist("themes"), "theme")],
+        }
         return redirect(back)
     messages.success(request, "The passage is coded.")
     return redirect(back)
@@ -216,7 +224,13 @@ def coding_context(
         .distinct()
         .order_by("coder_name")
     )
+    typed = request.session.get(TYPED_KEY)
+    if isinstance(typed, dict) and typed.get("at") == request.path:  # sent back with an error: what was typed stays
+        request.session.pop(TYPED_KEY)
+    else:
+        typed = {}
     return {
+        "typed": typed,
         "themes": Theme.objects.filter(campaign_id=campaign_id).select_related("parent"),
         "passages": mine.prefetch_related("themes"),
         "coders": list(coders),

@@ -71,6 +71,7 @@ def govuk_messages(field: forms.Field, name: str) -> dict[str, str]:
             "missing": f"Select {noun}",
             "empty": "The selected file is empty",
             "max_length": "The selected file's name must be %(max)d characters or fewer",
+            "contradiction": f"Choose a new {_lower_first(label)} or remove it, not both",
         }
     return messages
 
@@ -95,4 +96,4 @@ class GovukMessages:
             for code, message in govuk_messages(field, name).items():
                 if code not in field.error_messages or field.error_messages[code] == defaults.get(code):
                     field.error_messages[code] = message
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()  # type: ignore[misc]  # a mixin: full_clean is the form's it is mixed into

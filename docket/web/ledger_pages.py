@@ -38,7 +38,7 @@ from docket.web.access import access_campaign, access_request
 from docket.web.chase_checks import chase_rows
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import NotAnId, form_id, form_ids
-from docket.web.publication_pages import _date
+from docket.web.posted_dates import posted_date
 from docket.web.user_errors import errors_shown_on
 
 PER_PAGE = 50
@@ -133,13 +133,19 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 # -- bulk actions on what is selected ------------------------------------------------------------
 
 
-def _selected_requests(found: Campaign, request: HttpRequest) -> list[InfoRequest]:
-    """The requests of the bodies selected (rows ticked, or any of their cells)."""
+def _selected_recipients(found: Campaign, request: HttpRequest) -> set[int]:
+    """The ids of the recipients selected (rows ticked, or any of their cells)."""
     recipient_ids = set(form_ids(request.POST.getlist("recipient"), "recipient"))
     cells = _selected_cells(found, request)
     recipient_ids |= {cell.recipient_id for cell in cells}
     if len(recipient_ids) > MOST_SELECTED:
         raise DocketError(f"Select at most {MOST_SELECTED} bodies at once.")
+    return recipient_ids
+
+
+def _selected_requests(found: Campaign, request: HttpRequest) -> list[InfoRequest]:
+    """The requests of the bodies selected (rows ticked, or any of their cells)."""
+    recipient_ids = _selected_recipients(found, request)
     return list(
         InfoRequest.objects.filter(campaign=found, recipient_id__in=recipient_ids)
         .select_related("campaign__office", "recipient__contact__body")
@@ -165,7 +171,17 @@ def chase(request: HttpRequest, slug: str) -> HttpResponse:
     """Chase the selected bodies: first a page that shows who and when each was last written to."""
     found = access_campaign(request.user, slug)
     rows = chase_rows(_selected_requests(found, request))
+    # Selected bodies that have no request yet (nothing written to them): said, not silently left out.
+    unwritten = list(
+        found.recipients.filter(
+            pk__in=_selected_recipients(found, request) - {row.request.recipient_id for row in rows}
+        )
+        .select_related("contact__body")
+        .order_by("contact__body__name")
+    )
     if not rows:
+        if unwritten:
+            raise DocketError("No letter has gone to the selected bodies yet: only a body written to can be chased.")
         raise DocketError("Select at least one body whose letter has gone, to chase it.")
     if request.POST.get("confirm") != "yes":
         return render(
@@ -174,6 +190,7 @@ def chase(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "campaign": found,
                 "rows": rows,
+                "unwritten": unwritten,
                 "today": timezone.localdate(),
                 "sendable": sum(1 for row in rows if not row.blocked),
             },
@@ -184,7 +201,7 @@ def chase(request: HttpRequest, slug: str) -> HttpResponse:
         queue_chaser(row.request, actor)
     if chased:
         send_outbox.enqueue()
-        messages.success(request, f"{len(chased)} chaser(s) queued for sending.")
+        messages.success(request, f"{len(chased)} chaser{'' if len(chased) == 1 else 's'} queued for sending.")
     skipped = [row for row in rows if row.blocked]
     if skipped:
         why = "; ".join(f"{row.request.recipient.contact.body.name}: {row.blocked}" for row in skipped)
@@ -285,10 +302,9 @@ def embargo(request: HttpRequest, slug: str) -> HttpResponse:
     """Set (or lift) an embargo on what the selection covers: each selected body's letter, replies and
     documents, and each selected item's document."""
     found = access_campaign(request.user, slug)
-    text = request.POST.get("embargo_until", "").strip()
-    if not text:
+    until = posted_date(request.POST, "embargo_until", "The embargo date")
+    if until is None:
         raise DocketError("Give the day the embargo ends: nothing selected is public before it.")
-    until = _date(text)
     requests = _selected_requests(found, request)
     if not requests:
         raise DocketError("Select the bodies or items to set an embargo on.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from docket.documents.models import Attachment
-from docket.errors import DocketError
 from docket.mail.models import InboundMessage
 from docket.publishing import actions
 from docket.publishing.models import Publication, PublicationState
@@ -20,6 +18,7 @@ from docket.requests.models import FrozenLetter, InfoRequest
 from docket.web.access import access_request
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
+from docket.web.posted_dates import posted_date
 from docket.web.user_errors import errors_shown_on
 
 CONTEXT_CHARS = 40
@@ -80,13 +79,6 @@ def _publication(found: InfoRequest, kind: str, object_id: int) -> Publication:
     return actions.document_publication(attachment.pk, found)
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise DocketError(f"The embargo date {text[:40]!r} is not a date: give it as YYYY-MM-DD.") from None
-
-
 @require_POST
 @requires("publish")
 @errors_shown_on("web:request", "pk")
@@ -99,9 +91,9 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     consent = request.POST.get("consent", "").strip()
     if consent and consent != item.consent:
         item = actions.record_consent(item, consent, actor)
-    embargo = request.POST.get("embargo_until", "").strip()
-    if embargo:
-        item = actions.set_embargo(item, _date(embargo), actor)
+    embargo = posted_date(request.POST, "embargo_until", "The embargo date")
+    if embargo is not None:
+        item = actions.set_embargo(item, embargo, actor)
     if request.POST.get("checked_by_eye") == "yes" and item.checked_by_eye_at is None:
         item = actions.confirm_checked_by_eye(item, actor, "confirmed on the request's page")
     if what == "approve":

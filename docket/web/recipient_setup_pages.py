@@ -10,6 +10,7 @@ import-recipients`` does, checking the file again.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from pathlib import Path
@@ -152,23 +153,37 @@ def fields(request: HttpRequest, slug: str) -> HttpResponse:
     recipients = found.recipients.select_related("contact__body").order_by("contact__body__name", "pk")
     page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page") or request.POST.get("page"))
     rows = [
-        (recipient, [(name, str(recipient.fields.get(name, "")), name in recipient.fields) for name in names])
+        (recipient, [_cell(str(recipient.fields.get(name, "")), name) for name in names])
         for recipient in page.object_list
     ]
-    blanks = sum(1 for _, cells in rows for _, value, _ in cells if not value.strip())
+    blanks = sum(1 for _, cells in rows for cell in cells if not cell["value"].strip())
     context = {
         "campaign": found,
         "names": names,
         "rows": rows,
         "page": page,
         "blanks": blanks,
+        "limit": actions.FIELD_CHARS,
+        "limit_text": f"{actions.FIELD_CHARS:,}",
         "new_form": new_form,
         "rename_form": rename_form,
     }
     return render(request, "web/fields.html", context)
 
 
+def _cell(value: str, name: str) -> dict[str, Any]:
+    """One cell of the grid: a value longer than a field holds is shown, not put in a box that would cut it."""
+    editable = len(value) <= actions.FIELD_CHARS
+    return {"name": name, "value": value, "editable": editable, "shown": _digest(value), "length": f"{len(value):,}"}
+
+
+def _digest(value: str) -> str:
+    """What the page showed in a cell, in short: a cell posted back as it was shown is left alone."""
+    return hashlib.sha256(value.replace("\r\n", "\n").encode()).hexdigest()[:16]
+
+
 def _save_grid(request: HttpRequest, found: Campaign, names: list[str]) -> int:
+    """Only the cells changed on the page: one nobody touched is never written back (it may have changed since)."""
     ids = [int(pk) for pk in request.POST.getlist("row") if pk.isdigit() and len(pk) < 12][:PAGE_SIZE]
     recipients = found.recipients.filter(pk__in=ids).select_related("contact__body")
     changes = {}
@@ -177,7 +192,9 @@ def _save_grid(request: HttpRequest, found: Campaign, names: list[str]) -> int:
         for name in names:
             key = f"f-{recipient.pk}-{name}"
             if key in request.POST:
-                values[name] = request.POST[key].replace("\x00", "")[:2000]
+                value = request.POST[key].replace("\x00", "").replace("\r\n", "\n")
+                if _digest(value) != request.POST.get(f"shown-{recipient.pk}-{name}"):
+                    values[name] = value
         changes[recipient] = values
     return actions.set_fields(changes, actor_of(request))
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from docket.campaigns import actions as ledger_actions
 from docket.campaigns.models import RecipientItem
 from docket.campaigns.readiness import refuse_if_cannot_be_made
 from docket.documents.models import Attachment
@@ -76,7 +77,7 @@ BUTTONS = {
     ),
     EventKind.CHASE: Button("Send a chaser now", "send", False, _chase_now),
     EventKind.EXTEND_DEADLINE: Button("Extend the deadline by 10 working days", "send", True, _extend),
-    EventKind.REFUSE: Button("Record a refusal", "file", True, actions.refuse),
+    EventKind.REFUSE: Button("Record a refusal", "file", True, ledger_actions.refuse_request),
     EventKind.WITHDRAW: Button("Withdraw the request", "send", True, actions.withdraw),
     EventKind.REOPEN: Button("Reopen", "send", True, actions.reopen),
 }
@@ -157,6 +158,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     refusable = action == EventKind.REFUSE and found.state in ALLOWED_FROM[EventKind.REFUSE]
     if refusable and (page := _refusal_first(request, found, note, confirming)) is not None:
         return page
+    withdrawable = action == EventKind.WITHDRAW and found.state in ALLOWED_FROM[EventKind.WITHDRAW]
+    if withdrawable and (page := _withdrawal_first(request, found, note, confirming)) is not None:
+        return page
     button.run(found, actor_of(request), note)  # a mistake is shown by ShowUserErrors
     messages.success(request, f"{button.label}: done.")
     return redirect("web:request", pk=pk)
@@ -180,11 +184,31 @@ def _refusal_first(request: HttpRequest, found: InfoRequest, note: str, confirmi
     error = "" if note.strip() else REFUSAL_REASON
     if confirming and not error:
         return None
-    context = {"req": found, "note": note, "error": error}
+    context = {"req": found, "note": note, "error": error, "action": "refuse", "field": "refusal-reason"}
     return render(request, "web/request_refuse.html", context, status=400 if error else 200)
 
 
 REFUSAL_REASON = "Enter the body's reason for refusing, in its words or a summary of them"
+
+
+def _withdrawal_first(request: HttpRequest, found: InfoRequest, note: str, confirming: bool) -> HttpResponse | None:
+    """A withdrawal says why, and asks first (it stops the letter and the chasers): None once confirmed."""
+    error = "" if note.strip() else WITHDRAWAL_REASON
+    if confirming and not error:
+        return None
+    waiting = found.outbox.filter(state="queued").exists()
+    context = {
+        "req": found,
+        "note": note,
+        "error": error,
+        "waiting": waiting,
+        "action": "withdraw",
+        "field": "withdrawal-reason",
+    }
+    return render(request, "web/request_withdraw.html", context, status=400 if error else 200)
+
+
+WITHDRAWAL_REASON = "Enter why the request is withdrawn, for example: sent to the wrong body"
 
 
 @require_POST
@@ -216,7 +240,11 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     found = access_request(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose a file to upload.")
+        chosen = request.FILES.get("file")
+        if chosen is not None and not chosen.size:  # not "choose a file": one was chosen, with nothing in it
+            messages.error(request, f"{chosen.name} is empty: choose the file again, or another.")
+        else:
+            messages.error(request, "Choose a file to upload.")
         return redirect("web:request", pk=pk)
     upload_file = form.cleaned_data["file"]
     data = upload_file.read()
@@ -235,7 +263,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                 for key in box.iterkeys()
             )
             box.close()
-        messages.success(request, f"{count} message(s) from {name} taken in.")
+        messages.success(request, f"{count} message{'s' if count != 1 else ''} from {name} taken in.")
     else:
         note = form.cleaned_data["note"].strip()
         if not note:  # as the holding pen asks: a file that is not mail says nothing of where it came from

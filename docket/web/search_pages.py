@@ -16,12 +16,9 @@ from docket.evidence.models import Kind
 from docket.evidence.search import Filters, QueryError, search
 from docket.web.access import access_campaign, campaigns_for
 from docket.web.decorators import requires
+from docket.web.posted_dates import posted_date
 
 PAGE = 20
-
-
-class FilterError(DocketError):
-    """A filter of the search form that is not one (a date that is not a date)."""
 
 
 @requires("view")
@@ -34,18 +31,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     results = None
     offset = _number(request.GET.get("start")) or 0
-    try:
+    since = _date(request, "since", "The first date", errors)
+    until = _date(request, "until", "The last date", errors)
+    filters = None
+    if not errors:
         filters = Filters(
             campaigns=campaigns,
             body=_number(request.GET.get("body")),
             item=_number(request.GET.get("item")),
             kind=request.GET.get("kind") if request.GET.get("kind") in Kind.values else None,
-            since=_date(request.GET.get("since", ""), "since", "The first date"),
-            until=_date(request.GET.get("until", ""), "until", "The last date"),
+            since=since,
+            until=until,
         )
-    except FilterError as error:
-        errors[error.args[1]] = error.args[0]
-        filters = None
     if query and filters is not None:
         try:
             results = search(query, filters, limit=PAGE, offset=offset)
@@ -77,10 +74,10 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
-def _date(value: str, field: str, label: str) -> datetime.date | None:
-    if not value:
-        return None
+def _date(request: HttpRequest, field: str, label: str, errors: dict[str, str]) -> datetime.date | None:
+    """The date typed in the ``field`` boxes; None, and the mistake in ``errors``, if it is not one."""
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise FilterError(f"{label} must be a real date, like 2020-11-02.", field) from None
+        return posted_date(request.GET, field, label)
+    except DocketError as error:
+        errors[field] = str(error)
+        return None

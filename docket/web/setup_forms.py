@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from docket.campaigns.actions import FIELD_CHARS
 from docket.campaigns.models import Reference, RequestedItem, key_validator
 from docket.directory.models import Tag
 from docket.web.form_messages import GovukMessages
@@ -58,7 +59,10 @@ class NewFieldForm(GovukMessages, forms.Form):
         help_text="Used in the letter as fields.NAME: lower-case letters, digits and underscores",
     )
     value = forms.CharField(
-        required=False, max_length=2000, label="Value for every recipient", help_text="Leave blank to fill in each"
+        required=False,
+        max_length=FIELD_CHARS,
+        label="Value for every recipient",
+        help_text="Leave blank to fill in each",
     )
 
 

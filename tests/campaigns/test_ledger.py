@@ -32,12 +32,16 @@ def sent_to(example, name: str) -> InfoRequest:
     return actions.mark_sent(request, PERSON, datetime.datetime(2020, 10, 13, 10, tzinfo=datetime.UTC))
 
 
-def filed_attachment(request: InfoRequest, name: str = "Reply.pdf", pages: int = 3) -> Attachment:
+def filed_attachment(
+    request: InfoRequest, name: str = "Reply.pdf", pages: int = 3, status: str = Attachment.Status.PENDING
+) -> Attachment:
     raw = f"From: pcc@body.example\r\nSubject: {name}\r\n\r\nAttached.".encode()
     message = InboundMessage.objects.create(
         blob=store(raw), source="upload", subject=name, status="filed", request=request, classification="reply"
     )
-    return Attachment.objects.create(message=message, blob=store(name.encode()), filename=name, pages=pages)
+    return Attachment.objects.create(
+        message=message, blob=store(name.encode()), filename=name, pages=pages, status=status
+    )
 
 
 def item(request: InfoRequest, key: str) -> RecipientItem:
@@ -145,8 +149,20 @@ def test_an_attachment_must_be_this_requests_and_the_page_must_be_in_it(example,
     with pytest.raises(LedgerError, match="did not come with a reply to this request"):
         ledger.set_item_status(hampshire, "problem_profile", Status.RECEIVED, PERSON, Evidence(attachment=theirs))
     ours = filed_attachment(hampshire, "Ours.pdf", pages=3)
-    with pytest.raises(LedgerError, match=r"Ours\.pdf has 3 pages: there is no page 4"):
+    with pytest.raises(LedgerError, match=r"Ours\.pdf has 3 pages: give a page from 1 to 3, or leave the page empty"):
         ledger.set_item_status(hampshire, "problem_profile", Status.RECEIVED, PERSON, Evidence(attachment=ours, page=4))
+    notes = filed_attachment(hampshire, "notes.txt", pages=0, status="extracted")  # read: one page, however long
+    for page in (2, 99999):
+        with pytest.raises(LedgerError, match=r"^notes\.txt has 1 page: give a page from 1 to 1, or leave the page"):
+            ledger.set_item_status(
+                hampshire, "problem_profile", Status.RECEIVED, PERSON, Evidence(attachment=notes, page=page)
+            )
+    ledger.set_item_status(hampshire, "problem_profile", Status.RECEIVED, PERSON, Evidence(attachment=notes, page=1))
+    assert item(hampshire, "problem_profile").evidence_page == 1
+    unread = filed_attachment(hampshire, "scan.tif", pages=0)  # not read yet: its pages are not known
+    ledger.set_item_status(hampshire, "problem_profile", Status.RECEIVED, PERSON, Evidence(attachment=unread, page=2))
+    assert item(hampshire, "problem_profile").evidence_page == 2
+    ledger.set_item_status(hampshire, "problem_profile", Status.ASKED, PERSON)
     with pytest.raises(LedgerError, match="An attachment is only for an item received"):
         ledger.set_item_status(
             hampshire, "problem_profile", Status.REFUSED, PERSON, Evidence(note="no", attachment=ours)

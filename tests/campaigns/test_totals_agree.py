@@ -80,6 +80,11 @@ def test_withdrawn_items_are_not_asked_and_every_page_agrees(worked, example, cl
 
     withdrawn_body = worked["withdrawn"].recipient.contact.body.name
     assert ledger_page.count('<span class="govuk-body-s">(withdrawn)</span>') == withdrawn_n
+    exported = {row[0]: row for row in ledger.export_rows(example)}
+    assert sum(str(cell).endswith(" (withdrawn)") for cell in exported[withdrawn_body]) == withdrawn_n
+    assert not any(
+        str(cell).endswith(" (withdrawn)") for body, row in exported.items() if body != withdrawn_body for cell in row
+    )
     built = build(example)
     assert dict(built.ledger_rows)[withdrawn_body].count("Asked (withdrawn)") == withdrawn_n
     report = dict(built.totals)

@@ -52,6 +52,24 @@ def test_a_passage_is_coded_on_the_page_without_javascript(client, editor, repli
     assert "Enter a name for the theme." in response.content.decode()
 
 
+def test_what_was_typed_and_ticked_stays_when_the_words_are_not_on_the_page(client, editor, replied):
+    client.force_login(editor)
+    add_theme(client, replied.campaign)
+    add_theme(client, replied.campaign, name="Funding", keywords="")
+    ticked, other = Theme.objects.order_by("name")  # Funding, Mentoring
+    url = reverse("web:code", args=["document", replied.strategy.pk, 3])
+    data = {"quote": "mentorign scheme", "themes": [str(ticked.pk)], "memo": "a universal offer & more"}
+    response = client.post(url, data, follow=True)
+    shown = response.content.decode()
+    assert "These words are not on page 3" in shown
+    assert ">\nmentorign scheme</textarea>" in shown
+    assert ">\na universal offer &amp; more</textarea>" in shown
+    assert f'value="{ticked.pk}" checked>' in shown
+    assert f'value="{other.pk}">' in shown
+    again = client.get(reverse("web:document_page", args=[replied.strategy.pk, 3])).content.decode()
+    assert "mentorign scheme" not in again  # kept only for the page the error is shown on, once
+
+
 def test_suggestions_and_exports(client, editor, replied):
     client.force_login(editor)
     add_theme(client, replied.campaign)

@@ -35,7 +35,7 @@ def code(page: Any, words: str, theme: str) -> None:
     page.get_by_label("Words of the passage").fill(words)
     page.get_by_label(theme, exact=True).check()
     page.get_by_role("button", name="Code the passage").click()
-    assert page.get_by_text("The passage is coded.").is_visible()
+    page.get_by_text("The passage is coded.").wait_for()
 
 
 def cell_name(count: int, body: str) -> re.Pattern[str]:
@@ -54,7 +54,7 @@ def test_double_coding_in_the_browser(browser, live_server, replied):
     ann.get_by_label("Each document must be coded by two people").check()
     check(ann, "coding2-settings")
     ann.get_by_role("button", name="Save settings").click()
-    assert ann.get_by_text("The campaign's settings are saved.").is_visible()
+    ann.get_by_text("The campaign's settings are saved.").wait_for()
     ann.goto(f"/campaigns/{campaign.slug}/activity/")
     assert ann.get_by_text("double coding: off → on").first.is_visible()
 
@@ -86,7 +86,7 @@ def test_double_coding_in_the_browser(browser, live_server, replied):
     assert "ann@office.example" in listed.inner_text()
     check(bob, "coding2-needs-second-coder")
     bob.get_by_role("link", name="Reply: Re: Violence Reduction Units").click()
-    assert bob.get_by_text("Coded by ann@office.example.").is_visible()
+    bob.get_by_text("Coded by ann@office.example.").wait_for()
     code(bob, "knife crime work", "Prevention")
     assert bob.get_by_text("Coded by two people").is_visible()
     check(bob, "coding2-reply-second-coder")
@@ -98,6 +98,6 @@ def test_double_coding_in_the_browser(browser, live_server, replied):
     assert row.get_by_role("link", name=cell_name(4, body)).is_visible()
     assert row.get_by_text("coded by one person").count() == 0
     bob.get_by_role("link", name="Agreement between coders").click()
-    assert bob.get_by_role("row", name="Prevention").first.is_visible()
+    bob.get_by_role("row", name="Prevention").first.wait_for()
     check(bob, "coding2-agreement")
     assert Passage.objects.filter(coder_name="bob@office.example").count() == 2

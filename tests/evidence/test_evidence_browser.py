@@ -58,18 +58,18 @@ def test_search_then_code_and_export_in_the_browser(browser, live_server, replie
     page.get_by_role("button", name="Search").click()
     check(page, "search-results")
     page.get_by_role("link", name="page 3 of Response Strategy.pdf").click()
-    assert page.get_by_role("heading", name="Page 3 of 3").is_visible()
+    page.get_by_role("heading", name="Page 3 of 3").wait_for()
 
     page.goto(f"/campaigns/{replied.campaign.slug}/codebook/")
     for name, keywords in (("Prevention", "mentoring"), ("Knife crime", "knife crime")):
         page.get_by_label("Name").fill(name)
         page.get_by_label("Keywords").fill(keywords)
         page.get_by_role("button", name="Add the theme").click()
-        assert page.get_by_text(f"The theme “{name}” is in the codebook.").is_visible()
+        page.get_by_text(f"The theme “{name}” is in the codebook.").wait_for()
     page.get_by_role("button", name="Find passages for Prevention").click()
     check(page, "codebook-suggestions")
     page.get_by_role("button", name="Accept this passage for Prevention").click()
-    assert page.get_by_text("The passage is coded.").is_visible()
+    page.get_by_text("The passage is coded.").wait_for()
 
     page.goto(f"/attachments/{replied.strategy.pk}/pages/2/")
     select(page, "funding of the partnership board")
@@ -77,7 +77,7 @@ def test_search_then_code_and_export_in_the_browser(browser, live_server, replie
     page.get_by_label("Prevention").check()
     page.get_by_label("Memo (optional)").fill("The board decides what is funded")
     page.get_by_role("button", name="Code the passage").click()
-    assert page.get_by_text("The passage is coded.").is_visible()
+    page.get_by_text("The passage is coded.").wait_for()
     check(page, "document-page-coded")
 
     page.goto(f"/messages/{replied.message.pk}/text/")
@@ -105,7 +105,7 @@ def test_search_then_code_and_export_in_the_browser(browser, live_server, replie
     select(second, "mentoring scheme for young people")
     second.get_by_label("Prevention").check()
     second.get_by_role("button", name="Code the passage").click()
-    assert second.get_by_text("The passage is coded.").is_visible()
+    second.get_by_text("The passage is coded.").wait_for()
     page.goto(f"/campaigns/{replied.campaign.slug}/agreement/")
     assert page.get_by_role("row", name="Prevention").is_visible()
     check(page, "agreement")
@@ -131,7 +131,28 @@ def test_the_public_search_in_the_browser(browser, live_server, replied):
     page.goto("/public/search/")
     page.get_by_label("Words to find").fill("mentoring OR Doe")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name="page 3 of Response Strategy.pdf").is_visible()
+    page.get_by_role("link", name="page 3 of Response Strategy.pdf").wait_for()  # the results' page has loaded
     assert "Doe" not in page.locator("main ol").inner_text()  # the query box holds it, the results never
     check(page, "public-search")
     context.close()
+
+
+def test_the_coding_form_keeps_what_was_typed_when_the_words_are_not_on_the_page(browser, live_server, replied):
+    page = signed_in(browser, live_server, person("editor@office.example", "editor", replied.campaign))
+    page.goto(f"/campaigns/{replied.campaign.slug}/codebook/")
+    page.get_by_label("Name").fill("Prevention")
+    page.get_by_role("button", name="Add the theme").click()
+    page.goto(f"/attachments/{replied.strategy.pk}/pages/3/")
+    page.get_by_label("Words of the passage").fill("mentorign scheme")
+    page.get_by_label("Prevention").check()
+    page.get_by_label("Memo (optional)").fill("A universal offer")
+    page.get_by_role("button", name="Code the passage").click()
+    page.locator(".govuk-error-summary").get_by_text("These words are not on page 3").wait_for()
+    assert page.get_by_label("Words of the passage").input_value() == "mentorign scheme"
+    assert page.get_by_label("Memo (optional)").input_value() == "A universal offer"
+    assert page.get_by_label("Prevention").is_checked()
+    check(page, "document-page-coding-error")
+    page.get_by_label("Words of the passage").fill("mentoring scheme")
+    page.get_by_role("button", name="Code the passage").click()
+    page.get_by_text("The passage is coded.").wait_for()
+    assert Passage.objects.get().memo == "A universal offer"

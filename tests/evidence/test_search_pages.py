@@ -42,7 +42,17 @@ def test_a_mistake_is_shown_on_the_page(client, viewer, replied):
     assert "There is a problem" in page
     assert "A phrase is missing its closing quotation mark" in page
     page = client.get(reverse("web:search"), {"q": "mentoring", "since": "2020-13-45"}).content.decode()
-    assert "The first date must be a real date, like 2020-11-02." in page
+    assert "The first date &#x27;2020-13-45&#x27; is not a date: give it as YYYY-MM-DD." in page
+    # The GOV.UK date input: day, month and year boxes, told wrong in its words, what was typed kept.
+    typed = {"q": "mentoring", "since_day": "31", "since_month": "2", "since_year": "2020", "until_month": "3"}
+    page = client.get(reverse("web:search"), typed).content.decode()
+    assert "The first date must be a real date, for example 1 12 2026" in page
+    assert "The last date must include a day and a year" in page
+    assert 'id="since-search-day" name="since_day" type="text" inputmode="numeric" value="31"' in page
+    assert 'aria-describedby=" since-search-error"' in page
+    assert '<a href="#since-search-day">The first date must be a real date' in page
+    found = {"q": "mentoring", "since_day": "1", "since_month": "1", "since_year": "2020"}
+    assert "There is a problem" not in client.get(reverse("web:search"), found).content.decode()
 
 
 def test_someone_on_another_campaign_finds_none_of_it(client, replied, other_campaign):

@@ -20,6 +20,7 @@ from docket.directory.importing import import_contacts
 from docket.spreadsheets import SpreadsheetError, read_sheet
 from tests.conftest import REPO
 from tests.factories import contact_row, write_csv
+from tests.isolated import migrated_sqlite
 
 SECONDS = 10
 
@@ -42,6 +43,7 @@ def test_import_contacts_refuses_a_cell_at_xfd1048576_by_name(tmp_path: Path):
     }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     docket = str(REPO / ".venv" / "bin" / "docket")
+    migrated_sqlite(tmp_path / "docket.sqlite3")
     init = subprocess.run([docket, "init", "--no-input"], env=environment, capture_output=True, check=False)
     assert init.returncode == 0
     start = time.monotonic()
@@ -99,3 +101,16 @@ def test_rows_and_columns_past_the_limits_are_refused_by_name(tmp_path: Path, se
     with pytest.raises(SpreadsheetError, match=r"row 2 has a value in column GS \(column 201\).*at most 200 columns"):
         import_contacts(wide)
     assert len(read_sheet(write_csv(tmp_path / "ok.csv", [contact_row(n) for n in range(1, 5)])).rows) == 4
+
+
+def test_a_date_cell_reads_as_a_person_writes_the_date(tmp_path: Path):
+    import datetime
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["full_name", "sent"])
+    sheet.append([datetime.datetime(2026, 1, 1), datetime.datetime(2026, 1, 2, 9, 30)])  # noqa: DTZ001 - as Excel holds them
+    path = tmp_path / "dates.xlsx"
+    book.save(path)
+    row = read_sheet(path).rows[0]
+    assert list(row.values.values()) == ["2026-01-01", "2026-01-02 09:30"]

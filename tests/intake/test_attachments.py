@@ -53,14 +53,15 @@ def test_each_kind_of_file_gives_its_text_and_a_bad_one_stops_nothing(hampshire)
     assert by_name["notes.odt"].text == "Notes from the partnership board"
     assert re.sub(r"\s+", " ", by_name["page.html"].text).strip() == "Update On track"
     assert by_name["broken.pdf"].status == Attachment.Status.FAILED
-    assert by_name["broken.pdf"].error
+    assert by_name["broken.pdf"].error == "The PDF is damaged or not a PDF: Docket could not open it"
     assert by_name["readme.txt"].text == "Caf\u00e9 notes"
     assert by_name["disguised.pdf"].content_type.endswith("wordprocessingml.document")
     assert by_name["disguised.pdf"].text == "A Word file named .pdf"
     assert by_name["inner.txt"].parent == by_name["bundle.zip"]
     assert by_name["sub/plan.docx"].text == "Plan"
     assert by_name["program.exe"].status == Attachment.Status.SKIPPED
-    assert "does not read" in by_name["program.exe"].error
+    assert by_name["program.exe"].error.startswith("Docket cannot read this kind of file (")
+    assert "application/" not in by_name["program.exe"].error
     assert by_name["strategy.docx"].suggested_item.item.key == "response_strategy"
 
 
@@ -154,3 +155,28 @@ def test_a_reading_process_that_died_is_replaced_for_the_next_file(hampshire):
     assert take(2).text == "Strategy 2"
     assert READER._process is not None
     assert READER._process.pid != process.pid
+
+
+def test_a_kind_of_file_docket_does_not_read_is_named_in_words():
+    from docket.documents.extraction import refusal
+
+    assert refusal("application/octet-stream") == "Docket cannot read this kind of file (it does not say what it is)"
+    assert refusal("application/msword") == (
+        "Docket cannot read this kind of file (an old Word file, .doc: save it as .docx to read it)"
+    )
+    assert refusal("video/mp4") == "Docket cannot read this kind of file (a video file)"
+    assert refusal("application/x-thing") == "Docket cannot read this kind of file (its kind is application/x-thing)"
+
+
+def test_a_pdf_that_cannot_be_opened_says_why_in_words():
+    import pikepdf
+
+    from docket.documents.extraction import ExtractionError, extract
+
+    with pytest.raises(ExtractionError, match=r"^The PDF is damaged or not a PDF: Docket could not open it$"):
+        extract(b"%PDF-1.7 this is not really a PDF", "application/pdf")
+    buffer = io.BytesIO()
+    with pikepdf.open(io.BytesIO(text_pdf("Secret plan"))) as pdf:
+        pdf.save(buffer, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    with pytest.raises(ExtractionError, match=r"^The PDF is protected by a password: Docket could not open it$"):
+        extract(buffer.getvalue(), "application/pdf")

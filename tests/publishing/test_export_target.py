@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from docket.publishing.export import MARKER, ExportRefused, export_site
+from tests.isolated import migrated_sqlite
 from tests.test_cli import docket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,6 +50,7 @@ def test_it_replaces_an_earlier_export_and_writes_into_an_empty_folder(tmp_path:
 
 
 def test_the_command_refuses_the_data_folder_and_keeps_the_database(tmp_path: Path):
+    migrated_sqlite(tmp_path / "docket.sqlite3")
     assert docket(tmp_path, "init", "--no-input").returncode == 0
     result = docket(tmp_path, "export-site", str(tmp_path))
     assert result.returncode == 1

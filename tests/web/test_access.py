@@ -19,7 +19,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
 from docket.campaigns.models import Campaign
-from docket.publishing.models import Publication
+from docket.publishing.models import Publication, RedactionRule
 from docket.web import urls as web_urls
 from docket.web.mail_pages import sending_through
 from docket.worker.models import BulkJob
@@ -110,6 +110,13 @@ def finished_job(campaign: Campaign | None, by: User | None = None) -> BulkJob:
     return job
 
 
+def campaign_rule(campaign: Campaign) -> RedactionRule:
+    """A redaction rule of the campaign's own (its page may switch it off and on, or remove it)."""
+    return RedactionRule.objects.create(
+        pattern="Jane Doe", reason="A private person", scope=RedactionRule.Scope.CAMPAIGN, campaign=campaign
+    )
+
+
 def report_made(campaign: Campaign) -> BulkJob:
     """The campaign's report as a web page, made by its job (the tests' task backend runs it at once)."""
     from docket.requests.actions import Actor
@@ -126,6 +133,7 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
     ours, theirs = two["ours"], two["theirs"]
     jobs = {id(c): finished_job(c.campaign) for c in (ours, theirs)}
     report_jobs = {id(c): report_made(c.campaign) for c in (ours, theirs)}
+    rules = {id(c): campaign_rule(c.campaign) for c in (ours, theirs)}
     outsiders_job = finished_job(None, team["outsider"])  # of no campaign: its requester's and the admins'
     per_campaign = [
         both("campaign", "get", lambda c: reverse("web:campaign", args=[c.campaign.slug]), READ),
@@ -246,6 +254,21 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda c: reverse("web:ledger_embargo", args=[c.campaign.slug]),
             SEND,
             lambda c: {"recipient": c.sent.recipient_id, "embargo_until": "2031-01-31"},
+        ),
+        both("redaction_rules", "get", lambda c: reverse("web:redaction_rules", args=[c.campaign.slug]), READ),
+        both(
+            "redaction_rule_add",
+            "post",
+            lambda c: reverse("web:redaction_rule_add", args=[c.campaign.slug]),
+            SEND,
+            lambda _: {"pattern": "John Roe", "kind": "text", "reason": "A private person", "scope": "campaign"},
+        ),
+        both(
+            "redaction_rule_change",
+            "post",
+            lambda c: reverse("web:redaction_rule_change", args=[c.campaign.slug, rules[id(c)].pk]),
+            SEND,
+            lambda _: {"action": "off"},
         ),
         both(
             "letters_zip",
@@ -469,6 +492,28 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             reverse("web:publication", args=[ours.sent.pk]),
             {"kind": "reply", "object": theirs.reply.pk, "action": "approve"},
             statuses(403, 403, 404, 404, 404),
+        ),
+        Page(  # their rule, through our page: not one that applies to ours
+            "redaction_rule_change",
+            "ours+theirs",
+            "post",
+            reverse("web:redaction_rule_change", args=[ours.campaign.slug, rules[id(theirs)].pk]),
+            {"action": "off"},
+            statuses(403, 403, 404, 404, 404),
+        ),
+        Page(  # a rule for a body only they write to, from our page: refused on the form (shown again)
+            "redaction_rule_add",
+            "ours+theirs",
+            "post",
+            reverse("web:redaction_rule_add", args=[ours.campaign.slug]),
+            {
+                "pattern": "John Roe",
+                "kind": "text",
+                "reason": "A private person",
+                "scope": "body",
+                "body": theirs.recipient.contact.body.pk,
+            },
+            statuses(403, 403, 200, 200, 404),
         ),
     ]
     in_no_campaign = [

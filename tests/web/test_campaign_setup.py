@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from docket.campaigns import actions
-from docket.campaigns.importing import import_recipients
+from docket.campaigns.importing import check_recipients, import_recipients
 from docket.campaigns.models import Campaign, Office, Recipient, RecipientItem
 from docket.directory.models import Body, Contact, Tag
 from docket.requests import actions as requests
@@ -312,3 +312,46 @@ def test_no_setup_page_answers_nonsense_with_a_500(client, team: Team):
         for query in tried:
             assert client.get(reverse(f"web:{name}", args=[campaign.slug]) + query).status_code == 200, query
     assert campaign.recipients.filter(pk=recipient.pk).exists()
+
+
+def test_saving_the_fields_grid_writes_only_the_cells_changed_and_never_cuts_a_long_value(client, team: Team):
+    campaign = team["campaign"]
+    first, second = campaign.recipients.select_related("contact__body").order_by("contact__body__name", "pk")[:2]
+    long = "x" * (actions.FIELD_CHARS + 3000)
+    actions.set_fields({first: {"notes": "one\ntwo"}}, SOMEONE)
+    Recipient.objects.filter(pk=first.pk).update(fields={**first.fields, "region": long})  # an import of before
+    actions.set_fields({second: {"region": "", "notes": ""}}, SOMEONE)
+    client.force_login(team["editor"])
+    url = reverse("web:fields", args=[campaign.slug])
+    shown = client.get(url)
+    page = page_of(shown)
+    assert f"{actions.FIELD_CHARS + 3000:,} characters, more than the {actions.FIELD_CHARS:,} a field holds" in page
+    assert f'name="f-{first.pk}-region"' not in page  # no box that would cut it
+    cells = {cell["name"]: cell for cell in dict(shown.context["rows"])[first]}
+    data = {"action": "save", "row": [first.pk, second.pk], f"f-{second.pk}-region": "North"}
+    data |= {f"f-{first.pk}-notes": "one\r\ntwo", f"shown-{first.pk}-notes": cells["notes"]["shown"]}
+    Recipient.objects.filter(pk=first.pk).update(fields={"region": long, "notes": "changed since"})
+    response = client.post(url, data, follow=True)
+    assert "1 recipient changed" in page_of(response)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.fields == {"region": long, "notes": "changed since"}  # nothing shown was touched, nothing written
+    assert second.fields["region"] == "North"
+
+
+def test_a_field_longer_than_the_grid_holds_is_refused_by_the_import_and_the_grid(client, team: Team, tmp_path):
+    campaign = team["campaign"]
+    too_long = "y" * (actions.FIELD_CHARS + 1)
+    check = check_recipients(campaign, write_csv(tmp_path / "r.csv", [contact_row(1) | {"field:region": too_long}]))
+    assert [error.reason for error in check.errors] == [
+        f"{actions.FIELD_CHARS + 1:,} characters: a field holds at most {actions.FIELD_CHARS:,}"
+    ]
+    one = campaign.recipients.select_related("contact__body").first()
+    actions.add_field(campaign, "region", "", SOMEONE)
+    client.force_login(team["editor"])
+    url = reverse("web:fields", args=[campaign.slug])
+    response = client.post(url, {"action": "save", "row": [one.pk], f"f-{one.pk}-region": too_long}, follow=True)
+    assert f"region has {actions.FIELD_CHARS + 1:,} characters: a field holds at most 2,000" in page_of(response)
+    one.refresh_from_db()
+    assert one.fields["region"] == ""
+    assert f'maxlength="{actions.FIELD_CHARS}"' in page_of(client.get(url))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from docket.campaigns.models import Campaign
 from docket.directory.models import Body, Contact, Tag
@@ -45,7 +46,7 @@ def test_a_campaign_is_set_up_in_the_browser(browser, live_server, example: Camp
     page.get_by_label("Author").fill("Home Office")
     page.get_by_label("Title").fill("A new report")
     page.get_by_role("button", name="Add the reference").click()
-    assert page.get_by_text('The reference "new_report" is added').is_visible()
+    page.get_by_text('The reference "new_report" is added').wait_for()
     page.get_by_role("link", name="Change vru_funding").click()
     check(page, "reference")
     page.get_by_role("button", name="Remove the reference").click()
@@ -69,7 +70,7 @@ def test_a_campaign_is_set_up_in_the_browser(browser, live_server, example: Camp
     page.get_by_label("Contact at Pilot body 1").select_option(label="Deputy 1, Deputy (no email)")
     check(page, "add-recipients")
     page.get_by_role("button", name="Add the ticked bodies").click()
-    assert page.get_by_text("3 recipients added").is_visible()
+    page.get_by_text("3 recipients added").wait_for()
     assert example.recipients.filter(contact__full_name="Deputy 1").exists()
 
     page.goto(f"/campaigns/{example.slug}/fields/")
@@ -87,10 +88,10 @@ def test_a_campaign_is_set_up_in_the_browser(browser, live_server, example: Camp
     check(page, "import-recipients")
     page.get_by_label("Recipients file").set_input_files(str(write_csv(tmp_path / "people.csv", rows)))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("1 problem in 1 row").is_visible()
+    page.get_by_text("1 problem in 1 row").wait_for()
     check(page, "import-recipients-preview")
     page.get_by_role("button", name="Import 2 rows, skip 1").click()
-    assert page.get_by_text("people.csv: 2 created").is_visible()
+    page.get_by_text("people.csv: 2 created").wait_for()
 
     page.get_by_label("Name").fill("Pilot body 3")
     page.get_by_role("button", name="Apply").click()
@@ -98,14 +99,36 @@ def test_a_campaign_is_set_up_in_the_browser(browser, live_server, example: Camp
     page.get_by_role("link", name="Chief 3").click()
     check(page, "recipient")
     page.get_by_role("button", name="Remove Pilot body 3").click()
-    assert page.get_by_text("Chief 3 (Pilot body 3) is removed").is_visible()
+    page.get_by_text("Chief 3 (Pilot body 3) is removed").wait_for()
 
     page.get_by_role("link", name="Edit the letter").click()
     page.get_by_label("Find a recipient to preview").fill("Pilot body 2")
     page.get_by_role("button", name="Find", exact=True).click()
-    assert page.locator("#recipient option").count() == 1
+    expect(page.locator("#recipient option")).to_have_count(1)  # waits for the page the button asked for
     check(page, "editor")
     page.goto(f"/campaigns/{example.slug}/")
     page.get_by_role("link", name="Activity").click()
-    assert page.get_by_text("Recipient removed").first.is_visible()
+    page.get_by_text("Recipient removed").first.wait_for()
     check(page, "activity")
+
+
+def test_the_fields_grid_leaves_a_value_too_long_to_edit_as_it_is(browser, live_server, example: Campaign):
+    from docket.campaigns import actions
+    from docket.campaigns.models import Recipient
+    from docket.requests.actions import Actor
+
+    first, second = example.recipients.select_related("contact__body").order_by("contact__body__name", "pk")[:2]
+    actions.add_field(example, "region", "", Actor("test"))
+    long = "Longshire and its villages. " * 180  # 5,040 characters, from an import of before the limit
+    Recipient.objects.filter(pk=first.pk).update(fields={**first.fields, "region": long})
+    page = signed_in(browser, live_server, person("admin@office.example", "admin"))
+    page.goto(f"/campaigns/{example.slug}/fields/")
+    assert page.get_by_text("more than the 2,000 a field holds: it is kept as it is").is_visible()
+    assert page.get_by_label(f"region for {first.contact.body.name}").count() == 0
+    assert page.get_by_label(f"region for {second.contact.body.name}").get_attribute("maxlength") == "2000"
+    page.get_by_label(f"region for {second.contact.body.name}").fill("The north")
+    page.get_by_role("button", name="Save this page").click()
+    page.get_by_text("1 recipient changed.").wait_for()
+    check(page, "fields-too-long-to-edit")
+    assert Recipient.objects.get(pk=first.pk).fields["region"] == long
+    assert Recipient.objects.get(pk=second.pk).fields["region"] == "The north"

@@ -32,7 +32,7 @@ def test_the_error_pages_in_a_browser(browser, live_server, example, other_campa
     assert page.get_by_role("heading", name="Sorry, there is a problem with the service").is_visible()
     check(page, "error-500")
     page.get_by_role("link", name="Go to the dashboard").click()
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    page.get_by_role("heading", name="Dashboard").wait_for()
     page.goto("/public/no-such-campaign/")
     assert page.get_by_role("heading", name="Page not found").is_visible()
     check(page, "error-404-public")

@@ -45,7 +45,7 @@ def test_a_bodys_switchboard_and_mailbox_are_set_and_shown_as_the_bodys_own(brow
     page.get_by_label("General email address").fill("opcc@hampshire.example")
     check(page, "body-form")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("01962 871595").is_visible()
+    page.get_by_text("01962 871595").wait_for()
     assert page.get_by_role("link", name="opcc@hampshire.example").is_visible()
     check(page, "body-page")
     body.refresh_from_db()

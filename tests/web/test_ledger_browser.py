@@ -136,3 +136,27 @@ def test_items_marked_on_the_request_page_show_the_same_in_the_matrix_and_the_pu
     shot(page, "ledger-public-table")
     CSP_REFUSALS.pop(page)
     page.context.close()
+
+
+def test_an_upload_on_a_request_says_who_uploaded_it_and_an_empty_file_is_empty(
+    browser, live_server, example, tmp_path
+):
+    lane = sent_request(actions.request_for(example.recipients.get(contact__full_name="Michael Lane")))
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", example))
+    page.goto(f"/requests/{lane.pk}/")
+    zero = tmp_path / "zero.txt"
+    zero.write_bytes(b"")
+    page.locator("input[type=file][name=file]").set_input_files(str(zero))
+    page.locator("#id_note").fill("posted to us")
+    page.get_by_role("button", name="Upload").click()
+    page.locator(".govuk-error-summary").get_by_text("zero.txt is empty: choose the file again, or another.").wait_for()
+    shot(page, "request-upload-empty")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Our strategy, as you asked.", encoding="utf-8")
+    page.locator("input[type=file][name=file]").set_input_files(str(notes))
+    page.locator("#id_note").fill("posted to us")
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_text("notes.txt is added to this request.").wait_for()
+    assert page.get_by_text("Uploaded by coordinator@office.example, received").is_visible()
+    assert "unknown@invalid" not in page.content()
+    shot(page, "request-uploaded-by")

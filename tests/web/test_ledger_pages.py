@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 
 import openpyxl
@@ -161,9 +162,23 @@ def test_chasing_the_selected_shows_who_and_when_and_sends_none_the_day_a_letter
         url, {"recipient": [today.recipient_id, earlier.recipient_id], "confirm": "yes"}, follow=True
     )
     assert list(OutboxMessage.objects.filter(kind="chaser").values_list("request", flat=True)) == [earlier.pk]
-    assert "1 chaser(s) queued" in response.content.decode()
+    assert "1 chaser queued for sending." in response.content.decode()
     assert "1 not chased" in response.content.decode()
     assert earlier.events.filter(kind=EventKind.CHASE).count() == 1
+
+
+def test_chasing_says_which_selected_bodies_were_never_written_to(client, team, two_campaigns):
+    ours = two_campaigns["ours"]
+    InfoRequest.objects.filter(pk=ours.draft.pk).delete()  # a body of the campaign with no request yet
+    never = ours.recipient.contact.body.name
+    client.force_login(team["coordinator"])
+    url = reverse("web:ledger_chase", args=[ours.campaign.slug])
+    page = client.post(url, {"recipient": [ours.sent.recipient_id, ours.recipient.pk]}).content.decode()
+    assert f"Not chased, as no letter has gone to it yet: {never}." in html.unescape(page)
+    alone = client.post(url, {"recipient": [ours.recipient.pk]}, follow=True)
+    assert "No letter has gone to the selected bodies yet: only a body written to can be chased." in error_summary(
+        alone
+    )
 
 
 def test_publishing_the_selected_items_asks_first_then_publishes_them_and_their_letters(client, team, two_campaigns):

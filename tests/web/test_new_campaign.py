@@ -51,9 +51,16 @@ def test_a_copy_takes_the_letter_references_items_and_settings_but_no_recipients
     assert f'name="letter_date_day" type="text" inputmode="numeric" value="{day}"' in page
     assert f'name="letter_date_month" type="text" inputmode="numeric" value="{month}"' in page
     assert f'name="letter_date_year" type="text" inputmode="numeric" value="{year}"' in page
-    data = settings_form(team, title="VRU 2027", slug="vru-2027", copy_from=source.slug)
+    assert 'name="double_coding"' in page
+    assert "checked" not in page.split('name="double_coding"')[1].split(">")[0]
+    source.double_coding = True
+    source.save(update_fields=["double_coding"])
+    page = client.get(reverse("web:new_campaign"), {"from": source.slug}).content.decode()
+    assert "checked" in page.split('name="double_coding"')[1].split(">")[0]  # the copy starts with the source's
+    data = settings_form(team, title="VRU 2027", slug="vru-2027", copy_from=source.slug, double_coding="on")
     client.post(reverse("web:new_campaign"), data)
     made = Campaign.objects.get(slug="vru-2027")
+    assert made.double_coding
     assert made.template_source == source.template_source
     assert list(made.references.values_list("key", "title")) == list(source.references.values_list("key", "title"))
     assert list(made.items.values_list("key", "position")) == list(source.items.values_list("key", "position"))
@@ -124,3 +131,10 @@ def test_with_no_office_profile_the_page_says_to_fill_it_in_first(client):
     page = client.get(reverse("web:new_campaign")).content.decode()
     assert "which has no profile yet" in page
     assert f'href="{reverse("web:office")}">office profile</a> first' in page
+
+
+def test_a_letter_date_missing_a_box_is_told_which(client, team: Team):
+    client.force_login(team["editor"])
+    page = client.post(reverse("web:new_campaign"), settings_form(team, letter_date_month="")).content.decode()
+    assert "Letter date must include a month" in page
+    assert not Campaign.objects.filter(title="Knife crime 2027").exists()

@@ -24,7 +24,7 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from docket.web import urls as web_urls
 from tests.web.conftest import InFlight, Team
-from tests.web.test_access import finished_job
+from tests.web.test_access import campaign_rule, finished_job
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ FIELDS = [
     "chase_interval_working_days", "chaser_template", "email_subject", "name", "tags", "new_tags", "website",
     "full_name", "contact", "copy_from", "new_password1", "new_password2", "contact-full_name", "body", "area",
     "salutation", "address", "postcode", "skip_invalid", "letters", "received", "state", "fields", "value",
-    "server", "messages_per_minute", "recipients_per_day", "format",
+    "server", "messages_per_minute", "recipients_per_day", "format", "pattern", "replacement", "reason", "scope",
 ]  # fmt: skip
 NONSENSE: dict[str, Any] = {
     name: value
@@ -55,7 +55,7 @@ BIG_NUMBERS = dict.fromkeys(FIELDS, "9" * 40)
 EMPTY = dict.fromkeys(FIELDS, "") | {"csrfmiddlewaretoken": "x"}
 # The values that choose what a view does (its buttons' values), so the bad values reach each branch.
 CHOICES = ["save", "preview", "approve", "send", "import", "cancel", "retire", "restore", "remove", "up", "down"]
-CHOICES += ["add_field", "rename", "publish", "temporary", "link"]
+CHOICES += ["add_field", "rename", "publish", "temporary", "link", "off", "on"]
 # The fields that carry a button's value: a view that reads one is posted the bad values with each choice.
 CHOOSERS = ("action", "how")
 BAD_INPUTS: dict[str, dict[str, Any]] = {
@@ -75,7 +75,7 @@ READ_ONLY = {
     "outbox", "directory", "body", "password_reset_complete",
     "ledger", "ledger_export", "codebook", "passages", "passages_file", "coder_agreement", "campaign_report",
     "coding_progress", "themes_matrix", "themes_matrix_file", "theme_cell", "document_page",
-    "reply_text", "search", "job", "job_result",
+    "reply_text", "search", "job", "job_result", "redaction_rules",
     "password_reset_confirm",  # a link that is not one: the page that says so
 }  # fmt: skip
 # Actions whose URL says everything (no field to get wrong): done, whatever else the form carries.
@@ -132,6 +132,9 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
         "ledger_chase": slug,
         "ledger_publish": slug,
         "ledger_embargo": slug,
+        "redaction_rules": slug,
+        "redaction_rule_add": slug,
+        "redaction_rule_change": slug | {"pk": campaign_rule(ours.campaign).pk},
         "letters_zip": slug,
         "item_status": {"pk": ours.sent.pk},
         "codebook": slug,
@@ -256,6 +259,7 @@ BUTTONS_ARE_THE_INPUT = {
     "import_recipients",  # the same
     "fields",  # "save" with no cell sent changes nothing, and says so
     "reference",  # "remove" removes the one its URL names (the walk saved a letter citing nothing, in the editor)
+    "redaction_rule_change",  # "off", "on" or "remove": the rule its URL names
 }
 # A ZIP of the letters with no format ticked is one of PDFs; an empty summary clears a cell's summary.
 DEFAULTS_ARE_THE_INPUT = {"letters_zip", "theme_summary"}
@@ -265,6 +269,7 @@ ACCEPTS: dict[str, set[str]] = {
     "empty": {TEMPLATE_IS_TEXT, "user_update"} | BUTTONS_ARE_THE_INPUT | DEFAULTS_ARE_THE_INPUT,
     "nonsense": {THEME_NAME_IS_TEXT} | DEFAULTS_ARE_THE_INPUT,
     "big numbers": {TEMPLATE_IS_TEXT, THEME_NAME_IS_TEXT} | DEFAULTS_ARE_THE_INPUT,
-    "huge": {TEMPLATE_IS_TEXT} | BUTTONS_ARE_THE_INPUT - {"body_retire"}  # its contact id, x 40,000, is refused
+    "huge": {TEMPLATE_IS_TEXT}
+    | BUTTONS_ARE_THE_INPUT - {"body_retire"}  # its contact id, x 40,000, is refused
     | DEFAULTS_ARE_THE_INPUT,  # the huge value is not in the summary's field: a blank summary, cleared
 }

@@ -86,7 +86,7 @@ def test_publication_confirm_public_letter_and_holding_pen_upload(browser, live_
     )
     page.locator("#upload-file").set_input_files(str(msg))
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.get_by_text("RE Request.msg: 1 new message(s), 1 filed to their request, 0 held here.").wait_for()
+    page.get_by_text("RE Request.msg: 1 new message, 1 filed to their request, 0 held here.").wait_for()
     stick = tmp_path / "stick.bin"
     stick.write_bytes(real_mail.BINARY[::-1])
     opened(page)
@@ -97,7 +97,7 @@ def test_publication_confirm_public_letter_and_holding_pen_upload(browser, live_
     page.locator("#upload-file").set_input_files(str(stick))
     page.get_by_label("Note (needed for a file that is not mail)").fill("Posted to us on a USB stick by Hampshire")
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.get_by_text("stick.bin: 1 new message(s), 0 filed to their request, 1 held here.").wait_for()
+    page.get_by_text("stick.bin: 1 new message, 0 filed to their request, 1 held here.").wait_for()
     assert page.get_by_text("Uploaded file: stick.bin").count() == 1
     shot(page, "holding-pen-after-upload")
     CSP_REFUSALS.pop(page)

@@ -72,6 +72,7 @@ def test_an_overdue_request_is_chased_after_a_page_that_shows_the_chaser(client,
     assert "Send a chaser to Hampshire Police and Crime Commissioner?" in page
     assert "I have not yet received a reply." in page
     assert chasers() == 0  # it asks first
+    assert 'id="beyond-max-chasers"' not in page
     response = chase(client, team, waiting, confirm="yes")
     assert "Send a chaser now: done." in response.content.decode()
     assert chasers() == 1
@@ -141,3 +142,13 @@ def test_the_new_campaign_form_refuses_a_broken_chaser_template(client, team: Te
     assert "Line 1: a {{ is not closed with }}" in page
     assert 'href="#id_chaser_template"' in page
     assert Campaign.objects.count() == before
+
+
+def test_a_chaser_beyond_the_campaigns_most_is_sent_by_hand_with_a_warning_first(client, team, waiting):
+    waiting = dated_back(waiting, days=40, due_in=-10)
+    Campaign.objects.filter(pk=waiting.campaign_id).update(max_chasers=0)
+    page = chase(client, team, waiting).content.decode()
+    assert 'id="beyond-max-chasers"' in page
+    assert "has had 0 chasers, the most this campaign sends by itself (0)" in html.unescape(page)
+    chase(client, team, waiting, confirm="yes")
+    assert chasers() == 1

@@ -1,11 +1,16 @@
 """Refusing a whole request needs the body's reason and asks first (GOV.UK warning, no JavaScript);
-reopening gives the request back the state what it holds gives (a reply filed: partially answered)."""
+the items still awaited from it are refused with that reason; reopening gives the request back the
+state what it holds gives (a reply filed: partially answered)."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from docket.campaigns import ledger
+from docket.campaigns.actions import Evidence, set_item_status
+from docket.campaigns.models import RecipientItem
 from docket.mail.addresses import reply_address
 from docket.mail.intake import ingest
 from docket.mail.models import InboundMessage
@@ -75,3 +80,35 @@ def test_reopening_a_request_with_nothing_in_gives_sent(waiting):
     actions.withdraw(waiting, SOMEONE, "by mistake")
     actions.reopen(waiting, SOMEONE, "not a mistake after all")
     assert state_of(waiting) == "sent"
+
+
+def test_the_items_still_awaited_are_refused_with_the_reason_and_counted_refused(client, team, waiting):
+    asked = list(waiting.recipient.item_states.filter(state="ask").select_related("item").order_by("pk"))
+    assert len(asked) >= 2
+    first = asked[0].item.key
+    set_item_status(waiting, first, RecipientItem.Status.RECEIVED, SOMEONE, Evidence(note="by post"))
+    refuse(client, team, waiting, note="exempt under section 43", confirm="yes")
+    assert state_of(waiting) == "refused"
+    statuses = dict(waiting.recipient.item_states.filter(state="ask").values_list("item__key", "status"))
+    assert statuses.pop(first) == "received"  # what came stays
+    assert set(statuses.values()) == {"refused"}
+    notes = set(waiting.recipient.item_states.filter(status="refused").values_list("status_note", flat=True))
+    assert notes == {"exempt under section 43"}
+    assert waiting.events.filter(kind="item_refused").count() == len(statuses)
+    totals = ledger.totals([waiting.campaign], timezone.localdate())[waiting.campaign.pk]
+    assert (totals.awaited, totals.refused, totals.received) == (0, len(statuses), 1)
+
+
+def test_a_withdrawal_needs_a_reason_and_asks_first(client, team, waiting):
+    client.force_login(team["coordinator"])
+    url = reverse("web:request_action", args=[waiting.pk, "withdraw"])
+    page = client.post(url, {"note": ""}).content.decode()
+    assert "Enter why the request is withdrawn" in page
+    assert state_of(waiting) == "sent"
+    page = client.post(url, {"note": "sent to the wrong body"}).content.decode()
+    assert "Withdraw the request to Hampshire Police and Crime Commissioner?" in page
+    assert ">sent to the wrong body</textarea>" in page
+    assert state_of(waiting) == "sent"  # nothing yet
+    client.post(url, {"note": "sent to the wrong body", "confirm": "yes"})
+    assert state_of(waiting) == "withdrawn"
+    assert waiting.events.get(kind="withdraw").note == "sent to the wrong body"

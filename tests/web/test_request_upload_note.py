@@ -42,3 +42,17 @@ def test_a_document_with_a_note_is_uploaded_by_the_person_not_sent_by_the_contac
     notes = list(request.events.values_list("note", flat=True))
     assert not any(contact_email in note for note in notes), notes
     assert any(f"uploaded by {team['coordinator'].email}" in note for note in notes), notes
+    shown = client.get(reverse("web:request", args=[request.pk])).content.decode()
+    assert f"Uploaded by {team['coordinator'].email}, received" in shown
+    assert "unknown@invalid" not in shown
+    assert "From Uploaded by" not in shown
+
+
+def test_an_empty_file_is_said_to_be_empty_not_missing(client, team: Team):
+    request = sent(team["request"])
+    response = upload(client, team, request, file=SimpleUploadedFile("zero.txt", b""), note="posted to us")
+    summary = html.unescape(error_summary(response))
+    assert "zero.txt is empty: choose the file again, or another." in summary
+    assert "Choose a file to upload" not in summary
+    assert not InboundMessage.objects.filter(request=request).exists()
+    assert "Choose a file to upload." in html.unescape(error_summary(upload(client, team, request, note="x")))

@@ -40,7 +40,7 @@ def test_a_team_sets_up_a_campaign_in_the_browser(browser, live_server, example,
     check(page, "directory-import")
     page.get_by_label("Contacts file").set_input_files(str(write_csv(tmp_path / "contacts.csv", rows)))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("2 problems in 1 row").is_visible()
+    page.get_by_text("2 problems in 1 row").wait_for()
     check(page, "directory-import-problems")
     assert not Contact.objects.filter(email="person1@body1.example").exists()
     rows[1] |= {"full_name": "Person 2", "email": "person2@body2.example"}
@@ -49,7 +49,7 @@ def test_a_team_sets_up_a_campaign_in_the_browser(browser, live_server, example,
     page.get_by_role("button", name="Check the file").click()
     check(page, "directory-import-preview")
     page.get_by_role("button", name="Import 3 rows").click()
-    assert page.get_by_text("3 created").is_visible()
+    page.get_by_text("3 created").wait_for()
     assert Contact.objects.filter(body__tags__name="Knife crime").count() == 3
 
     page.get_by_label("Tag").select_option("Knife crime")
@@ -59,7 +59,7 @@ def test_a_team_sets_up_a_campaign_in_the_browser(browser, live_server, example,
     page.get_by_role("link", name="Edit Body 2").click()
     page.get_by_label("Website").fill("not a web address")
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    page.locator(".govuk-error-summary").wait_for()
     check(page, "body-form-error")
 
     page.goto("/")
@@ -77,7 +77,7 @@ def test_a_team_sets_up_a_campaign_in_the_browser(browser, live_server, example,
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Response working days").fill("-1")
     page.get_by_role("button", name="Save settings").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    page.locator(".govuk-error-summary").wait_for()
     check(page, "campaign-settings-error")
     page.context.close()
 
@@ -93,6 +93,6 @@ def test_the_lock_out_page_looks_like_the_workspace(browser, live_server, exampl
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill("wrong")
         page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Signing in is locked for 1 hour").is_visible()
+    page.get_by_role("heading", name="Signing in is locked for 1 hour").wait_for()
     check(page, "locked-out")
     context.close()

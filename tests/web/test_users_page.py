@@ -208,3 +208,17 @@ def test_the_mail_setting_is_the_one_these_tests_use():
     from docket import settings as docket_settings
 
     assert docket_settings.MAILERS == MAILERS
+
+
+def test_ones_own_password_and_one_given_by_an_admin_need_the_same_length(client, team: Team, settings):
+    client.force_login(team["viewer"])
+    form = client.get(reverse("web:password_change")).content.decode()
+    assert f"at least {settings.PASSWORD_MIN_LENGTH} characters" in form
+    assert "at least 8 characters" not in form
+    eleven = "kestrel-owl"
+    new = {"old_password": PASSWORD, "new_password1": eleven, "new_password2": eleven}
+    page = client.post(reverse("web:password_change"), new).content.decode()
+    assert f"It must contain at least {settings.PASSWORD_MIN_LENGTH} characters" in page
+    client.force_login(team["admin"])
+    users = client.get(reverse("web:users")).content.decode()
+    assert f"At least {settings.PASSWORD_MIN_LENGTH} characters, to give them yourself" in users

@@ -84,3 +84,46 @@ def test_no_send_button_when_no_chaser_can_go(client, team, two_campaigns):
     assert "Send the chasers" not in page
     assert "This body cannot be chased now" in page
     assert OutboxMessage.objects.filter(kind="chaser").count() == 0
+
+
+def test_the_embargo_is_typed_in_day_month_and_year_boxes_and_a_wrong_one_is_told(client, team, two_campaigns):
+    ours = two_campaigns["ours"]
+    client.force_login(team["coordinator"])
+    ledger = client.get(reverse("web:ledger", args=[ours.campaign.slug])).content.decode()
+    assert 'name="embargo_until_day" type="text" inputmode="numeric"' in ledger
+    assert 'type="date"' not in ledger
+    url = reverse("web:ledger_embargo", args=[ours.campaign.slug])
+    boxes = {"embargo_until_day": "31", "embargo_until_month": "1", "embargo_until_year": "2031"}
+    client.post(url, {"recipient": ours.sent.recipient_id, **boxes})
+    letter = Publication.objects.get(request=ours.sent, kind="letter")
+    assert letter.embargo_until == datetime.date(2031, 1, 31)
+    impossible = {"embargo_until_day": "31", "embargo_until_month": "2", "embargo_until_year": "2031"}
+    response = client.post(url, {"recipient": ours.sent.recipient_id, **impossible}, follow=True)
+    assert "The embargo date must be a real date, for example 1 12 2026" in error_summary(response)
+    on_request = client.post(
+        reverse("web:publication", args=[ours.sent.pk]),
+        {"kind": "letter", "object": "", "action": "approve", "embargo_until_day": "3", "embargo_until_year": "2032"},
+        follow=True,
+    )
+    assert "The embargo date must include a month" in error_summary(on_request)
+    letter.refresh_from_db()
+    assert letter.embargo_until == datetime.date(2031, 1, 31)  # nothing changed by the mistakes
+    page = client.get(reverse("web:request", args=[ours.sent.pk])).content.decode()
+    assert 'id="embargo_until-letter-0-day" name="embargo_until_day" type="text" inputmode="numeric" value="31"' in page
+
+
+def test_the_ledgers_checkbox_label_puts_no_the_before_an_item_named_with_your(client, team):
+    from docket.campaigns import actions as ledger
+    from tests.campaigns.test_ledger import filed_attachment
+
+    request = sent(team["request"])
+    campaign = team["campaign"]
+    campaign.items.filter(key="response_strategy").update(label="your discharge strategy")
+    for key in ("response_strategy", "problem_profile"):
+        evidence = ledger.Evidence(attachment=filed_attachment(request, f"{key}.pdf"))
+        request = ledger.set_item_status(request, key, ledger.Status.RECEIVED, ACTOR, evidence)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:ledger", args=[campaign.slug])).content.decode()
+    assert "Select your discharge strategy of " in page
+    assert "the your" not in page
+    assert "Select the Problem Profile/Strategic Needs Assessment of " in page
