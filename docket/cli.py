@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docket import words
+
 if TYPE_CHECKING:
     from docket.campaigns.models import Campaign
 
@@ -116,7 +118,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=lambda done: bar.advance(task, done),
         )
-    print(f"{len(recipients)} letter(s) in {', '.join(formats)}: {result}")
+    print(f"{words.count(len(recipients), 'letter')} in {', '.join(formats)}: {result}")
     return 0
 
 
@@ -135,7 +137,7 @@ def cmd_learn_campaign(args: argparse.Namespace) -> int:
         print(f"field {field.name} ({field.kind}):")
         for (name, _), value in zip(texts, field.values, strict=True):
             print(f"  {name}: {value}")
-    print(f"{len(learned.references)} reference(s): " + ", ".join(r.key for r in learned.references))
+    print(f"{words.count(len(learned.references), 'reference')}: " + ", ".join(r.key for r in learned.references))
     for item in learned.items:
         states = [next(s for s in person.items if s.key == item.key) for person in learned.recipients]
         print(f"item {item.key} ({item.label}):")
@@ -145,12 +147,13 @@ def cmd_learn_campaign(args: argparse.Namespace) -> int:
     for difference in differences:
         print(f"differs: {difference}", file=sys.stderr)
     if differences and not args.accept_differences:
-        raise CommandError(f"{len(differences)} letter(s) not reproduced word for word; nothing saved")
+        raise CommandError(f"{words.count(len(differences), 'letter')} not reproduced word for word; nothing saved")
     try:
         campaign = save_learned(learned, args.slug, args.title or args.slug, actor=Actor("docket learn-campaign"))
     except CampaignExists as error:
         raise CommandError(str(error)) from None
-    print(f"Campaign {campaign.slug!r}: {len(texts)} recipient(s), {len(learned.fields)} field(s).")
+    people, fields = words.count(len(texts), "recipient"), words.count(len(learned.fields), "field")
+    print(f"Campaign {campaign.slug!r}: {people}, {fields}.")
     return 0
 
 
@@ -240,11 +243,12 @@ def cmd_chase(args: argparse.Namespace) -> int:
     campaign = _campaign(args.campaign) if args.campaign else None
     if args.dry_run:
         for request in requests_to_chase(campaign, today()):
-            print(f"would chase {request} (due {request.due_date}, {request.chasers_sent} chaser(s) so far)")
+            sent = words.count(request.chasers_sent, "chaser")
+            print(f"would chase {request} (due {request.due_date}, {sent} so far)")
         return 0
     problems: list[str] = []
     chasers = chase(campaign, Actor("docket chase"), problems=problems)
-    print(f"{len(chasers)} chaser(s) queued; run `docket send` to send them.")
+    print(f"{words.count(len(chasers), 'chaser')} queued; run `docket send` to send them.")
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

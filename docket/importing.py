@@ -9,6 +9,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from docket import words
+
 
 @dataclass(frozen=True)
 class CellError:
@@ -28,7 +30,7 @@ class ImportFailed(Exception):
         self.errors = errors
         lines = "\n".join(f"  {path.name}: {error}" for error in errors)
         super().__init__(
-            f"{path}: {len(errors)} problem(s); nothing was imported "
+            f"{path}: {words.count(len(errors), 'problem')}; nothing was imported "
             f"(fix them, or use --skip-invalid to import the other rows):\n{lines}"
         )
 
@@ -52,7 +54,7 @@ class ImportReport:
         text = f"{self.created} {noun} created, {self.updated} updated, {self.unchanged} unchanged"
         if self.skipped:
             rows = sorted({error.row for error in self.skipped})
-            text += f"; {len(rows)} row(s) skipped:\n" + "\n".join(f"  {error}" for error in self.skipped)
+            text += f"; {words.count(len(rows), 'row')} skipped:\n" + "\n".join(f"  {error}" for error in self.skipped)
         return text
 
 

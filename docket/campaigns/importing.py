@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from docket import words
 from docket.campaigns import actions
 from docket.campaigns.models import Campaign, Recipient, RecipientItem
 from docket.directory.importing import ContactRow, duplicate_errors, header_errors, parse_contact, save_contact_rows
@@ -201,7 +202,8 @@ def save_recipients(
         skipped = len({error.row for error in report.skipped})
         note = (
             f"{file_name or check.path.name}: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged" + (f", {skipped} row(s) with problems skipped" if skipped else "")
+            f"{report.unchanged} unchanged"
+            + (f", {words.count(skipped, 'row')} with problems skipped" if skipped else "")
         )
         actions.log(campaign, actor, EventKind.RECIPIENTS_IMPORTED, note)
     return report

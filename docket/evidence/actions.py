@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
+from docket import words
 from docket.campaigns.actions import log
 from docket.campaigns.models import Campaign, Recipient
 from docket.documents.models import Attachment
@@ -108,7 +109,7 @@ def _save_theme(theme: Theme, name: str, description: str, colour: str, keywords
 def remove_theme(theme: Theme, actor: Actor) -> None:
     coded = theme.passages.count()
     if coded:
-        raise CodingError(f"“{theme.name}” is on {coded} coded passage(s): take it off them first.")
+        raise CodingError(f"“{theme.name}” is on {words.count(coded, 'coded passage')}: take it off them first.")
     if theme.children.exists():
         raise CodingError(f"“{theme.name}” has themes under it: move or remove them first.")
     with transaction.atomic():

@@ -93,7 +93,10 @@ def render_all(
     """Render every recipient's letter in every format; returns the manifest (or the zip) path."""
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
-        raise ValueError(f"unknown format(s) {', '.join(unknown)}; the formats are: {', '.join(FORMATS)}")
+        raise ValueError(
+            f"unknown format{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+            f"the formats are: {', '.join(FORMATS)}"
+        )
     compile_template(campaign.template, campaign.slug)  # a syntax error stops us before any work
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".docket-render-", dir=out))

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from docket import words
 from docket.mail.imap_settings import ImapSettings
 from docket.mail.intake import CHUNK, Incoming, ingest_many, take_in_stranded
 from docket.mail.models import ImapCursor, InboundMessage
@@ -44,8 +45,8 @@ class FetchReport:
 
     def __str__(self) -> str:
         details = ", ".join(f"{count} {status}" for status, count in sorted(self.statuses.items()))
-        text = f"{self.stored} new message(s) stored ({details or 'none'}); {self.already} already stored"
-        return text + (f"; {self.stranded} stranded message(s) read again" if self.stranded else "")
+        text = f"{words.count(self.stored, 'new message')} stored ({details or 'none'}); {self.already} already stored"
+        return text + (f"; {words.count(self.stranded, 'stranded message')} read again" if self.stranded else "")
 
 
 def _connect(config: ImapSettings) -> imaplib.IMAP4:
@@ -87,7 +88,8 @@ def fetch(config: ImapSettings, *, ocr: bool = True) -> FetchReport:
     except (imaplib.IMAP4.error, OSError) as error:  # the connection broke off, or the server hung up
         raise ImapError(
             f"the connection to the mailbox {config.name} broke off ({type(error).__name__}: {error}); "
-            f"the {report.stored} new message(s) stored before that stay stored: run fetch-mail again for the rest"
+            f"the {words.count(report.stored, 'new message')} stored before that stay stored: "
+            "run fetch-mail again for the rest"
         ) from None
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):

@@ -436,7 +436,9 @@ def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMa
     message.reply_text = storable(mail.reply_text) if mail.reply_text.strip() != mail.text.strip() else ""
     message.body_html = storable(mail.html)
     others = sorted(pk for pk in namesakes if pk != message.pk)[:5]
-    shares = f"shares its Message-ID with message(s) {', '.join(map(str, others))} but differs" if others else ""
+    numbers = ", ".join(map(str, others))
+    which = f"message{'' if len(others) == 1 else 's'} {numbers}"
+    shares = f"shares its Message-ID with {which} but differs" if others else ""
     problems = [*mail.problems, shares]
     message.problems = storable("; ".join(dict.fromkeys(problem for problem in problems if problem)))
     return mail

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import connections
 
+from docket import words
 from docket.mail.import_workers import ingest_chunk, start_worker
 from docket.mail.intake import CHUNK, take_in_stranded
 from docket.mail.models import InboundMessage
@@ -32,10 +33,10 @@ class MailImportReport:
 
     def __str__(self) -> str:
         details = ", ".join(f"{count} {status}" for status, count in sorted(self.statuses.items()))
-        text = f"{self.stored} new message(s) stored ({details or 'none'}); {self.already} already stored"
+        text = f"{words.count(self.stored, 'new message')} stored ({details or 'none'}); {self.already} already stored"
         if self.stranded:
             again = ", ".join(f"{count} {status}" for status, count in sorted(self.stranded.items()))
-            text += f"; {self.stranded.total()} stranded message(s) read again ({again})"
+            text += f"; {words.count(self.stranded.total(), 'stranded message')} read again ({again})"
         text += f"; by {self.processes} processes" if self.processes > 1 else ""
         return text + "".join(f"\n  {error}" for error in self.errors)
 

@@ -31,7 +31,8 @@ def parse_server_url(url: str, protocol: str, ports: tuple[int, int], *, user_re
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     unknown = set(query) - {"starttls", "timeout"}
     if unknown:
-        raise ValueError(f"unknown option(s) {', '.join(sorted(unknown))} in the {protocol.upper()} URL")
+        options = f"option{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}"
+        raise ValueError(f"unknown {options} in the {protocol.upper()} URL")
     implicit = parts.scheme == f"{protocol}s"
     try:
         timeout = float(query.get("timeout", "60"))

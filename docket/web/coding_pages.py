@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from docket import words
 from docket.campaigns.models import Campaign
 from docket.documents.models import Attachment
 from docket.evidence import actions, double_coding, exports
@@ -122,7 +123,8 @@ def theme_suggest(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     theme = get_object_or_404(Theme, pk=pk, campaign=campaign)
     added = suggest(theme)
     messages.success(
-        request, f"{added} new passage(s) suggested for “{theme.name}”." if added else "No new passages found."
+        request,
+        f"{words.count(added, 'new passage')} suggested for “{theme.name}”." if added else "No new passages found."
     )
     return redirect("web:codebook", slug=campaign.slug)
 

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from docket import words
 from docket.directory import actions
 from docket.directory.importing import check_contacts, save_contacts
 from docket.directory.models import Body, Contact
@@ -252,10 +253,10 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     try:
         report = save_contacts(check, skip_invalid=request.POST.get("skip_invalid") == "yes")
     except ImportFailed as failure:
-        messages.error(request, f"{name} has {len(failure.errors)} problem(s): nothing was imported.")
+        messages.error(request, f"{name} has {words.count(len(failure.errors), 'problem')}: nothing was imported.")
         return redirect("web:directory_import")
     _forget(request)
     skipped = len({error.row for error in report.skipped})
     done = f"{name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
-    messages.success(request, done + (f"; {skipped} row(s) with problems skipped." if skipped else "."))
+    messages.success(request, done + (f"; {words.count(skipped, 'row')} with problems skipped." if skipped else "."))
     return redirect("web:directory")

@@ -21,6 +21,7 @@ from django.core.validators import validate_slug
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from docket import words
 from docket.campaigns.learning import CampaignExists, LetterNotReproduced, add_letter, save_learned
 from docket.campaigns.models import Campaign
 from docket.errors import DocketError
@@ -140,7 +141,7 @@ def _create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if learnt.differences and not accept:
         errors["accept_differences"] = (
-            f"{len(learnt.differences)} letter(s) would not be written word for word: "
+            f"{words.count(len(learnt.differences), 'letter')} would not be written word for word: "
             "tick “Create it anyway” to create the campaign all the same"
         )
     if not errors:
@@ -153,7 +154,7 @@ def _create(request: HttpRequest) -> HttpResponse:
         context = {**_report(learnt), "payload": request.POST["payload"], "errors": errors}
         context.update(values={"slug": slug, "title": title})
         return render(request, "web/learn_report.html", context, status=400)
-    messages.success(request, f"Campaign “{title}” created from {len(letters)} letter(s).")
+    messages.success(request, f"Campaign “{title}” created from {words.count(len(letters), 'letter')}.")
     return redirect("web:campaign", slug=slug)
 
 

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from docket import words
 from docket.campaigns import actions
 from docket.campaigns.importing import check_recipients, save_recipients
 from docket.campaigns.models import Campaign
@@ -313,12 +314,12 @@ def _confirm(request: HttpRequest, found: Campaign) -> HttpResponse:
             file_name=name,
         )
     except ImportFailed as failure:
-        messages.error(request, f"{name} has {len(failure.errors)} problem(s): nothing was imported.")
+        messages.error(request, f"{name} has {words.count(len(failure.errors), 'problem')}: nothing was imported.")
         return redirect("web:import_recipients", slug=found.slug)
     _forget(request, found)
     skipped = len({error.row for error in report.skipped})
     done = f"{name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
-    messages.success(request, done + (f"; {skipped} row(s) with problems skipped." if skipped else "."))
+    messages.success(request, done + (f"; {words.count(skipped, 'row')} with problems skipped." if skipped else "."))
     return redirect("web:campaign", slug=found.slug)
 
 

@@ -24,6 +24,7 @@ import jinja2
 from django.conf import settings
 from django.tasks import task
 
+from docket import words
 from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
 from docket.campaigns.models import Campaign, Recipient
 from docket.errors import DocketError
@@ -141,7 +142,7 @@ def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
 
 
 def letters(count: int) -> str:
-    return f"{count} letter{'' if count == 1 else 's'}"
+    return words.count(count, "letter")
 
 
 def _queued_summary(job_id: int) -> str:
@@ -331,7 +332,8 @@ def export_site_files(job_id: int) -> dict[str, int]:
         log.exception("exporting the public site for job %s failed", job_id)
         actions.fail(job_id, "Something went wrong while the site was being written; no file was made.")
         raise
-    actions.finish(job_id, summary=f"The public site: {count} file(s) in a ZIP file.", result_name=target.name)
+    summary = f"The public site: {words.count(count, 'file')} in a ZIP file."
+    actions.finish(job_id, summary=summary, result_name=target.name)
     return {"files": count}
 
 
@@ -372,13 +374,14 @@ def import_contacts(job_id: int) -> dict[str, int]:
         actions.fail(job_id, str(error).replace(str(path), name))
         return {"rows": 0}
     except ImportFailed as failure:
-        actions.fail(job_id, f"{name} has {len(failure.errors)} problem(s): nothing was imported.")
+        actions.fail(job_id, f"{name} has {words.count(len(failure.errors), 'problem')}: nothing was imported.")
         return {"rows": 0}
     finally:
         path.unlink(missing_ok=True)
     skipped = len({error.row for error in report.skipped})
     summary = f"{name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
-    actions.finish(job_id, summary=summary + (f"; {skipped} row(s) with problems skipped." if skipped else "."))
+    summary += f"; {words.count(skipped, 'row')} with problems skipped." if skipped else "."
+    actions.finish(job_id, summary=summary)
     return {"rows": report.created + report.updated + report.unchanged}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from docket import words
+
 
 class JobMark(models.Model):
     """When a scheduled job last started and finished (docket/worker/schedule.py decides from it)."""
@@ -110,4 +112,4 @@ class ReadingRetry(models.Model):
     tried_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.attachment}: read again {self.attempts} time(s)"
+        return f"{self.attachment}: read again {words.count(self.attempts, 'time')}"

@@ -14,6 +14,7 @@ import logging
 
 from django.db.models import Q
 
+from docket import words
 from docket.documents.models import Attachment
 from docket.documents.processing import read_again
 from docket.worker.models import ReadingRetry
@@ -53,4 +54,4 @@ def read_failed_again(now: datetime.datetime) -> str:
             still += 1
         else:
             read += 1
-    return f"{read} failed attachment(s) read again, {still} still failing"
+    return f"{words.count(read, 'failed attachment')} read again, {still} still failing"

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from docket import words
 from docket.errors import DocketError
 from docket.mail import outbox
 from docket.mail.channels.smtp import SmtpChannel
@@ -72,13 +73,13 @@ def chase_overdue(now: datetime.datetime) -> str:
 
     problems: list[str] = []
     chasers = chase(None, ACTOR, today=timezone.localdate(now), problems=problems)
-    return "; ".join([f"{len(chasers)} chaser(s) queued", *problems])
+    return "; ".join([f"{words.count(len(chasers), 'chaser')} queued", *problems])
 
 
 def take_in_stranded(now: datetime.datetime) -> str:
     from docket.mail.intake import take_in_stranded as take_in
 
-    return f"{len(take_in(now=now))} stranded message(s) read again"
+    return f"{words.count(len(take_in(now=now)), 'stranded message')} read again"
 
 
 def prune_results(now: datetime.datetime) -> str:
@@ -86,7 +87,7 @@ def prune_results(now: datetime.datetime) -> str:
 
     cutoff = now - datetime.timedelta(days=settings.DOCKET_TASK_RESULTS_DAYS)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=cutoff).delete()
-    return f"{deleted} old task result(s) removed"
+    return f"{words.count(deleted, 'old task result')} removed"
 
 
 def retry_reading(now: datetime.datetime) -> str:
@@ -99,7 +100,7 @@ def give_up_stalled(now: datetime.datetime) -> str:
     from docket.worker.actions import give_up_stalled as give_up
 
     # A chunk of letters takes seconds: a job that has not moved for the lease lost its worker.
-    return f"{give_up(now - LEASE)} stalled job(s) marked as stopped"
+    return f"{words.count(give_up(now - LEASE), 'stalled job')} marked as stopped"
 
 
 JOBS: dict[Job, Callable[[datetime.datetime], str]] = {

@@ -35,7 +35,7 @@ def test_a_reply_in_the_mailbox_reaches_its_request_with_its_attachment_text(
     settings.DOCKET_IMAP = dovecot.config
 
     assert main(["fetch-mail"]) == 0
-    assert "1 new message(s) stored (1 filed)" in capsys.readouterr().out
+    assert "1 new message stored (1 filed)" in capsys.readouterr().out
     message = InboundMessage.objects.get()
     request = OutboxMessage.objects.get(message_id=letter["Message-ID"]).request
     assert message.request == request
@@ -48,7 +48,7 @@ def test_a_reply_in_the_mailbox_reaches_its_request_with_its_attachment_text(
     assert any("$DocketStored" in flags for flags in dovecot.flags())
 
     assert main(["fetch-mail"]) == 0  # again: nothing new
-    assert "0 new message(s) stored" in capsys.readouterr().out
+    assert "0 new messages stored" in capsys.readouterr().out
     assert InboundMessage.objects.count() == 1
     assert request.events.filter(kind="record_reply").count() == 1
 

@@ -53,7 +53,7 @@ def test_an_imap_abort_is_one_plain_line_and_the_stored_messages_stay(settings, 
     assert "Traceback" not in error
     assert error.startswith("docket fetch-mail: the connection to the mailbox office@imap.office.example:143/INBOX")
     assert "broke off (abort: socket error: EOF" in error
-    assert "the 50 new message(s) stored before that stay stored: run fetch-mail again" in error
+    assert "the 50 new messages stored before that stay stored: run fetch-mail again" in error
     assert InboundMessage.objects.count() == 50
     assert set(InboundMessage.objects.values_list("status", flat=True)) == {"holding"}
     assert server.flagged == [str(n) for n in range(1, 51)]  # the next run fetches the rest

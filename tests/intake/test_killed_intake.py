@@ -81,7 +81,7 @@ def test_a_chunk_stranded_by_sigkill_is_taken_in_by_the_next_run_once(tmp_path):
         assert stranded > 0
 
         output = docket(env, "import-mail", "--no-ocr", "--workers", "1", mbox)
-        assert f"{stranded} stranded message(s) read again" in output
+        assert f"{stranded} stranded message{'' if stranded == 1 else 's'} read again" in output
         rows = query(env, "select message_id, status, holding_reason from mail_inboundmessage")
         assert sorted(message_id for message_id, _, _ in rows) == sorted(
             f"<update-{n}@unknown.example>" for n in range(MESSAGES)
@@ -92,4 +92,4 @@ def test_a_chunk_stranded_by_sigkill_is_taken_in_by_the_next_run_once(tmp_path):
         assert len(attachments) == MESSAGES // 2  # read again, not added again
         assert len({message for (message,) in attachments}) == MESSAGES // 2
         again = docket(env, "import-mail", "--no-ocr", "--workers", "1", mbox)
-        assert f"0 new message(s) stored (none); {MESSAGES} already stored" in again
+        assert f"0 new messages stored (none); {MESSAGES} already stored" in again

@@ -112,7 +112,7 @@ def test_copies_within_one_batch_are_stored_once_and_namesakes_flagged(sent):
     assert results[2].message == results[3].message == results[0].message
     assert results[1].message.message_id == "<earlier@h.example>"
     assert (results[0].message.status, results[0].message.request) == (InboundMessage.Status.FILED, hampshire)
-    assert f"shares its Message-ID with message(s) {results[4].message.pk}" in results[5].message.problems
+    assert f"shares its Message-ID with message {results[4].message.pk}" in results[5].message.problems
     assert InboundMessage.objects.count() == 4
     stored = InboundMessage.objects.get(pk=results[5].message.pk)  # what was written, not only what is in memory
     assert (stored.status, stored.subject, stored.source_detail) == (

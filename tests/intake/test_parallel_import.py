@@ -40,7 +40,7 @@ def test_a_large_mbox_is_shared_among_workers_and_taken_in_once(tmp_path):
         env.pop("DJANGO_SETTINGS_MODULE", None)
         docket(env, "init", "--no-input")
         output = docket(env, "import-mail", "--no-ocr", "--workers", "2", str(tmp_path / "replies.mbox"))
-        assert "130 new message(s) stored (130 holding); 2 already stored; by 2 processes" in output
+        assert "130 new messages stored (130 holding); 2 already stored; by 2 processes" in output
         rows = query(env, "select message_id, status from mail_inboundmessage")
         expected = sorted(f"<update-{n}@unknown.example>" for n in range(130))
         assert sorted(message_id for message_id, _ in rows) == expected
@@ -49,4 +49,4 @@ def test_a_large_mbox_is_shared_among_workers_and_taken_in_once(tmp_path):
         assert len(texts) == 65
         assert all("Strategic Needs Assessment" in text for (text,) in texts)
         again = docket(env, "import-mail", "--no-ocr", "--workers", "2", str(tmp_path / "replies.mbox"))
-        assert "0 new message(s) stored (none); 132 already stored" in again
+        assert "0 new messages stored (none); 132 already stored" in again

@@ -203,7 +203,7 @@ def test_a_job_whose_worker_was_killed_is_marked_as_stopped_by_the_schedule_and_
         actions.advance(job.pk, 50)
     now = timezone.now()
     BulkJob.objects.filter(pk=killed.pk).update(moved_at=now - datetime.timedelta(minutes=31))
-    assert rounds.give_up_stalled(now) == "1 stalled job(s) marked as stopped"
+    assert rounds.give_up_stalled(now) == "1 stalled job marked as stopped"
     killed.refresh_from_db()
     moving.refresh_from_db()
     assert (killed.state, moving.state) == ("failed", "running")

@@ -42,7 +42,7 @@ def test_a_chaser_job_run_twice_on_the_same_day_sends_one_chaser(example, smtp_s
     assert due >= 3
 
     first = rounds.run_round("test-worker", local(overdue_on, 9), PLAN, local(overdue_on, 10))
-    assert f"chase: {due} chaser(s) queued" in first.jobs
+    assert f"chase: {due} chasers queued" in first.jobs
     assert len(chasers(recorder)) == due
     second = rounds.run_round("test-worker", local(overdue_on, 9), PLAN, local(overdue_on, 15, 30))
     assert len(chasers(recorder)) == due
@@ -63,7 +63,7 @@ def test_a_chase_killed_before_it_finished_is_run_again_after_its_lease(example,
         return [line for line in jobs if line.startswith("chase")]
 
     assert chase_lines(rounds.run_scheduled(PLAN, local(overdue_on, 9, 45))) == []  # it may still be running
-    assert chase_lines(rounds.run_scheduled(PLAN, local(overdue_on, 10, 0))) == [f"chase: {due} chaser(s) queued"]
+    assert chase_lines(rounds.run_scheduled(PLAN, local(overdue_on, 10, 0))) == [f"chase: {due} chasers queued"]
     rounds.send_due()
     assert len(chasers(recorder)) == due
 
@@ -85,6 +85,6 @@ def test_a_campaign_whose_chaser_template_cannot_be_used_is_named_in_the_round_n
     Campaign.objects.filter(pk=example.pk).update(chaser_template="Hello {{ unclosed")  # saved before checks
     overdue_on = working_day_after(requests["Michael Lane"].due_date)
     [line] = [line for line in rounds.run_scheduled(PLAN, local(overdue_on, 10, 0)) if line.startswith("chase")]
-    assert line.startswith("chase: 0 chaser(s) queued; The chaser for ")
+    assert line.startswith("chase: 0 chasers queued; The chaser for ")
     assert "its chaser template has a mistake. Line 1: a {{ is not closed with }}. Correct the chaser" in line
     assert chasers(recorder) == []

@@ -32,13 +32,13 @@ def failed_attachment(text: bytes = b"Our Response Strategy 2020, in plain words
 def test_a_failed_reading_is_read_again_and_its_text_found():
     attachment = failed_attachment()
     now = timezone.now()
-    assert retries.read_failed_again(now) == "1 failed attachment(s) read again, 0 still failing"
+    assert retries.read_failed_again(now) == "1 failed attachment read again, 0 still failing"
     attachment.refresh_from_db()
     assert (attachment.status, attachment.error) == ("extracted", "")
     assert "Response Strategy" in attachment.text
     assert (
         retries.read_failed_again(now + datetime.timedelta(days=1))
-        == "0 failed attachment(s) read again, 0 still failing"
+        == "0 failed attachments read again, 0 still failing"
     )
 
 
@@ -62,7 +62,7 @@ def test_one_still_failing_is_tried_three_times_an_hour_apart_then_left_for_a_pe
 def test_the_worker_runs_it_as_a_scheduled_job():
     failed_attachment()
     done = rounds.run_scheduled(rounds.plan_from_settings(), timezone.localtime())
-    assert f"{Job.RETRY_READING.value}: 1 failed attachment(s) read again, 0 still failing" in done
+    assert f"{Job.RETRY_READING.value}: 1 failed attachment read again, 0 still failing" in done
 
 
 def test_reading_again_uses_the_stored_bytes(monkeypatch):
