@@ -156,3 +156,26 @@ def test_the_coding_form_keeps_what_was_typed_when_the_words_are_not_on_the_page
     page.get_by_role("button", name="Code the passage").click()
     page.get_by_text("The passage is coded.").wait_for()
     assert Passage.objects.get().memo == "A universal offer"
+
+
+def test_a_long_page_is_read_and_coded_part_by_part_in_the_browser(browser, live_server, replied):
+    from docket.documents.models import Attachment
+    from docket.evidence.models import Theme
+    from docket.web.document_pages import SHOWN_CHARS
+
+    sentence = "The partnership met eleven times this year to review referrals. "
+    text = sentence * (SHOWN_CHARS // len(sentence) + 10) + "Our outreach team visited every car wash in the county."
+    Attachment.objects.filter(pk=replied.strategy.pk).update(text=text, page_starts=[])
+    Theme.objects.create(campaign=replied.campaign, name="Outreach")
+    page = signed_in(browser, live_server, person("editor@office.example", "editor", replied.campaign))
+    page.goto(f"/attachments/{replied.strategy.pk}/pages/1/")
+    page.get_by_role("heading", name="Page 1 of 1, part 1 of 2").wait_for()
+    page.get_by_role("link", name="Next part").click()
+    page.get_by_role("heading", name="Page 1 of 1, part 2 of 2").wait_for()
+    check(page, "document-long-page-part-2")
+    select(page, "every car wash")
+    page.get_by_label("Outreach").check()
+    page.get_by_role("button", name="Code the passage").click()
+    page.get_by_text("The passage is coded.").wait_for()
+    passage = Passage.objects.get()
+    assert (passage.quote, passage.start) == ("every car wash", text.index("every car wash"))
