@@ -222,3 +222,13 @@ def test_ones_own_password_and_one_given_by_an_admin_need_the_same_length(client
     client.force_login(team["admin"])
     users = client.get(reverse("web:users")).content.decode()
     assert f"At least {settings.PASSWORD_MIN_LENGTH} characters, to give them yourself" in users
+
+
+def test_adding_someone_who_has_an_account_says_so_at_the_top_of_the_page(client, team: Team):
+    client.force_login(team["admin"])
+    data = {"email": team["viewer"].email.upper(), "role": "viewer", "password": "", "campaigns": []}
+    page = client.post(reverse("web:users"), data).content.decode()
+    assert "<title>Error: Users" in page
+    summary = page.index("govuk-error-summary")
+    assert summary < page.index("<h1")  # above the list of users, not under it by the form
+    assert "There is already an account with this email address" in page[summary:]
