@@ -288,6 +288,7 @@ def import_recipients(request: HttpRequest, slug: str) -> HttpResponse:
         "columns_wrong": 1 in rows,
         "preview": [(row, str(row.contact.person.get("email", "")) in present) for row in check.good[:PAGE_SIZE]],
         "fields": check.fields,
+        "without_email": sum(1 for row in check.good if not str(row.contact.person.get("email", "")).strip()),
     }
     return render(request, "web/import_recipients.html", context)
 

@@ -216,6 +216,19 @@ def test_the_recipients_import_in_the_browser_writes_nothing_before_confirming(c
     assert campaign.events.filter(kind=EventKind.RECIPIENTS_IMPORTED, note__startswith="people.csv").exists()
 
 
+def test_the_recipients_import_warns_of_rows_with_no_email_address(client, team: Team, tmp_path: Path):
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    url = reverse("web:import_recipients", args=[campaign.slug])
+    rows = [contact_row(n) | {"field:vru_work": f"works {n}"} for n in (1, 2, 3)]
+    rows[1]["email"] = rows[2]["email"] = ""
+    with write_csv(tmp_path / "people.csv", rows).open("rb") as handle:
+        client.post(url, {"file": handle})
+    page = page_of(client.get(url))
+    assert "2 rows give no email address." in page
+    assert "Import 3 rows" in page  # a warning only: an address may be added in the directory later
+
+
 def _campaign_of(size: int, office: Office) -> Campaign:
     campaign = Campaign.objects.create(slug=f"size-{size}", title=f"{size} recipients", office=office)
     bodies = Body.objects.bulk_create(Body(name=f"Body {size}-{n}", slug=f"body-{size}-{n}") for n in range(size))
