@@ -74,3 +74,15 @@ def test_a_move_with_no_request_chosen_is_explained(client, team, two_campaigns)
     url = reverse("web:move_message", args=[ours.sent.pk, ours.reply.pk])
     assert "Choose the request" in error_summary(client.post(url, {}, follow=True))
     assert "not a number" in error_summary(client.post(url, {"request": "x"}, follow=True))
+
+
+def test_the_move_form_starts_with_no_request_chosen(client, team, two_campaigns):
+    ours = two_campaigns["ours"]
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:request", args=[ours.sent.pk])).content.decode()
+    select = page[page.index(f'id="move-to-{ours.reply.pk}"') :].split("</select>", 1)[0]
+    assert select.split("<option", 2)[1].startswith(' value="" selected>Choose a request')
+    url = reverse("web:move_message", args=[ours.sent.pk, ours.reply.pk])
+    assert "Choose the request" in error_summary(client.post(url, {"request": ""}, follow=True))
+    ours.reply.refresh_from_db()
+    assert ours.reply.request == ours.sent  # pressed without choosing: nothing moved
