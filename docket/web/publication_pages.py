@@ -62,11 +62,23 @@ def publishables(request: InfoRequest) -> list[dict[str, Any]]:
                     "text": attachment.text,
                 }
             )
+    letter_published = getattr(existing.get(("letter", 0)), "state", "") == PublicationState.PUBLISHED
     for row in rows:
         row["publication"] = existing.get((row["kind"], row["object"]))
+        published = getattr(row["publication"], "state", "") == PublicationState.PUBLISHED
+        row["waits_for_letter"] = published and row["kind"] != "letter" and not letter_published
         row["unreadable"] = row["kind"] == "document" and not row["text"].strip()
         row["redactions"] = redaction_preview(row["text"], request)
     return rows
+
+
+# What the page says once each publishing step is done.
+DONE = {"approve": "approved for publishing", "publish": "published", "private": "made private"}
+NOT_BEFORE_THE_LETTER = "The public sees it once the letter it answers is published too."
+
+
+def _letter_published(found: InfoRequest) -> bool:
+    return found.publications.filter(kind=Publication.Kind.LETTER, state=PublicationState.PUBLISHED).exists()
 
 
 def _publication(found: InfoRequest, kind: str, object_id: int) -> Publication:
@@ -107,5 +119,8 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
         actions.make_private(item, actor, request.POST.get("note", ""))
     else:
         return HttpResponse("Unknown action", status=404)
-    messages.success(request, f"{item.get_kind_display()}: {what} done.")
+    said = f"{item.get_kind_display()}: {DONE[what]}."
+    if what == "publish" and item.kind != Publication.Kind.LETTER and not _letter_published(found):
+        said += f" {NOT_BEFORE_THE_LETTER}"
+    messages.success(request, said)
     return redirect("web:request", pk=pk)

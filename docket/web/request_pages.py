@@ -66,20 +66,33 @@ class Button:
     capability: str
     needs_note: bool
     run: Callable[[InfoRequest, Actor, str], object]
+    done: str = ""  # what the page says once it is done
+
+    @property
+    def said_when_done(self) -> str:
+        return self.done or f"{self.label}: done."
 
 
 # The request page's buttons: each runs one named action (the state diagram decides when it shows).
 BUTTONS = {
-    EventKind.APPROVE: Button("Approve the letter", "send", False, _approve),
-    EventKind.QUEUE: Button("Send the letter", "send", False, _send_letter),
-    EventKind.RECORD_ACKNOWLEDGEMENT: Button(
-        "Record an acknowledgement", "file", False, actions.record_acknowledgement
+    EventKind.APPROVE: Button("Approve the letter", "send", False, _approve, "The letter is approved."),
+    EventKind.QUEUE: Button(
+        "Send the letter", "send", False, _send_letter, "The letter is in the outbox: it goes in a moment."
     ),
-    EventKind.CHASE: Button("Send a chaser now", "send", False, _chase_now),
-    EventKind.EXTEND_DEADLINE: Button("Extend the deadline by 10 working days", "send", True, _extend),
-    EventKind.REFUSE: Button("Record a refusal", "file", True, ledger_actions.refuse_request),
-    EventKind.WITHDRAW: Button("Withdraw the request", "send", True, actions.withdraw),
-    EventKind.REOPEN: Button("Reopen", "send", True, actions.reopen),
+    EventKind.RECORD_ACKNOWLEDGEMENT: Button(
+        "Record an acknowledgement", "file", False, actions.record_acknowledgement, "The acknowledgement is recorded."
+    ),
+    EventKind.CHASE: Button(
+        "Send a chaser now", "send", False, _chase_now, "The chaser is in the outbox: it goes in a moment."
+    ),
+    EventKind.EXTEND_DEADLINE: Button(
+        "Extend the deadline by 10 working days", "send", True, _extend, "The deadline is 10 working days later."
+    ),
+    EventKind.REFUSE: Button(
+        "Record a refusal", "file", True, ledger_actions.refuse_request, "The refusal is recorded."
+    ),
+    EventKind.WITHDRAW: Button("Withdraw the request", "send", True, actions.withdraw, "The request is withdrawn."),
+    EventKind.REOPEN: Button("Reopen", "send", True, actions.reopen, "The request is open again."),
 }
 # The buttons that put an email in the outbox.
 SENDS = {EventKind.QUEUE, EventKind.CHASE}
@@ -162,7 +175,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if withdrawable and (page := _withdrawal_first(request, found, note, confirming)) is not None:
         return page
     button.run(found, actor_of(request), note)  # a mistake is shown by ShowUserErrors
-    messages.success(request, f"{button.label}: done.")
+    messages.success(request, button.said_when_done)
     return redirect("web:request", pk=pk)
 
 

@@ -49,7 +49,7 @@ def test_publication_confirm_public_letter_and_holding_pen_upload(browser, live_
     # The letter first, then the scan: it cannot be published until someone says they read it by eye.
     page.goto(f"/requests/{lane.pk}/")
     page.get_by_role("button", name="Publish The letter sent").click()
-    page.get_by_text("Letter: publish done.").wait_for()
+    page.get_by_text("Letter: published.").wait_for()
     page.get_by_role("button", name="Publish scan.bin").click()
     page.locator(".govuk-error-summary").get_by_text("read it by eye").wait_for()
     assert Publication.objects.get(attachment__filename="scan.bin").state == "private"  # not even approved
@@ -57,7 +57,7 @@ def test_publication_confirm_public_letter_and_holding_pen_upload(browser, live_
     shot(page, "publication-confirm-refused")
     page.get_by_label("I have opened scan.bin and read it by eye").check()
     page.get_by_role("button", name="Publish scan.bin").click()
-    page.get_by_text("Document: publish done.").wait_for()
+    page.get_by_text("Document: published.").wait_for()
     scan = Publication.objects.get(attachment__filename="scan.bin")
     assert (scan.state, scan.checked_by_eye) == ("published", "coordinator@office.example")
     assert "Document with no readable text checked by eye" in page.content()

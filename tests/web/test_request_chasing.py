@@ -74,7 +74,7 @@ def test_an_overdue_request_is_chased_after_a_page_that_shows_the_chaser(client,
     assert chasers() == 0  # it asks first
     assert 'id="beyond-max-chasers"' not in page
     response = chase(client, team, waiting, confirm="yes")
-    assert "Send a chaser now: done." in response.content.decode()
+    assert "The chaser is in the outbox: it goes in a moment." in response.content.decode()
     assert chasers() == 1
     # Straight after, a second is refused by the same rules (never two the same day).
     summary = error_summary(chase(client, team, waiting, confirm="yes"))

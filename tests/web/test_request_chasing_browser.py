@@ -51,7 +51,7 @@ def test_chasing_refusing_and_reopening_a_request_in_the_browser(browser, live_s
     assert "Thank you for your reply. I have not yet received your" in page.locator("#chaser-text").inner_text()
     shot(page, "chase-confirm-request")
     page.get_by_role("button", name="Send the chaser").click()
-    page.get_by_text("Send a chaser now: done.").wait_for()
+    page.get_by_text("The chaser is in the outbox: it goes in a moment.").wait_for()
     assert OutboxMessage.objects.filter(request=lane, kind="chaser").count() == 1
 
     page.get_by_role("button", name="Record a refusal").click()
@@ -59,11 +59,11 @@ def test_chasing_refusing_and_reopening_a_request_in_the_browser(browser, live_s
     shot(page, "refusal-no-reason")
     page.get_by_label("The body's reason for refusing").fill("Exempt under section 43: commercial interests.")
     page.get_by_role("button", name="Record the refusal").click()
-    page.get_by_text("Record a refusal: done.").wait_for()
+    page.get_by_text("The refusal is recorded.").wait_for()
     assert page.locator("#request-state").inner_text() == "Refused"
     page.get_by_label("Why (reopen)").fill("They wrote again")
     page.get_by_role("button", name="Reopen").click()
-    page.get_by_text("Reopen: done.").wait_for()
+    page.get_by_text("The request is open again.").wait_for()
     assert page.locator("#request-state").inner_text() == "Partially answered"
     shot(page, "reopened")
 

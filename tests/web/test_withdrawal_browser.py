@@ -25,5 +25,5 @@ def test_a_withdrawal_asks_why_first_in_the_browser(browser, live_server, exampl
     shot(page, "withdraw-needs-a-reason")
     page.get_by_label("Why the request is withdrawn").fill("sent to the wrong body")
     page.get_by_role("button", name="Withdraw the request").click()
-    page.get_by_text("Withdraw the request: done.").wait_for()
+    page.get_by_text("The request is withdrawn.").wait_for()
     assert InfoRequest.objects.get(pk=lane.pk).state == "withdrawn"
