@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +76,9 @@ def decode(data: bytes) -> str:
         raise SpreadsheetError(f"{error.start}: the file is neither UTF-8 nor Windows-1252 text") from None
 
 
-def read_sheet(path: Path, limits: Limits | None = None) -> Sheet:
+def read_sheet(path: Path, limits: Limits | None = None, columns: Iterable[str] = ()) -> Sheet:
+    """The sheet's rows by header. A header written as a person would ("Full name", "Body email") is read as the
+    one of ``columns`` it names ("full_name", "body_email"): case, spaces and hyphens aside."""
     limits = limits or Limits.from_settings()
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -85,7 +89,8 @@ def read_sheet(path: Path, limits: Limits | None = None) -> Sheet:
         headers, raw_rows = _read_xlsx(path, limits)
     else:
         raise SpreadsheetError(f"{path}: use a .csv or .xlsx file, not {suffix or 'a file without an extension'}")
-    headers = [header.strip() for header in headers]
+    known = {_squashed(column): column for column in columns}
+    headers = [known.get(_squashed(header), header.strip()) for header in headers]
     _check_headers(path, headers)
     rows = []
     for number, cells in raw_rows:
@@ -96,6 +101,10 @@ def read_sheet(path: Path, limits: Limits | None = None) -> Sheet:
             raise SpreadsheetError(f"{path}: row {number} has more cells than there are column headers")
         rows.append(Row(number, {header: padded[i].strip() for i, header in enumerate(headers)}))
     return Sheet(path, headers, rows)
+
+
+def _squashed(header: str) -> str:
+    return re.sub(r"[\s_-]+", "_", header.strip().lower())
 
 
 def _check_headers(path: Path, headers: list[str]) -> None:

@@ -24,7 +24,14 @@ from django.db import transaction
 from docket import words
 from docket.campaigns import actions
 from docket.campaigns.models import Campaign, Recipient, RecipientItem
-from docket.directory.importing import ContactRow, duplicate_errors, header_errors, parse_contact, save_contact_rows
+from docket.directory.importing import (
+    CONTACT_COLUMNS,
+    ContactRow,
+    duplicate_errors,
+    header_errors,
+    parse_contact,
+    save_contact_rows,
+)
 from docket.directory.models import Contact
 from docket.importing import IMPORT_BATCH, CellError, ImportFailed, ImportReport, in_chunks, model_errors
 from docket.requests.actions import SYSTEM, Actor
@@ -155,7 +162,7 @@ class RecipientCheck:
 
 def check_recipients(campaign: Campaign, path: Path) -> RecipientCheck:
     """Read and validate every row (the preview the workspace shows, the check the command runs)."""
-    sheet = read_sheet(path)
+    sheet = read_sheet(path, columns=CONTACT_COLUMNS)
     errors = campaign_header_errors(campaign, sheet.headers)
     if errors:
         return RecipientCheck(path, [], errors)

@@ -194,7 +194,7 @@ class ContactCheck:
 
 def check_contacts(path: Path) -> ContactCheck:
     """Read and validate every row (the preview the workspace shows, the check the command runs)."""
-    sheet = read_sheet(path)
+    sheet = read_sheet(path, columns=CONTACT_COLUMNS)
     errors = header_errors(sheet.headers)
     if errors:
         return ContactCheck(path, [], errors)

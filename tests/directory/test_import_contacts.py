@@ -68,6 +68,19 @@ def test_it_names_unknown_and_missing_columns(tmp_path: Path):
     assert {(e.row, e.column) for e in failure.value.errors} == {(1, "full_name"), (1, "nickname")}
 
 
+def test_headers_written_as_words_are_read_as_the_columns_they_name(tmp_path: Path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Body", "Body kind", " Full name ", "EMAIL", "Body-email", "Postcode"])
+    sheet.append(["Gwynedd Council", "Council", "Carys Ellis", "carys@gwynedd.example", "post@gwynedd.example", "LL55"])
+    book.save(tmp_path / "people.xlsx")
+    import_contacts(tmp_path / "people.xlsx")
+    contact = Contact.objects.select_related("body").get()
+    assert (contact.full_name, contact.email, contact.postcode) == ("Carys Ellis", "carys@gwynedd.example", "LL55")
+    assert (contact.body.name, contact.body.kind) == ("Gwynedd Council", "Council")
+    assert contact.body.email == "post@gwynedd.example"
+
+
 def test_it_reports_the_same_contact_twice_in_one_file(tmp_path: Path):
     rows = [contact_row(1), contact_row(2, email="PERSON1@body1.example")]
     with pytest.raises(ImportFailed) as failure:
