@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
@@ -130,6 +131,16 @@ class FieldsForm(GovukMessages, forms.Form):
             self.fields[name] = forms.CharField(
                 required=False, initial=initial_values.get(name, ""), widget=forms.Textarea(attrs={"rows": 2})
             )
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with one's email address as typed: its case does not matter ("Ana@Office.example"), as a
+    username is the address (the spaces around it are already stripped by the field)."""
+
+    def clean_username(self) -> str:
+        typed = str(self.cleaned_data["username"])
+        known = User.objects.filter(username__iexact=typed).order_by("pk").values_list("username", flat=True)
+        return known.first() or typed
 
 
 class OfficeForm(GovukMessages, forms.ModelForm[Office]):

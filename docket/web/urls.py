@@ -22,13 +22,16 @@ from docket.web import (
     search_pages,
     theme_matrix_pages,
 )
+from docket.web.forms import SignInForm
 
 app_name = "web"
 urlpatterns = [
     path("", campaign_pages.dashboard, name="dashboard"),
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(template_name="web/sign_in.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="web/sign_in.html", redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),

@@ -232,3 +232,10 @@ def test_adding_someone_who_has_an_account_says_so_at_the_top_of_the_page(client
     summary = page.index("govuk-error-summary")
     assert summary < page.index("<h1")  # above the list of users, not under it by the form
     assert "There is already an account with this email address" in page[summary:]
+
+
+def test_the_email_address_signs_in_whatever_its_case(client, team: Team):
+    team["viewer"].set_password("a long enough password")
+    team["viewer"].save()
+    assert signs_in(client, f"  {team['viewer'].username.upper()} ", "a long enough password")
+    assert not signs_in(client, team["viewer"].username.upper(), "a wrong password")
