@@ -259,5 +259,6 @@ def test_the_public_table_counts_from_the_ledger_and_no_yes_contradicts_it(clien
     assert 'data-column="refused">1</td>' in page
     assert 'data-column="awaited">None</td>' in page
     body = client.get(f"/public/{ours.campaign.slug}/{ours.sent.recipient.contact.body.slug}/").content.decode()
-    assert 'Response Strategy: published online (<a class="govuk-link" href="https://pcc.example/s"' in body
+    link = '<a class="govuk-link govuk-!-text-break-word" href="https://pcc.example/s"'
+    assert f"Response Strategy: published online: {link}" in body  # the address, not "published online (online)"
     assert "exempt" not in body  # the reason is the body's reply: public only when that is published
