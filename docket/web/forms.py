@@ -56,6 +56,12 @@ class GovukDateWidget(forms.MultiWidget):
         return f"{id_}_day" if id_ else ""
 
 
+# A month may be typed as its name or the name's first three letters, as the GOV.UK Design System asks.
+NAMES: tuple[str, ...] = ("january", "february", "march", "april", "may", "june")
+NAMES += ("july", "august", "september", "october", "november", "december")
+MONTHS = {name: number for number, full in enumerate(NAMES, 1) for name in (full, full[:3])} | {"sept": 9}
+
+
 class GovukDateField(forms.MultiValueField):
     """A date typed as day, month and year, told wrong in the GOV.UK Design System's words."""
 
@@ -74,6 +80,7 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"{named} must include a {' and a '.join(missing)}")
+        month = str(MONTHS[month.lower().rstrip(".")]) if month.lower().rstrip(".") in MONTHS else month  # "Dec"
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
             raise forms.ValidationError(f"{named} must be a real date, for example 1 12 2026")
         try:
