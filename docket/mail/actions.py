@@ -24,7 +24,7 @@ from docket.errors import DocketError
 from docket.evidence.indexing import index_messages
 from docket.mail import limits
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
-from docket.mail.models import InboundMessage, OutboxMessage, OutboxState, ServerLimit
+from docket.mail.models import InboundMessage, OutboxMessage, OutboxState, ServerLimit, how_filed
 from docket.requests import actions
 from docket.requests.actions import Actor, ReplyKind, TransitionError, mark_sent
 from docket.requests.events import EventKind, outbox_kind
@@ -74,16 +74,7 @@ def reply_note(message: InboundMessage, method: str) -> str:
         note = f"{what}, {message.from_name[0].lower()}{message.from_name[1:]}"  # "reply, uploaded by …"
     else:
         note = f"{what} from {message.from_address or 'unknown'}"
-    return note + f": {message.subject!r} ({_how_filed(method)})"
-
-
-def _how_filed(method: str) -> str:
-    """ "matched by reply address", "matched by thread"; a person's filing ("by hand…", "moved by hand") as it is."""
-    if method.startswith("by "):
-        return f"filed {method}"
-    if " by " in method:
-        return method
-    return f"matched by {method}"
+    return note + f": {message.subject!r} ({how_filed(method)})"
 
 
 def reply_kind(message: InboundMessage) -> ReplyKind:

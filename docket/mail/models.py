@@ -172,9 +172,22 @@ class InboundMessage(models.Model):
         return self.classification == Classification.AUTO_REPLY
 
     @property
+    def how_filed(self) -> str:
+        return how_filed(self.match_method) if self.match_method else ""
+
+    @property
     def uploaded_by_hand(self) -> bool:
         """A file a person uploaded: its sender is "Uploaded by …", with no address (never the contact's)."""
         return self.from_address in ("", NO_SENDER) and self.from_name.startswith("Uploaded by ")
+
+
+def how_filed(method: str) -> str:
+    """ "matched by reply address", "matched by thread"; a person's filing ("by hand…", "moved by hand") as it is."""
+    if method.startswith("by "):
+        return f"filed {method}"
+    if " by " in method:
+        return method
+    return f"matched by {method}"
 
 
 class ImapCursor(models.Model):

@@ -86,3 +86,15 @@ def test_the_move_form_starts_with_no_request_chosen(client, team, two_campaigns
     assert "Choose the request" in error_summary(client.post(url, {"request": ""}, follow=True))
     ours.reply.refresh_from_db()
     assert ours.reply.request == ours.sent  # pressed without choosing: nothing moved
+
+
+def test_each_message_says_how_it_was_filed_in_words(client, team, two_campaigns):
+    ours = two_campaigns["ours"]
+    from docket.mail.models import InboundMessage
+
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:request", args=[ours.sent.pk])).content.decode()
+    assert "filed: " not in page  # a message filed without a method: never "(uploaded file; filed: )"
+    InboundMessage.objects.filter(pk=ours.reply.pk).update(match_method="reply address")
+    page = client.get(reverse("web:request", args=[ours.sent.pk])).content.decode()
+    assert "; matched by reply address)" in page
