@@ -35,7 +35,7 @@ MERGE_ACROSS = 2  # shared words this short between two varying gaps do not spli
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.I)
 # A line naming an organisation ("Gwynedd Council", "Hywel Dda University Health Board"), not a job title.
 ORGANISATION = re.compile(
-    r"\b(?:Council|Authority|Police|Commissioner|Commission|Trust|Board|Service|Department|Agency|Office|NHS"
+    r"\b(?:Council|Authority|Police|Constabulary|Commissioner|Commission|Trust|Board|Service|Department|Agency|Office|NHS"
     r"|Ombudsman|Inspectorate|College|University|Borough|County|Ministry|Government)\b"
 )
 STOPWORDS = frozenset(

@@ -369,7 +369,10 @@ def council_letter(n: int, letterhead: str) -> str:
 
 @pytest.mark.parametrize(
     "letterhead",
-    ["Cambrian Buildings, Cardiff CF10 5FL", "Older People's Commissioner for Wales\nCambrian Buildings, Cardiff CF10 5FL"],
+    [
+        "Cambrian Buildings, Cardiff CF10 5FL",
+        "Older People's Commissioner for Wales\nCambrian Buildings, Cardiff CF10 5FL",
+    ],
 )
 def test_a_job_title_above_the_organisation_makes_the_organisation_the_body(letterhead):
     texts = [(f"letter{n}.txt", council_letter(n, letterhead)) for n in range(3)]
@@ -390,7 +393,9 @@ def test_a_job_title_above_the_organisation_makes_the_organisation_the_body(lett
     )
     assert office.address == ("Cambrian Buildings, Cardiff CF10 5FL",)
     # The sentence in one letter only is a yes/no passage; the documents, the same in every letter, are text.
-    assert [(f.name, f.kind, f.values) for f in learned.fields] == [("mention_glad_hear", "yes/no", ("no", "yes", "no"))]
+    assert [(f.name, f.kind, f.values) for f in learned.fields] == [
+        ("mention_glad_hear", "yes/no", ("no", "yes", "no"))
+    ]
     assert learned.items == ()
     assert check(learned, texts) == []
     for (_, text), recipient in zip(texts, learned.recipients, strict=True):
@@ -406,5 +411,9 @@ def test_a_letter_to_a_job_title_at_an_organisation_is_read_back():
     values = extract(learned.campaign_data("learned", "Learned"), parse_letter("more.txt", texts[2]), kind="Council")
     assert values.matched
     recipient = values.recipient(kind="Council")
-    assert (recipient.role, recipient.body, recipient.area) == ("Director of Social Services", "Cardiff Council", "Cardiff")
+    assert (recipient.role, recipient.body, recipient.area) == (
+        "Director of Social Services",
+        "Cardiff Council",
+        "Cardiff",
+    )
     assert differences(texts[2], learned, recipient) == []
