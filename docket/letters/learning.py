@@ -333,8 +333,9 @@ def learn_office(letters: Sequence[SourceLetter]) -> OfficeData:
     name_line = head.pop(0) if from_head else signed_name
     words = name_line.split()
     honours: list[str] = []
+    # Honours are split off a letterhead's name only: a name taken from the signature keeps them, as signed.
     while from_head and len(words) > 1 and re.fullmatch(r"[A-Z]{2,5}", words[-1]):
-        honours.insert(0, words.pop())  # a name signed with its honours keeps them, as the signature reads
+        honours.insert(0, words.pop())
     phone = email = ""
     address: list[str] = []
     for line in head:
