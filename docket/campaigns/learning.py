@@ -57,20 +57,8 @@ def save_learned(
     """The campaign learned from letters (one recipient a letter), logged as created and each recipient as added."""
     if Campaign.objects.filter(slug=slug).exists():
         raise CampaignExists(f"a campaign {slug!r} already exists; choose another --slug")
-    data = learned.office
     with transaction.atomic():
-        office, _ = Office.objects.get_or_create(
-            name=data.name,
-            defaults={
-                "signatory_name": data.signatory_name,
-                "signatory_honours": data.signatory_honours,
-                "signatory_role": data.signatory_role,
-                "address_lines": "\n".join(data.address),
-                "phone": data.phone,
-                "email": data.email if "@" in data.email else "",
-                "sign_with_name": data.sign_with_name,
-            },
-        )
+        office = _office(learned)
         values = {"slug": slug, "title": title, "office": office, "letter_date": learned.letter_date}
         campaign = actions.create_campaign(
             values | {"template_source": learned.template},
@@ -93,6 +81,25 @@ def save_learned(
             note = f"{contact.full_name}, {contact.body.name} (learned from their letter)"
             actions.log(campaign, actor, EventKind.RECIPIENT_ADDED, note)
     return campaign
+
+
+def _office(learned: LearnedCampaign) -> Office:
+    """The office of that name; else the workspace's only office (what /office/ edits); else a new one."""
+    data = learned.office
+    found = Office.objects.filter(name=data.name).first()
+    if found is None:
+        offices = list(Office.objects.order_by("pk")[:2])
+        found = offices[0] if len(offices) == 1 else None
+    return found or Office.objects.create(
+        name=data.name,
+        signatory_name=data.signatory_name,
+        signatory_honours=data.signatory_honours,
+        signatory_role=data.signatory_role,
+        address_lines="\n".join(data.address),
+        phone=data.phone,
+        email=data.email if "@" in data.email else "",
+        sign_with_name=data.sign_with_name,
+    )
 
 
 class _Person(Protocol):  # what a contact is made from: a RecipientData or RecipientValues

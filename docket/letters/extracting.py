@@ -379,10 +379,11 @@ def extract(
     if not matched:  # the values that come nearest, so that only the words that differ are named
         compiler = _Compiler(loose=True)
         match = re.fullmatch(r"\s*+" + compiler.regex(pieces) + r"\s*", body_text, flags=re.S)
-    area = person.role[: -len(kind)].strip() if kind and person.role.endswith(" " + kind) else ""
+    named = person.body_name
+    area = named[: -len(kind)].strip() if kind and named.endswith(" " + kind) else ""
     fields = {name: ("no" if name in compiler.yes_no else "") for name in compiler.fields}
     found: dict[str, list[str]] = {}
-    body = ""
+    body = person.body
     if match:
         for group, hole in compiler.holes.items():
             value = " ".join((match[group] or "").split()) if match[group] is not None else None

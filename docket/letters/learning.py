@@ -33,6 +33,11 @@ ENGLISH_LIST = re.compile(rf"\b{NAME}(?:, {NAME})* and {NAME}\b")
 COMMA_LIST = re.compile(rf"\b{NAME}(?:, {NAME})+(?= and [a-z])")
 MERGE_ACROSS = 2  # shared words this short between two varying gaps do not split a field
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$", re.I)
+# A line naming an organisation ("Gwynedd Council", "Hywel Dda University Health Board"), not a job title.
+ORGANISATION = re.compile(
+    r"\b(?:Council|Authority|Police|Constabulary|Commissioner|Commission|Trust|Board|Service|Department|Agency|Office|NHS"
+    r"|Ombudsman|Inspectorate|College|University|Borough|County|Ministry|Government)\b"
+)
 STOPWORDS = frozenset(
     {
         "a",
@@ -166,7 +171,12 @@ class _Recipient:
     postcode: str = ""
     salutation: str = ""
     area: str = ""
+    body: str = ""  # the organisation's line under a job title; else the role names the body
     data: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def body_name(self) -> str:
+        return self.body or self.role
 
 
 def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
@@ -177,9 +187,9 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
         raise ReadingError(f"{len(letters):,} letters: Docket learns from at most {MAX_LETTERS:,} at a time")
     references, keys_by_letter = learn_references(letters)
     people = [person_from_address(letter) for letter in letters]
-    kind = _common_role_suffix([person.role for person in people]) if len(people) > 1 else ""
+    kind = _common_role_suffix([person.body_name for person in people]) if len(people) > 1 else ""
     for person in people:
-        person.area = _area(person.role, kind)
+        person.area = _area(person.body_name, kind)
         person.data = {
             name: tuple(value.split())
             for name, value in (
@@ -197,7 +207,7 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
         RecipientData(
             id=str(n + 1),
             full_name=person.full_name,
-            body=person.role or person.full_name,
+            body=person.body_name or person.full_name,
             role=person.role,
             salutation=person.salutation,
             area=person.area,
@@ -260,7 +270,12 @@ def reference_words(reference: ReferenceData) -> str:
 
 
 def person_from_address(letter: SourceLetter) -> _Recipient:
-    """The recipient from the address block: name, role, address lines, postcode; and the salutation."""
+    """The recipient from the address block: name, role, address lines, postcode; and the salutation.
+
+    The role either names the body ("Hampshire Police and Crime Commissioner") or is a job title
+    ("Chief Executive") followed by the organisation's line ("Gwynedd Council"), which is then the
+    body; that line stays the first of the address, as the letter prints it.
+    """
     lines = list(letter.address)
     person = _Recipient(salutation=letter.salutation)
     if lines and POSTCODE.match(lines[-1].strip()):
@@ -269,8 +284,20 @@ def person_from_address(letter: SourceLetter) -> _Recipient:
         person.full_name = lines.pop(0)
     if lines:
         person.role = lines.pop(0)
+    if lines and not ORGANISATION.search(person.role) and _names_organisation(lines[0]):
+        person.body = lines[0]
     person.address = tuple(lines)
     return person
+
+
+def _names_organisation(line: str) -> bool:
+    """An organisation's name, not a street ("Council Offices, Shirehall Street", "1 County Hall")."""
+    return bool(ORGANISATION.search(line)) and not re.search(r"[\d,]", line)
+
+
+def _address_line(line: str) -> bool:
+    """A line with a number in it (a street number, a postcode) is an address, not a name."""
+    return bool(re.search(r"\d", line))
 
 
 def _common_role_suffix(roles: Sequence[str]) -> str:
@@ -301,10 +328,13 @@ def learn_office(letters: Sequence[SourceLetter]) -> OfficeData:
     role = signature[-1] if signature else ""
     signed_name = signature[0] if len(signature) > 1 else ""
     head = next((list(letter.letterhead) for letter in letters if letter.letterhead), [])
-    name_line = head.pop(0) if head else signed_name
+    # The letterhead's first line is the signatory's name, unless it is the office's name or its address.
+    from_head = bool(head) and not (_address_line(head[0]) or (role and head[0].startswith(role)))
+    name_line = head.pop(0) if from_head else signed_name
     words = name_line.split()
     honours: list[str] = []
-    while len(words) > 1 and re.fullmatch(r"[A-Z]{2,5}", words[-1]):
+    # Honours are split off a letterhead's name only: a name taken from the signature keeps them, as signed.
+    while from_head and len(words) > 1 and re.fullmatch(r"[A-Z]{2,5}", words[-1]):
         honours.insert(0, words.pop())
     phone = email = ""
     address: list[str] = []
@@ -319,7 +349,7 @@ def learn_office(letters: Sequence[SourceLetter]) -> OfficeData:
     office = role
     if address and role and address[0].startswith(role):
         address[0] = address[0][len(role) :].strip()
-    elif address:
+    elif address and not _address_line(address[0]):
         office = address.pop(0)  # Docket's own letterhead: the office's name on a line of its own
     name = " ".join(words)
     return OfficeData(
@@ -476,6 +506,7 @@ def _classify(
         if not isinstance(part, _Slot):
             segments.append(part)
             continue
+        written = {value for value in part.values if value}
         if not any(NOTE in token for value in part.values for token in value):
             # A field is one line of text: a paragraph break inside one is layout (a PDF's), not wording.
             part = _Slot([tuple(token for token in value if token != PARAGRAPH) for value in part.values])
@@ -486,7 +517,9 @@ def _classify(
         present = [value for value in distinct if value]
         if len(present) == 1:
             name = unique_name("mention_" + (_passage_name(present[0]) or "passage"), used)
-            segments.append(Choice(name, (("yes", present[0]),)))
+            # A passage written alike wherever it is keeps its paragraph breaks: a paragraph of its own stays one.
+            passage = written.pop() if len(written) == 1 else present[0]
+            segments.append(Choice(name, (("yes", passage),)))
             column = ["yes" if value else "no" for value in part.values]
             reports.append(FieldReport(name, "yes/no", tuple(column)))
         elif any(any(NOTE in token for token in value) for value in present):
@@ -750,15 +783,18 @@ class Difference:
 
 
 def compare(letter_text: str, rendered_text: str, letterhead: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
-    """Word-for-word differences; a letterhead the letter leaves out (most conversions drop it) is none."""
+    """Word-for-word differences; a letterhead the letter leaves out (most conversions drop it) is none,
+    nor one that prints only its end (the office's address, with no signatory's name above it)."""
     original, ours = words(letter_text), words(rendered_text)
     head = list(letterhead)
-    body = ours.body
-    if head and body[: len(head)] == head and original.body[: len(head)] != head:
+    body, theirs = ours.body, original.body
+    if head and body[: len(head)] == head and theirs[: len(head)] != head:
         body = body[len(head) :]
-    matcher = SequenceMatcher(None, original.body, body, autojunk=False)
+        start = next(n for n in range(len(head) + 1) if theirs[: len(head) - n] == head[n:])
+        theirs = theirs[len(head) - start :]
+    matcher = SequenceMatcher(None, theirs, body, autojunk=False)
     found = [
-        (" ".join(original.body[i1:i2]), " ".join(body[j1:j2]))
+        (" ".join(theirs[i1:i2]), " ".join(body[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]

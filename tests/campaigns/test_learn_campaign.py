@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
-from docket.campaigns.models import Campaign
+from docket.campaigns.models import Campaign, Office
 from docket.cli import main
+from docket.directory.models import Body
 from docket.letters import render
 from tests.letters.normalise import words
 from tests.letters.test_fidelity import KNOWN_DIFFERENCES, differences, without_missing_letterhead
-from tests.letters.test_learning import SEEDS
+from tests.letters.test_learning import SEEDS, council_letter
 
 
 def test_it_builds_a_campaign_that_renders_the_seeds(db, capsys):
@@ -125,3 +126,36 @@ def test_add_letter_reads_the_already_published_variant_and_the_bodys_own_title(
         "problem_profile_strategic": ("published", "Violence Profile"),
         "response_strategy": ("published", ""),
     }
+
+
+def council_letters(tmp_path) -> list[str]:
+    """Letters in the common UK shape: name, job title, organisation, address (tests/letters/test_learning.py)."""
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"council{n}.txt"
+        path.write_text(council_letter(n, "Cambrian Buildings, Cardiff CF10 5FL"), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_letters_to_a_job_title_at_a_council_make_the_council_the_body(db, tmp_path):
+    assert main(["learn-campaign", *council_letters(tmp_path), "--slug", "loneliness"]) == 0
+    recipients = recipients_for_rendering(Campaign.objects.get(slug="loneliness"))
+    assert [(r.contact.role, r.contact.body.name, r.contact.body.kind, r.contact.body.area) for r in recipients] == [
+        ("Chief Executive", "Gwynedd Council", "Council", "Gwynedd"),
+        ("Chief Executive", "Pembrokeshire County Council", "Council", "Pembrokeshire County"),
+        ("Director of Social Services", "Cardiff Council", "Council", "Cardiff"),
+    ]
+    assert not Body.objects.filter(name="Chief Executive").exists()
+    office = Office.objects.get()
+    assert (office.name, office.signatory_name) == ("Older People's Commissioner for Wales", "Helena Herklots CBE")
+
+
+def test_learned_letters_use_the_workspaces_only_office_rather_than_make_a_second(db, tmp_path):
+    existing = Office.objects.create(name="Older People's Commissioner", signatory_name="Helena Herklots")
+    assert main(["learn-campaign", *council_letters(tmp_path), "--slug", "loneliness"]) == 0
+    assert list(Office.objects.all()) == [existing]
+    assert Campaign.objects.get(slug="loneliness").office == existing
+    Office.objects.create(name="Another office")
+    assert main(["learn-campaign", *council_letters(tmp_path), "--slug", "loneliness-2"]) == 0
+    assert Campaign.objects.get(slug="loneliness-2").office.name == "Older People's Commissioner for Wales"
