@@ -175,9 +175,9 @@ def queue_again(request: InfoRequest, actor: Actor) -> OutboxMessage:
     contact = request.recipient.contact
     if contact.email.strip().lower() in _undelivered_addresses(request):
         raise TransitionError(
-            f"The address is still the one the letter bounced from: correct it first. {contact.full_name}'s "
-            f"address, {contact.email}, is the one the letter to {contact.body.name} could not be delivered to: "
-            "correct it in the directory, then send the letter again."
+            "The address is still the one the letter bounced from: correct it first. "
+            f"{contact.email}, {contact.full_name}'s address in the directory, is where the letter to "
+            f"{contact.body.name} could not be delivered."
         )
     failed = undelivered(request)
     addressed = address(request, letter_as_sent(request))

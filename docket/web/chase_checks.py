@@ -36,7 +36,7 @@ def chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
     """
     today = timezone.localdate()
     sent = OutboxMessage.objects.filter(request__in=requests, sent_at__isnull=False)
-    last_sent: dict[int, tuple[datetime.datetime, str]] = {}
+    last_sent: dict[int, tuple[datetime.datetime | None, str]] = {}
     for request_id, at, to in sent.order_by("sent_at", "pk").values_list("request", "sent_at", "envelope_to"):
         last_sent[request_id] = (at, to)
     waiting = set(

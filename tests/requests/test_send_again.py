@@ -58,12 +58,16 @@ def test_the_same_letter_goes_again_to_the_corrected_address(bounced):
     corrected(bounced, "pcc.office@hampshire-pcc.example")
     again = queue_again(bounced, ACTOR)
 
-    assert again.pk != first.pk and again.message_id != first.message_id
-    assert again.kind == OutboxMessage.Kind.LETTER and again.state == OutboxState.QUEUED
+    assert again.pk != first.pk
+    assert again.message_id != first.message_id
+    assert again.kind == OutboxMessage.Kind.LETTER
+    assert again.state == OutboxState.QUEUED
     assert again.envelope_to == "pcc.office@hampshire-pcc.example"
     assert "pcc.office@hampshire-pcc.example" in parsed(again)["To"]
     first.refresh_from_db()  # the bounced message stays as it was in the record
-    assert first.envelope_to == old and first.bounced_at is not None and first.state == OutboxState.SENT
+    assert first.envelope_to == old
+    assert first.bounced_at is not None
+    assert first.state == OutboxState.SENT
 
     frozen = bounced.letter
     sent, original = parsed(again), parsed(first)
@@ -81,7 +85,8 @@ def test_the_same_letter_goes_again_to_the_corrected_address(bounced):
     assert event.kind == EventKind.SEND_AGAIN
     assert event.get_kind_display() == "Letter sent again to a corrected address"
     assert (event.from_state, event.to_state) == (RequestState.UNDELIVERABLE, RequestState.QUEUED)
-    assert "pcc.office@hampshire-pcc.example" in event.note and old in event.note
+    assert "pcc.office@hampshire-pcc.example" in event.note
+    assert old in event.note
     # The outbox sends it (a queued letter of a queued request is not cancelled), and it is then sent.
     assert mail_actions.cancel_withdrawn() == 0
     actions.mark_sent(bounced, ACTOR, timezone.now())

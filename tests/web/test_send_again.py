@@ -94,7 +94,8 @@ def test_the_letter_goes_again_to_the_corrected_address(client, team, bounced):
     assert f"The letter is in the outbox again, to {NEW}." in page
     assert "Letter sent again to a corrected address" in page  # on the timeline
     again = bounced.outbox.order_by("-pk").first()
-    assert bounced.outbox.count() == 2 and again.envelope_to == NEW
+    assert bounced.outbox.count() == 2
+    assert again.envelope_to == NEW
     bounced.refresh_from_db()
     assert bounced.state == "queued"
 
