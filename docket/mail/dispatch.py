@@ -12,15 +12,23 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 
 from django.db import transaction
+from django.db.models import Q
 
 from docket.evidence.indexing import index_letters
 from docket.mail.addresses import reply_address
 from docket.mail.messages import LetterContent, Outgoing, build_email
-from docket.mail.models import OutboxBody, OutboxMessage
+from docket.mail.models import OutboxBody, OutboxMessage, OutboxState
+from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError, mark_queued_many
+from docket.requests.events import EventKind
 from docket.requests.models import FrozenLetter, InfoRequest
+from docket.requests.refusals import refusal_message
+from docket.requests.states import RequestState
 
 
 def store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
@@ -116,3 +124,64 @@ def queue_many(
 def _sha256(pdf: bytes | None) -> str:
     assert pdf is not None, "a letter is always sent with its PDF"
     return hashlib.sha256(pdf).hexdigest()
+
+
+# Sending the letter again: an undeliverable request's frozen letter, to its contact's corrected address.
+
+
+def undelivered(request: InfoRequest) -> OutboxMessage | None:
+    """The latest message to the request that bounced or that the mail server refused for good (None: none did)."""
+    failed = request.outbox.filter(Q(bounced_at__isnull=False) | Q(state=OutboxState.FAILED))
+    return failed.order_by("-pk").first()
+
+
+def _undelivered_addresses(request: InfoRequest) -> set[str]:
+    failed = request.outbox.filter(Q(bounced_at__isnull=False) | Q(state=OutboxState.FAILED))
+    return {address.strip().lower() for address in failed.values_list("envelope_to", flat=True)}
+
+
+def letter_as_sent(request: InfoRequest) -> LetterContent:
+    """The request's letter as it was frozen and first emailed: the frozen PDF and text, and the HTML body
+    and attachment's name of its first email. Nothing is rendered again."""
+    frozen = FrozenLetter.objects.filter(request=request).first()
+    if frozen is None:
+        raise TransitionError(f"Request #{request.pk} has no letter frozen to send again.")
+    first = request.outbox.filter(kind=OutboxMessage.Kind.LETTER).select_related("body").order_by("pk").first()
+    html, pdf_name = "", f"letter-{request.pk}.pdf"
+    if first is not None:
+        parsed = message_from_bytes(bytes(first.body.raw), policy=default)
+        if isinstance(parsed, EmailMessage):
+            body = parsed.get_body(("html",))
+            html = body.get_content().replace("\r\n", "\n") if body is not None else ""
+            for part in parsed.iter_attachments():
+                if part.get_content_type() == "application/pdf":
+                    pdf_name = part.get_filename() or pdf_name
+    return LetterContent(
+        text=frozen.text, html=html or f"<pre>{_escaped(frozen.text)}</pre>", pdf=bytes(frozen.pdf), pdf_name=pdf_name
+    )
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def queue_again(request: InfoRequest, actor: Actor) -> OutboxMessage:
+    """Send an undeliverable request's letter again: its frozen letter, unchanged, in a new email (its own
+    Message-ID) to the contact's current address, which must not be one a message to it bounced from; the
+    request is queued again with an event naming the address. The message that bounced stays as it was."""
+    if request.state != RequestState.UNDELIVERABLE:
+        raise TransitionError(refusal_message(request, EventKind.SEND_AGAIN))
+    check_addressed(request)
+    contact = request.recipient.contact
+    if contact.email.strip().lower() in _undelivered_addresses(request):
+        raise TransitionError(
+            "The address is still the one the letter bounced from: correct it first. "
+            f"{contact.email}, {contact.full_name}'s address in the directory, is where the letter to "
+            f"{contact.body.name} could not be delivered."
+        )
+    failed = undelivered(request)
+    addressed = address(request, letter_as_sent(request))
+    before = f" (it could not be delivered to {failed.envelope_to})" if failed is not None else ""
+    with transaction.atomic():
+        actions.send_again(request, actor, f"to {contact.email}{before}")
+        return store(request, OutboxMessage.Kind.LETTER, addressed.email)

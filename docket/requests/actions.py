@@ -164,6 +164,12 @@ def mark_undeliverable(request: InfoRequest, actor: Actor, diagnostic: str) -> I
     return transition(request, EventKind.MARK_UNDELIVERABLE, actor, RequestState.UNDELIVERABLE, diagnostic)
 
 
+def send_again(request: InfoRequest, actor: Actor, note: str) -> InfoRequest:
+    """The frozen letter of an undeliverable request is in the outbox again, to a corrected address (the
+    outbox calls this in the transaction that stores the new message): queued, for the outbox to send."""
+    return transition(request, EventKind.SEND_AGAIN, actor, RequestState.QUEUED, note)
+
+
 def record_acknowledgement(request: InfoRequest, actor: Actor, note: str = "") -> InfoRequest:
     return transition(request, EventKind.RECORD_ACKNOWLEDGEMENT, actor, RequestState.ACKNOWLEDGED, note)
 

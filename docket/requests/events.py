@@ -18,6 +18,7 @@ class EventKind(models.TextChoices):
     QUEUE = "queue", "Queued for sending"
     MARK_SENT = "mark_sent", "Letter sent"
     MARK_UNDELIVERABLE = "mark_undeliverable", "Undeliverable"
+    SEND_AGAIN = "send_again", "Letter sent again to a corrected address"
     RECORD_ACKNOWLEDGEMENT = "record_acknowledgement", "Acknowledgement recorded"
     ACKNOWLEDGEMENT_RECEIVED = "acknowledgement_received", "Acknowledgement received by mail"
     RECORD_REPLY = "record_reply", "Reply received"

@@ -34,6 +34,7 @@ RULED_OUT: dict[str, str] = {
     EventKind.QUEUE: "its letter cannot be queued",
     EventKind.MARK_SENT: "it cannot be marked sent",
     EventKind.MARK_UNDELIVERABLE: "it cannot be marked undeliverable",
+    EventKind.SEND_AGAIN: "its letter is not sent again (only a letter that could not be delivered is)",
     EventKind.RECORD_ACKNOWLEDGEMENT: "an acknowledgement cannot be recorded on it",
     EventKind.ACKNOWLEDGEMENT_RECEIVED: "an acknowledgement cannot be recorded on it",
     EventKind.RECORD_REPLY: "a reply cannot be recorded on it",

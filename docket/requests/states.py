@@ -14,6 +14,7 @@
                                              │
     from any open state:  withdraw ──► withdrawn
     from queued/sent/acknowledged:  mark_undeliverable (bounce or SMTP 5xx) ──► undeliverable
+    from undeliverable:  send_again (the frozen letter, to the contact's corrected address) ──► queued
     from sent/acknowledged/partially answered:  refuse ──► refused
     from an end state:  reopen ──► what the request holds gives (sent, acknowledged, partially
                         answered) if a letter went, else draft
@@ -59,6 +60,7 @@ ALLOWED_FROM: dict[EventKind, frozenset[RequestState]] = {
     EventKind.QUEUE: frozenset({RequestState.APPROVED}),
     EventKind.MARK_SENT: frozenset({RequestState.QUEUED}),
     EventKind.MARK_UNDELIVERABLE: frozenset({RequestState.QUEUED, RequestState.SENT, RequestState.ACKNOWLEDGED}),
+    EventKind.SEND_AGAIN: frozenset({RequestState.UNDELIVERABLE}),
     EventKind.RECORD_ACKNOWLEDGEMENT: frozenset({RequestState.SENT}),
     EventKind.ACKNOWLEDGEMENT_RECEIVED: frozenset({RequestState.SENT}),
     EventKind.RECORD_REPLY: WAITING_STATES,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from docket.campaigns.models import SETTLED, RecipientItem
@@ -23,6 +23,8 @@ class ChaseRow:
     last_written: datetime.datetime | None
     last_what: str
     blocked: str = ""
+    # The address the last message sent to it went to ("" if none went): not always the contact's now.
+    last_to: str = ""
 
 
 def chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
@@ -33,8 +35,10 @@ def chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
     and what cannot go into an email's headers is added.
     """
     today = timezone.localdate()
-    sent = OutboxMessage.objects.filter(request__in=requests, sent_at__isnull=False).order_by()
-    last_sent = dict(sent.values("request").annotate(at=Max("sent_at")).values_list("request", "at"))
+    sent = OutboxMessage.objects.filter(request__in=requests, sent_at__isnull=False)
+    last_sent: dict[int, tuple[datetime.datetime | None, str]] = {}
+    for request_id, at, to in sent.order_by("sent_at", "pk").values_list("request", "sent_at", "envelope_to"):
+        last_sent[request_id] = (at, to)
     waiting = set(
         OutboxMessage.objects.filter(
             request__in=requests, kind=OutboxMessage.Kind.CHASER, state__in=chasing.WAITING_CHASER
@@ -45,10 +49,11 @@ def chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
     outstanding = {row["recipient"]: row["open"] for row in counts}
     rows = []
     for req in requests:
-        candidates = [(req.sent_at, "the letter"), (req.last_chased_at, "a chaser"), (last_sent.get(req.pk), "")]
+        went_at, went_to = last_sent.get(req.pk, (None, ""))
+        candidates = [(req.sent_at, "the letter"), (req.last_chased_at, "a chaser"), (went_at, "")]
         dated = [(at, what) for at, what in candidates if at is not None]
         last, what = max(dated, key=lambda pair: pair[0]) if dated else (None, "")
-        row = ChaseRow(req, last, what or ("a chaser" if req.chasers_sent else "the letter"))
+        row = ChaseRow(req, last, what or ("a chaser" if req.chasers_sent else "the letter"), last_to=went_to)
         row.blocked = chasing.why_not_chase(
             req,
             today,

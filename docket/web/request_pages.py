@@ -20,6 +20,7 @@ from docket.campaigns.readiness import refuse_if_cannot_be_made
 from docket.documents.models import Attachment
 from docket.errors import DocketError
 from docket.mail import actions as mail_actions
+from docket.mail import dispatch
 from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils, suggest_for
 from docket.mail.models import InboundMessage
@@ -29,7 +30,7 @@ from docket.requests.actions import Actor, TransitionError
 from docket.requests.events import EventKind
 from docket.requests.letters import queue, queue_chaser, write_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
-from docket.requests.states import ALLOWED_FROM
+from docket.requests.states import ALLOWED_FROM, RequestState
 from docket.web.access import access_request, access_unfiled_message, can
 from docket.web.chase_checks import chase_rows
 from docket.web.decorators import actor_of, requires
@@ -135,6 +136,13 @@ def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | Non
         .exclude(pk=found.pk)
         .select_related("recipient__contact__body"),
         "publishables": publishables(found) if can(request.user, "publish") else [],
+        # The address the letter last went to (not always the contact's now: it may have been corrected since).
+        "letter_went_to": found.outbox.filter(kind="letter")
+        .order_by("-pk")
+        .values_list("envelope_to", flat=True)
+        .first(),
+        "undelivered": dispatch.undelivered(found) if found.state == RequestState.UNDELIVERABLE else None,
+        "may_send": can(request.user, "send"),
         "kept": kept or {},
     }
     return render(request, "web/request.html", context)
@@ -176,6 +184,20 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return page
     button.run(found, actor_of(request), note)  # a mistake is shown by ShowUserErrors
     messages.success(request, button.said_when_done)
+    return redirect("web:request", pk=pk)
+
+
+@require_POST
+@requires("send")
+@errors_shown_on("web:request", "pk")
+def send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """An undeliverable request's letter, unchanged, to its contact's corrected address (the right to send)."""
+    found = access_request(request.user, pk)
+    if problem := header_problem(found.recipient.contact, found.campaign.office):
+        raise DocketError(problem)
+    message = dispatch.queue_again(found, actor_of(request))  # a mistake is shown by ShowUserErrors
+    send_outbox.enqueue()
+    messages.success(request, f"The letter is in the outbox again, to {message.envelope_to}.")
     return redirect("web:request", pk=pk)
 
 

@@ -103,6 +103,7 @@ urlpatterns = [
     path("requests/<int:pk>/", request_pages.detail, name="request"),
     path("requests/<int:pk>/letter.pdf", request_pages.frozen_letter, name="frozen_letter"),
     path("requests/<int:pk>/actions/<str:action>/", request_pages.act, name="request_action"),
+    path("requests/<int:pk>/send-again/", request_pages.send_again, name="send_again"),
     path("requests/<int:pk>/items/", request_pages.item_received, name="item_received"),
     path("requests/<int:pk>/items/status/", ledger_pages.item_status, name="item_status"),
     path("requests/<int:pk>/upload/", request_pages.upload, name="upload"),

@@ -289,6 +289,8 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             lambda c: reverse("web:request_action", args=[c.draft.pk, "approve"]),
             looked_up_first(SEND),
         ),
+        # Not undeliverable, so refused in words (a redirect to the page): the rights are what is tried here.
+        both("send_again", "post", lambda c: reverse("web:send_again", args=[c.sent.pk]), SEND),
         both(
             "item_received",
             "post",

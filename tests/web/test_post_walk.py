@@ -79,7 +79,7 @@ READ_ONLY = {
     "password_reset_confirm",  # a link that is not one: the page that says so
 }  # fmt: skip
 # Actions whose URL says everything (no field to get wrong): done, whatever else the form carries.
-NO_INPUT = {"request_action", "settle", "unfile_message", "user_unlock", "remove_recipient"}
+NO_INPUT = {"request_action", "send_again", "settle", "unfile_message", "user_unlock", "remove_recipient"}
 NO_INPUT |= {"export_site", "passage_remove", "theme_suggest"}
 
 
@@ -108,6 +108,7 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
         "request": {"pk": ours.draft.pk},
         "frozen_letter": {"pk": ours.sent.pk},
         "request_action": {"pk": ours.draft.pk, "action": "approve"},
+        "send_again": {"pk": ours.sent.pk},
         "item_received": {"pk": ours.sent.pk},
         "upload": {"pk": ours.sent.pk},
         "reclassify_message": {"pk": ours.sent.pk, "message": ours.misfiled.pk},
