@@ -125,4 +125,6 @@ def feed(request: HttpRequest) -> HttpResponse:
 def data(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         return HttpResponse(site.open_data_csv(), content_type="text/csv; charset=utf-8")
-    return HttpResponse(site.open_data_json(), content_type="application/json")
+    if fmt == "json":
+        return HttpResponse(site.open_data_json(), content_type="application/json")
+    raise Http404("The open data is requests.csv or requests.json")

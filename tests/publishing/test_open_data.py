@@ -18,3 +18,9 @@ def test_a_title_that_looks_like_a_formula_is_written_as_text(client, published_
     assert rows
     assert {row["campaign"] for row in rows} == {"'" + campaign.title}
     assert not [cell for row in rows for cell in row.values() if cell[:1] in "=+-@\t\r"]
+
+
+@pytest.mark.parametrize("fmt", ["xml", "csv.bak", "JSON"])
+def test_the_open_data_comes_only_in_its_two_formats(client, fmt):
+    assert client.get(f"/public/data/requests.{fmt}").status_code == 404
+    assert client.get("/public/data/requests.json")["Content-Type"] == "application/json"
