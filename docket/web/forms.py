@@ -18,6 +18,7 @@ from docket.campaigns.copying import COPIED_SETTINGS, RESERVED_SLUGS, suggest_sl
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
 from docket.letters.images import MOST_BYTES, picture_problem
+from docket.letters.template_limits import MAX_SOURCE
 from docket.mail.actions import LARGEST_LIMIT
 from docket.requests.letters import chaser_template_problem
 from docket.web.access import ROLES
@@ -29,7 +30,16 @@ class TemplateForm(GovukMessages, forms.ModelForm[Campaign]):
     class Meta:
         model = Campaign
         fields = ["template_source"]
-        labels = {"template_source": "Letter template (Markdown with Jinja)"}
+        labels = {"template_source": "Letter template"}
+
+    def clean_template_source(self) -> str:
+        """A template no letter could be made from (too long to read) is not saved: the page says why."""
+        source = str(self.cleaned_data.get("template_source") or "")
+        if len(source) > MAX_SOURCE:
+            raise forms.ValidationError(
+                f"The letter template must be {MAX_SOURCE:,} characters or fewer; it is {len(source):,}"
+            )
+        return source
 
 
 class GovukDateWidget(forms.MultiWidget):

@@ -138,3 +138,19 @@ def test_a_letter_with_no_text_yet_cannot_be_made_approved_or_queued(client, tea
     assert queued == []
     assert {why for _, why in skipped} == {"The letter has no text yet: write it on the campaign's Letter page first."}
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_template_too_long_to_read_is_not_saved_and_the_page_says_why(client, team: Team):
+    from docket.letters.template_limits import MAX_SOURCE
+
+    campaign = team["campaign"]
+    before = campaign.template_source
+    client.force_login(team["editor"])
+    url = reverse("web:editor", args=[campaign.slug])
+    source = before + "\n" + "Padding. " * (MAX_SOURCE // 9)
+    page = client.post(url, {"template_source": source, "action": "save"}, follow=True).content.decode()
+    assert "<title>Error: Letter" in page
+    assert f"The letter template must be {MAX_SOURCE:,} characters or fewer; it is {len(source.strip()):,}" in page
+    assert 'href="#id_template_source"' in page
+    campaign.refresh_from_db()
+    assert campaign.template_source == before
