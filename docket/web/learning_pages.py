@@ -20,8 +20,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_slug
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 
 from docket import words
+from docket.campaigns.copying import RESERVED_SLUGS
 from docket.campaigns.learning import CampaignExists, LetterNotReproduced, add_letter, save_learned
 from docket.campaigns.models import Campaign
 from docket.errors import DocketError
@@ -92,7 +94,7 @@ def _checked_slug(slug: str, errors: dict[str, str]) -> None:
     except Exception:
         errors["slug"] = "Enter a short name of letters, numbers, hyphens or underscores, such as vru-2021"
         return
-    if Campaign.objects.filter(slug=slug).exists():
+    if Campaign.objects.filter(slug=slug).exists() or slug in RESERVED_SLUGS:
         errors["slug"] = f"A campaign called {slug} already exists: choose another short name"
 
 
@@ -104,7 +106,8 @@ def learn_campaign(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"formats": ", ".join(FORMATS), "values": {}, "errors": {}, "max_letters": MAX_LETTERS}
     if request.method != "POST":
         return render(request, "web/learn_campaign.html", context)
-    slug, title = request.POST.get("slug", "").strip(), request.POST.get("title", "").strip()
+    # A short name typed as words ("Unigrwydd 2026") is made one ("unigrwydd-2026"), as a new campaign's is.
+    slug, title = slugify(request.POST.get("slug", "").strip()), request.POST.get("title", "").strip()
     errors: dict[str, str] = {}
     _checked_slug(slug, errors)
     if not title:
@@ -149,7 +152,9 @@ def _create(request: HttpRequest) -> HttpResponse:
             creator = request.user if isinstance(request.user, User) else None
             save_learned(learnt.learned, slug, title, actor=actor_of(request), creator=creator)
         except CampaignExists:
-            errors["slug"] = f"A campaign called {slug} has been created since: upload the letters again with another"
+            errors["slug"] = (
+                f"A campaign called {slug} has been created since: upload the letters again with another short name"
+            )
     if errors:
         context = {**_report(learnt), "payload": request.POST["payload"], "errors": errors}
         context.update(values={"slug": slug, "title": title})

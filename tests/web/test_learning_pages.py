@@ -87,7 +87,7 @@ def test_letters_not_reproduced_need_create_anyway(client, editor, monkeypatch):
     ("data", "files", "message"),
     [
         ({"slug": "", "title": "T"}, None, "Enter a short name"),
-        ({"slug": "bad slug!", "title": "T"}, None, "Enter a short name"),
+        ({"slug": "!!!", "title": "T"}, None, "Enter a short name"),
         ({"slug": "ok", "title": ""}, None, "Enter the campaign"),
         ({"slug": "ok", "title": "T"}, [], "Choose the letters"),
         ({"slug": "ok", "title": "T"}, [SimpleUploadedFile("x.xlsx", b"PK")], "x.xlsx: Docket reads letters in"),
@@ -103,6 +103,12 @@ def test_each_mistake_is_an_error_summary_in_plain_english(client, editor, data,
     assert "govuk-error-summary" in page
     assert message in page
     assert not Campaign.objects.exists()
+
+
+def test_a_short_name_typed_as_words_is_made_one(client, editor):
+    client.force_login(editor)
+    payload = _upload(client, slug="Unigrwydd 2026").context["payload"]
+    assert client.post(URL, {"payload": payload})["Location"] == reverse("web:campaign", args=["unigrwydd-2026"])
 
 
 def test_a_slug_in_use_is_an_error(client, editor, example):
