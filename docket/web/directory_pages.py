@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -80,8 +80,9 @@ def _search(form: DirectorySearchForm) -> QuerySet[Body]:
     data = form.cleaned_data
     if not data["retired"]:
         bodies = bodies.filter(retired=False)
-    if data["q"]:
-        bodies = bodies.filter(name__icontains=data["q"])
+    if data["q"]:  # a body's name, or the name or email of one of its contacts
+        people = Contact.objects.filter(Q(full_name__icontains=data["q"]) | Q(email__icontains=data["q"]))
+        bodies = bodies.filter(Q(name__icontains=data["q"]) | Q(pk__in=people.values("body_id")))
     if data["kind"]:
         bodies = bodies.filter(kind=data["kind"])
     if data["tag"]:

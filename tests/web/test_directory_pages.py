@@ -44,6 +44,16 @@ def test_it_searches_filters_and_pages_the_bodies(client, team: Team):
     assert "3 bodies" in tagged
 
 
+def test_searching_a_persons_name_or_email_finds_their_body(client, team: Team):
+    council = Body.objects.create(name="Gwynedd Council", kind="Council")
+    Contact.objects.create(body=council, full_name="Carys Ellis", email="carys.ellis@gwynedd.example")
+    client.force_login(team["viewer"])
+    for words in ("carys", "Ellis", "ellis@gwynedd"):
+        page = client.get(reverse("web:directory"), {"q": words}).content.decode()
+        assert "1 body" in page, words
+        assert "Gwynedd Council" in page, words
+
+
 def test_a_bodys_page_lists_requests_only_from_campaigns_one_can_see(client, team: Team, two_campaigns):
     ours: InFlight = two_campaigns["ours"]
     body = ours.sent.recipient.contact.body
