@@ -62,6 +62,8 @@ def _holding_pen_page(
     for message in held:
         suggested = {candidate.pk for candidate in message.candidates.all()}
         first = [r for r in requests if r.pk in suggested]  # those Docket suggests, first and marked
+        if len(requests) > 1 and len(first) == len(requests):
+            first, suggested = [], set()  # every request "suggested" says nothing: none is marked
         cards.append((message, first, [r for r in requests if r.pk not in suggested]))
     context = {
         "cards": cards,

@@ -65,6 +65,18 @@ def test_it_puts_the_candidates_first_and_marks_them(client, team):
     assert "Docket suggests the first 2 requests in the list" in page
 
 
+def test_when_every_request_is_a_candidate_none_is_marked_suggested(client, team):
+    lane, tipping = sent(request_of(team, "Michael Lane")), sent(request_of(team, "Paddy Tipping"))
+    domain = lane.recipient.contact.email.rpartition("@")[2]
+    tipping.recipient.contact.email = f"other@{domain}"  # the only two requests, both of the sender's domain
+    tipping.recipient.contact.save()
+    message = ingest(reply(sender=f"deputy@{domain}", to="office@x.example"), UPLOAD).message
+    assert set(message.candidates.all()) == {lane, tipping}
+    client.force_login(team["admin"])
+    page = client.get(reverse("web:holding_pen")).content.decode()
+    assert not any(words.endswith("(suggested)") for _, words, _ in options(page, message))
+    assert "Docket suggests" not in page
+
 def test_filing_with_nothing_chosen_is_refused_at_the_field(client, team):
     sent(request_of(team, "Michael Lane"))
     message = ingest(reply(sender="clerk@unknown.example", to="office@x.example"), UPLOAD).message
