@@ -167,6 +167,8 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         "states": states,
         "cannot": cannot,
         "zip_formats": ZIP_FORMATS.items(),
+        # Letters sent now would carry a date still to come (and "within 20 working days of this letter").
+        "dated_ahead": found.letter_date is not None and found.letter_date > timezone.localdate(),
     }
     return render(request, "web/campaign.html", context)
 

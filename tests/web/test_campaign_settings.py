@@ -64,3 +64,18 @@ def test_bad_values_are_an_error_summary_on_the_page_and_nothing_is_saved(client
     assert 'href="#id_letter_date_day">Letter date must be a real date, for example 1 12 2026</a>' in page
     campaign.refresh_from_db()
     assert campaign.title != ""
+
+
+def test_a_letter_date_still_to_come_is_pointed_out_on_the_campaign_page(client, team):
+    from django.utils import timezone
+
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    url = reverse("web:campaign", args=[campaign.slug])
+    campaign.letter_date = timezone.localdate()
+    campaign.save()
+    assert 'id="dated-ahead"' not in client.get(url).content.decode()
+    campaign.letter_date = timezone.localdate() + datetime.timedelta(days=8)
+    campaign.save()
+    page = client.get(url).content.decode()
+    assert f"The letters are dated {campaign.letter_date:%-d %B %Y}, which is still to come" in page
