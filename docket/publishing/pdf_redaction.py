@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import shutil
 import subprocess
 import threading

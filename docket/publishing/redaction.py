@@ -112,6 +112,7 @@ def _skip_break(chars: Sequence[str], index: int) -> int:
         index += 1
     return index
 
+
 def squashed(text: str) -> str:
     """Lower case, no spaces, hyphens or invisible marks: how a leftover is looked for in raw bytes and page text."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -198,7 +199,7 @@ def find(text: str, rules: Iterable[Rule], allowed: AllowList) -> list[Span]:
 
 def _addresses(text: str) -> list[tuple[int, int, str]]:
     """Every email address as (start, end, address read): in the text as it is, and in its normalised reading
-    (``layout_text``: "fulｌｗｉｄｔｈ" read as "fullwidth", zero-width characters dropped, "sec-" and "ret.example"
+    (``layout_text``: full-width letters read as ASCII ones, zero-width characters dropped, "sec-" and "ret.example"
     on two lines read as one word), each of those spanning every original character it was read from: the part
     before a zero-width space, both halves of a split address and the hyphen and line break between them."""
     found = list(emails_in(text))

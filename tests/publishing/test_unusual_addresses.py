@@ -22,8 +22,9 @@ from tests.samples import compile_typst, reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ACTOR = Actor("test")
+FULL_WIDTH = "ful" + "".join(chr(ord(c) + 0xFEE0) for c in "lwidth")  # full-width "lwidth": NFKC reads "fullwidth"
 BODY = (
-    "Our officers can be reached at split.line.leak@sec-\nret.example, at fulｌｌｗｉｄｔｈ@secret.example,\n"
+    "Our officers can be reached at split.line.leak@sec-\nret.example, at " + FULL_WIDTH + "@secret.example,\n"
     "at idn.leak@sécret.example and at zw.le\u200bak@secret.example. The figures are attached."
 )
 PDF = """#set text(font: "Liberation Sans")
@@ -31,7 +32,18 @@ The figures are from pdfsplit.leak\\@sec- \\
 ret.example, who wrote the Response Strategy.
 """
 # Every address and any piece of one that would show it was there.
-FRAGMENTS = ["leak", "zw.le", "sec-", "ret.example", "fulｌ", "fullwidth", "sécret", "split.line", "pdfsplit", "idn."]
+FRAGMENTS = [
+    "leak",
+    "zw.le",
+    "sec-",
+    "ret.example",
+    FULL_WIDTH[:4],
+    "fullwidth",
+    "sécret",
+    "split.line",
+    "pdfsplit",
+    "idn.",
+]
 
 
 def leaked(text: str) -> list[str]:
@@ -45,13 +57,16 @@ def leaked(text: str) -> list[str]:
     ("text", "kept"),
     [
         ("Write to split.line.leak@sec-\nret.example now.", "Write to [email address redacted] now."),
-        ("Write to fulｌｌｗｉｄｔｈ@secret.example now.", "Write to [email address redacted] now."),
+        (f"Write to {FULL_WIDTH}@secret.example now.", "Write to [email address redacted] now."),
         ("Write to idn.leak@sécret.example.", "Write to [email address redacted]."),
         ("Write to idn.leak@se\u0301cret.example now.", "Write to [email address redacted] now."),
         ("Write to zw.le\u200bak@secret.example now.", "Write to [email address redacted] now."),
         ("Write to zw.leak@sec\u2060ret.example now.", "Write to [email address redacted] now."),
-        ("Write to jane_doe@secret.example now.", "Write to [email address redacted] now."),
-        ("Ask foi@office.example or office@commissioner.example.", "Ask foi@office.example or office@commissioner.example."),
+        ("Write to jane@secret.\nexample now.", "Write to [email address redacted] now."),
+        (
+            "Ask foi@office.example or office@commissioner.example.",
+            "Ask foi@office.example or office@commissioner.example.",
+        ),
     ],
 )
 def test_the_whole_address_is_replaced(text: str, kept: str):
@@ -87,12 +102,14 @@ def test_unusual_addresses_are_public_nowhere(client, example, smtp_server, tmp_
         actions.publish(actions.approve(item, ACTOR), ACTOR)
 
     document = Publication.objects.get(attachment=attachment)
-    assert document.state == "published" and document.redacted_pdf is not None
+    assert document.state == "published"
+    assert document.redacted_pdf is not None
     assert "[email address redacted]" in document.redacted_text
     assert leaked(document.redacted_text) == []
     # What public search holds of the document is its redacted text, as the published PDF has it.
     rows = SearchEntry.objects.filter(audience=Audience.PUBLIC, publication=document)
-    assert rows.exists() and all(leaked(row.text) == [] for row in rows)
+    assert rows.exists()
+    assert all(leaked(row.text) == [] for row in rows)
     assert leaked(text_of("figures.pdf", document.redacted_pdf.read())) == []
 
     pages = crawl(client)
