@@ -33,11 +33,9 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import shutil
 import subprocess
 import threading
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -48,7 +46,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from docket.errors import DocketError
-from docket.publishing.redaction import EMAIL
+from docket.publishing.redaction import layout_text, squashed
 
 DPI = 200
 SCALE = DPI / 72
@@ -56,14 +54,6 @@ MARGIN = 3  # pixels around every bar, beyond the line's full height
 Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels of the page as shown
 Finder = Callable[[str], list[tuple[int, int]]]  # text -> spans to redact
 
-# Characters that carry nothing visible to match: soft hyphen, pdfium's marker of a hyphen it
-# took for hyphenation, zero-width spaces and joiners, byte order marks, control characters.
-INVISIBLE = frozenset("\u00ad\ufffe\ufeff\u200b\u200c\u200d\u2060\x00\x02\x03")
-HYPHENS = frozenset("-\u2010\u2011")
-LINE_BREAKS = frozenset("\r\n\u2028\u2029\x0b\x0c")
-JOINS_AN_ADDRESS = frozenset("@.")
-# An address that ends just before a full stop at the end of a line: the stop ends its sentence.
-ADDRESS_AT_END = re.compile(f"(?:{EMAIL.pattern})$")
 PAGE_KEYS = ("/MediaBox", "/CropBox", "/Rotate", "/UserUnit", "/Resources", "/Contents", "/Group")
 INHERITED = frozenset({"/MediaBox", "/CropBox", "/Rotate", "/Resources"})
 
@@ -79,78 +69,7 @@ class PageHits:
     count: int = 0
 
 
-# ---- normalised text with a map back ------------------------------------------------------------------------
-
-
-def layout_text(chars: Sequence[str], hyphens: str = "hyphenation") -> tuple[str, list[int]]:
-    """The text as a reader would read it across layout, and for each of its characters the index it came from.
-
-    Runs of whitespace become one space; a line break after "@" or "." or before them is dropped
-    (an address broken over two lines), except after the full stop that ends a sentence with a whole
-    address, so the text and the PDF find the same address. ``hyphens`` says how hyphens are read: "hyphenation"
-    drops one at the end of a line with the break; "kept" keeps it and drops the break (a hyphen
-    that belongs to the word, as in an address); "dropped" drops every hyphen (a soft hyphen that
-    pdfium reports as "-" in the middle of a line, a name hyphenated to dodge a rule).
-    """
-    out: list[str] = []
-    origin: list[int] = []
-    index = 0
-    while index < len(chars):
-        char = chars[index]
-        if char in INVISIBLE:
-            index = _skip_break(chars, index + 1) if char == "\ufffe" else index + 1
-            continue
-        if char in HYPHENS and hyphens == "dropped":
-            index += 1
-            continue
-        if char in HYPHENS and _is_line_end(chars, index + 1):
-            if hyphens == "kept":
-                out.append("-")
-                origin.append(index)
-            index = _skip_break(chars, index + 1)
-            continue
-        if char.isspace():
-            end = index
-            while end < len(chars) and (chars[end].isspace() or chars[end] in INVISIBLE):
-                end += 1
-            broken = any(c in LINE_BREAKS for c in chars[index:end])
-            joined = broken and (
-                (out and out[-1] in JOINS_AN_ADDRESS and not _ends_a_sentence(out))
-                or (end < len(chars) and chars[end] in JOINS_AN_ADDRESS)
-            )
-            if out and not joined:
-                out.append(" ")
-                origin.append(index)
-            index = end
-            continue
-        for part in unicodedata.normalize("NFKC", char):
-            out.append(part)
-            origin.append(index)
-        index += 1
-    return "".join(out), origin
-
-
-def _ends_a_sentence(out: list[str]) -> bool:
-    """A full stop at the end of a line right after a whole address ("... at jane@office.example.") ends
-    its sentence: joining the next line to it would read "jane@office.example.Yours", an address that is
-    no one's, and black out the next line's first word. A stop after part of an address
-    ("jane@office." then "example") is still joined."""
-    if out[-1] != ".":
-        return False
-    before = "".join(out[-260:-1]).rsplit(" ", 1)[-1]
-    return ADDRESS_AT_END.search(before) is not None
-
-
-def _is_line_end(chars: Sequence[str], index: int) -> bool:
-    while index < len(chars) and chars[index] in " \t":
-        index += 1
-    return index < len(chars) and chars[index] in LINE_BREAKS
-
-
-def _skip_break(chars: Sequence[str], index: int) -> int:
-    while index < len(chars) and (chars[index].isspace() or chars[index] in INVISIBLE):
-        index += 1
-    return index
+# ---- normalised text (``redaction.layout_text``) mapped back to a page's characters ------------------------
 
 
 def matches(chars: Sequence[str], find: Finder) -> list[tuple[int, int, str]]:
@@ -162,12 +81,6 @@ def matches(chars: Sequence[str], find: Finder) -> list[tuple[int, int, str]]:
             if end > start:
                 found.setdefault((origin[start], origin[end - 1]), text[start:end])
     return [(first, last, matched) for (first, last), matched in sorted(found.items())]
-
-
-def squashed(text: str) -> str:
-    """Lower case, no spaces, hyphens or invisible marks: how a leftover is looked for in raw bytes and page text."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(c for c in text if not c.isspace() and c not in INVISIBLE and c not in HYPHENS)
 
 
 # ---- OCR ------------------------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from PIL import Image
 from docket.publishing import actions
 from docket.publishing.html_redaction import text_of
 from docket.publishing.models import RedactionRule
-from docket.publishing.pdf_redaction import SCALE, layout_text, redact_pdf
-from docket.publishing.redaction import AllowList, allow_list, find
+from docket.publishing.pdf_redaction import SCALE, redact_pdf
+from docket.publishing.redaction import AllowList, allow_list, find, layout_text
 from docket.publishing.rules import spans_in
 from docket.requests import actions as request_actions
 from docket.requests.actions import Actor
