@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
+# Files in one form: as many as "Start a campaign from letters" takes (docket.letters.learning.MAX_LETTERS).
+# More is refused as the form is read, before any view, with a page that says so (docket/web/error_pages.py).
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

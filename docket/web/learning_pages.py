@@ -25,7 +25,15 @@ from docket import words
 from docket.campaigns.learning import CampaignExists, LetterNotReproduced, add_letter, save_learned
 from docket.campaigns.models import Campaign
 from docket.errors import DocketError
-from docket.letters.learning import MAX_LETTERS, Difference, LearnedCampaign, check, learn
+from docket.letters import learning
+from docket.letters.learning import (
+    Difference,
+    LearnedCampaign,
+    check,
+    learn,
+    limits_in_words,
+    refuse_too_much,
+)
 from docket.letters.reading import FORMATS, MAX_FILE_BYTES, ReadingError, letter_text, parse_letter
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
@@ -44,8 +52,8 @@ class Learnt:
 def _texts(files: list[UploadedFile[Any]]) -> tuple[list[tuple[str, str]], list[str]]:
     """Each file's text, and a plain message for each file that cannot be read."""
     texts, errors = [], []
-    if len(files) > MAX_LETTERS:
-        return [], [f"{len(files):,} files: Docket learns from at most {MAX_LETTERS:,} letters at a time."]
+    if len(files) > learning.MAX_LETTERS:  # before any is read
+        return [], [f"{len(files):,} files: Docket learns from {limits_in_words()}."]
     for upload in files:
         name = upload.name or "letter"
         if (upload.size or 0) > MAX_FILE_BYTES:
@@ -53,6 +61,11 @@ def _texts(files: list[UploadedFile[Any]]) -> tuple[list[tuple[str, str]], list[
             continue
         try:
             texts.append((name, letter_text(name, upload.read())))
+        except ReadingError as error:
+            errors.append(str(error))
+    if not errors:
+        try:
+            refuse_too_much(texts)  # before any learning
         except ReadingError as error:
             errors.append(str(error))
     return texts, errors
@@ -101,7 +114,7 @@ def learn_campaign(request: HttpRequest) -> HttpResponse:
     """Step 1 (upload) and step 2 (the report), and step 3 on "Create the campaign"."""
     if request.method == "POST" and "payload" in request.POST:
         return _create(request)
-    context: dict[str, Any] = {"formats": ", ".join(FORMATS), "values": {}, "errors": {}, "max_letters": MAX_LETTERS}
+    context: dict[str, Any] = {"formats": ", ".join(FORMATS), "values": {}, "errors": {}, "limits": limits_in_words()}
     if request.method != "POST":
         return render(request, "web/learn_campaign.html", context)
     slug, title = request.POST.get("slug", "").strip(), request.POST.get("title", "").strip()
