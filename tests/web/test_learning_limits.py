@@ -35,7 +35,7 @@ def _refused(client, editor, files=None) -> str:
     page = response.content.decode()
     assert "govuk-error-summary" in page
     assert not Campaign.objects.exists()
-    return page
+    return str(page)
 
 
 def test_too_much_text_in_all_is_refused_before_learning(client, editor, monkeypatch):
