@@ -124,12 +124,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_learn_campaign(args: argparse.Namespace) -> int:
     from docket.campaigns.learning import CampaignExists, save_learned
-    from docket.letters.learning import check, learn
+    from docket.letters.learning import check, learn, refuse_too_much
     from docket.letters.reading import ReadingError, letter_text, parse_letter
     from docket.requests.actions import Actor
 
     try:
         texts = [(Path(name).name, letter_text(name, Path(name).read_bytes())) for name in args.letters]
+        refuse_too_much(texts)  # bounded as the page is
         learned = learn([parse_letter(name, text) for name, text in texts])
     except (OSError, ReadingError) as error:
         raise CommandError(str(error)) from None

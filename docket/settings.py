@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
+# Files in one form: as many as "Start a campaign from letters" takes (docket.letters.learning.MAX_LETTERS).
+# More is refused as the form is read, before any view, with a page that says so (docket/web/error_pages.py).
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -220,6 +224,8 @@ DOCKET_SMTP_PER_DAY = env_int("DOCKET_SMTP_PER_DAY", 0, minimum=0)
 
 # Reading attachments: each file is read in a separate process within these limits; one past them is kept
 # with its message and marked "too large to read" (docket/documents/bounded.py, extraction.py).
+# Attachments kept of one message; the rest are named in its problems and stay in its original file.
+DOCKET_MAIL_MAX_ATTACHMENTS = env_int("DOCKET_MAIL_MAX_ATTACHMENTS", 200, minimum=1)
 DOCKET_READ_MEMORY_MB = env_int("DOCKET_READ_MEMORY_MB", 1024, minimum=256)
 DOCKET_READ_CPU_SECONDS = env_int("DOCKET_READ_CPU_SECONDS", 60, minimum=1)
 DOCKET_READ_WALL_SECONDS = env_int("DOCKET_READ_WALL_SECONDS", 120, minimum=1)

@@ -21,6 +21,7 @@ from email.policy import Compat32
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
+from django.conf import settings
 
 from docket.documents.extraction import decode_text, html_text
 
@@ -171,24 +172,44 @@ def _attached_bytes(part: Message) -> bytes:
     return payload if isinstance(payload, bytes) else b""
 
 
-def _walk(message: Message, parsed: ParsedMail) -> None:
+def _walk(message: Message, parsed: ParsedMail, most: int) -> None:
+    """The message's text, HTML and attachments: at most ``most`` attachments, the rest counted, not decoded."""
+    left_out = 0
     for part in _leaves(message):
         content_type = part.get_content_type()
-        filename = _filename(part, parsed.problems)
         disposition = (part.get_content_disposition() or "").lower()
-        if content_type == "message/rfc822" or (content_type.startswith("message/") and disposition == "attachment"):
-            parsed.attachments.append(Part(filename or "attached message.eml", content_type, _attached_bytes(part)))
+        if len(parsed.attachments) >= most and (
+            disposition == "attachment"
+            or content_type.startswith("message/")
+            or not content_type.startswith(("text/", "multipart/"))
+            or _filename(part, [])
+        ):
+            left_out += 1
             continue
-        if disposition != "attachment" and not filename and content_type == "text/plain" and not parsed.text:
-            parsed.text = _payload_text(part, parsed.problems)
-        elif disposition != "attachment" and not filename and content_type == "text/html" and not parsed.html:
-            parsed.html = _payload_text(part, parsed.problems)
-        elif disposition == "attachment" or filename or not content_type.startswith(("text/", "multipart/")):
-            data = part.get_payload(decode=True)
-            if isinstance(data, bytes):
-                parsed.attachments.append(Part(filename, content_type, data))
-            else:
-                parsed.problems.append(f"an attachment ({filename or content_type}) has no content")
+        _take_part(part, content_type, parsed)
+    if left_out:
+        parsed.problems.append(
+            f"it has {len(parsed.attachments) + left_out:,} attachments: the first {most:,} are kept as attachments; "
+            f"the other {left_out:,} are only in the original message file, which is kept"
+        )
+
+
+def _take_part(part: Message, content_type: str, parsed: ParsedMail) -> None:
+    filename = _filename(part, parsed.problems)
+    disposition = (part.get_content_disposition() or "").lower()
+    if content_type == "message/rfc822" or (content_type.startswith("message/") and disposition == "attachment"):
+        parsed.attachments.append(Part(filename or "attached message.eml", content_type, _attached_bytes(part)))
+        return
+    if disposition != "attachment" and not filename and content_type == "text/plain" and not parsed.text:
+        parsed.text = _payload_text(part, parsed.problems)
+    elif disposition != "attachment" and not filename and content_type == "text/html" and not parsed.html:
+        parsed.html = _payload_text(part, parsed.problems)
+    elif disposition == "attachment" or filename or not content_type.startswith(("text/", "multipart/")):
+        data = part.get_payload(decode=True)
+        if isinstance(data, bytes):
+            parsed.attachments.append(Part(filename, content_type, data))
+        else:
+            parsed.problems.append(f"an attachment ({filename or content_type}) has no content")
 
 
 def _message(raw: bytes, problems: list[str]) -> Message:
@@ -240,7 +261,7 @@ def parse(raw: bytes) -> ParsedMail:
         _header(message, "References", problems)
     )
     try:
-        _walk(message, parsed)
+        _walk(message, parsed, settings.DOCKET_MAIL_MAX_ATTACHMENTS)
     except Exception as error:  # a structure too broken to walk: keep what we have
         problems.append(f"the MIME structure cannot be read fully ({type(error).__name__}: {error})")
     try:

@@ -72,6 +72,12 @@ def too_large(name: str) -> str:
     )
 
 
+def refuse_if_too_large(name: str, size: int | None) -> None:
+    """Refuse a file over ``MAX_BYTES`` from its size alone: before anything reads it into memory."""
+    if size is not None and size > MAX_BYTES:
+        raise UploadRefused(too_large(name))
+
+
 def kind_of(name: str, data: bytes) -> str:
     """What the file is, from its bytes first and its name second."""
     lowered = name.lower()
@@ -93,7 +99,8 @@ def _is_mail(data: bytes) -> bool:
     return len(names & set(MAIL_HEADERS)) >= 2
 
 
-def _mbox_messages(name: str, data: bytes) -> list[tuple[str, bytes]]:
+def mbox_messages(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    """Each message of an mbox, named; refused whole (nothing stored) if it holds more than ``MAX_MESSAGES``."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.mbox"
         path.write_bytes(data)
@@ -103,7 +110,7 @@ def _mbox_messages(name: str, data: bytes) -> list[tuple[str, bytes]]:
             for number, key in enumerate(box.keys(), 1):
                 if number > MAX_MESSAGES:
                     raise UploadRefused(
-                        f"{name} holds more than {MAX_MESSAGES} messages, the most one upload takes: split it "
+                        f"{name} holds more than {MAX_MESSAGES:,} messages, the most one upload takes: split it "
                         "into smaller mailboxes, or ask whoever runs Docket to take it in for you."
                     )
                 messages.append((f"{name} message {number}", box.get_bytes(key)))
@@ -144,8 +151,7 @@ def upload_to_holding_pen(
     note = note.strip()
     if not data:
         raise UploadRefused(f"{name} is empty: choose the file again.")
-    if len(data) > MAX_BYTES:
-        raise UploadRefused(too_large(name))
+    refuse_if_too_large(name, len(data))
     kind = kind_of(name, data)
     detail = f"uploaded by {actor.name} to the holding pen: {name}"
     if kind == "outlook":
@@ -155,7 +161,7 @@ def upload_to_holding_pen(
     elif kind == "mailbox":
         incoming = [
             Incoming(raw, InboundMessage.Source.UPLOAD, f"{detail}, {where}")
-            for where, raw in _mbox_messages(name, data)
+            for where, raw in mbox_messages(name, data)
         ]
     elif kind == "mail":
         incoming = [Incoming(data, InboundMessage.Source.UPLOAD, detail)]

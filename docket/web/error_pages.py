@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -45,6 +47,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, TooManyFilesSent):  # raised as the form is first read, before any view can catch it
+        problem = (
+            f"You chose more files than Docket takes in one upload (at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES:,})."
+        )
+        return _static_safe("web/400.html", 400, {"problem": problem, "advice": "Go back and choose fewer files."})
     return _static_safe("web/400.html", 400)
 
 

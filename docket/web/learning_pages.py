@@ -27,7 +27,15 @@ from docket.campaigns.copying import RESERVED_SLUGS
 from docket.campaigns.learning import CampaignExists, LetterNotReproduced, add_letter, save_learned
 from docket.campaigns.models import Campaign
 from docket.errors import DocketError
-from docket.letters.learning import MAX_LETTERS, Difference, LearnedCampaign, check, learn
+from docket.letters import learning
+from docket.letters.learning import (
+    Difference,
+    LearnedCampaign,
+    check,
+    learn,
+    limits_in_words,
+    refuse_too_much,
+)
 from docket.letters.reading import FORMATS, MAX_FILE_BYTES, ReadingError, letter_text, parse_letter
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
@@ -46,8 +54,8 @@ class Learnt:
 def _texts(files: list[UploadedFile[Any]]) -> tuple[list[tuple[str, str]], list[str]]:
     """Each file's text, and a plain message for each file that cannot be read."""
     texts, errors = [], []
-    if len(files) > MAX_LETTERS:
-        return [], [f"{len(files):,} files: Docket learns from at most {MAX_LETTERS:,} letters at a time."]
+    if len(files) > learning.MAX_LETTERS:  # before any is read
+        return [], [f"{len(files):,} files: Docket learns from {limits_in_words()}."]
     for upload in files:
         name = upload.name or "letter"
         if (upload.size or 0) > MAX_FILE_BYTES:
@@ -55,6 +63,11 @@ def _texts(files: list[UploadedFile[Any]]) -> tuple[list[tuple[str, str]], list[
             continue
         try:
             texts.append((name, letter_text(name, upload.read())))
+        except ReadingError as error:
+            errors.append(str(error))
+    if not errors:
+        try:
+            refuse_too_much(texts)  # before any learning
         except ReadingError as error:
             errors.append(str(error))
     return texts, errors
@@ -103,7 +116,7 @@ def learn_campaign(request: HttpRequest) -> HttpResponse:
     """Step 1 (upload) and step 2 (the report), and step 3 on "Create the campaign"."""
     if request.method == "POST" and "payload" in request.POST:
         return _create(request)
-    context: dict[str, Any] = {"formats": ", ".join(FORMATS), "values": {}, "errors": {}, "max_letters": MAX_LETTERS}
+    context: dict[str, Any] = {"formats": ", ".join(FORMATS), "values": {}, "errors": {}, "limits": limits_in_words()}
     if request.method != "POST":
         return render(request, "web/learn_campaign.html", context)
     # A short name typed as words ("Unigrwydd 2026") is made one ("unigrwydd-2026"), as a new campaign's is.

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import mailbox
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -14,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from docket import words
 from docket.campaigns import actions as ledger_actions
 from docket.campaigns.models import RecipientItem
 from docket.campaigns.readiness import refuse_if_cannot_be_made
@@ -25,6 +23,7 @@ from docket.mail.classification import CORRECTABLE, LABELS, Classification
 from docket.mail.intake import enter_by_hand, ingest, mark_attachment_fulfils, suggest_for
 from docket.mail.models import InboundMessage
 from docket.mail.tasks import send_outbox
+from docket.mail.uploads import mbox_messages, refuse_if_too_large
 from docket.requests import actions
 from docket.requests.actions import Actor, TransitionError
 from docket.requests.events import EventKind
@@ -282,23 +281,20 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Choose a file to upload.")
         return redirect("web:request", pk=pk)
     upload_file = form.cleaned_data["file"]
-    data = upload_file.read()
     name = upload_file.name or "upload"
+    refuse_if_too_large(name, upload_file.size)  # from its size, before it is read into memory
+    data = upload_file.read()
     actor = actor_of(request)
     if name.lower().endswith(".eml"):
         result = ingest(data, InboundMessage.Source.UPLOAD, name, request=found, actor=actor)
         messages.success(request, f"{name} is {'taken in' if result.created else 'already stored'}.")
     elif name.lower().endswith(".mbox"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload.mbox"
-            path.write_bytes(data)
-            box = mailbox.mbox(str(path), create=False)
-            count = sum(
-                ingest(box.get_bytes(key), InboundMessage.Source.UPLOAD, name, request=found, actor=actor).created
-                for key in box.iterkeys()
-            )
-            box.close()
-        messages.success(request, f"{count} message{'s' if count != 1 else ''} from {name} taken in.")
+        # At most the holding pen's number of messages, refused whole (nothing stored) if more.
+        count = sum(
+            ingest(raw, InboundMessage.Source.UPLOAD, name, request=found, actor=actor).created
+            for _where, raw in mbox_messages(name, data)
+        )
+        messages.success(request, f"{words.count(count, 'message')} from {name} taken in.")
     else:
         note = form.cleaned_data["note"].strip()
         if not note:  # as the holding pen asks: a file that is not mail says nothing of where it came from
