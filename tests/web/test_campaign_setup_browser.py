@@ -110,6 +110,9 @@ def test_a_campaign_is_set_up_in_the_browser(browser, live_server, example: Camp
     page.get_by_role("link", name="Activity").click()
     page.get_by_text("Recipient removed").first.wait_for()
     check(page, "activity")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the table scrolls in a region one can tab to
+    page.goto(f"/campaigns/{example.slug}/")
+    check(page, "campaign-phone")
 
 
 def test_the_fields_grid_leaves_a_value_too_long_to_edit_as_it_is(browser, live_server, example: Campaign):
