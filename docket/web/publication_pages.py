@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -38,13 +39,15 @@ def redaction_preview(text: str, request: InfoRequest) -> list[dict[str, str]]:
     ]
 
 
-def publishables(request: InfoRequest) -> list[dict[str, Any]]:
+def publishables(request: InfoRequest, shown: Iterable[InboundMessage] | None = None) -> list[dict[str, Any]]:
+    """The letter and, for ``shown`` messages (else all of the request's), each message and attachment."""
     existing = {(p.kind, p.message_id or p.attachment_id or 0): p for p in request.publications.all()}
     rows: list[dict[str, Any]] = []
     letter = FrozenLetter.objects.filter(request=request).only("text").first()
     if letter is not None:
         rows.append({"kind": "letter", "object": 0, "label": "The letter sent", "text": letter.text})
-    for message in request.inbound_messages.exclude(status=InboundMessage.Status.BOUNCE):
+    replies = request.inbound_messages.all() if shown is None else shown
+    for message in (m for m in replies if m.status != InboundMessage.Status.BOUNCE):
         rows.append(
             {
                 "kind": "reply",

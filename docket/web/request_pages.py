@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -103,13 +104,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return page_of(request, access_request(request.user, pk))
 
 
+MESSAGES_A_PAGE = 50
+
+
 def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | None = None) -> HttpResponse:
     """The request's page; ``kept``: an item's status form sent back with its mistake (``ledger_pages``)."""
     inbound = found.inbound_messages.prefetch_related(
         Prefetch(
             "attachments", queryset=Attachment.objects.select_related("blob", "suggested_item__item", "fulfils__item")
         )
-    ).order_by("received_at")
+    ).order_by("-received_at", "-pk")
+    # A page of messages at a time, the latest page first (anyone who saw a letter can send its request mail);
+    # each page oldest first, as the conversation went.
+    messages_page = Paginator(inbound, MESSAGES_A_PAGE).get_page(request.GET.get("messages"))
+    shown = list(reversed(messages_page.object_list))
+    count = messages_page.paginator.count
     items = RecipientItem.objects.filter(recipient_id=found.recipient_id).select_related("item", "evidence")
     buttons = [
         (name, button.label, button.needs_note)
@@ -121,7 +130,10 @@ def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | Non
         "events": found.events.select_related("actor"),
         "letter": FrozenLetter.objects.filter(request=found).only("sha256", "frozen_at").first(),
         "outbox": found.outbox.all(),
-        "inbound": inbound,
+        "inbound": shown,
+        "messages_page": messages_page,
+        "shown_from": count - messages_page.end_index() + 1,
+        "shown_to": count - messages_page.start_index() + 1,
         "items": items,
         "asked": [item for item in items if item.state == RecipientItem.State.ASK],
         # The evidence ledger (web/_ledger_items.html): what each item's status can be set to, and from what.
@@ -134,7 +146,7 @@ def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | Non
         "elsewhere": InfoRequest.objects.filter(campaign_id=found.campaign_id)
         .exclude(pk=found.pk)
         .select_related("recipient__contact__body"),
-        "publishables": publishables(found) if can(request.user, "publish") else [],
+        "publishables": publishables(found, shown) if can(request.user, "publish") else [],
         # The address the letter last went to (not always the contact's now: it may have been corrected since).
         "letter_went_to": found.outbox.filter(kind="letter")
         .order_by("-pk")
