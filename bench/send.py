@@ -201,7 +201,8 @@ def main() -> None:
     campaign, _ = load_example("iasc-vru-2020")
     import_recipients(campaign, recipients_csv(args.letters, folder))
     queue_campaign(list(campaign.recipients.all()), Actor("bench"))
-    messages = [(m.envelope_from, m.envelope_to, bytes(m.body.raw)) for m in OutboxMessage.objects.all()]
+    stored = OutboxMessage.objects.select_related("body__message", "body__letter")
+    messages = [(m.envelope_from, m.envelope_to, m.body.as_bytes()) for m in stored]
     size = sum(len(raw) for _, _, raw in messages) / len(messages)
     print(
         f"{len(messages)} letters of {size / 1024:.0f} kB each to aiosmtpd on localhost; database: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import warnings
 from pathlib import Path
 
@@ -16,6 +17,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # A naive datetime is a bug in an application that runs in UK time: fail on it.
 warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", RuntimeWarning)
 
+# A port held for the whole run and never listened on: mail a test sends without a mail server of its own
+# is refused there, whatever the machine runs on port 25 (a real MTA, or someone's aiosmtpd).
+NO_MAIL_SERVER = socket.socket()
+NO_MAIL_SERVER.bind(("127.0.0.1", 0))
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
@@ -26,6 +32,9 @@ def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     settings.DATA_DIR = tmp_path_factory.mktemp("data")  # beside tmp_path, which some tests list
     # Tasks run at once, in the test (production queues them in the database for `docket worker`).
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    from docket.mail.channels.smtp import SmtpSettings
+
+    settings.DOCKET_SMTP = SmtpSettings.from_url(f"smtp://127.0.0.1:{NO_MAIL_SERVER.getsockname()[1]}")
 
 
 @pytest.fixture

@@ -35,8 +35,23 @@ def store(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
     """Store an email in the outbox, waiting to be sent (the one way a message enters it)."""
     message = _message(request, kind, outgoing)
     message.save()
-    OutboxBody.objects.create(message=message, raw=outgoing.raw)
+    letter = FrozenLetter.objects.filter(request=request).first() if outgoing.pdf is not None else None
+    _body(message, outgoing, letter).save()
     return message
+
+
+def _body(message: OutboxMessage, outgoing: Outgoing, letter: FrozenLetter | None) -> OutboxBody:
+    """The email's parts; the PDF it attaches is always the request's frozen letter, stored there, not here."""
+    if outgoing.pdf is not None and (letter is None or bytes(letter.pdf) != outgoing.pdf):
+        raise ValueError(f"{outgoing.message_id} would attach a PDF that is not its request's frozen letter")
+    return OutboxBody(
+        message=message,
+        headers=outgoing.headers,
+        text=outgoing.text,
+        html=outgoing.html,
+        letter=letter,
+        attachment_name=outgoing.pdf_name if letter is not None else "",
+    )
 
 
 def _message(request: InfoRequest, kind: str, outgoing: Outgoing) -> OutboxMessage:
@@ -116,8 +131,9 @@ def queue_many(
         index_letters(frozen)
         kind = OutboxMessage.Kind.LETTER
         messages = OutboxMessage.objects.bulk_create(_message(a.request, kind, a.email) for a in going)
-        bodies = [OutboxBody(message=message, raw=a.email.raw) for message, a in zip(messages, going, strict=True)]
-        OutboxBody.objects.bulk_create(bodies)
+        OutboxBody.objects.bulk_create(
+            _body(message, a.email, letter) for message, a, letter in zip(messages, going, frozen, strict=True)
+        )
     return messages, refused
 
 
@@ -148,7 +164,9 @@ def letter_as_sent(request: InfoRequest) -> LetterContent:
         raise TransitionError(f"Request #{request.pk} has no letter frozen to send again.")
     first = request.outbox.filter(kind=OutboxMessage.Kind.LETTER).select_related("body").order_by("pk").first()
     html, pdf_name = "", f"letter-{request.pk}.pdf"
-    if first is not None:
+    if first is not None and not first.body.raw:
+        html, pdf_name = first.body.html, first.body.attachment_name or pdf_name
+    elif first is not None:  # stored before bodies were kept in parts
         parsed = message_from_bytes(bytes(first.body.raw), policy=default)
         if isinstance(parsed, EmailMessage):
             body = parsed.get_body(("html",))

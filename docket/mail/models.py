@@ -6,7 +6,8 @@ from django.db import models
 
 from docket.mail.addresses import NO_SENDER
 from docket.mail.classification import CHOICES, Classification
-from docket.requests.models import InfoRequest
+from docket.mail.messages import email_bytes
+from docket.requests.models import FrozenLetter, InfoRequest
 
 
 class OutboxState(models.TextChoices):
@@ -92,13 +93,30 @@ class ServerLimit(models.Model):
 
 
 class OutboxBody(models.Model):
-    """A stored message's bytes, apart from its state so that state changes do not rewrite them."""
+    """What a stored message says, apart from its state so that state changes do not rewrite it: its headers,
+    text and HTML, and the frozen letter it carries. Its bytes are made from these when it is sent
+    (``as_bytes``): the same every time, and the letter's PDF is stored once, on the request.
+    A message stored before bodies were kept in parts keeps its bytes in ``raw``."""
 
     message = models.OneToOneField(OutboxMessage, on_delete=models.CASCADE, primary_key=True, related_name="body")
-    raw = models.BinaryField()
+    raw = models.BinaryField(blank=True, default=b"")
+    headers = models.JSONField(default=list, help_text="The email's headers, in order: [name, value] pairs")
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    letter = models.ForeignKey(
+        FrozenLetter, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The PDF attached"
+    )
+    attachment_name = models.CharField(max_length=250, blank=True)
 
     def __str__(self) -> str:
-        return f"{len(self.raw)} bytes of {self.message_id}"
+        return f"Body of {self.message_id}"
+
+    def as_bytes(self) -> bytes:
+        """The email as it is handed to the mail server (load ``message`` and ``letter`` with it)."""
+        if self.raw:
+            return bytes(self.raw)
+        pdf = bytes(self.letter.pdf) if self.letter is not None else None
+        return email_bytes(self.message.message_id, self.headers, self.text, self.html, pdf, self.attachment_name)
 
 
 class InboundMessage(models.Model):

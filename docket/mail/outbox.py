@@ -216,11 +216,12 @@ class Sender:
         size = 1 if self.rate else CLAIM_BATCH  # one at a time when each must wait its turn anyway
         claimed = mail_actions.claim(due(now), self.token, self.server, now, size)
         if claimed:
-            bodies = OutboxBody.objects.filter(message_id__in=[m.pk for m in claimed]).values_list("message_id", "raw")
-            self._send(claimed, {pk: bytes(raw) for pk, raw in bodies})
+            bodies = OutboxBody.objects.filter(message_id__in=[m.pk for m in claimed])
+            bodies = bodies.select_related("message", "letter")
+            self._send(claimed, {body.pk: body for body in bodies})
         return len(claimed)
 
-    def _send(self, claimed: list[OutboxMessage], bodies: dict[int, bytes]) -> None:
+    def _send(self, claimed: list[OutboxMessage], bodies: dict[int, OutboxBody]) -> None:
         accepted: list[OutboxMessage] = []
         unnoted: list[OutboxMessage] = []  # the acceptance not yet written down (at most one)
         for message in claimed:
@@ -233,7 +234,7 @@ class Sender:
 
             try:
                 reply = self.channel.deliver(
-                    message.envelope_from, message.envelope_to, bodies[message.pk], data_may_go
+                    message.envelope_from, message.envelope_to, bodies[message.pk].as_bytes(), data_may_go
                 )
             except ClaimLost:
                 self.tally.lost += 1

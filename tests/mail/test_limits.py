@@ -76,9 +76,10 @@ def chasers(example):
     request = actions.transition(actions.approve(request, actor), EventKind.QUEUE, actor, RequestState.QUEUED)
     actions.mark_sent(request, actor, timezone.now())
     for number in range(120):
-        raw = f"Subject: chaser {number}\r\n\r\nA reminder.\r\n".encode()
         store(
-            request, OutboxMessage.Kind.CHASER, Outgoing(f"<c{number}@test>", "a@b.example", f"r{number}@x", "c", raw)
+            request,
+            OutboxMessage.Kind.CHASER,
+            Outgoing(f"<c{number}@test>", "a@b.example", f"r{number}@x", "c", [], "A reminder.", "", None, ""),
         )
     return 120
 

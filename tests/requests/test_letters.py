@@ -24,7 +24,7 @@ def hampshire(example):
 
 
 def stored_email(message: OutboxMessage) -> EmailMessage:
-    parsed = email.message_from_bytes(bytes(message.body.raw), policy=default)
+    parsed = email.message_from_bytes(message.body.as_bytes(), policy=default)
     assert isinstance(parsed, EmailMessage)
     return parsed
 

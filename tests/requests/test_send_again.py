@@ -41,7 +41,7 @@ def bounced(example):
 
 
 def parsed(message: OutboxMessage) -> EmailMessage:
-    result = email.message_from_bytes(bytes(message.body.raw), policy=default)
+    result = email.message_from_bytes(message.body.as_bytes(), policy=default)
     assert isinstance(result, EmailMessage)
     return result
 

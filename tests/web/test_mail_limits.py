@@ -33,8 +33,11 @@ def chasers_claimed(campaign, count: int, claimed: int, at: datetime.datetime, s
     request = actions.transition(actions.approve(request, actor), EventKind.QUEUE, actor, RequestState.QUEUED)
     actions.mark_sent(request, actor, at)
     for number in range(count):
-        raw = f"Subject: chaser {number}\r\n\r\nA reminder.\r\n".encode()
-        store(request, OutboxMessage.Kind.CHASER, Outgoing(f"<c{number}@t>", "a@b.example", f"r{number}@x", "c", raw))
+        store(
+            request,
+            OutboxMessage.Kind.CHASER,
+            Outgoing(f"<c{number}@t>", "a@b.example", f"r{number}@x", "c", [], "A reminder.", "", None, ""),
+        )
     assert len(claim(due(at), "worker-1", server, at, claimed)) == claimed
 
 
