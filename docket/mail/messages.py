@@ -8,11 +8,13 @@ same message, and the letter's PDF is stored once, as the request's frozen lette
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
@@ -21,7 +23,18 @@ from django.conf import settings
 from django.utils import timezone
 
 # SMTP line endings; long lines allowed so that a Message-ID is never folded over two lines.
-POLICY = SMTP.clone(max_line_length=998)
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard library's header classes, each made once: its registry makes a new class (``type(...)``)
+    for every header of every message, a tenth of the time an email takes to build."""
+
+    @functools.cache  # noqa: B019 - one registry for the life of the process
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        return super().__getitem__(name)
+
+
+POLICY = SMTP.clone(max_line_length=998, header_factory=_HeaderClasses())
 
 
 @dataclass(frozen=True)
