@@ -157,6 +157,7 @@ class Tally:
     cancelled: int = 0
     requeued: int = 0
     lost: int = 0  # claims another worker took over before the data went (nothing sent)
+    cut_short: bool = False  # stopped at its time limit (``for_at_most``) after sending: more may be due
 
     def __str__(self) -> str:
         return (
@@ -280,17 +281,24 @@ def run(
     rate: int | None = None,
     poll_seconds: float = 5.0,
     wait_for_retries: bool = True,
+    for_at_most: float | None = None,
 ) -> Tally:
     """Send what is due, then wait for more (or stop once nothing is due, with ``until_empty``).
 
     With ``until_empty``, a message to be retried within minutes, one over the server's limits, and
     one another worker is sending are waited for, unless ``wait_for_retries`` is off (a web request
-    or a round of ``docket worker`` must not wait out a mail server's outage).
+    or a round of ``docket worker`` must not wait out a mail server's outage). ``for_at_most``
+    seconds: stop after the few messages being sent then, and say so in the tally (a round of
+    ``docket worker`` gives the other work its turn: a throttled campaign takes hours).
     """
     sender = Sender(channel, settings.DOCKET_SEND_RATE if rate is None else rate)
+    deadline = None if for_at_most is None else time.monotonic() + for_at_most
     try:
         while True:
             if sender.send_due():
+                if deadline is not None and time.monotonic() >= deadline:
+                    sender.tally.cut_short = True
+                    return sender.tally
                 continue
             wait = sender.waiting_for(wait_for_retries)
             if until_empty and wait is None:

@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 ACTOR = Actor("docket worker")
 # A worker not seen for this long is taken to be gone (a round takes the poll interval, or one step).
 ALIVE_WITHIN = datetime.timedelta(seconds=60)
+# The heartbeat is written this often while the worker lives, whatever it is doing (a long ZIP file of
+# letters, a throttled round of sending): well within ALIVE_WITHIN.
+BEAT_EVERY = 15.0
+# A round sends for at most this long, then gives the tasks (a ZIP file, a report) and the schedule their
+# turn: at a provider's 30 messages a minute, a campaign would otherwise hold them for hours.
+SEND_FOR_AT_MOST = 30.0
 FORGET_AFTER = datetime.timedelta(days=7)
 
 
@@ -155,7 +161,9 @@ def run_queued_tasks(worker_id: str) -> None:
 
 
 def send_due() -> outbox.Tally:
-    return outbox.run(SmtpChannel(settings.DOCKET_SMTP), until_empty=True, wait_for_retries=False)
+    return outbox.run(
+        SmtpChannel(settings.DOCKET_SMTP), until_empty=True, wait_for_retries=False, for_at_most=SEND_FOR_AT_MOST
+    )
 
 
 def beat(worker_id: str, started_at: datetime.datetime, now: datetime.datetime) -> None:
@@ -203,13 +211,39 @@ def serve(
     clock: Callable[[], datetime.datetime] = timezone.now,
     on_round: Callable[[Round], None] = lambda done: None,
 ) -> None:
-    """Run rounds until ``stop`` is set; a round in progress is finished first (each of its steps is bounded)."""
+    """Run rounds until ``stop`` is set; a round in progress is finished first (each of its steps is bounded).
+
+    The next round starts at once when sending stopped at its time limit. Beside the
+    rounds, a thread does nothing but write the heartbeat every BEAT_EVERY seconds, so that a worker busy
+    with one long task is not taken for a stopped one."""
     worker_id = outbox.worker_token()
     started_at = clock()
+    beat(worker_id, started_at, clock())
+    beating = threading.Thread(
+        target=_beat_until, args=(stop, worker_id, started_at, clock), name="docket-heartbeat", daemon=True
+    )
+    beating.start()
     try:
         while not stop.is_set():
             close_old_connections()
-            on_round(run_round(worker_id, started_at, plan_from_settings(), timezone.localtime(clock())))
-            stop.wait(poll_seconds)
+            done = run_round(worker_id, started_at, plan_from_settings(), timezone.localtime(clock()))
+            on_round(done)
+            if not (done.tally and done.tally.cut_short):
+                stop.wait(poll_seconds)
     finally:
+        stop.set()
+        beating.join()
         WorkerBeat.objects.filter(worker=worker_id).update(stopped_at=clock())
+
+
+def _beat_until(
+    stop: threading.Event, worker_id: str, started_at: datetime.datetime, clock: Callable[[], datetime.datetime]
+) -> None:
+    try:
+        while not stop.wait(BEAT_EVERY):
+            try:
+                beat(worker_id, started_at, clock())
+            except Exception:  # a database busy for a moment: the next beat tries again
+                log.warning("docket worker: the heartbeat could not be written", exc_info=True)
+    finally:
+        close_old_connections()
