@@ -119,8 +119,24 @@ def _check_headers(path: Path, headers: list[str]) -> None:
         seen.add(header)
 
 
+# What a file named .csv often really is, by its first bytes.
+NOT_CSV = {
+    b"PK\x03\x04": "an Excel workbook or a ZIP file (if it is a workbook, upload it as .xlsx)",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls): save it as .csv or .xlsx and upload that",
+    b"%PDF": "a PDF",
+    b"\x89PNG": "a PNG picture",
+    b"\xff\xd8\xff": "a JPEG picture",
+    b"\xff\xfe": 'text saved as UTF-16 ("Unicode text"): save it as "CSV UTF-8" and upload that',
+    b"\xfe\xff": 'text saved as UTF-16 ("Unicode text"): save it as "CSV UTF-8" and upload that',
+}
+
+
 def _read_csv(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(decode(path.read_bytes()), newline=""))
+    data = path.read_bytes()
+    for start, what in NOT_CSV.items():
+        if data.startswith(start):
+            raise SpreadsheetError(f"{path}: this is not a CSV file: it is {what}")
+    reader = csv.reader(io.StringIO(decode(data), newline=""))
     counter = _Counter(path, limits)
     try:
         records = [counter.row(number, record) for number, record in enumerate(reader, start=1)]

@@ -215,6 +215,11 @@ def render_letters_zip(campaign: Campaign, actor: Actor, formats: Sequence[str] 
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
         raise DocketError(f"Letters are made as {', '.join(FORMATS)}, not {', '.join(unknown)}.")
+    if not campaign.recipients.exists():
+        raise DocketError(
+            f"{campaign.title} has no recipients yet, so there are no letters to put in a ZIP file: "
+            "add recipients first."
+        )
     job = actions.ask(
         Kind.RENDER,
         campaign=campaign,

@@ -114,3 +114,24 @@ def test_a_date_cell_reads_as_a_person_writes_the_date(tmp_path: Path):
     book.save(path)
     row = read_sheet(path).rows[0]
     assert list(row.values.values()) == ["2026-01-01", "2026-01-02 09:30"]
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "this is not a CSV file: it is a PNG picture"),
+        (
+            b"PK\x03\x04" + b"\x00" * 40,
+            "it is an Excel workbook or a ZIP file (if it is a workbook, upload it as .xlsx)",
+        ),
+        (b"%PDF-1.7\n%\xe2\xe3", "it is a PDF"),
+        ("full_name,email\n".encode("utf-16"), 'save it as "CSV UTF-8" and upload that'),
+    ],
+)
+def test_a_file_named_csv_that_is_not_one_is_refused_saying_what_it_is(tmp_path: Path, start: bytes, words: str):
+    path = tmp_path / "recipients.csv"
+    path.write_bytes(start)
+    with pytest.raises(SpreadsheetError) as refused:
+        read_sheet(path)
+    assert words in str(refused.value)
+    assert str(path) in str(refused.value)  # names the file

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from docket.mail.channels.smtp import SmtpChannel, SmtpSettings
+from docket.mail.dispatch import store
+from docket.mail.messages import Outgoing
 from docket.mail.models import OutboxMessage, OutboxState
 from docket.mail.outbox import Sender
 from docket.requests import actions
@@ -44,7 +46,7 @@ def test_the_outbox_explains_a_mail_server_that_cannot_be_reached(client, team):
     message = queued_and_tried(team)
     client.force_login(team["coordinator"])
     page = client.get(reverse("web:outbox")).content.decode()
-    assert "Docket cannot reach its mail server, so 1 letter cannot go." in page
+    assert "Docket cannot reach its mail server, so the letter waiting cannot go." in page
     assert "Docket tries again by itself; the next try is in " in page
     assert f"(at {timezone.localtime(message.next_attempt_at):%H:%M})" in page
     assert "Ask whoever runs Docket to check that the mail server is running" in page
@@ -57,7 +59,7 @@ def test_the_dashboard_warns_that_letters_cannot_go(client, team):
     queued_and_tried(team)
     client.force_login(team["coordinator"])
     page = client.get(reverse("web:dashboard")).content.decode()
-    assert "Docket cannot reach its mail server, so 1 letter cannot go." in page
+    assert "Docket cannot reach its mail server, so the letter waiting cannot go." in page
     assert f'href="{reverse("web:outbox")}">See the outbox</a>' in page
 
 
@@ -72,3 +74,14 @@ def test_the_dashboard_says_nothing_when_nothing_waits(client, team):
     client.force_login(team["coordinator"])
     page = client.get(reverse("web:dashboard")).content.decode()
     assert 'id="cannot-send"' not in page
+
+
+def test_the_count_is_of_every_letter_waiting_not_only_those_tried(client, team):
+    """The worker finds the server down on the first letters it tries; all the others wait as well."""
+    message = queued_and_tried(team)
+    for number in range(2):
+        outgoing = Outgoing(f"<more{number}@t>", "a@b.example", f"r{number}@x", "c", [], "A letter.", "", None, "")
+        store(message.request, OutboxMessage.Kind.LETTER, outgoing)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:outbox")).content.decode()
+    assert "Docket cannot reach its mail server, so the 3 letters waiting cannot go." in page

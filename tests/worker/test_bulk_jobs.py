@@ -180,6 +180,16 @@ def test_a_zip_whose_template_fails_makes_no_file_and_says_why(client, many):
     assert client.get(reverse("web:job_result", args=[job.pk])).status_code == 404
 
 
+def test_a_zip_of_a_campaign_with_no_recipients_is_refused_in_words_and_no_job_is_made(client, campaign):
+    signed_in_coordinator(client, campaign)
+    response = client.post(reverse("web:letters_zip", args=[campaign.slug]), {"format": "pdf"}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "has no recipients yet, so there are no letters to put in a ZIP file: add recipients first." in page
+    assert "govuk-error-summary" in page
+    assert not BulkJob.objects.exists()
+
+
 def test_rendering_a_campaign_reads_item_states_from_the_prefetch(many):
     from docket.campaigns.letters import recipient_data, recipients_for_rendering
 
