@@ -98,10 +98,10 @@ def _matching(campaign: Campaign, params: QueryDict) -> QuerySet[Recipient]:
     state = params.get("state", "")
     if state == "overdue":
         recipients = recipients.filter(request__state__in=WAITING_STATES, request__due_date__lt=timezone.localdate())
+    elif state == RequestState.DRAFT:  # a recipient with no request made yet shows as Draft too
+        recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=RequestState.DRAFT))
     elif state in RequestState.values:
         recipients = recipients.filter(request__state=state)
-    elif state == "draft":
-        recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=RequestState.DRAFT))
     query = _search_words(params.get("q", ""))
     if query:
         recipients = recipients.filter(Q(contact__body__name__icontains=query) | Q(contact__full_name__icontains=query))
