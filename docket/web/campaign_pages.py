@@ -63,6 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     totals = ledger.totals(campaigns, today)  # the evidence ledger's, for every campaign at once
     for campaign in campaigns:
         states = dict(campaign.requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+        not_made = campaign.recipient_count - sum(states.values())  # no request yet: Draft, as the campaign page says
+        if not_made > 0:
+            states[RequestState.DRAFT] = states.get(RequestState.DRAFT, 0) + not_made
         states_shown = [(RequestState(s).label, n) for s, n in sorted(states.items())]
         curve = response_curve(campaign, today)
         drawn = response_chart(curve, small=True) if curve else None

@@ -35,3 +35,11 @@ def test_draft_leaves_the_recipients_with_no_request_yet_and_the_other_states_th
     assert set(draft_states) == {"Draft"}
     assert shown(client, campaign.slug, "approved") == (1, ["Approved"])
     assert shown(client, campaign.slug, "sent")[0] == 0
+
+
+def test_the_dashboard_counts_as_draft_what_the_campaign_pages_draft_filter_leaves(client, team):
+    campaign = team["campaign"]
+    client.force_login(team["coordinator"])
+    drafts, _ = shown(client, campaign.slug, "draft")
+    row = next(row for row in client.get(reverse("web:dashboard")).context["rows"] if row["campaign"] == campaign)
+    assert row["states"] == [("Draft", drafts)]
