@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from docket.mail.models import OutboxMessage, OutboxState, ServerLimit
@@ -70,6 +71,30 @@ def next_room_at(server: str, now: datetime.datetime) -> datetime.datetime | Non
             if len(recent) >= max(count, 1):
                 times.append(recent[-1] + window)  # the count-th newest leaves the window then
     return max(times) if times else now
+
+
+@dataclass(frozen=True)
+class Hold:
+    """The server's limit that holds what is due: a minute's or a day's, how much of it was used, and when the
+    next message may go."""
+
+    window: datetime.timedelta  # MINUTE or DAY
+    limit: int
+    used: int
+    until: datetime.datetime
+
+
+def holding(server: str, now: datetime.datetime) -> Hold | None:
+    """The limit of ``server`` that leaves no room at ``now`` (the day's if both: it holds longer), or None."""
+    with transaction.atomic():  # next_room_at counts with the limit's row locked, as a claim does
+        until = next_room_at(server, now)
+    if until is None:
+        return None
+    limit = ServerLimit.objects.get(server=server)
+    last_day = used(server, now, DAY)
+    if limit.recipients_per_day is not None and last_day >= limit.recipients_per_day:
+        return Hold(DAY, limit.recipients_per_day, last_day, until)
+    return Hold(MINUTE, limit.messages_per_minute or 0, used(server, now, MINUTE), until)
 
 
 @dataclass(frozen=True)

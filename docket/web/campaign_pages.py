@@ -63,6 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     totals = ledger.totals(campaigns, today)  # the evidence ledger's, for every campaign at once
     for campaign in campaigns:
         states = dict(campaign.requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+        not_made = campaign.recipient_count - sum(states.values())  # no request yet: Draft, as the campaign page says
+        if not_made > 0:
+            states[RequestState.DRAFT] = states.get(RequestState.DRAFT, 0) + not_made
         states_shown = [(RequestState(s).label, n) for s, n in sorted(states.items())]
         curve = response_curve(campaign, today)
         drawn = response_chart(curve, small=True) if curve else None
@@ -98,10 +101,10 @@ def _matching(campaign: Campaign, params: QueryDict) -> QuerySet[Recipient]:
     state = params.get("state", "")
     if state == "overdue":
         recipients = recipients.filter(request__state__in=WAITING_STATES, request__due_date__lt=timezone.localdate())
+    elif state == RequestState.DRAFT:  # a recipient with no request made yet shows as Draft too
+        recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=RequestState.DRAFT))
     elif state in RequestState.values:
         recipients = recipients.filter(request__state=state)
-    elif state == "draft":
-        recipients = recipients.filter(Q(request__isnull=True) | Q(request__state=RequestState.DRAFT))
     query = _search_words(params.get("q", ""))
     if query:
         recipients = recipients.filter(Q(contact__body__name__icontains=query) | Q(contact__full_name__icontains=query))

@@ -21,6 +21,7 @@ from docket.mail.channels import UNREACHABLE
 from docket.mail.channels.smtp import SmtpChannel
 from docket.mail.intake import MAX_READS, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
+from docket.mail.outbox import due
 from docket.mail.outbox import waiting as outbox_waiting
 from docket.mail.outlook import NotAnOutlookMessage
 from docket.mail.tasks import send_outbox
@@ -31,6 +32,7 @@ from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
 from docket.web.forms import ServerLimitForm
 from docket.web.user_errors import errors_shown_on
+from docket.words import count
 from docket.worker.rounds import last_seen
 
 
@@ -140,6 +142,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     sending = limits.standings(sending_through(), now)[0]
     context = {"messages_": waiting, "sending": sending, "unreachable": UNREACHABLE, "now": now}
     context |= sending_stalled(visible, now)
+    context["held_by_limit"] = held_by_limit(visible, sending.server, now)
     return render(request, "web/outbox.html", context)
 
 
@@ -158,6 +161,38 @@ def sending_stalled(visible: QuerySet[OutboxMessage], now: datetime.datetime) ->
         "next_try": None if next_try is None else (next_try if next_try > now else now),
         "next_try_in": "" if next_try is None else in_words(next_try - now),
     }
+
+
+# A limit that frees a place within about a minute is the server's pace, not a hold worth a warning.
+PACING = datetime.timedelta(seconds=90)
+
+
+def held_by_limit(visible: QuerySet[OutboxMessage], server: str, now: datetime.datetime) -> str:
+    """Why letters that are due wait, if the server's limits hold them for longer than a minute, else ''."""
+    held = due(now).filter(pk__in=visible.values("pk")).count()
+    if not held:
+        return ""
+    hold = limits.holding(server, now)
+    if hold is None or hold.until - now <= PACING:
+        return ""
+    if hold.window == limits.DAY:
+        limit = f"{count(hold.limit, 'recipient')} a day"
+    else:
+        limit = f"{count(hold.limit, 'message')} a minute"
+    return (
+        f"{count(held, 'letter')} {'waits' if held == 1 else 'wait'} because the mail server's limit of {limit}"
+        f" is reached; the next can go at about {at_words(hold.until, now)}."
+    )
+
+
+def at_words(when: datetime.datetime, now: datetime.datetime) -> str:
+    """'14:05 today', '14:05 tomorrow', '14:05 on Thursday 26 November': local time, to the next minute."""
+    local = timezone.localtime(when)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    days = (local.date() - timezone.localtime(now).date()).days
+    day = "today" if days == 0 else "tomorrow" if days == 1 else f"on {local:%A} {local.day} {local:%B}"
+    return f"{local:%H:%M} {day}"
 
 
 def in_words(delta: datetime.timedelta) -> str:
@@ -216,7 +251,8 @@ def mail_limits(request: HttpRequest) -> HttpResponse:
         changed = set_server_limits(server, per_minute, per_day, actor_of(request))
         said = f"{limit_words(per_minute, 'message')} a minute and {limit_words(per_day, 'recipient')} a day"
         if changed:
-            messages.success(request, f"The limits of {server} are saved: {said}. Every worker keeps to them now.")
+            said = f"The limits of {server} are saved: {said}. Every worker keeps to them now."
+            messages.success(request, f"{said}{over_the_day(server, per_day, timezone.now())}")
         else:
             messages.success(request, f"The limits of {server} are unchanged: {said}.")
         return redirect("web:mail_limits")
@@ -236,6 +272,22 @@ def mail_limits(request: HttpRequest) -> HttpResponse:
         rows.append((standing, form))
     context = {"rows": rows, "form": shown}
     return render(request, "web/mail_limits.html", context, status=400 if posted is not None else 200)
+
+
+def over_the_day(server: str, per_day: int | None, now: datetime.datetime) -> str:
+    """' 263 recipients have been sent to in the last 24 hours, more than …' if a new day's limit is already used."""
+    if per_day is None:
+        return ""
+    sent_to = limits.used(server, now, limits.DAY)
+    if sent_to < per_day:
+        return ""
+    than = "more than" if sent_to > per_day else "as many as"
+    until = limits.holding(server, now)
+    when = f" until about {at_words(until.until, now)}" if until is not None else " for now"
+    return (
+        f" {count(sent_to, 'recipient')} {'has' if sent_to == 1 else 'have'} been sent to in the last 24 hours,"
+        f" {than} the new limit of {per_day:,}: nothing more will go{when}."
+    )
 
 
 def limit_words(limit: int | None, thing: str) -> str:

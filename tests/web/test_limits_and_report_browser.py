@@ -8,10 +8,13 @@ The report's task goes to the database (django-tasks-db, as in production) and i
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from docket.mail.models import ServerLimit
 from docket.requests import actions
@@ -23,6 +26,7 @@ from tests.conftest import REPO
 from tests.web.conftest import person, sent
 from tests.web.test_browser import check as checked
 from tests.web.test_browser import signed_in
+from tests.web.test_mail_limits import chasers_claimed
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("DOCKET_LIMITS_SHOTS", REPO / "test-artefacts" / "screenshots"))
@@ -112,3 +116,26 @@ def test_the_report_pdf_is_made_by_the_worker_and_downloaded_from_its_job_page(
     check(page, "report-too-big")
     page.get_by_role("button", name="Make the Word document of the report").click()
     page.get_by_text("Waiting for the worker").wait_for()
+
+
+def test_a_days_limit_already_used_is_said_when_saved_and_warned_of_on_the_outbox(browser, live_server, example):
+    server = sending_through()
+    chasers_claimed(example, 15, 12, timezone.now() - datetime.timedelta(hours=5), server)
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", example))
+    page.goto("/outbox/limits/")
+    page.get_by_label("Messages a minute").fill("2")
+    page.get_by_label("Recipients a day").fill("3")
+    page.get_by_role("button", name=f"Save the limits of {server}").click()
+    said = page.get_by_text("12 recipients have been sent to in the last 24 hours, more than the new limit of 3")
+    said.wait_for()
+    assert re.search(r"nothing more will go until about \d\d:\d\d (today|tomorrow)\.", said.inner_text())
+    check(page, "mail-limits-over-the-day")
+    page.goto("/outbox/")
+    warning = page.locator("#held-by-limit")
+    warning.wait_for()
+    assert re.search(
+        r"3 letters wait because the mail server's limit of 3 recipients a day is reached; the next can go at about"
+        r" \d\d:\d\d (today|tomorrow)\.",
+        warning.inner_text(),
+    )
+    check(page, "outbox-held-by-a-days-limit")

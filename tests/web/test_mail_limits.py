@@ -134,3 +134,48 @@ def test_the_action_refuses_a_limit_out_of_range(team):
     assert set_server_limits(server, 30, None, actor) == ["messages_per_minute", "recipients_per_day"]  # a new row
     assert set_server_limits(server, 30, None, actor) == []
     assert set_server_limits(server, 31, None, actor) == ["messages_per_minute"]
+
+
+AT = datetime.datetime(2026, 11, 24, 19, 0, tzinfo=datetime.UTC)  # 19:00 in London
+
+
+def test_the_outbox_warns_when_a_days_limit_already_used_holds_the_letters_that_are_due(client, team, monkeypatch):
+    server = sending_through()
+    chasers_claimed(team["campaign"], 132, 12, AT - datetime.timedelta(hours=4, minutes=55), server)  # at 14:05
+    ServerLimit.objects.create(server=server, messages_per_minute=2, recipients_per_day=3)
+    monkeypatch.setattr(timezone, "now", lambda: AT)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:outbox")).content.decode()
+    assert 'class="govuk-warning-text" id="held-by-limit"' in page
+    assert (
+        "120 letters wait because the mail server&#x27;s limit of 3 recipients a day is reached;"
+        " the next can go at about 14:05 tomorrow." in page
+    )
+    assert "12 of 3 recipients in the last 24 hours" in page
+
+
+def test_the_outbox_says_nothing_of_a_minutes_limit_that_only_paces_the_letters(client, team, monkeypatch):
+    server = sending_through()
+    chasers_claimed(team["campaign"], 5, 2, AT - datetime.timedelta(seconds=10), server)
+    ServerLimit.objects.create(server=server, messages_per_minute=2, recipients_per_day=None)
+    monkeypatch.setattr(timezone, "now", lambda: AT)
+    assert limits.holding(server, AT) is not None  # held, for 50 seconds: the server's pace
+    client.force_login(team["coordinator"])
+    assert 'id="held-by-limit"' not in client.get(reverse("web:outbox")).content.decode()
+
+
+def test_saving_a_days_limit_lower_than_what_was_sent_today_says_nothing_more_will_go_until_when(
+    client, team, monkeypatch
+):
+    server = sending_through()
+    chasers_claimed(team["campaign"], 20, 12, AT - datetime.timedelta(hours=4, minutes=55), server)
+    monkeypatch.setattr(timezone, "now", lambda: AT)
+    client.force_login(team["coordinator"])
+    client.post(PAGE, {"server": server, "messages_per_minute": "2", "recipients_per_day": "3"})
+    page = client.get(PAGE).content.decode()
+    assert (
+        "12 recipients have been sent to in the last 24 hours, more than the new limit of 3:"
+        " nothing more will go until about 14:05 tomorrow." in page
+    )
+    client.post(PAGE, {"server": server, "messages_per_minute": "2", "recipients_per_day": "100"})
+    assert "have been sent to in the last 24 hours" not in client.get(PAGE).content.decode()
