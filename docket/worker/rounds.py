@@ -10,14 +10,15 @@ the stored bytes, and a scheduled job killed mid-way is due again when its lease
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from docket import words
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 ACTOR = Actor("docket worker")
 # A worker not seen for this long is taken to be gone (a round takes the poll interval, or one step).
 ALIVE_WITHIN = datetime.timedelta(seconds=60)
+BEAT_EVERY = ALIVE_WITHIN / 4  # while a round's tasks run
 FORGET_AFTER = datetime.timedelta(days=7)
 
 
@@ -188,9 +190,43 @@ class Round:
     tally: outbox.Tally | None = None
 
 
+def run_again_abandoned(now: datetime.datetime) -> int:
+    """Tasks left running by a worker that is gone (killed part-way) are put back, to run again now."""
+    from docket.worker.actions import run_again_abandoned_tasks
+
+    return run_again_abandoned_tasks(now, ALIVE_WITHIN)
+
+
+@contextlib.contextmanager
+def beating(worker_id: str) -> Iterator[None]:
+    """Write the heartbeat every ``BEAT_EVERY`` meanwhile (in a thread): a task may take minutes (sending
+    the outbox at its rate, a ZIP of thousands of letters), and a worker not seen is taken to be gone."""
+    stop = threading.Event()
+
+    def keep_beating() -> None:
+        try:
+            while not stop.wait(BEAT_EVERY.total_seconds()):
+                try:
+                    WorkerBeat.objects.filter(worker=worker_id, stopped_at__isnull=True).update(seen_at=timezone.now())
+                except Exception:  # a database busy for a moment: the next beat, or the next round, writes it
+                    log.warning("docket worker: the heartbeat could not be written", exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=keep_beating, name="docket-worker-beat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def run_round(worker_id: str, started_at: datetime.datetime, plan: Plan, now: datetime.datetime) -> Round:
     beat(worker_id, started_at, now)
-    run_queued_tasks(worker_id)
+    run_again_abandoned(now)
+    with beating(worker_id):
+        run_queued_tasks(worker_id)
     done = Round(jobs=run_scheduled(plan, now))
     done.tally = send_due()
     return done
