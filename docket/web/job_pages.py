@@ -13,13 +13,16 @@ from typing import cast
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from docket.web.access import access_campaign, campaigns_for, role_of
 from docket.web.decorators import actor_of, requires
+from docket.web.mail_pages import ago
 from docket.web.user_errors import errors_shown_on
 from docket.worker.jobs import export_public_site, render_letters_zip, result_path
 from docket.worker.models import BulkJob
+from docket.worker.rounds import last_seen
 
 # The formats a campaign's ZIP of letters may hold (the letter writers').
 ZIP_FORMATS = {"pdf": "PDF", "docx": "Word", "html": "HTML", "txt": "Plain text", "md": "Markdown"}
@@ -46,6 +49,9 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": list(found.problems.all()[:500]) if found.finished else [],
         "has_file": result_path(found) is not None,
     }
+    if not found.finished:  # a job waiting or running says when no worker is there to do it
+        seen = last_seen(timezone.now())
+        context |= {"worker_seen": None if seen is None else ago(seen.ago), "worker_running": seen and seen.running}
     if request.headers.get("HX-Request"):
         return render(request, "web/_job_progress.html", context)
     return render(request, "web/job.html", context)

@@ -8,6 +8,9 @@ to ``total`` is the one whose conditional update finishes the job.
 from __future__ import annotations
 
 import datetime
+import logging
+import os
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +20,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from docket.campaigns.models import Campaign
-from docket.worker.models import BulkJob, JobProblem
+from docket.worker.models import BulkJob, JobProblem, WorkerBeat
+
+log = logging.getLogger(__name__)
 
 State = BulkJob.State
 OPEN = [State.WAITING, State.RUNNING]
@@ -54,6 +59,13 @@ def start(job_id: int) -> None:
     """The worker has begun (a no-op for a job already running, or finished)."""
     now = timezone.now()
     BulkJob.objects.filter(pk=job_id, state=State.WAITING).update(state=State.RUNNING, started_at=now, moved_at=now)
+
+
+def start_afresh(job_id: int) -> None:
+    """The worker begins a job that makes its file from the start: its progress counts from nothing again
+    (a run killed part-way, put back to run again, had counted some)."""
+    start(job_id)
+    BulkJob.objects.filter(pk=job_id, state=State.RUNNING).update(done=0, moved_at=timezone.now())
 
 
 def advance(job_id: int, done: int, problems: Sequence[str] = ()) -> bool:
@@ -122,3 +134,72 @@ def give_up_stalled(older_than: datetime.datetime) -> int:
 def count_changed(job_id: int, changed: int) -> None:
     """``changed`` more of the job's objects were changed (not merely looked at): letters approved."""
     BulkJob.objects.filter(pk=job_id).update(changed=F("changed") + changed)
+
+
+def run_again_abandoned_tasks(now: datetime.datetime, alive_within: datetime.timedelta) -> int:
+    """Put back to run again the queued tasks left running by a worker that is gone (killed part-way).
+
+    django-tasks-db leaves such a task RUNNING for ever. Its worker (the last of its ``worker_ids``, the
+    end of a ``WorkerBeat.worker``) is gone when it stopped when asked; one of this machine is gone when its
+    process is, however long its task takes; one of another machine when it was not seen within
+    ``alive_within`` (or never, for a task started before that). A task of a worker alive is never touched.
+    Each put-back expects the task as it was read here (running, started when it was), so a task that moved
+    meanwhile is left alone. Every Docket task is safe to run again: a chunk of letters commits all or
+    nothing and skips what is queued already, and a file is made again from the start.
+    """
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    running = list(DBTaskResult.objects.running())
+    if not running:
+        return 0
+    beats = {beat.worker[-64:]: beat for beat in WorkerBeat.objects.all()}
+    count = 0
+    for task in running:
+        worker = task.worker_ids[-1] if task.worker_ids else ""
+        if not _worker_is_gone(worker, beats.get(worker), task.started_at, now, alive_within):
+            continue
+        put_back = DBTaskResult.objects.filter(
+            pk=task.pk, status=TaskResultStatus.RUNNING, started_at=task.started_at
+        ).update(status=TaskResultStatus.READY, started_at=None)
+        if put_back == 1:
+            log.warning(
+                "docket worker: task %s (%s) was left running by worker %s, which is gone; it will run again",
+                task.pk,
+                task.task_path,
+                worker or "unknown",
+            )
+        count += put_back
+    return count
+
+
+def _worker_is_gone(
+    worker: str,
+    beat: WorkerBeat | None,
+    started_at: datetime.datetime | None,
+    now: datetime.datetime,
+    alive_within: datetime.timedelta,
+) -> bool:
+    if beat is not None and beat.stopped_at is not None:
+        return True
+    here = _runs_on_this_machine(worker)
+    if here is not None:  # a worker of this machine is alive exactly while its process runs
+        return not here
+    seen = beat.seen_at if beat is not None else started_at
+    return seen is None or seen < now - alive_within
+
+
+def _runs_on_this_machine(worker: str) -> bool | None:
+    """Whether the process of a worker named ``host:pid:random`` (outbox.worker_token) runs: None if it is
+    of another machine (or its name was cut short)."""
+    host, _, rest = worker.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)  # signal 0: nothing is sent, the process is only looked for
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it runs, as another user
+        return True
+    return True

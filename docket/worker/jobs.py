@@ -239,7 +239,7 @@ def render_letters(job_id: int) -> dict[str, int]:
     job = BulkJob.objects.select_related("campaign__office").filter(pk=job_id).first()
     if job is None or job.finished or job.campaign is None:
         return {"letters": 0}
-    actions.start(job_id)
+    actions.start_afresh(job_id)
     campaign = job.campaign
     recipients = recipients_for_rendering(campaign)
     folder = result_folder(job)
@@ -420,7 +420,7 @@ def write_report(job_id: int) -> dict[str, int]:
     job = BulkJob.objects.select_related("campaign__office").filter(pk=job_id).first()
     if job is None or job.finished or job.campaign is None:
         return {"files": 0}
-    actions.start(job_id)
+    actions.start_afresh(job_id)
     fmt = str(job.options.get("format", "pdf"))
     folder = result_folder(job)
     shutil.rmtree(folder, ignore_errors=True)  # a run killed part-way left its partial file

@@ -196,8 +196,16 @@ class Round:
     tally: outbox.Tally | None = None
 
 
+def run_again_abandoned(now: datetime.datetime) -> int:
+    """Tasks left running by a worker that is gone (killed part-way) are put back, to run again now."""
+    from docket.worker.actions import run_again_abandoned_tasks
+
+    return run_again_abandoned_tasks(now, ALIVE_WITHIN)
+
+
 def run_round(worker_id: str, started_at: datetime.datetime, plan: Plan, now: datetime.datetime) -> Round:
     beat(worker_id, started_at, now)
+    run_again_abandoned(now)
     run_queued_tasks(worker_id)
     done = Round(jobs=run_scheduled(plan, now))
     done.tally = send_due()

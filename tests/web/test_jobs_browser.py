@@ -105,3 +105,28 @@ def test_the_public_site_export_and_a_failed_job_in_the_browser(browser, live_se
     assert "no_such_field" in page.locator("#job-error").inner_text()
     assert page.locator("#job-file").count() == 0
     check(page, "job-failed")
+
+
+def test_a_waiting_job_says_no_worker_is_running_until_one_runs(browser, live_server, office, settings, tmp_path):
+    """With no worker the job's page warns that the work will not start; once a worker beats, the page's
+    polled part drops the warning by itself."""
+    from django.utils import timezone
+
+    from docket.worker.models import WorkerBeat
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    campaign = make_campaign(office, title="Knife crime strategies", template_source="Please send your strategy.")
+    import_recipients(campaign, write_csv(tmp_path / "recipients.csv", [contact_row(n) for n in range(1, 4)]))
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", campaign))
+    page.goto(f"/campaigns/{campaign.slug}/")
+    page.get_by_role("button", name="Make the ZIP file").click()
+    warning = page.locator("#no-worker")
+    warning.wait_for()
+    assert "No worker is running, so this will not start" in warning.inner_text()
+    check(page, "job-no-worker")
+
+    now = timezone.now()
+    WorkerBeat.objects.create(worker="browser-test-worker", started_at=now, seen_at=now)
+    warning.wait_for(state="detached", timeout=10_000)
+    page.get_by_text("starts it in a moment").wait_for()
+    check(page, "job-waiting-worker-running")
