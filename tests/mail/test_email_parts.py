@@ -3,6 +3,7 @@ made from the parts each time the email is handed to the mail server."""
 
 import email
 import hashlib
+from email.message import EmailMessage
 from email.policy import default
 
 import pytest
@@ -45,17 +46,26 @@ def test_a_letter_is_stored_once_and_sent_as_the_bytes_its_parts_make(example, s
 
 def test_a_text_holding_the_boundary_gets_another_and_keeps_its_words():
     plain = email_bytes(MESSAGE_ID, HEADERS, "Dear Sir,\n", "<p>Dear Sir,</p>\n", b"%PDF-1.7 letter", "letter.pdf")
-    boundaries = email.message_from_bytes(plain, policy=default)
-    taken = boundaries.get_payload()[0].get_boundary()
+    taken = _alternative(plain).get_boundary()
     assert taken.startswith("=_docket_alternative_")
     text = f"Dear Sir,\n--{taken}\nA line written to break the email in two.\n"
     raw = email_bytes(MESSAGE_ID, HEADERS, text, "<p>Dear Sir,</p>\n", b"%PDF-1.7 letter", "letter.pdf")
     message = email.message_from_bytes(raw, policy=default)
-    assert message.get_payload()[0].get_boundary() != taken
+    assert _alternative(raw).get_boundary() != taken
     assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
     assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == "<p>Dear Sir,</p>\n"
     [pdf] = list(message.iter_attachments())
     assert (pdf.get_content(), pdf.get_filename()) == (b"%PDF-1.7 letter", "letter.pdf")
+
+
+def _alternative(raw: bytes) -> EmailMessage:
+    """The email's text-and-HTML part (the first part of the mixed one)."""
+    message = email.message_from_bytes(raw, policy=default)
+    assert isinstance(message, EmailMessage)
+    part = next(message.iter_parts())
+    assert isinstance(part, EmailMessage)
+    assert part.get_content_type() == "multipart/alternative"
+    return part
 
 
 def test_a_message_stored_as_bytes_before_bodies_were_kept_in_parts_is_sent_as_stored(example, smtp_server):

@@ -13,10 +13,11 @@ from docket.documents.models import store
 from docket.letters.template_limits import MAX_SOURCE
 from docket.mail.models import InboundMessage
 from docket.requests import actions
+from tests.browser import axe_violations
 from tests.factories import contact_row, write_csv
 from tests.web.conftest import person, sent
 from tests.web.test_browser import signed_in
-from tests.web.test_letter_checks_browser import check
+from tests.web.test_letter_checks_browser import SHOTS, check
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +39,11 @@ def test_mistakes_and_warnings_where_a_person_looks(browser, live_server, exampl
     page.get_by_role("button", name="Save the template").click()
     summary = page.locator(".govuk-error-summary")
     summary.get_by_text("The letter template must be 100,000 characters or fewer").wait_for()
-    check(page, "editor-template-too-long")
+    # The view, not the full page: the box holds 100,000 characters, and a full-page picture of it took
+    # Chromium over 30 s on a busy machine.
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "editor-template-too-long.png"))
+    assert axe_violations(page) == []
 
     Campaign.objects.filter(pk=example.pk).update(letter_date=timezone.localdate() + datetime.timedelta(days=8))
     rows = [contact_row(n) | {"field:vru_work": f"works {n}", "email": ""} for n in (1, 2)]

@@ -18,7 +18,7 @@ from docket.worker.schedule import Plan
 from tests.factories import contact_row, make_campaign, write_csv
 from tests.web.conftest import person
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PLAN = Plan(fetch_every=None, chase_at=datetime.time(9))
 

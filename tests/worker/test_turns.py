@@ -3,6 +3,7 @@ gives the other work its turn."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 
@@ -36,7 +37,7 @@ def test_a_round_of_throttled_sending_stops_at_its_time_limit_and_says_so(exampl
 def test_the_heartbeat_goes_on_while_a_round_takes_long(monkeypatch):
     monkeypatch.setattr(rounds, "BEAT_EVERY", 0.05)
     stop = threading.Event()
-    seen: list = []
+    seen: list[datetime.datetime] = []
 
     def long_round(worker_id, started_at, plan, now):  # a ZIP file of many letters, say
         first = WorkerBeat.objects.get(worker=worker_id).seen_at
