@@ -8,7 +8,6 @@ same message, and the letter's PDF is stored once, as the request's frozen lette
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import uuid
@@ -29,9 +28,15 @@ class _HeaderClasses(HeaderRegistry):
     """The standard library's header classes, each made once: its registry makes a new class (``type(...)``)
     for every header of every message, a tenth of the time an email takes to build."""
 
-    @functools.cache  # noqa: B019 - one registry for the life of the process
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: dict[str, type[BaseHeader]] = {}
+
     def __getitem__(self, name: str) -> type[BaseHeader]:
-        return super().__getitem__(name)
+        key = name.lower()
+        if key not in self.made:
+            self.made[key] = super().__getitem__(name)
+        return self.made[key]
 
 
 POLICY = SMTP.clone(max_line_length=998, header_factory=_HeaderClasses())

@@ -124,6 +124,9 @@ def test_a_waiting_job_says_no_worker_is_running_until_one_runs(browser, live_se
     warning.wait_for()
     assert "No worker is running, so this will not start" in warning.inner_text()
     check(page, "job-no-worker")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the warning wraps, nothing is cut off
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check(page, "job-no-worker-phone")
 
     now = timezone.now()
     WorkerBeat.objects.create(worker="browser-test-worker", started_at=now, seen_at=now)

@@ -139,3 +139,6 @@ def test_a_days_limit_already_used_is_said_when_saved_and_warned_of_on_the_outbo
         warning.inner_text(),
     )
     check(page, "outbox-held-by-a-days-limit")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the warning wraps, the table scrolls in its region
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check(page, "outbox-held-by-a-days-limit-phone")
