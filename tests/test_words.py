@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from docket.words import count
+from docket.words import count, counts
 from tests.conftest import REPO
 
 NOUN_WITH_S_IN_BRACKETS = re.compile(r"[a-z]\(s\)")
@@ -16,6 +16,14 @@ def test_a_count_is_singular_for_one_and_plural_otherwise():
     assert [count(n, "letter") for n in (0, 2)] == ["0 letters", "2 letters"]
     assert count(12_000, "reply", "replies") == "12,000 replies"
     assert count(1, "reply", "replies") == "1 reply"
+
+
+def test_counts_of_several_things_name_those_there_are_joined_by_and():
+    assert counts((3, "letter"), (2, "chaser")) == "3 letters and 2 chasers"
+    assert counts((0, "letter"), (1, "chaser")) == "1 chaser"
+    assert counts((1, "letter"), (0, "chaser")) == "1 letter"
+    assert counts((0, "letter"), (0, "chaser")) == "0 letters"
+    assert counts((1, "letter"), (1, "chaser"), (4, "note")) == "1 letter, 1 chaser and 4 notes"
 
 
 def test_no_message_of_docket_counts_in_brackets():

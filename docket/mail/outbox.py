@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from docket import words
 from docket.mail import actions as mail_actions
 from docket.mail import limits
 from docket.mail.channels import UNREACHABLE, Channel, DeliveryError
@@ -123,6 +124,25 @@ class Waiting:
     queued: int
     unreachable: int  # of them, those whose last attempt could not reach the mail server
     next_try: datetime.datetime | None  # the earliest time one of those is tried again
+    chasers: int = 0  # of the queued, the chasers (the others are letters)
+
+    @property
+    def words(self) -> str:
+        """'3 letters and 2 chasers', '1 chaser': what waits, each kind named as the pages name it."""
+        return words.counts((self.queued - self.chasers, "letter"), (self.chasers, "chaser"))
+
+    @property
+    def the_words(self) -> str:
+        """'the letter', 'the chaser', 'the 3 letters and 2 chasers': what waits, after "so … waiting cannot go"."""
+        if self.queued == 1:
+            return "the chaser" if self.chasers else "the letter"
+        return f"the {self.words}"
+
+    @property
+    def kinds(self) -> str:
+        """'letters', 'chasers' or 'letters and chasers': the kinds that wait, before "are waiting"."""
+        letters = self.queued > self.chasers
+        return " and ".join(kind for kind, waits in (("letters", letters), ("chasers", self.chasers > 0)) if waits)
 
     @property
     def server_down(self) -> bool:
@@ -137,6 +157,7 @@ def waiting(messages: QuerySet[OutboxMessage]) -> Waiting:
         queued.count(),
         down.count(),
         down.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first(),
+        queued.filter(kind=OutboxMessage.Kind.CHASER).count(),
     )
 
 

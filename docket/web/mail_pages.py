@@ -32,7 +32,7 @@ from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
 from docket.web.forms import ServerLimitForm
 from docket.web.user_errors import errors_shown_on
-from docket.words import count
+from docket.words import count, counts
 from docket.worker.rounds import last_seen
 
 
@@ -168,8 +168,9 @@ PACING = datetime.timedelta(seconds=90)
 
 
 def held_by_limit(visible: QuerySet[OutboxMessage], server: str, now: datetime.datetime) -> str:
-    """Why letters that are due wait, if the server's limits hold them for longer than a minute, else ''."""
-    held = due(now).filter(pk__in=visible.values("pk")).count()
+    """Why the letters and chasers that are due wait, if the server's limits hold them for over a minute, else ''."""
+    held_messages = due(now).filter(pk__in=visible.values("pk"))
+    held = held_messages.count()
     if not held:
         return ""
     hold = limits.holding(server, now)
@@ -179,9 +180,12 @@ def held_by_limit(visible: QuerySet[OutboxMessage], server: str, now: datetime.d
         limit = f"{count(hold.limit, 'recipient')} a day"
     else:
         limit = f"{count(hold.limit, 'message')} a minute"
+    chasers = held_messages.filter(kind=OutboxMessage.Kind.CHASER).count()
+    what = counts((held - chasers, "letter"), (chasers, "chaser"))
     return (
-        f"{count(held, 'letter')} {'waits' if held == 1 else 'wait'} because the mail server's limit of {limit}"
-        f" is reached; the next can go at about {at_words(hold.until, now)}."
+        f"{what} {'waits' if held == 1 else 'wait'} because the mail server's limit of {limit}"
+        f" is reached; the next can go at about {at_words(hold.until, now)}. Nothing is lost: Docket sends"
+        f" {'it' if held == 1 else 'them'} by itself as the limit allows."
     )
 
 

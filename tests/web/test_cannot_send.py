@@ -18,6 +18,7 @@ from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.letters import queue
 from docket.worker.rounds import beat
+from tests.web.test_mail_limits import chasers_claimed
 
 SOMEONE = Actor("test")
 
@@ -85,3 +86,22 @@ def test_the_count_is_of_every_letter_waiting_not_only_those_tried(client, team)
     client.force_login(team["coordinator"])
     page = client.get(reverse("web:outbox")).content.decode()
     assert "Docket cannot reach its mail server, so the 3 letters waiting cannot go." in page
+
+
+def test_the_count_names_the_chasers_waiting_as_chasers(client, team):
+    message = queued_and_tried(team)
+    for number in range(2):
+        outgoing = Outgoing(f"<ch{number}@t>", "a@b.example", f"c{number}@x", "c", [], "A reminder.", "", None, "")
+        store(message.request, OutboxMessage.Kind.CHASER, outgoing)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:outbox")).content.decode()
+    assert "Docket cannot reach its mail server, so the 1 letter and 2 chasers waiting cannot go." in page
+
+
+def test_the_no_worker_warning_says_chasers_when_only_chasers_wait(client, team):
+    chasers_claimed(team["campaign"], 1, 0, timezone.now(), "smtp.example:25")
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert "Chasers are waiting and no worker is running" in page
+    assert "Letters are waiting" not in page
+    assert "It stays in the outbox, nothing is lost, and it goes once it runs again." in page

@@ -134,7 +134,7 @@ def test_a_days_limit_already_used_is_said_when_saved_and_warned_of_on_the_outbo
     warning = page.locator("#held-by-limit")
     warning.wait_for()
     assert re.search(
-        r"3 letters wait because the mail server's limit of 3 recipients a day is reached; the next can go at about"
+        r"3 chasers wait because the mail server's limit of 3 recipients a day is reached; the next can go at about"
         r" \d\d:\d\d (today|tomorrow)\.",
         warning.inner_text(),
     )

@@ -19,6 +19,7 @@ from docket.mail.outbox import due
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.events import EventKind
+from docket.requests.letters import queue
 from docket.requests.states import RequestState
 from docket.web.mail_pages import sending_through
 
@@ -148,10 +149,27 @@ def test_the_outbox_warns_when_a_days_limit_already_used_holds_the_letters_that_
     page = client.get(reverse("web:outbox")).content.decode()
     assert 'class="govuk-warning-text" id="held-by-limit"' in page
     assert (
-        "120 letters wait because the mail server&#x27;s limit of 3 recipients a day is reached;"
-        " the next can go at about 14:05 tomorrow." in page
+        "120 chasers wait because the mail server&#x27;s limit of 3 recipients a day is reached;"
+        " the next can go at about 14:05 tomorrow. Nothing is lost: Docket sends them by itself" in page
     )
     assert "12 of 3 recipients in the last 24 hours" in page
+
+
+def test_the_outbox_counts_the_letters_and_the_chasers_a_days_limit_holds_each_by_its_name(client, team, monkeypatch):
+    server = sending_through()
+    chasers_claimed(team["campaign"], 4, 3, AT - datetime.timedelta(hours=4, minutes=55), server)
+    ServerLimit.objects.create(server=server, messages_per_minute=2, recipients_per_day=3)
+    monkeypatch.setattr(timezone, "now", lambda: AT)
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:outbox")).content.decode()
+    assert "1 chaser waits because the mail server&#x27;s limit of 3 recipients a day is reached;" in page
+    assert "Nothing is lost: Docket sends it by itself" in page
+
+    other = team["campaign"].recipients.exclude(contact__full_name="Michael Lane").first()
+    queue(actions.approve(actions.request_for(other), Actor("test")), Actor("test"))  # a letter, due as well
+    page = client.get(reverse("web:outbox")).content.decode()
+    assert "1 letter and 1 chaser wait because the mail server&#x27;s limit of 3 recipients a day is reached;" in page
+    assert "letters wait" not in page
 
 
 def test_the_outbox_says_nothing_of_a_minutes_limit_that_only_paces_the_letters(client, team, monkeypatch):
