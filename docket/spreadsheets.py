@@ -89,8 +89,8 @@ def read_sheet(path: Path, limits: Limits | None = None, columns: Iterable[str] 
         headers, raw_rows = _read_xlsx(path, limits)
     else:
         raise SpreadsheetError(f"{path}: use a .csv or .xlsx file, not {suffix or 'a file without an extension'}")
-    known = {_squashed(column): column for column in columns}
-    headers = [known.get(_squashed(header), header.strip()) for header in headers]
+    known = {squashed(column): column for column in columns}
+    headers = [known.get(squashed(header), header.strip()) for header in headers]
     _check_headers(path, headers)
     rows = []
     for number, cells in raw_rows:
@@ -103,7 +103,8 @@ def read_sheet(path: Path, limits: Limits | None = None, columns: Iterable[str] 
     return Sheet(path, headers, rows)
 
 
-def _squashed(header: str) -> str:
+def squashed(header: str) -> str:
+    """The header as a column name is written: lower case, "_" for spaces and hyphens ("Full name": full_name)."""
     return re.sub(r"[\s_-]+", "_", header.strip().lower())
 
 

@@ -58,6 +58,19 @@ def test_import_contacts_names_the_bad_row_and_changes_nothing(tmp_path: Path):
     assert count_contacts(tmp_path) == 10
 
 
+def test_import_contacts_says_which_column_to_rename_full_name(tmp_path: Path):
+    migrated_sqlite(tmp_path / "docket.sqlite3")
+    row = {("contact name" if key == "full_name" else key): value for key, value in contact_row(1).items()}
+    result = docket(tmp_path, "import-contacts", str(write_csv(tmp_path / "people.csv", [row])))
+    assert result.returncode == 1
+    assert (
+        "people.csv: row 1, column 'full_name': the file has no full_name column;"
+        ' its column "contact name" looks like it: rename it to full_name' in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert count_contacts(tmp_path) == 0
+
+
 def test_a_bad_setting_stops_the_command_with_its_name(tmp_path: Path):
     result = docket(tmp_path, "init", "--no-input", env={"DOCKET_DEBUG": "maybe"})
     assert result.returncode == 1

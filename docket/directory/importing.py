@@ -33,7 +33,7 @@ from docket.importing import (
     storable_errors,
     update_fields,
 )
-from docket.spreadsheets import Row, read_sheet
+from docket.spreadsheets import Row, read_sheet, squashed
 
 CONTACT_COLUMNS = (
     "body",
@@ -84,13 +84,34 @@ class ContactRow:
         return ("email", email) if email else ("name", str(self.body["name"]), str(self.person["full_name"]))
 
 
+# Headers a person may have given a required column instead of its name (as ``squashed`` writes them): a
+# missing column's refusal names the one the file has, to be renamed, rather than calling it unknown.
+LOOKALIKES = {
+    "full_name": ("name", "contact_name", "contact", "person", "person_name", "fullname", "contact_full_name"),
+    "body": ("body_name", "organisation", "organization", "organisation_name", "organization_name", "public_body"),
+}
+
+
 def header_errors(headers: list[str], allowed: set[str] | None = None, others: str = "") -> list[CellError]:
     """``others``: the columns besides the directory's that the caller takes, in words for the message."""
-    errors = [CellError(1, name, "this column is required") for name in REQUIRED_COLUMNS if name not in headers]
     known = set(CONTACT_COLUMNS) | (allowed or set())
+    errors = []
+    explained: set[str] = set()  # unknown headers a missing column's refusal already names
+    for name in REQUIRED_COLUMNS:
+        if name in headers:
+            continue
+        like = [h for h in headers if h not in known and h not in explained and squashed(h) in LOOKALIKES[name]]
+        if like:
+            explained.add(like[0])
+            reason = f'the file has no {name} column; its column "{like[0]}" looks like it: rename it to {name}'
+        else:
+            reason = f"the file has no {name} column, and it is required"
+        errors.append(CellError(1, name, reason))
     columns = ", ".join(CONTACT_COLUMNS) + (f"; and {others}" if others else "")
     errors += [
-        CellError(1, name, f"unknown column; the columns are: {columns}") for name in headers if name not in known
+        CellError(1, name, f"unknown column; the columns are: {columns}")
+        for name in headers
+        if name not in known and name not in explained
     ]
     return errors
 

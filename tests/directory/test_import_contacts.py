@@ -176,3 +176,29 @@ def test_a_new_body_reads_only_the_slugs_it_could_clash_with(tmp_path: Path):
     slug_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "directory_body"."slug"')]
     assert len(slug_reads) == 1
     assert "hampshire-pcc" in slug_reads[0]
+
+
+def renamed(row: dict[str, str], old: str, new: str) -> dict[str, str]:
+    return {new if key == old else key: value for key, value in row.items()}
+
+
+@pytest.mark.parametrize("header", ["name", "Name", "contact name", "Contact-Name", "Person"])
+def test_a_column_that_looks_like_full_name_is_named_in_the_refusal_to_be_renamed(tmp_path: Path, header: str):
+    path = write_csv(tmp_path / "people.csv", [renamed(contact_row(1), "full_name", header)])
+    with pytest.raises(ImportFailed) as failure:
+        import_contacts(path)
+    said = f'the file has no full_name column; its column "{header}" looks like it: rename it to full_name'
+    assert [(e.row, e.column, e.reason) for e in failure.value.errors] == [(1, "full_name", said)]
+    assert f"people.csv: row 1, column 'full_name': {said}" in str(failure.value)
+    assert Contact.objects.count() == 0
+
+
+def test_a_column_that_looks_like_body_is_named_too_and_an_unlike_one_is_unknown(tmp_path: Path):
+    row = renamed(renamed(contact_row(1), "body", "Organisation"), "full_name", "Surname")
+    with pytest.raises(ImportFailed) as failure:
+        import_contacts(write_csv(tmp_path / "people.csv", [row]))
+    reasons = {e.column: e.reason for e in failure.value.errors}
+    assert reasons["body"] == 'the file has no body column; its column "Organisation" looks like it: rename it to body'
+    assert reasons["full_name"] == "the file has no full_name column, and it is required"
+    assert reasons["Surname"].startswith("unknown column; the columns are: body")
+    assert "Organisation" not in reasons  # named once, by the missing column it looks like

@@ -62,3 +62,21 @@ def test_the_unknown_column_message_names_the_field_and_item_columns(client, tea
     assert "item:KEY (ask, published or n/a), item:KEY:title and item:KEY:url" in shown
     for key in campaign.items.values_list("key", flat=True):
         assert key in shown
+
+
+@pytest.mark.parametrize("page", ["recipients", "directory"])
+def test_a_name_column_is_shown_as_the_full_name_column_to_rename(client, team: Team, tmp_path, page):
+    client.force_login(team["editor"])
+    url = (
+        reverse("web:import_recipients", args=[team["campaign"].slug])
+        if page == "recipients"
+        else reverse("web:directory_import")
+    )
+    row = {("Name" if key == "full_name" else key): value for key, value in contact_row(1).items()}
+    upload(client, url, write_csv(tmp_path / "people.csv", [row]))
+    shown = client.get(url).content.decode()
+    assert "people.csv has 1 problem" in shown
+    assert (
+        "The file has no full_name column; its column &quot;Name&quot; looks like it: rename it to full_name" in shown
+    )
+    assert "unknown column" not in shown.lower()
