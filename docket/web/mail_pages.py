@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Case, Q, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,17 +131,30 @@ def file_held(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:holding_pen")
 
 
+PAGE_SIZE = 50  # messages a page of the outbox lists, as the other list pages
+
+
 @requires("send")
 def outbox(request: HttpRequest) -> HttpResponse:
+    """One page of the messages waiting or needing a person; the warnings and counts above are of them all."""
     visible = OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
     waiting = (
         visible.filter(Q(state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]) | Q(state="queued"))
         .select_related("request__recipient__contact__body")
-        .order_by("state", "created_at")
+        # Those that need a person first (failed, uncertain), then the queue oldest first: on page 1 of many.
+        .order_by(Case(When(state=OutboxState.QUEUED, then=1), default=0), "state", "created_at", "pk")
     )
+    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     sending = limits.standings(sending_through(), now)[0]
-    context = {"messages_": waiting, "sending": sending, "unreachable": UNREACHABLE, "now": now}
+    context = {
+        "messages_": page.object_list,
+        "page": page,
+        "query": "",
+        "sending": sending,
+        "unreachable": UNREACHABLE,
+        "now": now,
+    }
     context |= sending_stalled(visible, now)
     context["held_by_limit"] = held_by_limit(visible, sending.server, now)
     return render(request, "web/outbox.html", context)
@@ -233,7 +247,15 @@ def settle(request: HttpRequest, pk: int, how: str) -> HttpResponse:
         messages.success(request, "Sent again.")
     else:
         return HttpResponse("Unknown", status=404)
-    return redirect("web:outbox")
+    return redirect(outbox_page(request.POST.get("page", "")))
+
+
+def outbox_page(page: str) -> str:
+    """The outbox's URL at the page a form was posted from (a page no longer there shows the last)."""
+    url = reverse("web:outbox")
+    if page.isdigit() and len(page) < 12 and int(page) > 1:
+        return f"{url}?page={int(page)}"
+    return url
 
 
 def sending_through() -> str:
