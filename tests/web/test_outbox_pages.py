@@ -20,7 +20,7 @@ from tests.web.test_mail_limits import AT, chasers_claimed
 
 pytestmark = pytest.mark.django_db
 URL = "/outbox/"
-NO_WORKER = "Letters are waiting and no worker is running"
+NO_WORKER = "Chasers are waiting and no worker is running"
 
 
 def listed(page: str) -> list[str]:
@@ -59,7 +59,7 @@ def test_the_outbox_lists_a_page_of_its_messages_and_warns_of_them_all(client, m
     assert total > PAGE_SIZE
     client.force_login(many["coordinator"])
     held = (
-        f"{PAGE_SIZE + 8} letters wait because the mail server&#x27;s limit of 3 recipients a day is reached;"
+        f"{PAGE_SIZE + 8} chasers wait because the mail server&#x27;s limit of 3 recipients a day is reached;"
         " the next can go at about 14:05 tomorrow."
     )
 

@@ -25,7 +25,7 @@ def test_the_outbox_is_paged_and_a_message_settled_on_page_two_returns_there(bro
     page.goto("/outbox/")
     assert page.locator("#outbox-caption").inner_text() == f"Messages 1 to {PAGE_SIZE} of {total}"
     assert page.locator("#outbox-caption + thead + tbody tr").count() == PAGE_SIZE
-    assert "Letters are waiting and no worker is running" in page.locator("#cannot-send").inner_text()
+    assert "Chasers are waiting and no worker is running" in page.locator("#cannot-send").inner_text()
     assert page.locator(".govuk-pagination").inner_text().split("\n")[0] == "Page 1 of 2"
     check(page, "outbox-paged")
 
@@ -34,7 +34,7 @@ def test_the_outbox_is_paged_and_a_message_settled_on_page_two_returns_there(bro
     assert page.locator("#outbox-caption").inner_text() == f"Messages {PAGE_SIZE + 1} to {total} of {total}"
     assert page.locator("#outbox-caption + thead + tbody tr").count() == 12
     assert page.get_by_role("button", name="It arrived at").count() == 1
-    assert "Letters are waiting and no worker is running" in page.locator("#cannot-send").inner_text()
+    assert "Chasers are waiting and no worker is running" in page.locator("#cannot-send").inner_text()
     check(page, "outbox-paged-2")
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: the table scrolls in its region
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
