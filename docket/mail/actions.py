@@ -124,14 +124,81 @@ def hold_unread(message: InboundMessage, token: str, reason: str) -> bool:
 def file_held(message: InboundMessage, request: InfoRequest, actor: Actor) -> InboundMessage:
     """Move a message from the holding pen to a request (a person's decision), recording the reply on it."""
     if message.status != Status.HOLDING:
-        raise TransitionError(f"message {message.pk} is not in the holding pen ({message.get_status_display()})")
+        raise TransitionError(f"{where_now(message)}, so it cannot be filed.")
     method = "by hand from the holding pen"
     with transaction.atomic():
+        # Only if it is still held in the database: one set aside or filed by someone else meanwhile is refused.
+        filed = InboundMessage.objects.filter(pk=message.pk, status=Status.HOLDING).update(
+            status=Status.FILED, holding_reason="", request=request, match_method=method
+        )
+        if filed != 1:
+            message.refresh_from_db()
+            raise TransitionError(f"{where_now(message)}, so it cannot be filed. Reload the page to see it now.")
         read_as_filed(message, request, method)
-        message.save(update_fields=["request", "match_method", "status", "holding_reason"])
         index_messages([message])
         actions.record_replies([(request, reply_note(message, method), reply_kind(message))], actor)
     return message
+
+
+# Set aside: held mail that is not a reply (spam, a newsletter, a message about something else) leaves the
+# holding pen, kept with who set it aside, when and why; nothing is deleted, and it can be returned.
+SET_ASIDE_REASON_LENGTH = 300
+
+
+def set_aside(message: InboundMessage, actor: Actor, reason: str) -> InboundMessage:
+    """A held message that is not a reply, out of the holding pen (kept, with who, when and why).
+
+    Only from the holding pen, checked in the database's own row: one filed or set aside by someone
+    else since the page was loaded is refused in words, not overwritten."""
+    if message.status != Status.HOLDING:
+        raise TransitionError(f"{where_now(message)}, so it cannot be set aside.")
+    reason = " ".join(reason.split())[:SET_ASIDE_REASON_LENGTH]
+    if not reason:
+        raise DocketError("Say why the message is set aside.")
+    now = timezone.now()
+    changes = {"set_aside_by": actor.name, "set_aside_at": now, "set_aside_reason": reason}
+    moved = InboundMessage.objects.filter(pk=message.pk, status=Status.HOLDING).update(
+        status=Status.SET_ASIDE, **changes
+    )
+    if moved != 1:
+        message.refresh_from_db()
+        raise TransitionError(f"{where_now(message)}, so it cannot be set aside. Reload the page to see it now.")
+    message.status, message.set_aside_by, message.set_aside_at = Status.SET_ASIDE, actor.name, now
+    message.set_aside_reason = reason
+    log.info("%s set aside %s: %s", actor.name, _described(message), reason)
+    return message
+
+
+def return_to_pen(message: InboundMessage, actor: Actor) -> InboundMessage:
+    """A message set aside, back in the holding pen; why it was set aside is added to why it is held."""
+    if message.status != Status.SET_ASIDE:
+        raise TransitionError(f"{where_now(message)}, so it cannot be returned to the holding pen.")
+    when = timezone.localtime(message.set_aside_at).strftime("%-d %B %Y %H:%M") if message.set_aside_at else "?"
+    was = f"set aside by {message.set_aside_by} on {when} ({message.set_aside_reason}), returned by {actor.name}"
+    reason = f"{message.holding_reason}; {was}" if message.holding_reason else was
+    moved = InboundMessage.objects.filter(
+        pk=message.pk, status=Status.SET_ASIDE, set_aside_at=message.set_aside_at
+    ).update(status=Status.HOLDING, holding_reason=reason, set_aside_by="", set_aside_at=None, set_aside_reason="")
+    if moved != 1:
+        message.refresh_from_db()
+        raise TransitionError(f"{where_now(message)}, so it cannot be returned to the holding pen. Reload the page.")
+    message.status, message.holding_reason = Status.HOLDING, reason
+    message.set_aside_by, message.set_aside_at, message.set_aside_reason = "", None, ""
+    log.info("%s returned %s to the holding pen", actor.name, _described(message))
+    return message
+
+
+def where_now(message: InboundMessage) -> str:
+    """Where a message is now, in words: 'The message "Offer" was filed to a request by someone'."""
+    subject = message.subject[:80] or "(no subject)"
+    where = {
+        Status.HOLDING: "is in the holding pen",
+        Status.SET_ASIDE: f"was set aside by {message.set_aside_by or 'someone'}",
+        Status.FILED: "was filed to a request meanwhile",
+        Status.STORED: "is still being read",
+        Status.BOUNCE: "is a bounce",
+    }.get(Status(message.status), f"is {message.get_status_display().lower()}")
+    return f"The message “{subject}” {where}"
 
 
 def _described(message: InboundMessage) -> str:

@@ -139,6 +139,7 @@ class InboundMessage(models.Model):
         FILED = "filed", "Filed to a request"
         HOLDING = "holding", "In the holding pen"
         BOUNCE = "bounce", "Bounce"
+        SET_ASIDE = "set_aside", "Set aside: not a reply"
 
     blob = models.OneToOneField("documents.Blob", on_delete=models.PROTECT, related_name="inbound_message")
     message_id = models.CharField(max_length=500, blank=True, db_index=True)
@@ -177,6 +178,10 @@ class InboundMessage(models.Model):
     claimed_by = models.CharField(max_length=200, blank=True, help_text="The process reading it (host:pid:start)")
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="When its latest reading started")
     read_attempts = models.PositiveSmallIntegerField(default=0)
+    # A held message a person set aside (spam, a newsletter, mail about something else): kept, never deleted.
+    set_aside_by = models.CharField(max_length=200, blank=True, help_text="Who set it aside")
+    set_aside_at = models.DateTimeField(null=True, blank=True, help_text="When it was set aside")
+    set_aside_reason = models.CharField(max_length=300, blank=True, help_text="Why it was set aside")
 
     class Meta:
         ordering = ["-received_at", "-pk"]

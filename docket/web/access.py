@@ -94,19 +94,42 @@ def held_messages(user: User | AnonymousUser) -> QuerySet[InboundMessage]:
     a candidate in a campaign of theirs; everything else held (an unknown sender, a reply
     address whose code is wrong, a message that could not be read) only an admin sees.
     """
-    held = InboundMessage.objects.filter(status=InboundMessage.Status.HOLDING)
+    return _unfiled(user, InboundMessage.Status.HOLDING)
+
+
+def set_aside_messages(user: User | AnonymousUser) -> QuerySet[InboundMessage]:
+    """The held mail set aside (not a reply) that a person may read and return to the holding pen: as
+    ``held_messages``, by the same rule."""
+    return _unfiled(user, InboundMessage.Status.SET_ASIDE)
+
+
+def _unfiled(user: User | AnonymousUser, *statuses: str) -> QuerySet[InboundMessage]:
+    unfiled = InboundMessage.objects.filter(status__in=statuses)
     if not can(user, "file"):
-        return held.none()
+        return unfiled.none()
     if role_of(user) == "admin":
-        return held
-    return held.filter(pk__in=held.filter(candidates__campaign__in=campaigns_for(user)).values("pk"))
+        return unfiled
+    return unfiled.filter(pk__in=unfiled.filter(candidates__campaign__in=campaigns_for(user)).values("pk"))
+
+
+def access_pen_message(user: User | AnonymousUser, pk: int) -> InboundMessage:
+    """A message the holding pen acts on (held or set aside), or one that was and has been filed since to a
+    request this person sees, so that the action can say in words what happened to it; else 404."""
+    pen = _unfiled(user, InboundMessage.Status.HOLDING, InboundMessage.Status.SET_ASIDE).filter(pk=pk)
+    found = pen.first()
+    if found is None and can(user, "file"):
+        found = InboundMessage.objects.filter(pk=pk, request__campaign__in=campaigns_for(user)).first()
+    if found is None:
+        raise Http404("No such message")
+    return found
 
 
 def access_unfiled_message(user: User | AnonymousUser, pk: int) -> InboundMessage:
-    """A message filed to no request (held, or still being read), if this person may read it
+    """A message filed to no request (held, set aside, or still being read), if this person may read it
     and its attachments; else 404. Admins read them all; coordinators, as ``held_messages``."""
     unfiled = InboundMessage.objects.filter(pk=pk, request__isnull=True)
-    found = (unfiled if role_of(user) == "admin" else held_messages(user).filter(pk=pk)).first()
+    pen = _unfiled(user, InboundMessage.Status.HOLDING, InboundMessage.Status.SET_ASIDE).filter(pk=pk)
+    found = (unfiled if role_of(user) == "admin" else pen).first()
     if found is None:
         raise Http404("No such message")
     return found

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from docket.mail import actions as mail_actions
 from docket.mail import limits
 from docket.mail.actions import confirm_delivered, resend, set_server_limits
 from docket.mail.channels import UNREACHABLE
@@ -27,8 +28,16 @@ from docket.mail.outbox import waiting as outbox_waiting
 from docket.mail.outlook import NotAnOutlookMessage
 from docket.mail.tasks import send_outbox
 from docket.mail.uploads import MAX_BYTES, UploadRefused, too_large, upload_to_holding_pen
+from docket.requests.actions import TransitionError
 from docket.requests.models import InfoRequest
-from docket.web.access import access_request, campaigns_for, held_messages, role_of
+from docket.web.access import (
+    access_pen_message,
+    access_request,
+    campaigns_for,
+    held_messages,
+    role_of,
+    set_aside_messages,
+)
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
 from docket.web.forms import ServerLimitForm
@@ -48,9 +57,10 @@ def _holding_pen_page(
     error: tuple[str, str] | None = None,
     campaign: str = "",
     note: str = "",
+    aside: tuple[str, str] = ("", ""),
 ) -> HttpResponse:
     """The page; ``error``: (the id of the field it is about, what to do), shown at the field and at the
-    top, with the upload's campaign and note as they were posted."""
+    top, with the upload's campaign and note, or a set-aside's reason and words (``aside``), as posted."""
     held = held_messages(request.user).prefetch_related("attachments", "candidates")
     # Messages still being read (or stranded until the next intake run): listed so that none is unseen.
     stored = InboundMessage.objects.filter(status=InboundMessage.Status.STORED)
@@ -76,6 +86,11 @@ def _holding_pen_page(
         "campaigns": campaigns_for(request.user).order_by("title"),
         "error": error,
         "wrong_message": error[0].removeprefix("request-for-") if error else "",
+        "aside_wrong": error[0].removeprefix("aside-other-").removeprefix("aside-") if error else "",
+        "aside_choice": aside[0],
+        "aside_note": aside[1],
+        "aside_reasons": ASIDE_REASONS.items(),
+        "set_aside": set_aside_messages(request.user).order_by("-set_aside_at", "-pk"),
         "chosen_campaign": campaign,
         "note": note,
     }
@@ -115,7 +130,9 @@ def upload_held(request: HttpRequest) -> HttpResponse:
 @requires("file")
 @errors_shown_on("web:holding_pen")
 def file_held(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(held_messages(request.user), pk=pk)
+    message = access_pen_message(request.user, pk)  # one filed or set aside meanwhile: the action says so
+    if message.status != InboundMessage.Status.HOLDING:
+        raise TransitionError(f"{mail_actions.where_now(message)}, so it cannot be filed. Reload the page.")
     chosen = form_id(request.POST.get("request"), "request")
     if not chosen:
         return _holding_pen_page(request, error=(f"request-for-{message.pk}", "Choose the request to file it to."))
@@ -128,6 +145,45 @@ def file_held(request: HttpRequest, pk: int) -> HttpResponse:
         target.campaign.title,
     )
     messages.success(request, said)
+    return redirect("web:holding_pen")
+
+
+# Why a held message is set aside: a choice, or the person's own words ("other").
+ASIDE_REASONS = {"spam": "Spam or advertising", "elsewhere": "Not about any of our requests", "other": "Other"}
+
+
+@require_POST
+@requires("file")
+@errors_shown_on("web:holding_pen")
+def set_aside_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """A held message that is not a reply, set aside with why (kept, listed under "Set aside")."""
+    message = access_pen_message(request.user, pk)
+    choice, words = request.POST.get("reason", ""), request.POST.get("note", "").strip()
+    if message.status == InboundMessage.Status.HOLDING:  # else the action says where it is now
+        problem = None
+        if choice not in ASIDE_REASONS:
+            problem = (f"aside-{message.pk}", "Choose why the message is set aside (for your own words, “Other”).")
+        elif choice == "other" and not words:
+            problem = (f"aside-other-{message.pk}", "Say why the message is set aside.")
+        elif choice == "other" and len(words) > mail_actions.SET_ASIDE_REASON_LENGTH:
+            problem = (f"aside-other-{message.pk}", "Say why in 300 characters or fewer.")
+        if problem is not None:
+            aside = (choice if choice in ASIDE_REASONS else "", words[:1000])  # shown again as posted
+            return _holding_pen_page(request, error=problem, aside=aside)
+    reason = words if choice == "other" else ASIDE_REASONS.get(choice, "")
+    mail_actions.set_aside(message, actor_of(request), reason)
+    subject = message.subject or "(no subject)"
+    messages.success(request, f"The message “{subject}” is set aside. It is listed under “Set aside”, below.")
+    return redirect("web:holding_pen")
+
+
+@require_POST
+@requires("file")
+@errors_shown_on("web:holding_pen")
+def return_to_pen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message set aside by mistake, back in the holding pen."""
+    message = mail_actions.return_to_pen(access_pen_message(request.user, pk), actor_of(request))
+    messages.success(request, f"The message “{message.subject or '(no subject)'}” is back in the holding pen.")
     return redirect("web:holding_pen")
 
 

@@ -403,6 +403,15 @@ def pages(team: Team, two: dict[str, InFlight]) -> list[Page]:
             EDIT,
         ),
         both("attachment", "get", lambda c: reverse("web:attachment", args=[c.held_attachment.pk]), HELD_FILE),
+        # In this order: the held message is set aside, returned to the holding pen, then filed.
+        both(
+            "set_aside_held",
+            "post",
+            lambda c: reverse("web:set_aside_held", args=[c.held.pk]),
+            SEND,
+            lambda _: {"reason": "spam"},
+        ),
+        both("return_to_pen", "post", lambda c: reverse("web:return_to_pen", args=[c.held.pk]), SEND),
         both(
             "file_held",
             "post",

@@ -81,6 +81,7 @@ READ_ONLY = {
 # Actions whose URL says everything (no field to get wrong): done, whatever else the form carries.
 NO_INPUT = {"request_action", "send_again", "settle", "unfile_message", "user_unlock", "remove_recipient"}
 NO_INPUT |= {"export_site", "passage_remove", "theme_suggest"}
+NO_INPUT |= {"return_to_pen"}
 
 
 def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
@@ -117,6 +118,8 @@ def real_arguments(team: Team, ours: InFlight) -> dict[str, dict[str, Any]]:
         "publication": {"pk": ours.sent.pk},
         "attachment": {"pk": ours.attachment.pk},
         "file_held": {"pk": ours.held.pk},
+        "set_aside_held": {"pk": ours.held.pk},
+        "return_to_pen": {"pk": ours.held.pk},  # held, not set aside: refused in words
         "settle": {"pk": ours.uncertain.pk, "how": "confirm"},
         "user_update": {"pk": team["viewer"].pk},
         "user_password": {"pk": team["viewer"].pk},
