@@ -16,7 +16,19 @@ from pathlib import Path
 from tests.conftest import REPO
 
 STATE_FIELDS = {"state", "status"}
-READS = {"filter", "exclude", "get", "Q", "get_object_or_404", "count", "values", "values_list", "annotate", "order_by"}
+READS = {
+    "filter",
+    "exclude",
+    "get",
+    "Q",
+    "When",
+    "get_object_or_404",
+    "count",
+    "values",
+    "values_list",
+    "annotate",
+    "order_by",
+}
 # Calls whose state= or status= is not a model's state: an HTTP status, the letter's input data.
 NOT_WRITES = {"HttpResponse", "JsonResponse", "render", "ItemData"}
 
