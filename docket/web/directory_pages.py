@@ -34,7 +34,7 @@ from docket.spreadsheets import SpreadsheetError
 from docket.web.access import campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.forms import BodyForm, ContactForm, DirectorySearchForm, ImportFileForm
-from docket.web.import_checks import failed_check_seen, nothing_importable
+from docket.web.import_checks import failed_check_seen, nothing_importable, problems_summary
 from docket.worker import jobs
 
 PAGE_SIZE = 50
@@ -203,27 +203,36 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
                     handle.write(chunk)
             request.session[SESSION_KEY] = {"file": path.name, "name": upload.name}
             return redirect("web:directory_import")
-    kept = _kept_file(request)
-    if kept is None or request.method == "POST":
+    if request.method == "POST":
         return render(request, "web/directory_import.html", {"form": form})
+    return _page(request, form)
+
+
+def _page(request: HttpRequest, form: ImportFileForm, replaced: str | None = None) -> HttpResponse:
+    """The upload form, or the preview of the file kept; ``replaced`` names the file another upload replaced."""
+    kept = _kept_file(request)
+    if kept is None:
+        return render(request, "web/directory_import.html", {"form": form, "replaced": replaced})
     path, name = kept
     try:
         check = check_contacts(path)
     except SpreadsheetError as error:
         _forget(request)
         messages.error(request, _readable(error, path, name))
-        return render(request, "web/directory_import.html", {"form": ImportFileForm()})
+        return render(request, "web/directory_import.html", {"form": ImportFileForm(), "replaced": replaced})
     rows = {error.row for error in check.errors}
     if check.errors and failed_check_seen(request.session, SESSION_KEY):  # shown once already: start afresh
         _forget(request)
-        return render(request, "web/directory_import.html", {"form": form})
+        return render(request, "web/directory_import.html", {"form": form, "replaced": replaced})
     if check.errors and nothing_importable(rows, len(check.good)):
         _forget(request)  # only a corrected file can be imported, uploaded on the page shown now
     context = {
         "form": form,
         "check": check,
         "name": name,
-        "bad_rows": len(rows),
+        "upload": path.name,
+        "replaced": replaced,
+        **problems_summary(check.errors),
         "good": len(check.good),
         "columns_wrong": 1 in rows,
         "preview": check.good[:PAGE_SIZE],
@@ -233,6 +242,8 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
 
 def _confirm(request: HttpRequest) -> HttpResponse:
     kept = _kept_file(request)
+    if kept and request.POST.get("upload") != kept[0].name:  # another tab's upload replaced the file shown
+        return _page(request, ImportFileForm(), replaced=request.POST.get("name") or "the file you checked")
     if request.POST.get("action") == "cancel" or kept is None:
         _forget(request)
         messages.info(request, "Nothing was imported." if kept else "That import was already finished or cancelled.")

@@ -34,7 +34,7 @@ from docket.requests.events import SETUP_KINDS
 from docket.spreadsheets import SpreadsheetError
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
-from docket.web.import_checks import failed_check_seen, nothing_importable
+from docket.web.import_checks import failed_check_seen, nothing_importable, problems_summary
 from docket.web.setup_forms import NewFieldForm, RecipientSearchForm, RecipientsFileForm, RenameFieldForm
 from docket.web.user_errors import errors_shown_on
 
@@ -258,9 +258,17 @@ def import_recipients(request: HttpRequest, slug: str) -> HttpResponse:
                     handle.write(chunk)
             request.session[SESSION_KEY] = {"file": path.name, "name": upload.name, "campaign": found.pk}
             return redirect("web:import_recipients", slug=slug)
+    if request.method == "POST":
+        context = {"campaign": found, "form": form, "items": list(found.items.all())}
+        return render(request, "web/import_recipients.html", context)
+    return _page(request, found, form)
+
+
+def _page(request: HttpRequest, found: Campaign, form: RecipientsFileForm, replaced: str | None = None) -> HttpResponse:
+    """The upload form, or the preview of the file kept; ``replaced`` names the file another upload replaced."""
     kept = _kept_file(request, found)
-    context: dict[str, Any] = {"campaign": found, "form": form, "items": list(found.items.all())}
-    if kept is None or request.method == "POST":
+    context: dict[str, Any] = {"campaign": found, "form": form, "items": list(found.items.all()), "replaced": replaced}
+    if kept is None:
         return render(request, "web/import_recipients.html", context)
     path, name = kept
     try:
@@ -283,7 +291,8 @@ def import_recipients(request: HttpRequest, slug: str) -> HttpResponse:
     context |= {
         "check": check,
         "name": name,
-        "bad_rows": len(rows),
+        "upload": path.name,
+        **problems_summary(check.errors),
         "good": len(check.good),
         "columns_wrong": 1 in rows,
         "preview": [(row, str(row.contact.person.get("email", "")) in present) for row in check.good[:PAGE_SIZE]],
@@ -295,6 +304,8 @@ def import_recipients(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _confirm(request: HttpRequest, found: Campaign) -> HttpResponse:
     kept = _kept_file(request, found)
+    if kept and request.POST.get("upload") != kept[0].name:  # another tab's upload replaced the file shown
+        return _page(request, found, RecipientsFileForm(), replaced=request.POST.get("name") or "the file you checked")
     if request.POST.get("action") == "cancel" or kept is None:
         _forget(request, found)
         messages.info(request, "Nothing was imported." if kept else "That import was already finished or cancelled.")

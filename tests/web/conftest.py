@@ -10,6 +10,7 @@ publication) so that each actor can be tried against what is theirs and what is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -182,3 +183,12 @@ def two_campaigns(team: Team, tmp_path: Path) -> dict[str, InFlight]:
         "ours": in_flight(ours, our_recipients),
         "theirs": in_flight(theirs, list(theirs.recipients.order_by("pk"))),
     }
+
+
+def shown_file(page: str) -> dict[str, str]:
+    """The confirm form's fields naming the file its page shows (posted with "Import N rows" or "Cancel")."""
+    upload = re.search(r'name="upload" value="([^"]*)"', page)
+    name = re.search(r'<input type="hidden" name="name" value="([^"]*)"', page)
+    assert upload, "the confirm form names no file"
+    assert name, "the confirm form names no file"
+    return {"upload": upload.group(1), "name": name.group(1)}

@@ -20,7 +20,7 @@ from docket.requests.actions import Actor
 from docket.requests.events import EventKind
 from docket.requests.models import Event, InfoRequest
 from tests.factories import contact_row, write_csv
-from tests.web.conftest import Team, sent
+from tests.web.conftest import Team, sent, shown_file
 
 pytestmark = pytest.mark.django_db
 SOMEONE = Actor("test")
@@ -211,7 +211,7 @@ def test_the_recipients_import_in_the_browser_writes_nothing_before_confirming(c
     assert "Enter a valid email address" in page
     assert "is not one of: ask, published, n/a" in page
     assert campaign.recipients.count() == before
-    client.post(url, {"action": "import", "skip_invalid": "yes"})
+    client.post(url, {"action": "import", "skip_invalid": "yes"} | shown_file(page))
     assert campaign.recipients.count() == before + 2
     assert campaign.events.filter(kind=EventKind.RECIPIENTS_IMPORTED, note__startswith="people.csv").exists()
 

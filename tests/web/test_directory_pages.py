@@ -13,7 +13,7 @@ from django.urls import reverse
 from docket.directory import actions
 from docket.directory.models import Body, Contact, Tag
 from tests.factories import contact_row
-from tests.web.conftest import InFlight, Team
+from tests.web.conftest import InFlight, Team, shown_file
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_an_import_shows_every_problem_and_writes_nothing_until_confirmed(client
     client.post(url, {"file": csv_upload(rows)})
     assert "Import 3 rows" in client.get(url).content.decode()
     assert Contact.objects.count() == before
-    done = client.post(url, {"action": "import"})
+    done = client.post(url, {"action": "import"} | shown_file(client.get(url).content.decode()))
     assert done["Location"] == reverse("web:directory")
     assert Contact.objects.count() == before + 3
     assert list(Path(settings.DATA_DIR, "imports").iterdir()) == []
@@ -158,7 +158,7 @@ def test_cancelling_an_import_writes_nothing_and_forgets_the_file(client, team: 
     client.force_login(team["editor"])
     url = reverse("web:directory_import")
     client.post(url, {"file": csv_upload([contact_row(7)])})
-    client.post(url, {"action": "cancel"})
+    client.post(url, {"action": "cancel"} | shown_file(client.get(url).content.decode()))
     assert not Contact.objects.filter(full_name="Person 7").exists()
     assert list(Path(settings.DATA_DIR, "imports").iterdir()) == []
     again = client.post(url, {"action": "import"})

@@ -31,7 +31,7 @@ def test_a_file_of_wrong_columns_shows_the_upload_field_again_and_does_not_stick
     )
     upload(client, url, write_csv(tmp_path / "wrong.csv", [{"organisation": "X", "person": "Y"}]))
     shown = client.get(url).content.decode()
-    assert "wrong.csv has" in shown
+    assert "The columns of wrong.csv need changing" in shown
     assert 'name="file"' in shown  # the corrected file can be uploaded here
     assert '<a class="govuk-link" href="#id_file">upload it again</a>' in shown
     assert 'value="cancel"' not in shown  # nothing to cancel: the file is not kept
@@ -75,7 +75,7 @@ def test_a_name_column_is_shown_as_the_full_name_column_to_rename(client, team: 
     row = {("Name" if key == "full_name" else key): value for key, value in contact_row(1).items()}
     upload(client, url, write_csv(tmp_path / "people.csv", [row]))
     shown = client.get(url).content.decode()
-    assert "people.csv has 1 problem" in shown
+    assert "The columns of people.csv need changing" in shown
     assert (
         "The file has no full_name column; its column &quot;Name&quot; looks like it: rename it to full_name" in shown
     )

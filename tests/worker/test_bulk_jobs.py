@@ -243,6 +243,7 @@ def test_a_large_contacts_file_is_imported_by_the_worker_after_its_preview(clien
     from pathlib import Path
 
     from docket.directory.models import Contact
+    from tests.web.conftest import shown_file
     from tests.web.test_directory_pages import csv_upload
 
     monkeypatch.setattr(jobs, "IMPORT_IN_WORKER_ROWS", 2)  # three rows count as large here
@@ -251,7 +252,7 @@ def test_a_large_contacts_file_is_imported_by_the_worker_after_its_preview(clien
     client.force_login(person("editor@office.example", "editor", campaign))
     url = reverse("web:directory_import")
     client.post(url, {"file": csv_upload([contact_row(n, full_name=f"Imported {n}") for n in range(20, 23)])})
-    response = client.post(url, {"action": "import"})
+    response = client.post(url, {"action": "import"} | shown_file(client.get(url).content.decode()))
     job = BulkJob.objects.get()
     assert response["Location"] == reverse("web:job", args=[job.pk])
     assert "0 of 3 rows" in client.get(response["Location"]).content.decode()
