@@ -45,6 +45,7 @@ def test_a_page_whose_file_another_tab_replaced_imports_nothing_and_says_so(clie
     assert "Check the file shown below (fileB.csv) and import it, or upload again." in summary
     assert "<title>Error:" in shown
     assert "Import 2 rows" in shown  # the current preview, fileB's
+    assert "{#" not in shown  # no template comment shown as text
 
     done = client.post(url, {"action": "import"} | shown_file(shown))
     assert done.status_code == 302
@@ -98,3 +99,4 @@ def test_header_problems_are_named_in_the_summary_as_the_columns(client, team: T
     )
     assert " in 1 row" not in shown
     assert 'id="import-problems"' in shown
+    assert "{#" not in shown  # no template comment shown as text
