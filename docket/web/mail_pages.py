@@ -133,7 +133,7 @@ def upload_held(request: HttpRequest) -> HttpResponse:
 def file_held(request: HttpRequest, pk: int) -> HttpResponse:
     message = access_pen_message(request.user, pk)  # one filed or set aside meanwhile: the action says so
     if message.status != InboundMessage.Status.HOLDING:
-        raise TransitionError(f"{mail_actions.where_now(message)}, so it cannot be filed. Reload the page.")
+        raise TransitionError(mail_actions.not_filed(message, actor_of(request)))
     chosen = form_id(request.POST.get("request"), "request")
     if not chosen:
         return _holding_pen_page(request, error=(f"request-for-{message.pk}", "Choose the request to file it to."))

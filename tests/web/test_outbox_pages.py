@@ -85,7 +85,16 @@ def test_the_outbox_lists_a_page_of_its_messages_and_warns_of_them_all(client, m
 def test_a_bad_page_number_shows_a_page(client, many):
     everything = in_the_outbox()
     client.force_login(many["coordinator"])
-    for number, shown in [("abc", 1), ("", 1), ("0", 1), ("-1", 1), ("-99999999999999999999", 1), ("99999", 2), ("1e3", 1), ("2\x00", 1)]:
+    for number, shown in [
+        ("abc", 1),
+        ("", 1),
+        ("0", 1),
+        ("-1", 1),
+        ("-99999999999999999999", 1),
+        ("99999", 2),
+        ("1e3", 1),
+        ("2\x00", 1),
+    ]:
         response = client.get(URL, {"page": number})
         assert response.status_code == 200, number
         page = response.content.decode()
