@@ -31,5 +31,5 @@ def test_a_page_number_out_of_range_gives_the_nearest_page(number, shown):
 
 def test_an_empty_list_has_its_one_empty_page():
     for number in ("0", "1", "5", "x"):
-        page = a_page(Paginator([], 10), number)
+        page = a_page(Paginator[int]([], 10), number)
         assert (page.number, list(page.object_list)) == (1, [])
