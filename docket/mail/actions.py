@@ -124,7 +124,7 @@ def hold_unread(message: InboundMessage, token: str, reason: str) -> bool:
 def file_held(message: InboundMessage, request: InfoRequest, actor: Actor) -> InboundMessage:
     """Move a message from the holding pen to a request (a person's decision), recording the reply on it."""
     if message.status != Status.HOLDING:
-        raise TransitionError(f"{where_now(message)}, so it cannot be filed.")
+        raise TransitionError(not_filed(message, actor))
     method = "by hand from the holding pen"
     with transaction.atomic():
         # Only if it is still held in the database: one set aside or filed by someone else meanwhile is refused.
@@ -133,7 +133,7 @@ def file_held(message: InboundMessage, request: InfoRequest, actor: Actor) -> In
         )
         if filed != 1:
             message.refresh_from_db()
-            raise TransitionError(f"{where_now(message)}, so it cannot be filed. Reload the page to see it now.")
+            raise TransitionError(not_filed(message, actor))
         read_as_filed(message, request, method)
         index_messages([message])
         actions.record_replies([(request, reply_note(message, method), reply_kind(message))], actor)
@@ -199,6 +199,19 @@ def where_now(message: InboundMessage) -> str:
         Status.BOUNCE: "is a bounce",
     }.get(Status(message.status), f"is {message.get_status_display().lower()}")
     return f"The message “{subject}” {where}"
+
+
+def not_filed(message: InboundMessage, actor: Actor) -> str:
+    """Why ``message`` was not filed when ``actor`` filed it: it is no longer held (the page may already show it
+    where it is now, so no "reload the page")."""
+    if message.status == Status.SET_ASIDE:
+        subject = message.subject[:80] or "(no subject)"
+        by = "you" if message.set_aside_by == actor.name else message.set_aside_by or "someone else"
+        return (
+            f"“{subject}” was set aside (by {by}) before you filed it, so it was not filed. It is listed under "
+            "“Set aside” below; return it to the holding pen to file it."
+        )
+    return f"{where_now(message)}, so it was not filed."
 
 
 def _described(message: InboundMessage) -> str:

@@ -38,6 +38,7 @@ from docket.web.forms import CampaignSettingsForm, ContactForm, FieldsForm, Item
 from docket.web.job_pages import ZIP_FORMATS
 from docket.web.mail_headers import header_problem
 from docket.web.mail_pages import sending_stalled
+from docket.web.paging import a_page
 from docket.web.user_errors import errors_shown_on
 from docket.worker.jobs import approve_letters, send_letters
 
@@ -120,7 +121,7 @@ def _recipient_rows(campaign: Campaign, request: HttpRequest) -> tuple[Page[int]
     ordered = recipients.order_by(SORTS.get(sort, SORTS["body"]), "pk").values_list("pk", flat=True)
     # The page's ids first, sorted on narrow rows; then those 50 rows in full (sorting every recipient's
     # contact, body and request columns was most of the page's time at 20,000 recipients).
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = a_page(Paginator(ordered, PAGE_SIZE), request.GET.get("page"))
     ids = list(page.object_list)
     full = {r.pk: r for r in campaign.recipients.select_related("contact__body", "request").filter(pk__in=ids)}
     shown = [full[pk] for pk in ids if pk in full]

@@ -26,6 +26,7 @@ from docket.mail.models import InboundMessage
 from docket.web.access import access_campaign, access_request
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id, form_ids
+from docket.web.paging import a_page
 from docket.web.theme_matrix_pages import source_url
 from docket.web.user_errors import errors_shown_on
 
@@ -124,7 +125,7 @@ def theme_suggest(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     added = suggest(theme)
     messages.success(
         request,
-        f"{words.count(added, 'new passage')} suggested for “{theme.name}”." if added else "No new passages found."
+        f"{words.count(added, 'new passage')} suggested for “{theme.name}”." if added else "No new passages found.",
     )
     return redirect("web:codebook", slug=campaign.slug)
 
@@ -328,7 +329,7 @@ def coding_progress(request: HttpRequest, slug: str) -> HttpResponse:
     me = actor_of(request).name
     if not_mine:
         shown = [d for d in shown if me not in d.coders]
-    page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
+    page = a_page(Paginator(shown, PER_PAGE), request.GET.get("page"))
     context = {
         "campaign": campaign,
         "page": page,

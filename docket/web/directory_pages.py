@@ -35,6 +35,7 @@ from docket.web.access import campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.forms import BodyForm, ContactForm, DirectorySearchForm, ImportFileForm
 from docket.web.import_checks import failed_check_seen, nothing_importable, problems_summary
+from docket.web.paging import a_page
 from docket.worker import jobs
 
 PAGE_SIZE = 50
@@ -52,7 +53,7 @@ def _may(request: HttpRequest) -> dict[str, bool]:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     bodies = _search(form)
-    page = Paginator(bodies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = a_page(Paginator(bodies, PAGE_SIZE), request.GET.get("page"))
     # Contacts counted for the page's bodies only (counted in the search, every body was grouped: twice,
     # for the page and for the paginator's count).
     shown = list(page.object_list)

@@ -38,6 +38,7 @@ from docket.web.access import access_campaign, access_request
 from docket.web.chase_checks import chase_rows
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import NotAnId, form_id, form_ids
+from docket.web.paging import a_page
 from docket.web.posted_dates import posted_date
 from docket.web.user_errors import errors_shown_on
 
@@ -97,7 +98,7 @@ def matrix(request: HttpRequest, slug: str) -> HttpResponse:
     found = access_campaign(request.user, slug)
     items = ledger.items_of(found)
     paginator = Paginator(ledger.recipients(found), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = a_page(paginator, request.GET.get("page"))
     context = {
         "campaign": found,
         "items": items,

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +41,7 @@ from docket.web.access import (
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_id
 from docket.web.forms import ServerLimitForm
+from docket.web.paging import a_page
 from docket.web.user_errors import errors_shown_on
 from docket.words import count, counts
 from docket.worker.rounds import last_seen
@@ -132,7 +133,7 @@ def upload_held(request: HttpRequest) -> HttpResponse:
 def file_held(request: HttpRequest, pk: int) -> HttpResponse:
     message = access_pen_message(request.user, pk)  # one filed or set aside meanwhile: the action says so
     if message.status != InboundMessage.Status.HOLDING:
-        raise TransitionError(f"{mail_actions.where_now(message)}, so it cannot be filed. Reload the page.")
+        raise TransitionError(mail_actions.not_filed(message, actor_of(request)))
     chosen = form_id(request.POST.get("request"), "request")
     if not chosen:
         return _holding_pen_page(request, error=(f"request-for-{message.pk}", "Choose the request to file it to."))
@@ -192,15 +193,22 @@ PAGE_SIZE = 50  # messages a page of the outbox lists, as the other list pages
 
 @requires("send")
 def outbox(request: HttpRequest) -> HttpResponse:
-    """One page of the messages waiting or needing a person; the warnings and counts above are of them all."""
+    """One page of the messages waiting, being sent or needing a person; the warnings and counts above are of them
+    all (the warnings of what waits and cannot go count the queued: a message being sent is not held)."""
     visible = OutboxMessage.objects.filter(request__campaign__in=campaigns_for(request.user))
+    shown = [OutboxState.UNCERTAIN, OutboxState.FAILED, OutboxState.SENDING, OutboxState.QUEUED]
     waiting = (
-        visible.filter(Q(state__in=[OutboxState.UNCERTAIN, OutboxState.FAILED]) | Q(state="queued"))
+        visible.filter(state__in=shown)
         .select_related("request__recipient__contact__body")
-        # Those that need a person first (failed, uncertain), then the queue oldest first: on page 1 of many.
-        .order_by(Case(When(state=OutboxState.QUEUED, then=1), default=0), "state", "created_at", "pk")
+        # Those that need a person first (failed, uncertain), then those being sent, then the queue oldest first.
+        .order_by(
+            Case(When(state=OutboxState.SENDING, then=1), When(state=OutboxState.QUEUED, then=2), default=0),
+            "state",
+            "created_at",
+            "pk",
+        )
     )
-    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = a_page(Paginator(waiting, PAGE_SIZE), request.GET.get("page"))
     now = timezone.now()
     sending = limits.standings(sending_through(), now)[0]
     context = {

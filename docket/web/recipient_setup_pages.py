@@ -35,6 +35,7 @@ from docket.spreadsheets import SpreadsheetError
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
 from docket.web.import_checks import failed_check_seen, nothing_importable, problems_summary
+from docket.web.paging import a_page
 from docket.web.setup_forms import NewFieldForm, RecipientSearchForm, RecipientsFileForm, RenameFieldForm
 from docket.web.user_errors import errors_shown_on
 
@@ -152,7 +153,7 @@ def fields(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"The field {old} is now {new}.{note}")
             return redirect(back)
     recipients = found.recipients.select_related("contact__body").order_by("contact__body__name", "pk")
-    page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page") or request.POST.get("page"))
+    page = a_page(Paginator(recipients, PAGE_SIZE), request.GET.get("page") or request.POST.get("page"))
     rows = [
         (recipient, [_cell(str(recipient.fields.get(name, "")), name) for name in names])
         for recipient in page.object_list
@@ -346,6 +347,6 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
     setup_only = request.GET.get("setup") == "1"
     if setup_only:
         events = events.filter(kind__in=SETUP_KINDS)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = a_page(Paginator(events, PAGE_SIZE), request.GET.get("page"))
     context = {"campaign": found, "page": page, "setup_only": setup_only}
     return render(request, "web/activity.html", context)

@@ -38,6 +38,7 @@ from docket.web.downloads import attachment_disposition
 from docket.web.form_ids import form_id
 from docket.web.forms import NoteForm, UploadForm
 from docket.web.mail_headers import header_problem
+from docket.web.paging import a_page
 from docket.web.publication_pages import publishables
 from docket.web.user_errors import errors_shown_on
 
@@ -116,7 +117,7 @@ def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | Non
     ).order_by("-received_at", "-pk")
     # A page of messages at a time, the latest page first (anyone who saw a letter can send its request mail);
     # each page oldest first, as the conversation went.
-    messages_page = Paginator(inbound, MESSAGES_A_PAGE).get_page(request.GET.get("messages"))
+    messages_page = a_page(Paginator(inbound, MESSAGES_A_PAGE), request.GET.get("messages"))
     shown = list(reversed(messages_page.object_list))
     count = messages_page.paginator.count
     items = RecipientItem.objects.filter(recipient_id=found.recipient_id).select_related("item", "evidence")

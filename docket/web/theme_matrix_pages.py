@@ -20,6 +20,7 @@ from docket.evidence import actions, double_coding, exports, matrix
 from docket.evidence.models import Passage, Theme, ThemeSummary
 from docket.web.access import access_campaign
 from docket.web.decorators import actor_of, requires
+from docket.web.paging import a_page
 from docket.web.user_errors import errors_shown_on
 
 PER_PAGE = 50
@@ -31,7 +32,7 @@ def themes_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     tag, kind = request.GET.get("tag", "")[:100], request.GET.get("kind", "")[:100]
     themes = matrix.themes_of(campaign)
     paginator = Paginator(matrix.recipients(campaign, tag, kind), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = a_page(paginator, request.GET.get("page"))
     bodies = Body.objects.filter(contacts__recipients__campaign=campaign)
     groups = [(theme, [t for t in themes if t.parent_id == theme.pk]) for theme in themes if theme.parent_id is None]
     progress = None

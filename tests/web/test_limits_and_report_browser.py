@@ -73,7 +73,10 @@ def test_a_coordinator_sets_the_mail_servers_limits_from_the_outbox(browser, liv
     limit = ServerLimit.objects.get(server=server)
     assert (limit.messages_per_minute, limit.recipients_per_day) == (30, 10_000)
     page.goto("/outbox/")
-    assert "0 of 30 messages in the last minute, 0 of 10,000 recipients" in page.locator("#sending-limits").inner_text()
+    assert (
+        "0 of 30 messages sent or being sent in the last minute, 0 of 10,000 recipients"
+        in page.locator("#sending-limits").inner_text()
+    )
     check(page, "outbox-with-limits")
 
 

@@ -58,7 +58,9 @@ def test_it_shows_each_servers_limits_and_what_was_used_in_the_last_minute_and_d
     assert "3 in the last minute" in page  # the two-hour-old claims are out of the minute
     assert "8 in the last 24 hours" in page
     outbox = client.get(reverse("web:outbox")).content.decode()
-    assert "3 of 30 messages in the last minute, 8 of 10,000 recipients in the last 24 hours" in outbox
+    assert (
+        "3 of 30 messages sent or being sent in the last minute, 8 of 10,000 recipients in the last 24 hours" in outbox
+    )
     assert f'href="{PAGE}"' in outbox
 
 

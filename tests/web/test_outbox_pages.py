@@ -29,10 +29,11 @@ def listed(page: str) -> list[str]:
 
 
 def in_the_outbox() -> list[str]:
-    """Every message the outbox lists, in the order it lists them: those that need a person, then the queue."""
-    states = [OutboxState.QUEUED, OutboxState.UNCERTAIN, OutboxState.FAILED]
-    rows = OutboxMessage.objects.filter(state__in=states)
-    ordered = sorted(rows, key=lambda row: (row.state == OutboxState.QUEUED, row.state, row.created_at, row.pk))
+    """Every message the outbox lists, in the order it lists them: those that need a person, those being sent,
+    then the queue."""
+    order = {OutboxState.UNCERTAIN: 0, OutboxState.FAILED: 0, OutboxState.SENDING: 1, OutboxState.QUEUED: 2}
+    rows = OutboxMessage.objects.filter(state__in=list(order))
+    ordered = sorted(rows, key=lambda row: (order[OutboxState(row.state)], row.state, row.created_at, row.pk))
     return [row.envelope_to for row in ordered]
 
 
@@ -84,12 +85,34 @@ def test_the_outbox_lists_a_page_of_its_messages_and_warns_of_them_all(client, m
 def test_a_bad_page_number_shows_a_page(client, many):
     everything = in_the_outbox()
     client.force_login(many["coordinator"])
-    for number, shown in [("abc", 1), ("", 1), ("0", 2), ("-1", 2), ("99999", 2), ("1e3", 1), ("2\x00", 1)]:
+    for number, shown in [
+        ("abc", 1),
+        ("", 1),
+        ("0", 1),
+        ("-1", 1),
+        ("-99999999999999999999", 1),
+        ("99999", 2),
+        ("1e3", 1),
+        ("2\x00", 1),
+    ]:
         response = client.get(URL, {"page": number})
         assert response.status_code == 200, number
         page = response.content.decode()
         assert listed(page) == everything[(shown - 1) * PAGE_SIZE : shown * PAGE_SIZE], number
         assert f"Page {shown} of 2" in page, number
+
+
+def test_the_messages_being_sent_are_listed_and_counted_as_sent_or_being_sent(client, many):
+    sending = OutboxMessage.objects.filter(state=OutboxState.SENDING)
+    assert sending.count() == 12
+    client.force_login(many["coordinator"])
+    page = client.get(URL).content.decode()
+    total = OutboxMessage.objects.exclude(state=OutboxState.SENT).count()
+    assert f"of {total}</caption>" in page
+    assert set(listed(page)) >= {row.envelope_to for row in sending}
+    assert page.count('<strong class="govuk-tag govuk-tag--blue">Sending</strong>') == 12
+    assert page.count("Taken by a worker to send at 14:05.") == 12
+    assert "0 of 2 messages sent or being sent in the last minute, 12 of 3 recipients in the last 24 hours" in page
 
 
 def test_the_outbox_asks_the_database_no_more_for_many_messages_than_for_one(client, team):

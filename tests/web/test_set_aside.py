@@ -93,10 +93,34 @@ def test_a_message_filed_by_someone_else_meanwhile_is_not_set_aside(team):
 def test_a_message_set_aside_by_someone_else_meanwhile_is_not_filed(team):
     mine = held("Ink")
     mail_actions.set_aside(InboundMessage.objects.get(pk=mine.pk), OTHER, "Spam")
-    with pytest.raises(TransitionError, match="was set aside by Another case worker, so it cannot be filed"):
+    said = (
+        "“Ink” was set aside (by Another case worker) before you filed it, so it was not filed. It is listed under "
+        "“Set aside” below; return it to the holding pen to file it."
+    )
+    with pytest.raises(TransitionError) as refused:
         mail_actions.file_held(mine, a_request(team), SOMEONE)
+    assert str(refused.value) == said
     stored = InboundMessage.objects.get(pk=mine.pk)
     assert (stored.status, stored.request) == (SET_ASIDE, None)
+
+
+@pytest.mark.parametrize(("mine", "by"), [(True, "you"), (False, "Another case worker")])
+def test_filing_a_message_set_aside_in_another_tab_says_who_set_it_aside_and_where_it_is(client, team, mine, by):
+    """The page the refusal shows on is already reloaded: it says where the message is, not "reload the page"."""
+    message = held("Cheap printer ink")
+    client.force_login(team["admin"])
+    if mine:  # in another tab
+        client.post(reverse("web:set_aside_held", args=[message.pk]), {"reason": "spam"})
+    else:
+        mail_actions.set_aside(InboundMessage.objects.get(pk=message.pk), OTHER, "Spam")
+    posted = {"request": a_request(team).pk}
+    summary = error_summary(client.post(reverse("web:file_held", args=[message.pk]), posted, follow=True))
+    assert (
+        f"“Cheap printer ink” was set aside (by {by}) before you filed it, so it was not filed. It is listed under "
+        "“Set aside” below; return it to the holding pen to file it."
+    ) in summary
+    assert "Reload" not in summary
+    assert InboundMessage.objects.get(pk=message.pk).status == SET_ASIDE
 
 
 def held_count(client) -> str:
