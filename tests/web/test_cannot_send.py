@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import socket
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,25 +78,22 @@ def test_the_dashboard_says_nothing_when_nothing_waits(client, team):
     assert 'id="cannot-send"' not in page
 
 
-def test_the_count_is_of_every_letter_waiting_not_only_those_tried(client, team):
-    """The worker finds the server down on the first letters it tries; all the others wait as well."""
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        # The worker finds the server down on the first letters it tries; all the others wait as well.
+        (OutboxMessage.Kind.LETTER, "so the 3 letters waiting cannot go."),
+        (OutboxMessage.Kind.CHASER, "so the 1 letter and 2 chasers waiting cannot go."),
+    ],
+)
+def test_the_count_is_of_every_message_waiting_each_kind_named(client, team, kind, said):
     message = queued_and_tried(team)
     for number in range(2):
-        outgoing = Outgoing(f"<more{number}@t>", "a@b.example", f"r{number}@x", "c", [], "A letter.", "", None, "")
-        store(message.request, OutboxMessage.Kind.LETTER, outgoing)
+        outgoing = Outgoing(f"<more{number}@t>", "a@b.example", f"r{number}@x", "c", [], "Words.", "", None, "")
+        store(message.request, kind, outgoing)
     client.force_login(team["coordinator"])
     page = client.get(reverse("web:outbox")).content.decode()
-    assert "Docket cannot reach its mail server, so the 3 letters waiting cannot go." in page
-
-
-def test_the_count_names_the_chasers_waiting_as_chasers(client, team):
-    message = queued_and_tried(team)
-    for number in range(2):
-        outgoing = Outgoing(f"<ch{number}@t>", "a@b.example", f"c{number}@x", "c", [], "A reminder.", "", None, "")
-        store(message.request, OutboxMessage.Kind.CHASER, outgoing)
-    client.force_login(team["coordinator"])
-    page = client.get(reverse("web:outbox")).content.decode()
-    assert "Docket cannot reach its mail server, so the 1 letter and 2 chasers waiting cannot go." in page
+    assert f"Docket cannot reach its mail server, {said}" in page
 
 
 def test_the_no_worker_warning_says_chasers_when_only_chasers_wait(client, team):
