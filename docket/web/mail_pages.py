@@ -167,7 +167,8 @@ def set_aside_held(request: HttpRequest, pk: int) -> HttpResponse:
         elif choice == "other" and not words:
             problem = (f"aside-other-{message.pk}", "Say why the message is set aside.")
         elif choice == "other" and len(words) > mail_actions.SET_ASIDE_REASON_LENGTH:
-            problem = (f"aside-other-{message.pk}", "Say why in 300 characters or fewer.")
+            limit = mail_actions.SET_ASIDE_REASON_LENGTH
+            problem = (f"aside-other-{message.pk}", f"Say why in {limit} characters or fewer.")
         if problem is not None:
             aside = (choice if choice in ASIDE_REASONS else "", words[:1000])  # shown again as posted
             return _holding_pen_page(request, error=problem, aside=aside)
