@@ -149,10 +149,14 @@ class Waiting:
         return self.unreachable > 0
 
 
-def waiting(messages: QuerySet[OutboxMessage]) -> Waiting:
-    """What of ``messages`` waits to go (queued), and how many of those could not reach the mail server."""
-    queued = messages.filter(state=OutboxState.QUEUED)
-    down = queued.filter(smtp_response__startswith=UNREACHABLE)
+def waiting(messages: QuerySet[OutboxMessage], *, taken_too: bool = False) -> Waiting:
+    """What of ``messages`` waits to go (queued), and how many of those could not reach the mail server.
+
+    With ``taken_too``, those a worker took to send also wait (when no worker is running, the one that
+    took them stopped: they stay "sending" until a worker runs again and settles them).
+    """
+    queued = messages.filter(state__in=[OutboxState.QUEUED, OutboxState.SENDING] if taken_too else [OutboxState.QUEUED])
+    down = queued.filter(state=OutboxState.QUEUED, smtp_response__startswith=UNREACHABLE)
     return Waiting(
         queued.count(),
         down.count(),

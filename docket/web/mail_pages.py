@@ -229,11 +229,12 @@ def sending_stalled(visible: QuerySet[OutboxMessage], now: datetime.datetime) ->
     """What the outbox and the dashboard say when letters wait and cannot go: no worker is running, or
     the last attempts could not reach the mail server (``web/_cannot_send.html`` shows it)."""
     seen = last_seen(now)
-    waits = outbox_waiting(visible)
+    running = seen is not None and seen.running
+    waits = outbox_waiting(visible, taken_too=not running)
     next_try = waits.next_try
     return {
         "worker_seen": None if seen is None else ago(seen.ago),
-        "worker_running": seen is not None and seen.running,
+        "worker_running": running,
         "letters_wait": waits.queued > 0,
         "waits": waits,
         "server": sending_through(),

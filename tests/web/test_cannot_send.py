@@ -18,6 +18,7 @@ from docket.mail.outbox import Sender
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.letters import queue
+from docket.web.mail_pages import sending_through
 from docket.worker.rounds import beat
 from tests.web.test_mail_limits import chasers_claimed
 
@@ -103,3 +104,23 @@ def test_the_no_worker_warning_says_chasers_when_only_chasers_wait(client, team)
     assert "Chasers are waiting and no worker is running" in page
     assert "Letters are waiting" not in page
     assert "It stays in the outbox, nothing is lost, and it goes once it runs again." in page
+
+
+def test_messages_a_stopped_worker_took_wait_too_when_no_worker_runs(client, team):
+    """A worker killed while sending leaves its messages "sending": with no worker running they wait like
+    the queued ones (the warning counts them, and each row says what happens when a worker runs again)."""
+    now = timezone.now()
+    chasers_claimed(team["campaign"], 2, 2, now - datetime.timedelta(minutes=10), sending_through())
+    assert not OutboxMessage.objects.filter(state=OutboxState.QUEUED).exists()
+    client.force_login(team["coordinator"])
+    for name in ("web:dashboard", "web:outbox"):
+        page = client.get(reverse(name)).content.decode()
+        assert "Chasers are waiting and no worker is running" in page, name
+    outbox = client.get(reverse("web:outbox")).content.decode()
+    assert outbox.count("That worker has stopped. When a worker runs again, it records the chaser as sent") == 2
+
+    beat("host:1:1", now - datetime.timedelta(minutes=5), timezone.now())  # a worker runs: it settles them
+    outbox = client.get(reverse("web:outbox")).content.decode()
+    assert 'id="cannot-send"' not in outbox
+    assert "That worker has stopped" not in outbox
+    assert outbox.count("Taken by a worker to send at") == 2
