@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from docket import words
@@ -157,12 +157,22 @@ def waiting(messages: QuerySet[OutboxMessage], *, taken_too: bool = False) -> Wa
     """
     queued = messages.filter(state__in=[OutboxState.QUEUED, OutboxState.SENDING] if taken_too else [OutboxState.QUEUED])
     down = queued.filter(state=OutboxState.QUEUED, smtp_response__startswith=UNREACHABLE)
+    if reached_since(down):
+        down = down.none()  # the server took a message after those tries failed: they wait for their turn, not for it
     return Waiting(
         queued.count(),
         down.count(),
         down.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first(),
         queued.filter(kind=OutboxMessage.Kind.CHASER).count(),
     )
+
+
+def reached_since(unreachable: QuerySet[OutboxMessage]) -> bool:
+    """Whether the mail server took a message after the last of these tries that could not reach it."""
+    last_try = unreachable.aggregate(last=Max("claimed_at"))["last"]
+    if last_try is None:
+        return False
+    return OutboxMessage.objects.filter(sent_at__gt=last_try).exists()
 
 
 def due_messages(now: datetime.datetime) -> list[OutboxMessage]:

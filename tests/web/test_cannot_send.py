@@ -53,7 +53,7 @@ def test_the_outbox_explains_a_mail_server_that_cannot_be_reached(client, team):
     assert "Docket tries again by itself; the next try is in " in page
     assert f"(at {timezone.localtime(message.next_attempt_at):%H:%M})" in page
     assert "Ask whoever runs Docket to check that the mail server is running" in page
-    assert "Not sent yet: the mail server could not be reached (1 try)." in page
+    assert "Not sent yet: the last try could not reach the mail server (1 try)." in page
     assert "The server's words" in page
     assert message.smtp_response in page  # kept, as the detail
 
@@ -124,3 +124,27 @@ def test_messages_a_stopped_worker_took_wait_too_when_no_worker_runs(client, tea
     assert 'id="cannot-send"' not in outbox
     assert "That worker has stopped" not in outbox
     assert outbox.count("Taken by a worker to send at") == 2
+
+
+def test_once_the_mail_server_takes_a_message_the_earlier_failures_no_longer_say_it_cannot_be_reached(client, team):
+    """Tries that could not reach the server, then the server back and taking messages (paced by a limit): the
+    outbox no longer says it cannot reach the server, and a try whose time has passed is not given a past time."""
+    message = queued_and_tried(team)
+    client.force_login(team["coordinator"])
+    assert "Docket cannot reach its mail server" in client.get(reverse("web:outbox")).content.decode()
+
+    later = timezone.now()  # after the failed try (its claim)
+    assert later > message.claimed_at
+    taken = store(
+        team["request"], OutboxMessage.Kind.CHASER, Outgoing("<c@t>", "a@b", "r@x", "c", [], "", "", None, "")
+    )
+    OutboxMessage.objects.filter(pk=taken.pk).update(state=OutboxState.SENT, sent_at=later)  # the server took it
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=later - datetime.timedelta(seconds=1))
+
+    page = client.get(reverse("web:outbox")).content.decode()
+    assert 'id="cannot-send"' not in page
+    assert "Not sent yet: the last try could not reach the mail server (1 try)." in page
+    assert "Docket tries again in its turn, as the mail server's limits allow." in page
+    assert "Docket tries again at" not in page
+    dashboard = client.get(reverse("web:dashboard")).content.decode()
+    assert "Docket cannot reach its mail server" not in dashboard
