@@ -137,7 +137,9 @@ def _read_csv(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, li
     for start, what in NOT_CSV.items():
         if data.startswith(start):
             raise SpreadsheetError(f"{path}: this is not a CSV file: it is {what}")
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    text = decode(data)
+    separator = _separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     counter = _Counter(path, limits)
     try:
         records = [counter.row(number, record) for number, record in enumerate(reader, start=1)]
@@ -145,9 +147,44 @@ def _read_csv(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, li
         raise SpreadsheetError(f"{path}: line {reader.line_num}: {error}") from None
     if not records:
         raise SpreadsheetError(f"{path}: the file is empty")
+    if len(records[0]) == 1:
+        _refuse_unsplit_header(path, records[0][0])
     # Number rows as a spreadsheet program shows them (header = 1), not by
     # physical line: a cell holding a line break would otherwise shift them.
     return records[0], list(enumerate(records[1:], start=2))
+
+
+# What separates a CSV file's columns: a comma, or a semicolon as Excel writes in many European locales
+# (where the comma is the decimal mark), or a tab. In order of preference when the header is split as well by two.
+SEPARATORS = (",", ";", "\t")
+SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+SNIFFED_CHARS = 100_000  # of the header line: a file without line breaks is not searched whole
+
+
+def _separator(text: str) -> str:
+    """The separator of the header line, as ``csv.Sniffer`` finds it among ``SEPARATORS``; a comma when
+    it finds none (a file of one column) or finds one that does not split the header."""
+    header = text[:SNIFFED_CHARS].split("\n", 1)[0]
+    try:
+        found = csv.Sniffer().sniff(header, delimiters="".join(SEPARATORS)).delimiter
+    except csv.Error:
+        return ","
+    if found not in SEPARATORS or len(next(csv.reader([header], delimiter=found), [])) < 2:
+        return ","
+    return found
+
+
+def _refuse_unsplit_header(path: Path, header: str) -> None:
+    """A header read as one column although it holds semicolons or tabs: its separator was not recognised,
+    and every column would be reported missing; say what happened instead."""
+    for separator in SEPARATORS[1:]:
+        if separator in header:
+            name = SEPARATOR_NAMES[separator]
+            raise SpreadsheetError(
+                f"The columns of {path} seem to be separated by {name}, but Docket could not read them that "
+                f"way (the header row is read as one column). Save the file from your spreadsheet program as "
+                f'"CSV UTF-8 (comma delimited)", or as an Excel workbook (.xlsx), and upload that.'
+            )
 
 
 class _Counter:

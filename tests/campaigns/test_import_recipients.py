@@ -87,9 +87,7 @@ def test_cells_neither_database_can_store_are_named_and_nothing_is_written(campa
     rows = [
         recipient_row(1, **{"field:vru_work": "has a NUL\x00 inside"}),
         recipient_row(2, **{"item:strategy": "published", "item:strategy:title": "T" * 400}),
-        recipient_row(
-            3, **{"item:strategy": "published", "item:strategy:url": "https://body3.example/" + "a" * 600}
-        ),
+        recipient_row(3, **{"item:strategy": "published", "item:strategy:url": "https://body3.example/" + "a" * 600}),
         recipient_row(4, full_name="Person\r\nBcc: everyone@example.org"),
     ]
     with pytest.raises(ImportFailed) as failure:
@@ -104,3 +102,11 @@ def test_cells_neither_database_can_store_are_named_and_nothing_is_written(campa
     assert "NUL" in str(failure.value)
     assert "line break" in str(failure.value)
     assert Recipient.objects.count() == 0
+
+
+def test_a_csv_separated_by_semicolons_is_imported_with_its_fields(campaign, tmp_path: Path):
+    rows = [recipient_row(n, **{"field:vru_work": f"runs 3,5 projects in area {n}"}) for n in (1, 2)]
+    report = import_recipients(campaign, write_csv(tmp_path / "r.csv", rows, delimiter=";"))
+    assert report.created == 2
+    second = Recipient.objects.get(contact__email="person2@body2.example")
+    assert second.fields == {"vru_work": "runs 3,5 projects in area 2"}
