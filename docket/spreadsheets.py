@@ -137,7 +137,9 @@ def _read_csv(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, li
     for start, what in NOT_CSV.items():
         if data.startswith(start):
             raise SpreadsheetError(f"{path}: this is not a CSV file: it is {what}")
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    text = decode(data)
+    separator = _separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     counter = _Counter(path, limits)
     try:
         records = [counter.row(number, record) for number, record in enumerate(reader, start=1)]
@@ -145,9 +147,45 @@ def _read_csv(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, li
         raise SpreadsheetError(f"{path}: line {reader.line_num}: {error}") from None
     if not records:
         raise SpreadsheetError(f"{path}: the file is empty")
+    if len(records[0]) == 1:
+        _refuse_unsplit_header(path, records[0][0])
     # Number rows as a spreadsheet program shows them (header = 1), not by
     # physical line: a cell holding a line break would otherwise shift them.
     return records[0], list(enumerate(records[1:], start=2))
+
+
+# What separates a CSV file's columns: a comma, or a semicolon as Excel writes in many European locales
+# (where the comma is the decimal mark), or a tab. In order of preference when the header is split as well by two.
+SEPARATORS = (",", ";", "\t")
+SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+SNIFFED_CHARS = 100_000  # of the header line: a file without line breaks is not searched whole
+
+
+def _separator(text: str) -> str:
+    """The separator that splits the header line into the most columns, a comma on a tie or when none
+    splits it (a file of one column). Each is tried by reading the line as CSV, which takes time in
+    proportion to its length whatever it holds (``csv.Sniffer``'s patterns took over a minute on a
+    header of 100,000 characters)."""
+    header = text[:SNIFFED_CHARS].split("\n", 1)[0]
+    best, columns = ",", 1
+    for separator in SEPARATORS:
+        found = len(next(csv.reader([header], delimiter=separator), []))
+        if found > columns:
+            best, columns = separator, found
+    return best
+
+
+def _refuse_unsplit_header(path: Path, header: str) -> None:
+    """A header read as one column although it holds semicolons or tabs: its separator was not recognised,
+    and every column would be reported missing; say what happened instead."""
+    for separator in SEPARATORS[1:]:
+        if separator in header:
+            name = SEPARATOR_NAMES[separator]
+            raise SpreadsheetError(
+                f"The columns of {path} seem to be separated by {name}, but Docket could not read them that "
+                f"way (the header row is read as one column). Save the file from your spreadsheet program as "
+                f'"CSV UTF-8 (comma delimited)", or as an Excel workbook (.xlsx), and upload that.'
+            )
 
 
 class _Counter:
@@ -169,9 +207,14 @@ class _Counter:
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > limits.max_columns:
+            # A spreadsheet's columns end at XFD (16,384); a CSV line can hold more, which have no letter.
+            where = (
+                f"column {get_column_letter(len(cells))} (column {len(cells):,})"
+                if len(cells) <= 16_384
+                else f"column {len(cells):,}"
+            )
             raise self._error(
-                f"row {number:,} has a value in column {get_column_letter(len(cells))} "
-                f"(column {len(cells):,}), and Docket imports at most {limits.max_columns:,} columns",
+                f"row {number:,} has a value in {where}, and Docket imports at most {limits.max_columns:,} columns",
                 "DOCKET_IMPORT_MAX_COLUMNS",
             )
         return cells

@@ -46,9 +46,9 @@ def contact_row(number: int, **overrides: str) -> dict[str, str]:
     } | overrides
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:
+def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", delimiter: str = ",") -> Path:
     with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=delimiter)
         writer.writeheader()
         writer.writerows(rows)
     return path

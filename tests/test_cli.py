@@ -71,6 +71,25 @@ def test_import_contacts_says_which_column_to_rename_full_name(tmp_path: Path):
     assert count_contacts(tmp_path) == 0
 
 
+def test_import_contacts_reads_a_csv_separated_by_semicolons(tmp_path: Path):
+    migrated_sqlite(tmp_path / "docket.sqlite3")
+    rows = [contact_row(n) for n in (1, 2)]
+    result = docket(tmp_path, "import-contacts", str(write_csv(tmp_path / "people.csv", rows, delimiter=";")))
+    assert result.returncode == 0, result.stderr
+    assert "2 contacts created" in result.stdout
+    assert count_contacts(tmp_path) == 2
+
+
+def test_import_contacts_explains_a_header_it_cannot_split(tmp_path: Path):
+    migrated_sqlite(tmp_path / "docket.sqlite3")
+    path = tmp_path / "people.csv"
+    path.write_text('"body;full_name;email"\n"Kent PCC;Ann Bell;ann@kent.example"\n')
+    result = docket(tmp_path, "import-contacts", str(path))
+    assert result.returncode == 1
+    assert f"The columns of {path} seem to be separated by semicolons" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_bad_setting_stops_the_command_with_its_name(tmp_path: Path):
     result = docket(tmp_path, "init", "--no-input", env={"DOCKET_DEBUG": "maybe"})
     assert result.returncode == 1

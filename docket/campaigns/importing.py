@@ -34,6 +34,7 @@ from docket.directory.importing import (
 )
 from docket.directory.models import Contact
 from docket.importing import IMPORT_BATCH, CellError, ImportFailed, ImportReport, in_chunks, model_errors
+from docket.letters.used_fields import fields_a_blank_stops
 from docket.requests.actions import SYSTEM, Actor
 from docket.requests.events import EventKind
 from docket.spreadsheets import Row, read_sheet
@@ -174,6 +175,45 @@ def check_recipients(campaign: Campaign, path: Path) -> RecipientCheck:
             recipients.append(recipient)
     errors += duplicate_errors([recipient.contact for recipient in recipients])
     return RecipientCheck(path, recipients, sorted(errors, key=lambda error: error.row))
+
+
+BLANK_WARNINGS_SHOWN = 50  # rows named on the check page; the rest are counted
+
+
+@dataclass(frozen=True)
+class BlankFieldWarnings:
+    """The rows a file would import whose letter cannot be made, as a field the template uses would be blank:
+    the first ``shown`` in words, and how many more there are."""
+
+    shown: list[str]
+    more: int
+
+
+def blank_field_warnings(
+    campaign: Campaign, check: RecipientCheck, limit: int = BLANK_WARNINGS_SHOWN
+) -> BlankFieldWarnings:
+    """A warning for each row to import whose ``field:`` cell is blank where the letter uses that field (the
+    import stores the blank over any value the recipient had, and the letter then cannot be made). Not a
+    refusal: a field is often filled in later, on the recipient's page."""
+    needed = fields_a_blank_stops(campaign.template_source)
+    shown: list[str] = []
+    more = 0
+    if not needed:
+        return BlankFieldWarnings(shown, more)
+    for row in check.good:
+        blank = [name for name in sorted(needed) if name in row.fields and not row.fields[name].strip()]
+        if not blank:
+            continue
+        if len(shown) == limit:
+            more += 1
+            continue
+        names = blank[0] if len(blank) == 1 else f"{', '.join(blank[:-1])} and {blank[-1]}"
+        are, them, they = ("is", "it", "it is") if len(blank) == 1 else ("are", "them", "they are")
+        shown.append(
+            f"Row {row.contact.row} ({row.contact.body['name']}): {names} {are} blank, and the letter uses {them}: "
+            f"the letter cannot be made until {they} filled in on the recipient's page."
+        )
+    return BlankFieldWarnings(shown, more)
 
 
 def import_recipients(

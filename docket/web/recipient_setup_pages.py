@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from docket import words
 from docket.campaigns import actions
-from docket.campaigns.importing import check_recipients, save_recipients
+from docket.campaigns.importing import blank_field_warnings, check_recipients, save_recipients
 from docket.campaigns.models import Campaign
 from docket.directory.models import Body, Contact
 from docket.importing import ImportFailed
@@ -299,6 +299,7 @@ def _page(request: HttpRequest, found: Campaign, form: RecipientsFileForm, repla
         "preview": [(row, str(row.contact.person.get("email", "")) in present) for row in check.good[:PAGE_SIZE]],
         "fields": check.fields,
         "without_email": sum(1 for row in check.good if not str(row.contact.person.get("email", "")).strip()),
+        "blank_fields": blank_field_warnings(found, check),
     }
     return render(request, "web/import_recipients.html", context)
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from docket.campaigns.importing import import_recipients
+from docket.campaigns.importing import blank_field_warnings, check_recipients, import_recipients
 from docket.campaigns.models import Recipient, RecipientItem
 from docket.importing import ImportFailed
 from tests.factories import contact_row, write_csv
@@ -87,9 +87,7 @@ def test_cells_neither_database_can_store_are_named_and_nothing_is_written(campa
     rows = [
         recipient_row(1, **{"field:vru_work": "has a NUL\x00 inside"}),
         recipient_row(2, **{"item:strategy": "published", "item:strategy:title": "T" * 400}),
-        recipient_row(
-            3, **{"item:strategy": "published", "item:strategy:url": "https://body3.example/" + "a" * 600}
-        ),
+        recipient_row(3, **{"item:strategy": "published", "item:strategy:url": "https://body3.example/" + "a" * 600}),
         recipient_row(4, full_name="Person\r\nBcc: everyone@example.org"),
     ]
     with pytest.raises(ImportFailed) as failure:
@@ -104,3 +102,49 @@ def test_cells_neither_database_can_store_are_named_and_nothing_is_written(campa
     assert "NUL" in str(failure.value)
     assert "line break" in str(failure.value)
     assert Recipient.objects.count() == 0
+
+
+def test_a_csv_separated_by_semicolons_is_imported_with_its_fields(campaign, tmp_path: Path):
+    rows = [recipient_row(n, **{"field:vru_work": f"runs 3,5 projects in area {n}"}) for n in (1, 2)]
+    report = import_recipients(campaign, write_csv(tmp_path / "r.csv", rows, delimiter=";"))
+    assert report.created == 2
+    second = Recipient.objects.get(contact__email="person2@body2.example")
+    assert second.fields == {"vru_work": "runs 3,5 projects in area 2"}
+
+
+LETTER = "Dear {{ contact.salutation }}, {{ fields.vru_work }}.{% if fields.note %} {{ fields.note }}{% endif %}"
+
+
+def test_a_blank_field_the_letter_uses_is_warned_of_by_row_and_the_rows_still_import(campaign, tmp_path: Path):
+    campaign.template_source = LETTER
+    campaign.save()
+    rows = [
+        recipient_row(1),
+        recipient_row(2, body="Kent PCC", **{"field:vru_work": ""}) | {"field:note": ""},
+        recipient_row(3, **{"field:vru_work": "  "}) | {"field:note": "x"},
+    ]
+    rows[0] |= {"field:note": ""}  # blank, but the letter only prints it when it is not
+    check = check_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
+    warnings = blank_field_warnings(campaign, check)
+    assert warnings.shown == [
+        "Row 3 (Kent PCC): vru_work is blank, and the letter uses it: the letter cannot be made until it is "
+        "filled in on the recipient's page.",
+        "Row 4 (Body 3): vru_work is blank, and the letter uses it: the letter cannot be made until it is "
+        "filled in on the recipient's page.",
+    ]
+    assert warnings.more == 0
+    assert not check.errors
+    assert import_recipients(campaign, write_csv(tmp_path / "r.csv", rows)).created == 3
+
+
+def test_the_blank_field_warnings_name_the_first_rows_and_count_the_rest(campaign, tmp_path: Path):
+    campaign.template_source = "{{ fields.vru_work }} {{ fields.area_sentence }}"
+    campaign.save()
+    rows = [recipient_row(n, **{"field:vru_work": ""}) | {"field:area_sentence": ""} for n in range(1, 8)]
+    warnings = blank_field_warnings(campaign, check_recipients(campaign, write_csv(tmp_path / "r.csv", rows)), 5)
+    assert len(warnings.shown) == 5
+    assert warnings.more == 2
+    assert warnings.shown[0] == (
+        "Row 2 (Body 1): area_sentence and vru_work are blank, and the letter uses them: the letter cannot be made "
+        "until they are filled in on the recipient's page."
+    )

@@ -202,3 +202,33 @@ def test_a_column_that_looks_like_body_is_named_too_and_an_unlike_one_is_unknown
     assert reasons["full_name"] == "the file has no full_name column, and it is required"
     assert reasons["Surname"].startswith("unknown column; the columns are: body")
     assert "Organisation" not in reasons  # named once, by the missing column it looks like
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_separated_by_semicolons_or_tabs_is_imported(tmp_path: Path, separator: str):
+    """As Excel saves a CSV in many European locales: semicolons (the comma being the decimal mark)."""
+    rows = [contact_row(n, address=f"{n} High Street, Town {n}", tags="VRU area; Police") for n in (1, 2)]
+    report = import_contacts(write_csv(tmp_path / "people.csv", rows, delimiter=separator))
+    assert report.created == 2
+    contact = Contact.objects.select_related("body").get(email="person2@body2.example")
+    assert (contact.full_name, contact.address_lines) == ("Person 2", "2 High Street, Town 2")
+    assert sorted(contact.body.tags.values_list("name", flat=True)) == ["Police", "VRU area"]
+
+
+def test_a_comma_separated_file_whose_cells_hold_semicolons_is_still_read_by_its_commas(tmp_path: Path):
+    rows = [contact_row(1, tags="VRU area;Police", address="1 High Street;Town")]
+    assert import_contacts(write_csv(tmp_path / "people.csv", rows)).created == 1
+    assert Contact.objects.get().address_lines == "1 High Street\nTown"
+
+
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_header_read_as_one_column_holding_semicolons_or_tabs_is_explained(tmp_path: Path, separator: str, name: str):
+    """The header quoted whole, as some exports write it: no separator splits it, so say what went wrong
+    rather than "the file has no full_name column"."""
+    path = tmp_path / "people.csv"
+    header = separator.join(contact_row(1))
+    path.write_text(f'"{header}"\n' + separator.join(contact_row(1).values()).replace("\n", " ") + "\n")
+    with pytest.raises(SpreadsheetError) as refusal:
+        import_contacts(path)
+    assert str(refusal.value).startswith(f"The columns of {path} seem to be separated by {name}")
+    assert "full_name" not in str(refusal.value)
