@@ -172,6 +172,96 @@ def test_the_campaign_page_links_to_adding_a_letter_for_those_who_may(client, ex
     assert link not in client.get(page).content.decode()
 
 
+def _copy_of_the_first_seed() -> list:
+    first = SEEDS[0]
+    return [*_files([first]), SimpleUploadedFile("copy.txt", first.read_bytes()), *_files(SEEDS[1:2])]
+
+
+def _date_after_the_address(path) -> SimpleUploadedFile:
+    """The letter with its recipient block above the date (a layout whose recipient is not read)."""
+    lines = path.read_text().split("\n")
+    date_at = next(n for n, line in enumerate(lines) if line.strip() == "13 October 2020")
+    dear_at = next(n for n, line in enumerate(lines) if line.startswith("Dear "))
+    moved = lines[:date_at] + lines[date_at + 1 : dear_at] + [lines[date_at], ""] + lines[dear_at:]
+    return SimpleUploadedFile(path.name, "\n".join(moved).encode())
+
+
+def test_two_letters_to_one_person_are_refused_naming_the_files_and_the_person(client, editor):
+    client.force_login(editor)
+    response = client.post(URL, {"slug": "twice", "title": "Twice", "letters": _copy_of_the_first_seed()})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert (
+        f"{SEEDS[0].name} and copy.txt are both to Anthony Stansfeld, Thames Valley Police and Crime Commissioner: "
+        "a campaign writes once to each person. Remove one of them."
+    ) in page
+    assert "Create the campaign" not in page
+    assert not Campaign.objects.exists()
+
+
+def test_letters_whose_recipient_is_not_read_are_refused_not_merged_into_one_empty_contact(client, editor):
+    client.force_login(editor)
+    files = [_date_after_the_address(path) for path in SEEDS]
+    response = client.post(URL, {"slug": "unread", "title": "Unread", "letters": files})
+    assert response.status_code == 400
+    page = response.content.decode()
+    names = f"{SEEDS[0].name}, {SEEDS[1].name} and {SEEDS[2].name}"
+    assert f"{names}: Docket could not read whom these letters are to." in page
+    assert "put the date above the address" in page
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("letters", ["to one person", "not read"])
+def test_creating_anyway_is_refused_in_words_and_writes_nothing(client, editor, monkeypatch, letters):
+    """What the upload refuses is refused again on "Create the campaign" (no 500, no half a campaign)."""
+    from docket.directory.models import Body, Contact
+    from docket.web import learning_pages
+
+    monkeypatch.setattr(learning_pages, "recipient_problems", lambda learned: [])  # as a report made before
+    client.force_login(editor)
+    files = _copy_of_the_first_seed() if letters == "to one person" else [_date_after_the_address(p) for p in SEEDS]
+    first = client.post(URL, {"slug": "anyway", "title": "Anyway", "letters": files})
+    assert first.status_code == 200
+    bodies, contacts = Body.objects.count(), Contact.objects.count()
+    refused = client.post(URL, {"payload": first.context["payload"], "accept_differences": "yes"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "govuk-error-summary" in page
+    assert ("are both to Anthony Stansfeld" if letters == "to one person" else "could not read whom") in page
+    assert not Campaign.objects.exists()
+    assert (Body.objects.count(), Contact.objects.count()) == (bodies, contacts)
+
+
+def test_a_failure_half_way_through_saving_leaves_nothing_written(monkeypatch):
+    """One transaction: a recipient that cannot be saved undoes the office, campaign, bodies and contacts."""
+    from docket.campaigns import learning as saving
+    from docket.campaigns.models import Office, Recipient
+    from docket.directory.models import Body, Contact
+    from docket.letters.learning import learn
+    from docket.letters.reading import read_letter
+
+    learned = learn([read_letter(path.name, path.read_bytes()) for path in SEEDS])
+    made = []
+
+    def items_then_fail(recipient, items, states):
+        made.append(recipient)
+        if len(made) == 2:
+            raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(saving, "_item_states", items_then_fail)
+    with pytest.raises(RuntimeError):
+        saving.save_learned(learned, "half", "Half")
+    assert len(made) == 2
+    assert not Campaign.objects.exists()
+    assert (Office.objects.count(), Body.objects.count(), Contact.objects.count(), Recipient.objects.count()) == (
+        0,
+        0,
+        0,
+        0,
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_it_works_in_a_browser_without_accessibility_problems(browser, live_server, tmp_path):
