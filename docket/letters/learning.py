@@ -831,11 +831,21 @@ def _token(token: str, line_start: bool) -> str:
             join = "english_list" if joiner == "and" else 'join(", ")'
             out.append(f'{{{{ items.{state} | map(attribute="name") | {join} }}}}')
         else:
-            out.append("".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in piece))
+            out.append("".join(_literal(piece, at) for at in range(len(piece))))
     text = "".join(out)
     if line_start and LINE_START_SPECIAL.match(text):
         text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text) if text[0].isdigit() else "\\" + text
     return text
+
+
+def _literal(piece: str, at: int) -> str:
+    """The character at ``at`` as the template writes it to be printed as it is: Markdown's specials
+    backslash-escaped; a "{" that would open a Jinja tag ("{{", "{%", "{#", or one last, which a tag
+    may follow) printed by an expression, ``{{ "{" }}``, which Markdown-escapes what it prints."""
+    char = piece[at]
+    if char == "{" and piece[at + 1 : at + 2] in {"", "{", "%", "#"}:
+        return '{{ "{" }}'
+    return f"\\{char}" if char in MARKDOWN_SPECIAL else char
 
 
 # --- the check that matters ---------------------------------------------------------------------

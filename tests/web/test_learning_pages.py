@@ -262,6 +262,19 @@ def test_a_failure_half_way_through_saving_leaves_nothing_written(monkeypatch):
     )
 
 
+def test_a_letter_with_template_syntax_in_its_words_is_learned_and_the_campaign_created(client, editor):
+    client.force_login(editor)
+    files = _files()
+    text = SEEDS[1].read_text().replace("Dear Paddy,\n", "Dear Paddy,\n\nOur form said {% if %} and {{ name }}.\n", 1)
+    files[1] = SimpleUploadedFile(SEEDS[1].name, text.encode())
+    first = client.post(URL, {"slug": "braces", "title": "Braces", "letters": files})
+    assert first.status_code == 200, first.content.decode()
+    assert "Every letter is written again word for word" in first.content.decode()
+    assert client.post(URL, {"payload": first.context["payload"]}).status_code == 302
+    campaign = Campaign.objects.get(slug="braces")
+    assert '{{ "{" }}% if %\\} and {{ "{" }}{{ "{" }} name \\}\\}' in campaign.template_source
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_it_works_in_a_browser_without_accessibility_problems(browser, live_server, tmp_path):
