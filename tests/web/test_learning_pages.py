@@ -313,3 +313,46 @@ def test_it_works_in_a_browser_without_accessibility_problems(browser, live_serv
     page.locator(".govuk-error-summary").wait_for()
     look("5-add-letter-error")
     page.context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_letters_to_one_person_are_refused_and_template_syntax_is_learned(browser, live_server, tmp_path):
+    """The two refusals (one person twice; recipients not read) in the error summary, then letters whose
+    words look like template syntax learned and created."""
+    from tests.web.test_browser import check, signed_in
+
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SEEDS[0].read_bytes())
+    unread = tmp_path / "unread"
+    unread.mkdir()
+    for path in SEEDS:
+        (unread / path.name).write_bytes(_date_after_the_address(path).read())
+    braces = tmp_path / "braces"
+    braces.mkdir()
+    for path in SEEDS:
+        (braces / path.name).write_bytes(path.read_bytes())
+    second = braces / SEEDS[1].name
+    second.write_text(second.read_text().replace("Dear Paddy,\n", "Dear Paddy,\n\nOur form said {% if %}.\n", 1))
+    page = signed_in(browser, live_server, person("editor@office.example", "editor"))
+
+    def upload(slug: str, files: list) -> None:
+        page.goto(URL)
+        page.get_by_label("Short name").fill(slug)
+        page.get_by_label("Title").fill("Letters")
+        page.get_by_label("Letters").set_input_files([str(path) for path in files])
+        page.get_by_role("button", name="Read the letters").click()
+
+    upload("twice", [SEEDS[0], copy, SEEDS[1]])
+    page.locator(".govuk-error-summary").get_by_text("are both to Anthony Stansfeld").wait_for()
+    check(page, "learn-one-person-twice")
+    upload("unread", sorted(unread.iterdir()))
+    page.locator(".govuk-error-summary").get_by_text("could not read whom these letters are to").wait_for()
+    check(page, "learn-recipients-not-read")
+    upload("braces", sorted(braces.iterdir()))
+    page.get_by_text("Every letter is written again word for word").wait_for()
+    check(page, "learn-template-syntax-report")
+    page.get_by_role("button", name="Create the campaign").click()
+    page.wait_for_url("**/campaigns/braces/")
+    assert not Campaign.objects.filter(slug__in=["twice", "unread"]).exists()
+    page.context.close()
