@@ -24,7 +24,7 @@ from docket.errors import DocketError
 from docket.letters.compose import build_letter
 from docket.letters.extracting import ExtractionError, RecipientValues, differences, extract
 from docket.letters.inputs import CampaignData, ItemData
-from docket.letters.learning import LearnedCampaign, compare, letterhead_words
+from docket.letters.learning import LearnedCampaign, compare, letterhead_words, recipient_problems
 from docket.letters.reading import ReadingError, parse_letter
 from docket.letters.text import to_text
 from docket.requests.actions import SYSTEM, Actor
@@ -44,6 +44,10 @@ class LetterNotReproduced(DocketError):
         super().__init__(f"{name}: the campaign's template does not write this letter word for word: {words}")
 
 
+class RecipientsNotRead(DocketError):
+    """Letters whose recipient could not be read, or two letters to one person; nothing was saved."""
+
+
 @dataclass(frozen=True)
 class AddedLetter:
     recipient: Recipient
@@ -57,7 +61,9 @@ def save_learned(
     """The campaign learned from letters (one recipient a letter), logged as created and each recipient as added."""
     if Campaign.objects.filter(slug=slug).exists():
         raise CampaignExists(f"a campaign {slug!r} already exists; choose another --slug")
-    with transaction.atomic():
+    if problems := recipient_problems(learned):  # each letter one recipient, each a different person
+        raise RecipientsNotRead(" ".join(problems))
+    with transaction.atomic():  # all of it or nothing
         office = _office(learned)
         values = {"slug": slug, "title": title, "office": office, "letter_date": learned.letter_date}
         campaign = actions.create_campaign(

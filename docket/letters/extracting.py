@@ -29,7 +29,7 @@ from jinja2 import nodes
 from docket.letters.inputs import CampaignData, ItemData, RecipientData
 from docket.letters.learning import NOTE, compare, letterhead_words, person_from_address, reference_words
 from docket.letters.reading import SourceLetter, strip_markup
-from docket.letters.templating import ENVIRONMENT
+from docket.letters.templating import ENVIRONMENT, escape_markdown
 
 KNOWN_CONTACT = ("full_name", "salutation", "role", "postcode")  # read from the address block
 READ_CONTACT = ("area", "body")  # read from the body, where the template prints them
@@ -152,6 +152,8 @@ def _test(test: nodes.Node) -> tuple[str, str, str]:
 def _expression(node: nodes.Node, campaign: CampaignData, person: dict[str, str]) -> _Piece:
     if isinstance(node, nodes.TemplateData):
         return node.data
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):  # {{ "{" }}: printed Markdown-escaped
+        return escape_markdown(node.value)
     if _field_name(node):
         return _Hole("field", _field_name(node))
     if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):

@@ -176,6 +176,7 @@ class LearnedCampaign:
     fields: tuple[FieldReport, ...]
     notes: tuple[str, ...] = ()  # what could not be placed
     items: tuple[ItemData, ...] = ()  # requested items found in a request sentence (key, label)
+    letters: tuple[str, ...] = ()  # the letters' names (their files'), in the recipients' order
 
     def campaign_data(self, slug: str, title: str) -> CampaignData:
         return CampaignData(
@@ -259,7 +260,44 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
         body_kind=kind,
         fields=tuple(reports),
         items=tuple(ItemData(key, label) for key, label in requests.items),
+        letters=tuple(letter.name for letter in letters),
     )
+
+
+def recipient_problems(learned: LearnedCampaign) -> list[str]:
+    """Why the letters cannot make a campaign's recipients, in plain words naming the files: letters whose
+    recipient could not be read, and letters to the same person (a campaign writes once to each person).
+
+    The same person is the same name at the same body: one contact, which a campaign holds once.
+    """
+    names = [
+        learned.letters[n] if n < len(learned.letters) else f"letter {n + 1}" for n in range(len(learned.recipients))
+    ]
+    unread = [name for name, person in zip(names, learned.recipients, strict=True) if not person.full_name.strip()]
+    problems = []
+    if unread:
+        these = "this letter is" if len(unread) == 1 else "these letters are"
+        problems.append(
+            f"{_and(unread)}: Docket could not read whom {these} to. It reads the recipient's name, role and "
+            "address from the lines after the date and before “Dear …”: put the date above the address, "
+            f"or remove {'the letter' if len(unread) == 1 else 'these letters'}."
+        )
+    by_person: dict[tuple[str, str], list[str]] = {}
+    for name, person in zip(names, learned.recipients, strict=True):
+        if person.full_name.strip():
+            by_person.setdefault((person.body[:200], person.full_name), []).append(name)
+    for (body, full_name), letters in by_person.items():
+        if len(letters) > 1:
+            who = full_name if body == full_name else f"{full_name}, {body}"
+            both, which = ("both", "one of them") if len(letters) == 2 else ("all", "all but one of them")
+            problems.append(
+                f"{_and(letters)} are {both} to {who}: a campaign writes once to each person. Remove {which}."
+            )
+    return problems
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # --- references ---------------------------------------------------------------------------------
@@ -793,11 +831,21 @@ def _token(token: str, line_start: bool) -> str:
             join = "english_list" if joiner == "and" else 'join(", ")'
             out.append(f'{{{{ items.{state} | map(attribute="name") | {join} }}}}')
         else:
-            out.append("".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in piece))
+            out.append("".join(_literal(piece, at) for at in range(len(piece))))
     text = "".join(out)
     if line_start and LINE_START_SPECIAL.match(text):
         text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text) if text[0].isdigit() else "\\" + text
     return text
+
+
+def _literal(piece: str, at: int) -> str:
+    """The character at ``at`` as the template writes it to be printed as it is: Markdown's specials
+    backslash-escaped; a "{" that would open a Jinja tag ("{{", "{%", "{#", or one last, which a tag
+    may follow) printed by an expression, ``{{ "{" }}``, which Markdown-escapes what it prints."""
+    char = piece[at]
+    if char == "{" and piece[at + 1 : at + 2] in {"", "{", "%", "#"}:
+        return '{{ "{" }}'
+    return f"\\{char}" if char in MARKDOWN_SPECIAL else char
 
 
 # --- the check that matters ---------------------------------------------------------------------

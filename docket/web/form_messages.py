@@ -36,6 +36,8 @@ def _noun(field: forms.Field, name: str, label: str) -> str:
     if name in NOUNS:
         return NOUNS[name]
     words = _lower_first(label)
+    if words.split(" ", 1)[0] in {"the", "a", "an"}:  # "The request": "Choose the request", not "a the request"
+        return words
     if isinstance(field, forms.IntegerField):
         return f"the {words}"
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"

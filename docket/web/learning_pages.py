@@ -34,6 +34,7 @@ from docket.letters.learning import (
     check,
     learn,
     limits_in_words,
+    recipient_problems,
     refuse_too_much,
 )
 from docket.letters.reading import FORMATS, MAX_FILE_BYTES, ReadingError, letter_text, parse_letter
@@ -137,6 +138,8 @@ def learn_campaign(request: HttpRequest) -> HttpResponse:
             learnt = _learn(texts)
         except (ReadingError, ValueError) as error:
             errors["letters"] = str(error)
+    if learnt is not None and (unfit := recipient_problems(learnt.learned)):
+        errors["letters"] = " ".join(unfit)  # refused here, before the report offers to create the campaign
     context.update(values={"slug": slug, "title": title}, errors=errors)
     if errors or learnt is None:
         return render(request, "web/learn_campaign.html", context, status=400)
@@ -168,6 +171,8 @@ def _create(request: HttpRequest) -> HttpResponse:
             errors["slug"] = (
                 f"A campaign called {slug} has been created since: upload the letters again with another short name"
             )
+        except DocketError as error:  # letters to one person, or whose recipient could not be read: nothing saved
+            errors["letters"] = str(error)
     if errors:
         context = {**_report(learnt), "payload": request.POST["payload"], "errors": errors}
         context.update(values={"slug": slug, "title": title})

@@ -121,6 +121,7 @@ def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | Non
     shown = list(reversed(messages_page.object_list))
     count = messages_page.paginator.count
     items = RecipientItem.objects.filter(recipient_id=found.recipient_id).select_related("item", "evidence")
+    asked = [item for item in items if item.state == RecipientItem.State.ASK]
     buttons = [
         (name, button.label, button.needs_note)
         for name, button in BUTTONS.items()
@@ -136,7 +137,9 @@ def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | Non
         "shown_from": count - messages_page.end_index() + 1,
         "shown_to": count - messages_page.start_index() + 1,
         "items": items,
-        "asked": [item for item in items if item.state == RecipientItem.State.ASK],
+        "asked": asked,
+        # An attachment's item is pre-selected only when it is one of these (else "Choose the item").
+        "asked_pks": {item.pk for item in asked},
         # The evidence ledger (web/_ledger_items.html): what each item's status can be set to, and from what.
         "statuses": RecipientItem.Status.choices,
         "ledger_open": found.state in ALLOWED_FROM[EventKind.ITEM_REFUSED],
@@ -258,6 +261,9 @@ def _withdrawal_first(request: HttpRequest, found: InfoRequest, note: str, confi
 WITHDRAWAL_REASON = "Enter why the request is withdrawn, for example: sent to the wrong body"
 
 
+CHOOSE_THE_ITEM = "Choose which item this attachment is"
+
+
 @require_POST
 @requires("file")
 @errors_shown_on("web:request", "pk")
@@ -269,6 +275,11 @@ def item_received(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if attachment_id is not None:
             attachment = get_object_or_404(Attachment, pk=attachment_id, message__request=found)
+            if not key:  # the select's "Choose the item": no item is guessed for the person
+                kept = {"error": CHOOSE_THE_ITEM, "field": "item-for", "item": str(attachment.pk)}
+                response = page_of(request, found, kept | {"received_for": str(attachment.pk)})
+                response.status_code = 400
+                return response
             page = form_id(request.POST.get("page"), "page number")
             mark_attachment_fulfils(attachment, key, actor, page=page)
         else:

@@ -41,6 +41,15 @@ def test_a_taken_slug_or_a_letter_that_cannot_be_read_is_a_plain_error(db, capsy
     assert "note.txt: no salutation found" in capsys.readouterr().err
 
 
+def test_two_letters_to_one_person_are_a_plain_error_and_nothing_is_saved(db, capsys, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SEEDS[0].read_bytes())
+    assert main(["learn-campaign", str(SEEDS[0]), str(copy), str(SEEDS[1]), "--slug", "twice"]) == 1
+    assert f"{SEEDS[0].name} and copy.txt are both to Anthony Stansfeld" in capsys.readouterr().err
+    assert not Campaign.objects.exists()
+    assert not Office.objects.exists()
+
+
 def kent_letter() -> str:
     """The Hampshire seed rewritten for another commissioner, with other VRU work."""
     text = SEEDS[2].read_text(encoding="utf-8")

@@ -417,3 +417,25 @@ def test_a_letter_to_a_job_title_at_an_organisation_is_read_back():
         "Cardiff",
     )
     assert differences(texts[2], learned, recipient) == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Our form said {% if answered %} and {{ name }}, then {# a note #}, {%- raw %} and here{{.",
+        "A brace alone { and one closing } and {{",
+    ],
+)
+def test_text_that_looks_like_template_syntax_is_learned_as_text_in_one_letter(words):
+    """ "{%", "{{" and "{#" in a letter are words, printed as written: not tags of the learned template."""
+    from docket.letters.extracting import differences as read_back_differences
+
+    texts = [(path.name, letter_text(path.name, path.read_bytes())) for path in SEEDS]
+    name, text = texts[1]
+    texts[1] = (name, text.replace("Dear Paddy,\n", f"Dear Paddy,\n\n{words}\n", 1))
+    learned = learn([parse_letter(name, text) for name, text in texts])
+    assert check(learned, texts) == []
+    campaign = learned.campaign_data("braces", "Braces")
+    values = extract(campaign, parse_letter(*texts[1]), learned.items, learned.body_kind)
+    assert values.matched
+    assert read_back_differences(campaign, values, texts[1][1]) == ()

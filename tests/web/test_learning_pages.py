@@ -172,6 +172,109 @@ def test_the_campaign_page_links_to_adding_a_letter_for_those_who_may(client, ex
     assert link not in client.get(page).content.decode()
 
 
+def _copy_of_the_first_seed() -> list:
+    first = SEEDS[0]
+    return [*_files([first]), SimpleUploadedFile("copy.txt", first.read_bytes()), *_files(SEEDS[1:2])]
+
+
+def _date_after_the_address(path) -> SimpleUploadedFile:
+    """The letter with its recipient block above the date (a layout whose recipient is not read)."""
+    lines = path.read_text().split("\n")
+    date_at = next(n for n, line in enumerate(lines) if line.strip() == "13 October 2020")
+    dear_at = next(n for n, line in enumerate(lines) if line.startswith("Dear "))
+    moved = lines[:date_at] + lines[date_at + 1 : dear_at] + [lines[date_at], ""] + lines[dear_at:]
+    return SimpleUploadedFile(path.name, "\n".join(moved).encode())
+
+
+def test_two_letters_to_one_person_are_refused_naming_the_files_and_the_person(client, editor):
+    client.force_login(editor)
+    response = client.post(URL, {"slug": "twice", "title": "Twice", "letters": _copy_of_the_first_seed()})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert (
+        f"{SEEDS[0].name} and copy.txt are both to Anthony Stansfeld, Thames Valley Police and Crime Commissioner: "
+        "a campaign writes once to each person. Remove one of them."
+    ) in page
+    assert "Create the campaign" not in page
+    assert not Campaign.objects.exists()
+
+
+def test_letters_whose_recipient_is_not_read_are_refused_not_merged_into_one_empty_contact(client, editor):
+    client.force_login(editor)
+    files = [_date_after_the_address(path) for path in SEEDS]
+    response = client.post(URL, {"slug": "unread", "title": "Unread", "letters": files})
+    assert response.status_code == 400
+    page = response.content.decode()
+    names = f"{SEEDS[0].name}, {SEEDS[1].name} and {SEEDS[2].name}"
+    assert f"{names}: Docket could not read whom these letters are to." in page
+    assert "put the date above the address" in page
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("letters", ["to one person", "not read"])
+def test_creating_anyway_is_refused_in_words_and_writes_nothing(client, editor, monkeypatch, letters):
+    """What the upload refuses is refused again on "Create the campaign" (no 500, no half a campaign)."""
+    from docket.directory.models import Body, Contact
+    from docket.web import learning_pages
+
+    monkeypatch.setattr(learning_pages, "recipient_problems", lambda learned: [])  # as a report made before
+    client.force_login(editor)
+    files = _copy_of_the_first_seed() if letters == "to one person" else [_date_after_the_address(p) for p in SEEDS]
+    first = client.post(URL, {"slug": "anyway", "title": "Anyway", "letters": files})
+    assert first.status_code == 200
+    bodies, contacts = Body.objects.count(), Contact.objects.count()
+    refused = client.post(URL, {"payload": first.context["payload"], "accept_differences": "yes"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "govuk-error-summary" in page
+    assert ("are both to Anthony Stansfeld" if letters == "to one person" else "could not read whom") in page
+    assert not Campaign.objects.exists()
+    assert (Body.objects.count(), Contact.objects.count()) == (bodies, contacts)
+
+
+def test_a_failure_half_way_through_saving_leaves_nothing_written(monkeypatch):
+    """One transaction: a recipient that cannot be saved undoes the office, campaign, bodies and contacts."""
+    from docket.campaigns import learning as saving
+    from docket.campaigns.models import Office, Recipient
+    from docket.directory.models import Body, Contact
+    from docket.letters.learning import learn
+    from docket.letters.reading import read_letter
+
+    learned = learn([read_letter(path.name, path.read_bytes()) for path in SEEDS])
+    made = []
+
+    def items_then_fail(recipient, items, states):
+        made.append(recipient)
+        if len(made) == 2:
+            raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(saving, "_item_states", items_then_fail)
+    with pytest.raises(RuntimeError):
+        saving.save_learned(learned, "half", "Half")
+    assert len(made) == 2
+    assert not Campaign.objects.exists()
+    assert (Office.objects.count(), Body.objects.count(), Contact.objects.count(), Recipient.objects.count()) == (
+        0,
+        0,
+        0,
+        0,
+    )
+
+
+def test_a_letter_with_template_syntax_in_its_words_is_learned_and_the_campaign_created(client, editor):
+    client.force_login(editor)
+    files = _files()
+    text = SEEDS[1].read_text().replace("Dear Paddy,\n", "Dear Paddy,\n\nOur form said {% if %} and {{ name }}.\n", 1)
+    files[1] = SimpleUploadedFile(SEEDS[1].name, text.encode())
+    first = client.post(URL, {"slug": "braces", "title": "Braces", "letters": files})
+    assert first.status_code == 200, first.content.decode()
+    assert "Every letter is written again word for word" in first.content.decode()
+    assert client.post(URL, {"payload": first.context["payload"]}).status_code == 302
+    campaign = Campaign.objects.get(slug="braces")
+    assert '{{ "{" }}% if %\\} and {{ "{" }}{{ "{" }} name \\}\\}' in campaign.template_source
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_it_works_in_a_browser_without_accessibility_problems(browser, live_server, tmp_path):
@@ -209,4 +312,47 @@ def test_it_works_in_a_browser_without_accessibility_problems(browser, live_serv
     page.get_by_role("button", name="Add the letter").click()
     page.locator(".govuk-error-summary").wait_for()
     look("5-add-letter-error")
+    page.context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_letters_to_one_person_are_refused_and_template_syntax_is_learned(browser, live_server, tmp_path):
+    """The two refusals (one person twice; recipients not read) in the error summary, then letters whose
+    words look like template syntax learned and created."""
+    from tests.web.test_browser import check, signed_in
+
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(SEEDS[0].read_bytes())
+    unread = tmp_path / "unread"
+    unread.mkdir()
+    for path in SEEDS:
+        (unread / path.name).write_bytes(_date_after_the_address(path).read())
+    braces = tmp_path / "braces"
+    braces.mkdir()
+    for path in SEEDS:
+        (braces / path.name).write_bytes(path.read_bytes())
+    second = braces / SEEDS[1].name
+    second.write_text(second.read_text().replace("Dear Paddy,\n", "Dear Paddy,\n\nOur form said {% if %}.\n", 1))
+    page = signed_in(browser, live_server, person("editor@office.example", "editor"))
+
+    def upload(slug: str, files: list) -> None:
+        page.goto(URL)
+        page.get_by_label("Short name").fill(slug)
+        page.get_by_label("Title").fill("Letters")
+        page.get_by_label("Letters").set_input_files([str(path) for path in files])
+        page.get_by_role("button", name="Read the letters").click()
+
+    upload("twice", [SEEDS[0], copy, SEEDS[1]])
+    page.locator(".govuk-error-summary").get_by_text("are both to Anthony Stansfeld").wait_for()
+    check(page, "learn-one-person-twice")
+    upload("unread", sorted(unread.iterdir()))
+    page.locator(".govuk-error-summary").get_by_text("could not read whom these letters are to").wait_for()
+    check(page, "learn-recipients-not-read")
+    upload("braces", sorted(braces.iterdir()))
+    page.get_by_text("Every letter is written again word for word").wait_for()
+    check(page, "learn-template-syntax-report")
+    page.get_by_role("button", name="Create the campaign").click()
+    page.wait_for_url("**/campaigns/braces/")
+    assert not Campaign.objects.filter(slug__in=["twice", "unread"]).exists()
     page.context.close()

@@ -83,6 +83,8 @@ def test_the_form_opened_from_a_request_is_for_that_request(client, team, replie
         ({"pattern": "x?", "kind": "regex", "reason": "r"}, "can match an empty piece of text"),
         ({"pattern": "Jane", "reason": "r", "scope": "body"}, "Choose one of the bodies"),
         ({"pattern": "Jane", "reason": "r", "scope": "request"}, "Choose one of this campaign"),
+        ({"pattern": "Jane", "reason": "r", "scope": "request", "request": "999999"}, "Choose the request from"),
+        ({"pattern": "Jane", "reason": "r", "scope": "body", "body": "999999"}, "Choose the body from the list"),
         ({"pattern": "x" * 600, "reason": "r"}, "500 characters or fewer"),
     ],
 )
