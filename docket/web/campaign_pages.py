@@ -369,6 +369,11 @@ def insertable(found: Campaign) -> list[dict[str, Any]]:
                 (_tag("office.coordinator_email"), "their email address"),
                 (_tag("office.website"), "the office's website"),
                 (_tag("letter_date | long_date"), "the letter's date, as 13 October 2020"),
+                (
+                    _tag("due_date | long_date"),
+                    f"the reply-by date: the letter's date plus {found.response_working_days} working days "
+                    "(bank holidays skipped); it becomes the request's due date when the letter is sent",
+                ),
             ],
         },
     ]
