@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from docket.campaigns.models import Campaign, Office, Recipient, RecipientItem
 from docket.letters import CampaignData, ItemData, OfficeData, RecipientData, ReferenceData
+from docket.requests import deadlines
 
 
 def office_data(office: Office) -> OfficeData:
@@ -28,14 +32,25 @@ def office_data(office: Office) -> OfficeData:
     )
 
 
-def campaign_data(campaign: Campaign, template: str | None = None) -> CampaignData:
-    """The campaign as letter input; ``template`` overrides the stored source (live preview)."""
+def campaign_data(
+    campaign: Campaign, template: str | None = None, due_date: datetime.date | None = None
+) -> CampaignData:
+    """The campaign as letter input; ``template`` overrides the stored source (live preview).
+
+    ``due_date`` (what a template's ``due_date`` prints) is, unless given (a letter already frozen
+    printed its own), the letter's date plus the campaign's working days; an undated campaign's
+    letters count from today, the day they are queued (or previewed).
+    """
+    if due_date is None:
+        dated = campaign.letter_date or timezone.localdate()
+        due_date = deadlines.add_working_days(dated, campaign.response_working_days)
     return CampaignData(
         slug=campaign.slug,
         title=campaign.title,
         office=office_data(campaign.office),
         template=campaign.template_source if template is None else template,
         letter_date=campaign.letter_date,
+        due_date=due_date,
         references=tuple(
             ReferenceData(key=r.key, author=r.author, title=r.title, year=r.year, url=r.url)
             for r in campaign.references.all()

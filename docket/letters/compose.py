@@ -16,6 +16,44 @@ from docket.letters.wording import long_date
 
 IMPERSONAL_SALUTATIONS = {"", "sir or madam", "sir/madam"}
 
+# What Docket writes around the template's text itself: a template that writes them too says them twice.
+GREETING = re.compile(r"(?i)^(dear|to whom)\b")
+SIGN_OFF = re.compile(r"(?i)^(yours\s+(sincerely|faithfully)|kind\s+regards|best\s+wishes)\b")
+TAG_ONLY = re.compile(r"^(\{%.*?%\}|\{#.*?#\})+$")  # a line of tags or comments prints no words of its own
+SIGN_OFF_LINES = 4  # a sign-off is looked for among the template's last lines (a name or role may follow it)
+
+
+def doubled_lines(source: str) -> list[str]:
+    """Warnings for a template that writes the greeting ("Dear …") or the sign-off ("Yours sincerely") Docket
+    adds itself, each naming its line; empty when it writes neither."""
+    lines = [(number, _words(line)) for number, line in enumerate(source.splitlines(), start=1)]
+    lines = [(number, words) for number, words in lines if words and not TAG_ONLY.match(words)]
+    warnings = []
+    if lines and GREETING.match(lines[0][1]):
+        number, words = lines[0]
+        warnings.append(
+            f'Line {number} starts "{_quoted(words)}": Docket adds the greeting itself, '
+            "so the letter would say it twice. Delete that line."
+        )
+    for number, words in lines[1:][-SIGN_OFF_LINES:]:
+        if SIGN_OFF.match(words):
+            warnings.append(
+                f'Line {number} starts "{_quoted(words)}": Docket adds the sign-off and the signature itself, '
+                "so the letter would say them twice. Delete that line and the name or role under it."
+            )
+            break
+    return warnings
+
+
+def _words(line: str) -> str:
+    """A line's text without the Markdown that may start it (a heading's #, emphasis, a quote's >)."""
+    return line.strip().strip("#>*_ ").strip()
+
+
+def _quoted(words: str, most: int = 40) -> str:
+    words = words.rstrip(" ,.;:!")
+    return words if len(words) <= most else words[: most - 1].rstrip() + "…"
+
 
 def build_letter(
     campaign: CampaignData,

@@ -27,7 +27,7 @@ from jinja2.utils import missing
 from docket.letters.inputs import CampaignData, ItemData, OfficeData, RecipientData
 
 # The names every template sees (see templating.render_markdown), for suggestions.
-CONTEXT_NAMES = ("contact", "recipient", "fields", "items", "office", "campaign", "cite", "letter_date")
+CONTEXT_NAMES = ("contact", "recipient", "fields", "items", "office", "campaign", "cite", "letter_date", "due_date")
 
 
 class Fields(dict[str, Any]):

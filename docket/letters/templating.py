@@ -12,6 +12,7 @@ template error with its line, like any other.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import string
 import traceback
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
 
@@ -285,6 +287,21 @@ def compile_template(source: str, campaign: str) -> jinja2.Template:
         raise LetterError(campaign, "(any)", _deepest_line(source), problem) from None
 
 
+@functools.lru_cache(maxsize=64)  # asked once a letter when a campaign is queued: the same source
+def uses_due_date(source: str) -> bool:
+    """Whether the template uses ``due_date`` (the reply-by date it prints becomes the request's due date).
+
+    Read from the template's text, not from one render: a template that prints it for some recipients
+    only (inside an ``{% if %}``) counts as using it for all, so a campaign's due dates follow one rule.
+    """
+    if "due_date" not in source or len(source) > MAX_SOURCE:
+        return False
+    try:
+        return "due_date" in jinja2.meta.find_undeclared_variables(ENVIRONMENT.parse(source))
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError):
+        return False
+
+
 OPENING, CLOSING = frozenset("([{"), frozenset(")]}")
 BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape"})
 
@@ -335,6 +352,7 @@ def render_markdown(
         "items": Items(recipient.items),
         "cite": citations.cite,
         "letter_date": campaign.letter_date,
+        **({"due_date": campaign.due_date} if campaign.due_date is not None else {}),
         **(extra or {}),
     }
     budget = limits.Budget(timeout)

@@ -125,7 +125,13 @@ def queue_many(
         stopped = {request.pk for request, _ in refused}
         going = [addressed for addressed in letters if addressed.request.pk not in stopped]
         frozen = FrozenLetter.objects.bulk_create(
-            FrozenLetter(request=a.request, pdf=a.letter.pdf, sha256=_sha256(a.letter.pdf), text=a.letter.text)
+            FrozenLetter(
+                request=a.request,
+                pdf=a.letter.pdf,
+                sha256=_sha256(a.letter.pdf),
+                text=a.letter.text,
+                due_date=a.letter.due_date,
+            )
             for a in going
         )
         index_letters(frozen)

@@ -8,6 +8,7 @@ same message, and the letter's PDF is stored once, as the request's frozen lette
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import uuid
@@ -72,6 +73,9 @@ class LetterContent:
     html: str
     pdf: bytes | None
     pdf_name: str
+    # The reply-by date the letter prints (its template uses ``due_date``): kept with the frozen letter,
+    # it becomes the request's due date when the letter is sent. None: the letter prints none.
+    due_date: datetime.date | None = None
 
 
 def one_line(text: str) -> str:

@@ -22,15 +22,17 @@ from docket.letters import LetterError, build_letter
 from docket.letters.html import to_html_fragment
 from docket.letters.text import to_text
 from docket.publishing.pdf_redaction import Finder
-from docket.requests.models import InfoRequest
+from docket.requests.models import FrozenLetter, InfoRequest
 
 PREFIX = "letter-"
 
 
 def letter_html(request: InfoRequest, frozen_text: str) -> str:
     """The letter's HTML fragment, or "" when it cannot be rendered as it was sent."""
+    # The reply-by date the letter printed, not the one a letter dated today would print.
+    printed = FrozenLetter.objects.filter(request=request).values_list("due_date", flat=True).first()
     try:
-        letter = build_letter(campaign_data(request.campaign), recipient_data(request.recipient))
+        letter = build_letter(campaign_data(request.campaign, due_date=printed), recipient_data(request.recipient))
     except LetterError:
         return ""
     if " ".join(to_text(letter).decode().split()) != " ".join(frozen_text.split()):

@@ -18,7 +18,7 @@ from docket.campaigns.models import SETTLED, Recipient, RecipientItem
 from docket.errors import DocketError
 from docket.requests import deadlines
 from docket.requests.events import EventKind
-from docket.requests.models import Event, InfoRequest
+from docket.requests.models import Event, FrozenLetter, InfoRequest
 from docket.requests.refusals import refusal_message
 from docket.requests.states import ALLOWED_FROM, RequestState
 from docket.requests.transitions import SYSTEM, Actor, Applied, Machine, Move
@@ -129,13 +129,26 @@ def return_to_draft(request: InfoRequest, actor: Actor, note: str = "") -> InfoR
     return transition(request, EventKind.RETURN_TO_DRAFT, actor, RequestState.DRAFT, note)
 
 
-def _due_after_sending(request: InfoRequest, sent_at: datetime.datetime) -> datetime.date:
+def _due_after_sending(
+    request: InfoRequest, sent_at: datetime.datetime, printed: datetime.date | None = None
+) -> datetime.date:
+    """The reply-by date the letter printed (``printed``, kept when it was frozen), else the campaign's
+    working days from the day it went: a letter sent a day late still promises what it says."""
+    if printed is not None:
+        return printed
     return deadlines.add_working_days(timezone.localdate(sent_at), request.campaign.response_working_days)
 
 
+def _printed_due_dates(requests: Sequence[InfoRequest]) -> dict[int, datetime.date]:
+    """The reply-by date each request's frozen letter printed, by request id (those that printed one)."""
+    rows = FrozenLetter.objects.filter(request__in=[r.pk for r in requests], due_date__isnull=False)
+    return {request_id: due for request_id, due in rows.values_list("request_id", "due_date") if due is not None}
+
+
 def mark_sent(request: InfoRequest, actor: Actor, sent_at: datetime.datetime, note: str = "") -> InfoRequest:
-    """The outbox handed the letter to the mail server: the reply clock starts."""
-    due = _due_after_sending(request, sent_at)
+    """The outbox handed the letter to the mail server: the reply clock starts (at the date the letter
+    printed, if it printed one)."""
+    due = _due_after_sending(request, sent_at, _printed_due_dates([request]).get(request.pk))
     return transition(request, EventKind.MARK_SENT, actor, RequestState.SENT, note, sent_at=sent_at, due_date=due)
 
 
@@ -146,13 +159,14 @@ def mark_sent_many(letters: Sequence[tuple[InfoRequest, datetime.datetime, str]]
     move to sent (withdrawn while its letter went) keeps its state, and its timeline says the
     letter went all the same (``LETTER_SENT``).
     """
+    printed = _printed_due_dates([request for request, _, _ in letters])
     moves = [
         Move(
             request,
             EventKind.MARK_SENT,
             RequestState.SENT,
             note,
-            {"sent_at": sent_at, "due_date": _due_after_sending(request, sent_at)},
+            {"sent_at": sent_at, "due_date": _due_after_sending(request, sent_at, printed.get(request.pk))},
             otherwise=EventKind.LETTER_SENT,
         )
         for request, sent_at, note in letters

@@ -24,6 +24,7 @@ from docket.errors import DocketError
 from docket.letters import CampaignData, Letter, LetterError, RecipientData, build_letter, compile_template
 from docket.letters.html import to_email_html, to_html_fragment
 from docket.letters.pdf import to_pdf
+from docket.letters.templating import uses_due_date
 from docket.letters.text import to_email_text, to_text
 from docket.letters.wording import long_date
 from docket.mail import chasing, dispatch
@@ -67,6 +68,7 @@ def freeze(campaign: CampaignData, recipient: RecipientData, template: jinja2.Te
         html=render_to_string("requests/letter_email.html", context),
         pdf=to_pdf(letter),
         pdf_name=attachment_name(campaign.office.name, letter.date_text),
+        due_date=campaign.due_date if uses_due_date(campaign.template) else None,
     )
 
 

@@ -57,6 +57,12 @@ class FrozenLetter(models.Model):
     sha256 = models.CharField(max_length=64)
     text = models.TextField()
     frozen_at = models.DateTimeField(auto_now_add=True)
+    due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The reply-by date the letter prints (its template uses due_date): the request's due date "
+        "once it is sent. Empty: the letter prints none, and the due date counts from the day it is sent.",
+    )
 
     def __str__(self) -> str:
         return f"Letter of request #{self.request_id} (sha256 {self.sha256[:12]}…)"

@@ -26,6 +26,7 @@ from docket.campaigns.readiness import LetterCheck, check_letters, send_problem
 from docket.evidence.charts import response_chart
 from docket.evidence.report import response_curve
 from docket.letters import LetterError, build_letter, writer
+from docket.letters.compose import doubled_lines
 from docket.letters.html import to_html_fragment
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.requests import actions
@@ -297,14 +298,18 @@ def saved_message(request: HttpRequest, found: Campaign) -> None:
 
 
 def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[str, Any]:
+    # A greeting or sign-off the template writes as well as Docket: said whether or not the letter can be made.
+    shown: dict[str, Any] = {"doubled": doubled_lines(source)}
     if recipient is None:
-        return {"preview_error": "This campaign has no recipients to preview."}
+        return shown | {"preview_error": "This campaign has no recipients to preview."}
     try:
         # Any viewer's unsaved text: run in a bounded child process (time, memory).
         letter = build_letter(campaign_data(found, template=source), recipient_data(recipient), isolated=True)
     except LetterError as error:
-        return {"preview_error": error.problem, "error_line": error.line}
-    return {"preview_html": to_html_fragment(letter, prefix="preview-")}
+        return shown | {"preview_error": error.problem, "error_line": error.line}
+    # No signatory's name or role under "Yours sincerely,": only the letterhead says who it is from.
+    unsigned = not letter.signature.lines
+    return shown | {"preview_html": to_html_fragment(letter, prefix="preview-"), "unsigned": unsigned}
 
 
 def _preview_choices(found: Campaign, request: HttpRequest) -> tuple[list[Recipient], Recipient | None]:
@@ -369,6 +374,11 @@ def insertable(found: Campaign) -> list[dict[str, Any]]:
                 (_tag("office.coordinator_email"), "their email address"),
                 (_tag("office.website"), "the office's website"),
                 (_tag("letter_date | long_date"), "the letter's date, as 13 October 2020"),
+                (
+                    _tag("due_date | long_date"),
+                    f"the reply-by date: the letter's date plus {found.response_working_days} working days "
+                    "(bank holidays skipped); it becomes the request's due date when the letter is sent",
+                ),
             ],
         },
     ]

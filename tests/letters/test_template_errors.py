@@ -83,3 +83,16 @@ def test_a_template_that_says_blank_is_fine_makes_the_letter():
 def test_a_filled_field_still_prints_and_compares():
     letter = build_letter(campaign('{{ fields.note }}{% if fields.note == "A note" %}!{% endif %}'), recipient())
     assert "".join(run.text for block in letter.blocks for run in block.runs) == "A note!"
+
+
+def test_a_letter_prints_its_reply_by_date_and_a_misspelt_one_is_suggested():
+    import datetime
+
+    from docket.letters.text import to_text
+
+    dated = campaign("Reply by {{ due_date | long_date }}.\n", due_date=datetime.date(2020, 11, 10))
+    assert "Reply by 10 November 2020." in to_text(build_letter(dated, recipient())).decode()
+    assert (
+        problem("Reply by {{ due_dat | long_date }}.\n").problem
+        == '"due_dat" is not something a letter can print; did you mean "due_date"?'
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import email
 import hashlib
 from email.message import EmailMessage
@@ -10,10 +11,12 @@ from email.policy import default
 import pytest
 from django.utils import timezone
 
+from docket.letters.wording import long_date
 from docket.mail.models import OutboxMessage
-from docket.requests import actions
+from docket.requests import actions, deadlines
 from docket.requests.actions import Actor
 from docket.requests.letters import freeze_letter, queue, write_chaser
+from docket.requests.models import InfoRequest
 
 ACTOR = Actor("test")
 
@@ -62,3 +65,41 @@ def test_a_chaser_carries_the_frozen_letter_again(hampshire):
     assert "I wrote to you on" in chaser.text
     assert "<p>I wrote to you on" in chaser.html
     assert chaser.pdf_name.endswith(".pdf")
+
+
+REPLY_BY = "\n\nPlease reply by {{ due_date | long_date }}.\n"
+
+
+def test_a_letter_that_prints_its_reply_by_date_makes_it_the_request_s_due_date(hampshire):
+    """Letter dated 13 October 2020, 20 working days: 10 November. Sent days later, it still promises that."""
+    campaign = hampshire.campaign
+    campaign.template_source += REPLY_BY
+    campaign.save()
+    queue(hampshire, ACTOR)
+    assert "Please reply by 10 November 2020." in hampshire.letter.text
+    assert hampshire.letter.due_date == datetime.date(2020, 11, 10)
+    late = datetime.datetime(2020, 10, 20, 9, 0, tzinfo=datetime.UTC)
+    hampshire = actions.mark_sent(hampshire, ACTOR, late)
+    assert hampshire.due_date == datetime.date(2020, 11, 10)
+
+
+def test_an_undated_letter_prints_the_date_counted_from_the_day_it_is_queued_and_keeps_it(example):
+    example.letter_date = None
+    example.template_source += REPLY_BY
+    example.save()
+    requests = [actions.approve(actions.request_for(r), ACTOR) for r in example.recipients.order_by("pk")[:2]]
+    for request in requests:
+        queue(request, ACTOR)
+    printed = deadlines.add_working_days(timezone.localdate(), example.response_working_days)
+    assert f"Please reply by {long_date(printed)}." in requests[0].letter.text
+    next_week = timezone.now() + datetime.timedelta(days=7)  # held back by the mail provider's limit
+    actions.mark_sent_many([(request, next_week, "sent") for request in requests], ACTOR)
+    assert [InfoRequest.objects.get(pk=r.pk).due_date for r in requests] == [printed, printed]
+
+
+def test_a_letter_that_does_not_print_it_is_due_counted_from_the_day_it_is_sent(hampshire):
+    queue(hampshire, ACTOR)
+    assert hampshire.letter.due_date is None
+    sent = datetime.datetime(2020, 10, 20, 9, 0, tzinfo=datetime.UTC)
+    hampshire = actions.mark_sent(hampshire, ACTOR, sent)
+    assert hampshire.due_date == deadlines.add_working_days(datetime.date(2020, 10, 20), 20)

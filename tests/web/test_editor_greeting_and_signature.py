@@ -1,0 +1,78 @@
+"""The letter editor says Docket writes the greeting and the sign-off itself, warns when a template writes
+them too (the letter would say them twice), and warns when nobody signs the letter."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from docket.campaigns.models import Campaign
+from docket.letters.compose import doubled_lines
+from tests.web.conftest import Team
+
+pytestmark = pytest.mark.django_db
+
+DOUBLED = "Dear Sir,\n\nPlease send your strategy.\n\nYours sincerely,\n\nJane Smith\n"
+
+
+def editor_page(client, campaign: Campaign, source: str | None = None) -> str:
+    url = reverse("web:editor", args=[campaign.slug])
+    if source is None:
+        return client.get(url).content.decode()
+    return client.post(url, {"template_source": source, "action": "preview"}).content.decode()
+
+
+def test_the_editor_says_docket_adds_the_greeting_and_the_sign_off(client, team: Team):
+    client.force_login(team["editor"])
+    page = editor_page(client, team["campaign"])
+    assert 'id="template-frame"' in page
+    assert "Docket adds the greeting (“Dear …,”" in page
+    assert "the sign-off (“Yours sincerely,” or “Yours faithfully,”" in page
+    assert 'id="doubled-1"' not in page  # the example's template writes neither
+
+
+def test_a_saved_template_that_writes_them_too_is_warned_of_naming_each_line(client, team: Team):
+    campaign = team["campaign"]
+    campaign.template_source = DOUBLED
+    campaign.save()
+    client.force_login(team["viewer"])
+    page = editor_page(client, campaign)
+    assert "govuk-warning-text" in page
+    assert (
+        "Line 1 starts &quot;Dear Sir&quot;: Docket adds the greeting itself, so the letter would say it twice. "
+        "Delete that line." in page
+    )
+    assert "Line 5 starts &quot;Yours sincerely&quot;: Docket adds the sign-off and the signature itself" in page
+
+
+def test_the_live_preview_warns_as_the_text_is_typed(client, team: Team):
+    client.force_login(team["editor"])
+    page = editor_page(client, team["campaign"], "To whom it may concern,\n\nThe text.\n\nKind regards\n")
+    assert "Line 1 starts &quot;To whom it may concern&quot;" in page
+    assert "Line 5 starts &quot;Kind regards&quot;" in page
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("The text. Dear reader, yours sincerely.\n", []),
+        ("Dearest colleagues are not a greeting.\n", []),
+        ("{% set x = 1 %}\n**Dear {{ contact.salutation }},**\n\nText.\n", ["Line 2 starts"]),
+        ("Text.\n\nBest wishes,\n{{ office.coordinator_name }}\n", ["Line 3 starts"]),
+        ("Kind regards to open a letter is the greeting's line, not the sign-off.\n\nText.\n", []),
+    ],
+)
+def test_only_a_greeting_first_or_a_sign_off_last_is_named(source: str, expected: list[str]):
+    assert [warning[: len("Line 2 starts")] for warning in doubled_lines(source)] == expected
+
+
+def test_a_letter_nobody_signs_is_warned_of_where_it_is_previewed(client, team: Team):
+    campaign = team["campaign"]
+    client.force_login(team["admin"])
+    assert "signed only with the office" not in editor_page(client, campaign)
+    office = campaign.office
+    office.signatory_role, office.sign_with_name = "", False
+    office.save()
+    page = editor_page(client, campaign)
+    assert "The letter is signed only with the office's name: add who signs it on the" in page
+    assert f'href="{reverse("web:office")}">Office page</a>' in page
