@@ -73,10 +73,10 @@ class CampaignData:
     office: OfficeData
     template: str
     letter_date: datetime.date | None = None
-    # The reply-by date a letter can print (``due_date``): its date plus the campaign's working days,
-    # worked out by the caller (the deadlines are Docket's, not this package's); None: none to print.
-    due_date: datetime.date | None = None
     references: tuple[ReferenceData, ...] = ()
     # Every per-recipient field name the campaign's recipients have, for error messages
     # ("This campaign's fields are: …"); empty when the caller does not know them.
     field_names: tuple[str, ...] = ()
+    # The reply-by date a letter can print (``due_date``): its date plus the campaign's working days,
+    # worked out by the caller (the deadlines are Docket's, not this package's); None: none to print.
+    due_date: datetime.date | None = None
