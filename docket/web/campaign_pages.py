@@ -69,8 +69,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             states[RequestState.DRAFT] = states.get(RequestState.DRAFT, 0) + not_made
         states_shown = [(RequestState(s).label, n) for s, n in sorted(states.items())]
         curve = response_curve(campaign, today)
-        drawn = response_chart(curve, small=True) if curve else None
-        rows.append({"campaign": campaign, "states": states_shown, "ledger": totals[campaign.pk], "curve": drawn})
+        # A curve of one day is a dot (the day's replies and documents, which the column says in words).
+        drawn = response_chart(curve, small=True) if len(curve) > 1 else None
+        rows.append(
+            {
+                "campaign": campaign,
+                "states": states_shown,
+                "ledger": totals[campaign.pk],
+                "curve": drawn,
+                "responses": _responses(campaign, curve),
+            }
+        )
     overdue = (
         InfoRequest.objects.filter(campaign__in=campaigns, state__in=WAITING_STATES, due_date__lt=today)
         .select_related("campaign", "recipient__contact__body")
@@ -91,6 +100,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     context |= sending_stalled(OutboxMessage.objects.filter(visible), timezone.now())
     return render(request, "web/dashboard.html", context)
+
+
+def _responses(campaign: Campaign, curve: list[tuple[int, int, int]]) -> dict[str, int]:
+    """The dashboard's Responses column in numbers: of the letters sent, how many bodies replied (a reply filed
+    to their request), and the replies and documents received (the curve's last day, as the report counts)."""
+    sent = campaign.requests.filter(sent_at__isnull=False)
+    replied = sent.filter(
+        inbound_messages__status=InboundMessage.Status.FILED, inbound_messages__classification="reply"
+    ).distinct()
+    _, replies, documents = curve[-1] if curve else (0, 0, 0)
+    return {"sent": sent.count(), "replied": replied.count(), "replies": replies, "documents": documents}
 
 
 PAGE_SIZE = 50

@@ -5,12 +5,16 @@ screenshots in test-artefacts/screenshots (as test_browser's)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from docket.campaigns.models import Reference
 from docket.mail.models import InboundMessage
 from docket.requests import actions
 from docket.requests.events import EventKind
+from docket.requests.models import InfoRequest
 from tests.web.conftest import SOMEONE, Team, in_flight
 from tests.web.test_browser import check, signed_in
 
@@ -54,6 +58,7 @@ def test_the_pages_a_tester_found_too_wide_fit_a_phone(browser, live_server, tea
     InboundMessage.objects.filter(pk=flight.reply.pk).update(
         from_address=LONG_EMAIL, message_id=LONG_MESSAGE_ID, body_text=f"Our strategy is published at {LONG_URL}"
     )
+    InfoRequest.objects.filter(pk=flight.sent.pk).update(sent_at=timezone.now() - datetime.timedelta(days=14))
     actions.record_event(
         flight.sent,
         EventKind.RECORD_ACKNOWLEDGEMENT,
@@ -65,6 +70,11 @@ def test_the_pages_a_tester_found_too_wide_fit_a_phone(browser, live_server, tea
 
     page.goto("/")
     assert page.get_by_role("region", name="Your campaigns and where their requests stand").count() == 1
+    responses = page.locator(f"#curve-{slug}").inner_text()
+    check(page, "dashboard-responses")
+    assert responses.startswith("1 of 1 body replied\n2 replies and 2 documents received so far"), responses
+    chart = page.locator(f"#curve-{slug} img").get_attribute("alt")
+    assert "2 replies and 2 documents by working day 10." in chart, chart  # the numbers, in words too
     no_wider_than_a_phone(page, "dashboard")
 
     page.goto(f"/campaigns/{slug}/activity/")
