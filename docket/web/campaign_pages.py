@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_re
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from docket.campaigns import actions as campaign_actions
@@ -70,8 +71,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             states[RequestState.DRAFT] = states.get(RequestState.DRAFT, 0) + not_made
         states_shown = [(RequestState(s).label, n) for s, n in sorted(states.items())]
         curve = response_curve(campaign, today)
-        drawn = response_chart(curve, small=True) if curve else None
-        rows.append({"campaign": campaign, "states": states_shown, "ledger": totals[campaign.pk], "curve": drawn})
+        # A curve of one day is a dot (the day's replies and documents, which the column says in words).
+        drawn = response_chart(curve, small=True) if len(curve) > 1 else None
+        rows.append(
+            {
+                "campaign": campaign,
+                "states": states_shown,
+                "ledger": totals[campaign.pk],
+                "curve": drawn,
+                "responses": _responses(campaign, curve),
+            }
+        )
     overdue = (
         InfoRequest.objects.filter(campaign__in=campaigns, state__in=WAITING_STATES, due_date__lt=today)
         .select_related("campaign", "recipient__contact__body")
@@ -92,6 +102,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     context |= sending_stalled(OutboxMessage.objects.filter(visible), timezone.now())
     return render(request, "web/dashboard.html", context)
+
+
+def _responses(campaign: Campaign, curve: list[tuple[int, int, int]]) -> dict[str, int]:
+    """The dashboard's Responses column in numbers: of the letters sent, how many bodies replied (a reply filed
+    to their request), and the replies and documents received (the curve's last day, as the report counts)."""
+    sent = campaign.requests.filter(sent_at__isnull=False)
+    replied = sent.filter(
+        inbound_messages__status=InboundMessage.Status.FILED, inbound_messages__classification="reply"
+    ).distinct()
+    _, replies, documents = curve[-1] if curve else (0, 0, 0)
+    return {"sent": sent.count(), "replied": replied.count(), "replies": replies, "documents": documents}
 
 
 PAGE_SIZE = 50
@@ -184,15 +205,17 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     """Approve, or approve and send, the selected recipients' letters."""
     found = access_campaign(request.user, slug)
+    action = request.POST.get("action")
+    if action not in ("approve", "send"):  # no button of the page sends anything else: nothing is done
+        return HttpResponseBadRequest("Choose “Approve selected” or “Approve and send selected”.")
     if request.POST.get("everyone") == "yes":  # every recipient the page's filter and search leave, not one page
-        chosen = with_letter_data(_matching(found, request.POST))
+        if request.POST.get("confirm") != "yes":  # so many letters at once: the page says how many, and asks first
+            return _confirm_everyone(request, found, action)
+        chosen = with_letter_data(_matching(found, request.POST).filter(_still_to_do(action)))
     else:
         ids = form_ids(request.POST.getlist("recipient"), "recipient")
         chosen = with_letter_data(found.recipients.filter(pk__in=ids))
     actor = actor_of(request)
-    action = request.POST.get("action")
-    if action not in ("approve", "send"):  # no button of the page sends anything else: nothing is done
-        return HttpResponseBadRequest("Choose “Approve selected” or “Approve and send selected”.")
     if not chosen:
         messages.error(request, "Select at least one recipient.")
         return redirect("web:campaign", slug=slug)
@@ -231,6 +254,31 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     # The letters are rendered, queued and sent by the worker: the job's page follows them.
     asked = send_letters(found, sendable, actor)
     return redirect("web:job", pk=asked.pk)
+
+
+def _still_to_do(action: str) -> Q:
+    """The recipients an action still does something for: a draft to approve; a draft or approved letter to send."""
+    drafts = Q(request__isnull=True) | Q(request__state=RequestState.DRAFT)
+    return drafts if action == "approve" else drafts | Q(request__state=RequestState.APPROVED)
+
+
+def _confirm_everyone(request: HttpRequest, found: Campaign, action: str) -> HttpResponse:
+    """The page that asks before every recipient the filter and search leave is approved (and sent): how many
+    match, how many letters that does, and how many are left as they are (approved or sent already)."""
+    matching = _matching(found, request.POST)
+    filters = {"state": request.POST.get("state", ""), "q": _search_words(request.POST.get("q", ""))}
+    total = matching.count()
+    acted_on = matching.filter(_still_to_do(action)).count()
+    context = {
+        "campaign": found,
+        "action": action,
+        "total": total,
+        "acted_on": acted_on,
+        "left": total - acted_on,
+        "filters": filters,
+        "back": "?" + urlencode({k: v for k, v in filters.items() if v}) if any(filters.values()) else "",
+    }
+    return render(request, "web/campaign_bulk_confirm.html", context)
 
 
 # --- Whether each letter can be made (issue 11, item 6): the campaign page's "Letter" column. ---

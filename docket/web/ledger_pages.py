@@ -171,6 +171,10 @@ def _selected_cells(found: Campaign, request: HttpRequest) -> list[RecipientItem
 def chase(request: HttpRequest, slug: str) -> HttpResponse:
     """Chase the selected bodies: first a page that shows who and when each was last written to."""
     found = access_campaign(request.user, slug)
+    if request.POST.get("everyone") == "yes":  # the campaign page's "All N recipients" is for approving and sending
+        raise DocketError(
+            "“All recipients” approves or sends letters; it does not chase. To chase, tick each body to chase."
+        )
     rows = chase_rows(_selected_requests(found, request))
     # Selected bodies that have no request yet (nothing written to them): said, not silently left out.
     unwritten = list(

@@ -47,8 +47,11 @@ def test_approve_and_send_200_letters_returns_at_once_and_the_worker_queues_and_
     page.goto(f"/campaigns/{campaign.slug}/")
     page.get_by_label(f"All {LETTERS} recipients, on every page, not only those ticked").check()  # 50 a page
 
-    started = time.monotonic()
     page.get_by_role("button", name="Approve and send selected").click()
+    assert page.locator("#confirm-heading").inner_text() == f"Approve and send {LETTERS} letters?"  # asked first
+    check(page, "job-confirm")
+    started = time.monotonic()
+    page.get_by_role("button", name=f"Yes, approve and send {LETTERS} letters").click()
     page.get_by_text("Waiting for the worker").wait_for()
     answered = time.monotonic() - started
     assert answered < 5, answered  # nothing rendered in the request
