@@ -30,7 +30,7 @@ from docket.worker.models import JobMark, WorkerBeat
 from docket.worker.schedule import LEASE, Job, Mark, Plan, due_jobs
 
 log = logging.getLogger(__name__)
-ACTOR = Actor("docket worker")
+ACTOR = Actor("Docket (chasing)")  # as the event log names who queued a chaser (only the worker chases)
 # A worker not seen for this long is taken to be gone (a round takes the poll interval, or one step).
 ALIVE_WITHIN = datetime.timedelta(seconds=60)
 # The heartbeat is written this often while the worker lives, whatever it is doing (a long ZIP file of
