@@ -92,7 +92,7 @@ def test_the_finished_send_job_says_how_many_of_its_letters_are_sent_so_far_and_
     monkeypatch.setattr(outbox, "SEND_FOR_AT_MOST", 60.0)
     rounds.send_due()  # the worker's next round sends the rest
     polled = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
-    assert "Sent so far: 5 of 5" in polled
+    assert "Sent: 5 of 5" in polled
     assert "hx-trigger" not in polled  # all sent: nothing more to follow
     assert "Queued, being sent" not in polled
 
