@@ -161,7 +161,7 @@ def test_a_send_job_counts_its_letters_as_they_are_sent_and_every_job_page_says_
     sent = page.locator("#job-sent")
     sent.wait_for(timeout=15_000)
     assert sent.inner_text() == "Sent so far: 1 of 6 — the worker sends them as the mail server's limits allow"
-    assert page.locator("#job-state").inner_text() == "Queued, being sent"
+    assert page.locator("#job-state").inner_text() == "Sending"
     assert page.locator("#job-progress").get_by_role("link", name="outbox").count() == 1
     check(page, "job-send-queued-being-sent")
 

@@ -83,7 +83,7 @@ def test_the_finished_send_job_says_how_many_of_its_letters_are_sent_so_far_and_
     page = client.get(response["Location"]).content.decode()
     assert "5 letters queued for sending." in page
     assert "Sent so far: 1 of 5 — the worker sends them as the mail server's limits allow" in page
-    assert "Queued, being sent" in page
+    assert 'govuk-tag--blue">Sending<' in page
     assert ">Done<" not in page
     assert reverse("web:outbox") in page
     assert "hx-trigger" in page  # followed while letters remain unsent
@@ -94,7 +94,7 @@ def test_the_finished_send_job_says_how_many_of_its_letters_are_sent_so_far_and_
     polled = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "Sent: 5 of 5" in polled
     assert "hx-trigger" not in polled  # all sent: nothing more to follow
-    assert "Queued, being sent" not in polled
+    assert 'govuk-tag--blue">Sending<' not in polled
 
 
 def test_every_jobs_page_names_what_it_does_and_links_back_to_where_it_was_asked_from(client, many):
