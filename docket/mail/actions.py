@@ -392,7 +392,7 @@ def _outbox_refusal(message: OutboxMessage, step: str) -> TransitionError:
 OUTBOX = Machine(
     OutboxMessage, OUTBOX_MOVES, _outbox_event, _outbox_refusal, unlogged={Step.REACH_DATA, Step.NOTE_ACCEPTED}
 )
-WORKER = Actor("docket send")
+WORKER = Actor("Docket (sending)")  # as the event log names who sent a letter
 
 
 def _mine(message: OutboxMessage, **also: object) -> dict[str, object]:

@@ -38,6 +38,10 @@ from docket.requests.states import WAITING_STATES, RequestState
 
 log = logging.getLogger(__name__)
 CLAIM_BATCH = 20
+# One turn of sending (a round of ``docket worker``, or the task an "approve and send" job asks for) sends for
+# at most this long, then gives the other work (a ZIP file, an import, a report) its turn: at a provider's 30
+# messages a minute, a campaign would otherwise hold them for hours. What is left is sent by the next turns.
+SEND_FOR_AT_MOST = 30.0
 # How often a worker with nothing to claim looks again while another worker is still sending: about the time a
 # batch takes (CLAIM_BATCH letters to a nearby server), so that the last of a queue does not wait a whole second.
 OTHERS_SENDING_POLL = 0.1

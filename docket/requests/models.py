@@ -68,6 +68,11 @@ class FrozenLetter(models.Model):
         return f"Letter of request #{self.request_id} (sha256 {self.sha256[:12]}…)"
 
 
+# Who did it, as parts of Docket were once named in the event log (their command names), in words a person
+# reads: the stored name stays as it was written, only what the pages show is this.
+SHOWN_AS = {"docket send": "Docket (sending)", "docket worker": "Docket (chasing)"}
+
+
 class Event(models.Model):
     """One named action: who, when, what kind, and why; on a request (from which state to which), or on a
     campaign's setup (its letter, references, items, recipients, settings), where no request moves.
@@ -103,3 +108,8 @@ class Event(models.Model):
         if self.campaign_id is None and self.request is not None:
             self.campaign_id = self.request.campaign_id
         super().save(*args, **kwargs)
+
+    @property
+    def actor_shown(self) -> str:
+        """Who did it, as the activity log and a request's timeline say it."""
+        return SHOWN_AS.get(self.actor_name, self.actor_name)

@@ -13,6 +13,7 @@ from typing import cast
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from docket.web.access import access_campaign, campaigns_for, role_of
 from docket.web.decorators import actor_of, requires
 from docket.web.mail_pages import ago
 from docket.web.user_errors import errors_shown_on
-from docket.worker.jobs import export_public_site, render_letters_zip, result_path
+from docket.worker.jobs import export_public_site, render_letters_zip, result_path, sending_of
 from docket.worker.models import BulkJob
 from docket.worker.rounds import last_seen
 
@@ -41,13 +42,40 @@ def access_job(request: HttpRequest, pk: int) -> BulkJob:
     return job
 
 
+# What a job's page is headed, when the kind's own name does not say it plainly.
+HEADINGS = {BulkJob.Kind.EXPORT: "Public site export", BulkJob.Kind.IMPORT_CONTACTS: "Contacts import"}
+
+
+def heading_of(found: BulkJob) -> str:
+    """What the job does, for its page's heading: "Letters as a ZIP file — Knife crime strategies"."""
+    name = HEADINGS.get(BulkJob.Kind(found.kind), found.get_kind_display())
+    return f"{name} — {found.campaign.title}" if found.campaign is not None else name
+
+
+def way_back(found: BulkJob) -> tuple[str, str]:
+    """Where the job was asked from: (the link's words, its address)."""
+    if found.campaign is not None:
+        return f"Back to {found.campaign.title}", reverse("web:campaign", args=[found.campaign.slug])
+    if found.kind == BulkJob.Kind.IMPORT_CONTACTS:
+        return "Back to the directory", reverse("web:directory")
+    return "Back to the public site on the dashboard", reverse("web:dashboard") + "#public-site"
+
+
 @requires("view")
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     found = access_job(request, pk)
+    sending = sending_of(found)
+    back_text, back_url = way_back(found)
     context = {
         "job": found,
+        "heading": heading_of(found),
+        "back_text": back_text,
+        "back_url": back_url,
         "problems": list(found.problems.all()[:500]) if found.finished else [],
         "has_file": result_path(found) is not None,
+        "sending": sending,
+        # The page follows the job while it runs, and an "approve and send" job's letters until each is sent.
+        "follow": not found.finished or bool(sending and sending.waiting),
     }
     if not found.finished:  # a job waiting or running says when no worker is there to do it
         seen = last_seen(timezone.now())

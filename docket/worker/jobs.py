@@ -11,6 +11,8 @@ reports its progress as it goes.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -69,6 +71,26 @@ def _problem(recipient: Recipient, why: str) -> str:
     return f"{recipient.contact.full_name} ({recipient.contact.body.name}): {why}"
 
 
+def letter_fingerprint(campaign: Campaign) -> str:
+    """What the campaign's letters are made from, apart from each recipient, as a hash: the template, the letter's
+    date, the references, the office's letterhead and signature, the requested items' labels. An "approve and
+    send" job records it when it is asked for, and queues nothing once it differs (the letter approved changed).
+    """
+    data = dataclasses.replace(campaign_data(campaign), field_names=())  # the field names only name errors
+    items = [(item.key, item.label) for item in campaign.items.all()]
+    return hashlib.sha256(repr((data, items)).encode()).hexdigest()
+
+
+def _changed_since_asked(job: BulkJob) -> str:
+    """Why a job queued no more letters: the letter it was to send changed after it was asked for, in words."""
+    queued = job.done - job.skipped
+    again, outcome = ("approve and send", "sent") if job.kind == Kind.SEND else ("approve and queue", "queued")
+    said = f"The letter was changed after you asked to {again} it, so the letters not yet queued were not {outcome}."
+    if queued:
+        said += f" The {letters(queued)} queued before the change stay queued, with the text you approved."
+    return f"{said} Preview the letter and {again} again."
+
+
 def send_letters(
     campaign: Campaign,
     recipient_ids: Sequence[int],
@@ -89,6 +111,8 @@ def send_letters(
         name=actor.name,
         total=len(ids),
         problems=problems,
+        # What was approved (checked by each chunk), and whose letters (the page counts them as they are sent).
+        options={"letter": letter_fingerprint(campaign), "recipients": ids},
     )
     # Called outside a transaction (a view, a command): the job's row is committed before a worker looks for it.
     if not ids:
@@ -168,10 +192,19 @@ def _none_queued(job: BulkJob) -> str:
 @task()
 def queue_letters(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
     """One chunk of a job: render, approve and queue these letters, and count them done."""
-    job = BulkJob.objects.select_related("campaign__office", "requested_by").filter(pk=job_id).first()
+    job = (
+        BulkJob.objects.select_related("campaign__office", "requested_by")
+        .prefetch_related("campaign__references", "campaign__items")  # the letter checked below is the one made
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None or job.finished or job.campaign is None:
         return {"queued": 0, "skipped": 0}  # the job is gone, or failed: its other chunks stand down
     campaign = job.campaign
+    approved = job.options.get("letter")
+    if approved is not None and approved != letter_fingerprint(campaign):
+        actions.fail(job_id, _changed_since_asked(job))  # its other chunks stand down: nothing more is queued
+        return {"queued": 0, "skipped": 0}
     recipients = for_queueing(campaign, recipient_ids)
     gone = len(recipient_ids) - len(recipients)
     completed = False
@@ -208,6 +241,49 @@ def queue_letters(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
 
             send_outbox.enqueue()
     return {"queued": len(queued), "skipped": len(skipped) + gone}
+
+
+@dataclasses.dataclass(frozen=True)
+class Sending:
+    """Where the letters an "approve and send" job queued stand in the outbox: how many, sent, not to be sent."""
+
+    queued: int
+    sent: int
+    stopped: int  # failed, cancelled, or uncertain (a person decides): the outbox page says each
+
+    @property
+    def waiting(self) -> int:
+        """Still to be sent by the worker (queued, or being sent)."""
+        return self.queued - self.sent - self.stopped
+
+
+def sending_of(job: BulkJob) -> Sending | None:
+    """The job's letters in the outbox (None: not an "approve and send" job, or one that did not record whose).
+
+    They are the letters to its recipients put in the outbox since the job was asked for.
+    """
+    from django.db.models import Count
+
+    from docket.mail.models import OutboxMessage, OutboxState
+
+    ids = job.options.get("recipients")
+    if job.kind != Kind.SEND or not isinstance(ids, list):
+        return None
+    states: dict[str, int] = {}
+    for start in range(0, len(ids), 500):  # a campaign of thousands: within any database's limit of parameters
+        rows = (
+            OutboxMessage.objects.filter(
+                kind=OutboxMessage.Kind.LETTER,
+                request__recipient_id__in=ids[start : start + 500],
+                created_at__gte=job.created_at,
+            )
+            .values("state")
+            .annotate(count=Count("pk"))
+        )
+        for row in rows:
+            states[row["state"]] = states.get(row["state"], 0) + row["count"]
+    stopped = sum(states.get(state, 0) for state in (OutboxState.FAILED, OutboxState.CANCELLED, OutboxState.UNCERTAIN))
+    return Sending(queued=sum(states.values()), sent=states.get(OutboxState.SENT, 0), stopped=stopped)
 
 
 def render_letters_zip(campaign: Campaign, actor: Actor, formats: Sequence[str] = ("pdf",)) -> BulkJob:

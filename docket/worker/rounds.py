@@ -30,15 +30,12 @@ from docket.worker.models import JobMark, WorkerBeat
 from docket.worker.schedule import LEASE, Job, Mark, Plan, due_jobs
 
 log = logging.getLogger(__name__)
-ACTOR = Actor("docket worker")
+ACTOR = Actor("Docket (chasing)")  # as the event log names who queued a chaser (only the worker chases)
 # A worker not seen for this long is taken to be gone (a round takes the poll interval, or one step).
 ALIVE_WITHIN = datetime.timedelta(seconds=60)
 # The heartbeat is written this often while the worker lives, whatever it is doing (a long ZIP file of
 # letters, a throttled round of sending): well within ALIVE_WITHIN.
 BEAT_EVERY = 15.0
-# A round sends for at most this long, then gives the tasks (a ZIP file, a report) and the schedule their
-# turn: at a provider's 30 messages a minute, a campaign would otherwise hold them for hours.
-SEND_FOR_AT_MOST = 30.0
 FORGET_AFTER = datetime.timedelta(days=7)
 
 
@@ -161,8 +158,12 @@ def run_queued_tasks(worker_id: str) -> None:
 
 
 def send_due() -> outbox.Tally:
+    """What is due, for at most one turn (``outbox.SEND_FOR_AT_MOST``): then the tasks and the schedule."""
     return outbox.run(
-        SmtpChannel(settings.DOCKET_SMTP), until_empty=True, wait_for_retries=False, for_at_most=SEND_FOR_AT_MOST
+        SmtpChannel(settings.DOCKET_SMTP),
+        until_empty=True,
+        wait_for_retries=False,
+        for_at_most=outbox.SEND_FOR_AT_MOST,
     )
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from docket.campaigns.importing import import_recipients
 from docket.mail.models import OutboxMessage
+from docket.requests.actions import Actor
 from docket.requests.models import InfoRequest
 from docket.worker import rounds
 from docket.worker.models import BulkJob
@@ -136,3 +137,60 @@ def test_a_waiting_job_says_no_worker_is_running_until_one_runs(browser, live_se
     warning.wait_for(state="detached", timeout=10_000)
     page.get_by_text("starts it in a moment").wait_for()
     check(page, "job-waiting-worker-running")
+
+
+def test_a_send_job_counts_its_letters_as_they_are_sent_and_every_job_page_says_what_it_is(
+    browser, live_server, office, settings, smtp_server, tmp_path, monkeypatch
+):
+    """Queued is not sent: the finished job's page says how many of its letters went so far, and follows them (HTMX)
+    until all are; a job whose letter was changed after the click stops, in words; the export's page is headed
+    with what it is and links back to the dashboard's public site section."""
+    from docket.mail import outbox
+    from docket.worker import jobs
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.DOCKET_SEND_RATE = 6000  # one message at a time
+    monkeypatch.setattr(outbox, "SEND_FOR_AT_MOST", 0.0)  # the send task sends one, as at a provider's limit
+    campaign = make_campaign(office, title="Knife crime strategies", template_source="Please send your strategy.")
+    import_recipients(campaign, write_csv(tmp_path / "recipients.csv", [contact_row(n) for n in range(1, 7)]))
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", campaign))
+    page.goto(f"/campaigns/{campaign.slug}/")
+    for box in page.locator("input[name=recipient]").all():
+        box.check()
+    page.get_by_role("button", name="Approve and send selected").click()
+    page.get_by_text("Waiting for the worker").wait_for()
+    assert page.locator("#job-heading").inner_text() == "Approve and send letters — Knife crime strategies"
+    rounds.run_queued_tasks("browser-test-worker")
+    sent = page.locator("#job-sent")
+    sent.wait_for(timeout=15_000)
+    assert sent.inner_text() == "Sent so far: 1 of 6 — the worker sends them as the mail server's limits allow"
+    assert page.locator("#job-state").inner_text() == "Sending"
+    assert page.locator("#job-progress").get_by_role("link", name="outbox").count() == 1
+    check(page, "job-send-queued-being-sent")
+
+    monkeypatch.setattr(outbox, "SEND_FOR_AT_MOST", 60.0)
+    rounds.send_due()  # the worker's next round
+    page.locator("#job-sent", has_text="Sent: 6 of 6").wait_for(timeout=15_000)  # polled, not reloaded
+    assert page.locator("#job-state").inner_text() == "Done"
+    check(page, "job-send-all-sent")
+
+    ids = list(campaign.recipients.values_list("pk", flat=True))
+    job = jobs.send_letters(campaign, ids, Actor("coordinator@office.example"))
+    campaign.template_source = "A text nobody approved."
+    campaign.save()
+    rounds.run_queued_tasks("browser-test-worker")
+    page.goto(f"/jobs/{job.pk}/")
+    changed = "The letter was changed after you asked to approve and send it, so the letters not yet queued were not"
+    assert page.locator("#job-error").inner_text().startswith(changed)
+    check(page, "job-send-letter-changed")
+
+    page.goto("/")
+    page.get_by_role("button", name="Export the public site").click()
+    page.get_by_text("Waiting for the worker").wait_for()
+    rounds.run_queued_tasks("browser-test-worker")
+    page.locator("#job-file").wait_for(timeout=30_000)
+    assert page.locator("#job-heading").inner_text() == "Public site export"
+    check(page, "job-export-heading")
+    page.get_by_role("link", name="Back to the public site on the dashboard").click()
+    page.get_by_role("heading", name="Public site").wait_for()
+    assert page.url.endswith("/#public-site")

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from docket.campaigns.importing import import_recipients
 from docket.campaigns.models import Campaign
 from docket.letters import compile_template
 from docket.mail.models import OutboxMessage
@@ -21,25 +20,11 @@ from docket.requests.models import FrozenLetter, InfoRequest
 from docket.requests.states import RequestState
 from docket.worker import jobs, rounds
 from docket.worker.models import BulkJob
-from tests.factories import contact_row, make_campaign, write_csv
+from tests.factories import contact_row
 from tests.web.conftest import person
 
 pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def many(office, tmp_path):
-    """A campaign of 12 recipients; the sixth has no email address."""
-
-    def make(count: int = 12, slug: str = "test-campaign") -> Campaign:
-        template = "Please send us your strategy, {{ contact.full_name }}."
-        campaign = make_campaign(office, slug=slug, template_source=template)
-        rows = [contact_row(n, email="" if n == 6 else f"person{n}@body{n}.example") for n in range(1, count + 1)]
-        import_recipients(campaign, write_csv(tmp_path / "recipients.csv", rows))
-        return campaign
-
-    return make
 
 
 def signed_in_coordinator(client, campaign: Campaign):

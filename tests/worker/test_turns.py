@@ -24,13 +24,31 @@ def test_a_round_of_throttled_sending_stops_at_its_time_limit_and_says_so(exampl
     recorder, _ = smtp_server
     queue_campaign(list(example.recipients.order_by("pk")), Actor("test"))
     settings.DOCKET_SEND_RATE = 6000  # one message at a time, 10 ms apart
-    monkeypatch.setattr(rounds, "SEND_FOR_AT_MOST", 0.0)
+    monkeypatch.setattr(outbox, "SEND_FOR_AT_MOST", 0.0)
     tally = rounds.send_due()
     assert (tally.sent, tally.cut_short) == (1, True)
     assert OutboxMessage.objects.filter(state=OutboxState.QUEUED).count() == 2  # the next round sends them
-    monkeypatch.setattr(rounds, "SEND_FOR_AT_MOST", 60.0)
+    monkeypatch.setattr(outbox, "SEND_FOR_AT_MOST", 60.0)
     tally = rounds.send_due()
     assert (tally.sent, tally.cut_short) == (2, False)
+    assert len(recorder.received) == 3
+
+
+def test_the_send_task_an_approve_and_send_job_asks_for_stops_at_the_same_time_limit(
+    example, smtp_server, settings, monkeypatch
+):
+    """The task the last chunk of "approve and send" enqueues sends for one turn, as a round does, so a campaign
+    of thousands at a provider's limit does not hold the worker's other tasks for hours; the rounds send the rest."""
+    from docket.mail.tasks import send_outbox
+
+    recorder, _ = smtp_server
+    queue_campaign(list(example.recipients.order_by("pk")), Actor("test"))
+    settings.DOCKET_SEND_RATE = 6000  # one message at a time, 10 ms apart
+    monkeypatch.setattr(outbox, "SEND_FOR_AT_MOST", 0.0)
+    assert send_outbox.call() == {"sent": 1, "retried": 0, "failed": 0, "uncertain": 0, "cut_short": 1}
+    assert OutboxMessage.objects.filter(state=OutboxState.QUEUED).count() == 2
+    monkeypatch.setattr(outbox, "SEND_FOR_AT_MOST", 60.0)
+    assert rounds.send_due().sent == 2  # the worker's next round sends what is left, each once
     assert len(recorder.received) == 3
 
 
