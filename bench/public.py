@@ -41,7 +41,7 @@ from django.core.management import call_command
 from django.utils import timezone
 call_command("migrate", verbosity=0); call_command("collectstatic", interactive=False, verbosity=0)
 from docket.campaigns.examples import load_example
-from docket.mail.dispatch import queue_campaign
+from docket.requests.letters import queue_campaign
 from docket.publishing import actions as publishing
 from docket.requests import actions
 from docket.requests.actions import Actor

@@ -189,7 +189,7 @@ def change_settings(campaign: Campaign, values: Mapping[str, Any], actor: Actor)
             setattr(campaign, name, getattr(current, name))
         if not changed:
             return []
-        current.save(update_fields=changed)
+        current.save(update_fields=[*changed, "changed_at"])  # auto_now is saved only when named
         note = "; ".join(
             f"{name.replace('_', ' ')}: {_shown(before[name])} → {_shown(values[name])}" for name in changed
         )
@@ -279,7 +279,7 @@ def change_item(item: RequestedItem, label: str, actor: Actor) -> bool:
         if before == label:
             return False
         item.label = label
-        item.save(update_fields=["label"])
+        item.save(update_fields=["label", "changed_at"])
         log(item.campaign, actor, EventKind.ITEM_CHANGED, f"{item.key}: {_shown(before)} → {_shown(label)}")
     return True
 
@@ -310,9 +310,10 @@ def move_item(item: RequestedItem, step: int, actor: Actor) -> bool:
         if not 0 <= target < len(items):
             return False
         items[index], items[target] = items[target], items[index]
+        now = timezone.now()  # bulk_update leaves auto_now fields alone
         for position, found in enumerate(items):
-            found.position = position
-        RequestedItem.objects.bulk_update(items, ["position"])
+            found.position, found.changed_at = position, now
+        RequestedItem.objects.bulk_update(items, ["position", "changed_at"])
         log(campaign, actor, EventKind.ITEMS_REORDERED, ", ".join(found.key for found in items))
     return True
 
@@ -484,7 +485,7 @@ def set_item_state(item_state: RecipientItem, state: str, title: str, url: str) 
         return False
     for name, value in wanted.items():
         setattr(item_state, name, value)
-    item_state.save(update_fields=list(wanted))
+    item_state.save(update_fields=[*wanted, "changed_at"])
     return True
 
 
@@ -535,13 +536,16 @@ def write_item_states(
         ),
         batch_size=IMPORT_BATCH,
     )
+    now = timezone.now()  # bulk_update leaves auto_now fields alone
     for item_state, state, title, url in changed:
-        item_state.state, item_state.title, item_state.url = state, title, url
+        item_state.state, item_state.title, item_state.url, item_state.changed_at = state, title, url, now
         if item_state.status_at is None:  # nothing recorded by a person yet: the status its state implies
             item_state.status = status_for_state(state)
             item_state.evidence_url = url if state == RecipientItem.State.PUBLISHED else ""
     RecipientItem.objects.bulk_update(
-        [c[0] for c in changed], ["state", "title", "url", "status", "evidence_url"], batch_size=IMPORT_BATCH
+        [c[0] for c in changed],
+        ["state", "title", "url", "status", "evidence_url", "changed_at"],
+        batch_size=IMPORT_BATCH,
     )
 
 
@@ -598,7 +602,7 @@ def set_item_status(
         old_evidence = item.evidence_id
         for name, value in fields.items():
             setattr(item, name, value)
-        item.save(update_fields=list(fields))
+        item.save(update_fields=[*fields, "changed_at"])
         _link_attachment(item, old_evidence)
         return rederive_state(request, kind, actor, _event_note(item, label))
 
@@ -623,7 +627,7 @@ def refuse_request(request: InfoRequest, actor: Actor, reason: str) -> InfoReque
             fields = _fields(refused, Status.REFUSED, Evidence(note=reason), label) | {"status_at": now}
             for name, value in fields.items():
                 setattr(item, name, value)
-            item.save(update_fields=list(fields))
+            item.save(update_fields=[*fields, "changed_at"])
             rederive_state(refused, STATUS_EVENTS[Status.REFUSED], actor, _event_note(item, label))  # logged; stays
     return refused
 
@@ -736,5 +740,5 @@ def evidence_withdrawn(attachments: Iterable[int]) -> list[RecipientItem]:
             item.status, item.received_at = Status.ASKED, None
             changed.append(item)
         item.status_at = timezone.now()
-        item.save(update_fields=["status", "evidence", "evidence_page", "received_at", "status_at"])
+        item.save(update_fields=["status", "evidence", "evidence_page", "received_at", "status_at", "changed_at"])
     return changed

@@ -31,6 +31,9 @@ class Office(models.Model):
     coordinator_name = models.CharField(max_length=200, blank=True)
     coordinator_role = models.CharField(max_length=200, blank=True)
     coordinator_email = models.EmailField(blank=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, db_index=True, help_text="When it was last saved: the public pages' cache key reads it"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -92,6 +95,9 @@ class Campaign(models.Model):
         default=False,
         help_text="Two coders code every reply and document apart; the coding pages list those still needing a second",
     )
+    changed_at = models.DateTimeField(
+        auto_now=True, db_index=True, help_text="When it was last saved: the public pages' cache key reads it"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -125,6 +131,9 @@ class RequestedItem(models.Model):
     key = models.CharField(max_length=50, validators=[key_validator])
     label = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(
+        auto_now=True, db_index=True, help_text="When it was last saved: the public pages' cache key reads it"
+    )
 
     class Meta:
         ordering = ["campaign", "position", "key"]
@@ -202,6 +211,9 @@ class RecipientItem(models.Model):
     evidence_page = models.PositiveIntegerField(null=True, blank=True, help_text="The page of it where the item starts")
     status_at = models.DateTimeField(null=True, blank=True, help_text="When the status was last recorded")
     received_at = models.DateTimeField(null=True, blank=True, help_text="When it was recorded as received")
+    changed_at = models.DateTimeField(
+        auto_now=True, db_index=True, help_text="When it was last saved: the public pages' cache key reads it"
+    )
 
     class Meta:
         ordering = ["recipient", "item__position", "item__key"]

@@ -19,7 +19,7 @@ def set_body_retired(body: Body, retired: bool) -> bool:
     if body.retired == retired:
         return False
     body.retired = retired
-    body.save(update_fields=["retired"])
+    body.save(update_fields=["retired", "changed_at"])
     return True
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from docket.directory.models import Body, Contact, Tag, slug_base
 from docket.importing import (
@@ -282,7 +283,11 @@ def save_contact_rows(rows: list[ContactRow]) -> list[tuple[Contact, bool, bool]
     if new_bodies and new_bodies[0].pk is None:
         raise RuntimeError("the database did not return the new bodies' keys")
     if changed_bodies:
-        Body.objects.bulk_update(list(changed_bodies.values()), sorted(fields_set), batch_size=IMPORT_BATCH)
+        now = timezone.now()  # bulk_update leaves auto_now fields alone
+        for body in changed_bodies.values():
+            body.changed_at = now
+        fields = sorted(fields_set | {"changed_at"})
+        Body.objects.bulk_update(list(changed_bodies.values()), fields, batch_size=IMPORT_BATCH)
     _add_tags(rows, bodies, body_changed)
     return _save_people(rows, bodies, body_changed)
 

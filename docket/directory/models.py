@@ -64,6 +64,9 @@ class Body(models.Model):
         default=False,
         help_text="No longer written to (abolished, merged): kept with its requests, left out of new campaigns",
     )
+    changed_at = models.DateTimeField(
+        auto_now=True, db_index=True, help_text="When it was last saved: the public pages' cache key reads it"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -41,6 +41,7 @@ class Shown:
     item: Publication
     file: str
     text: str = ""
+    title: str = ""
 
 
 def body_slug(request: InfoRequest) -> str:
@@ -70,10 +71,23 @@ def _text_only(publication: Publication) -> bool:
     )
 
 
-def _shown(publication: Publication) -> Shown:
+def title(publication: Publication, body: str) -> str:
+    """What a publication is called in public, ``body`` being the name of the body it is of, as it
+    is now: a letter or a reply by the body's current name (the title stored when it was published
+    keeps the name of that day, and a renamed body is shown by its new name everywhere else), a
+    document by its file's name, as published (redacted)."""
+    if publication.kind == Publication.Kind.LETTER:
+        return f"Letter to {body}"
+    if publication.kind == Publication.Kind.REPLY:
+        return f"Reply from {body}"
+    return publication.title
+
+
+def _shown(publication: Publication, body: str) -> Shown:
+    named = title(publication, body)
     if publication.redacted_pdf_id:
-        return Shown(publication, file_path(publication))
-    return Shown(publication, "", text_path(publication) if _text_only(publication) else "")
+        return Shown(publication, file_path(publication), title=named)
+    return Shown(publication, "", text_path(publication) if _text_only(publication) else "", title=named)
 
 
 def _items(request: InfoRequest) -> list[dict[str, Any]]:
@@ -124,7 +138,8 @@ def campaign_page(campaign: Campaign) -> Page:
 
 
 def body_page(campaign: Campaign, request: InfoRequest) -> Page:
-    items = [_shown(p) for p in published.of_request(request)]
+    body = request.recipient.contact.body.name
+    items = [_shown(p, body) for p in published.of_request(request)]
     documents = [s for s in items if s.item.kind == Publication.Kind.DOCUMENT]
     context = {
         "campaign": campaign,
@@ -257,7 +272,7 @@ def atom_feed(site_url: str) -> bytes:
         link = f"{site_url}{p.request.campaign.slug}/{body_slug(p.request)}/"
         entries.append(
             "<entry>"
-            f"<title>{escape(p.title)}</title>"
+            f"<title>{escape(title(p, p.request.recipient.contact.body.name))}</title>"
             f'<link href="{escape(link)}"/>'
             f"<id>urn:docket:publication:{p.token}</id>"
             f"<updated>{p.published_at.isoformat() if p.published_at else updated}</updated>"

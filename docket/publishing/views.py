@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -33,7 +34,7 @@ def cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = f"public:{published.version()}:{request.path}"
+        key = "public:" + hashlib.sha256(f"{published.version()}:{request.path}".encode()).hexdigest()
         hit = cache.get(key)
         if hit is not None:
             return HttpResponse(hit, content_type="text/html; charset=utf-8")
@@ -105,9 +106,19 @@ def search(request: HttpRequest) -> HttpResponse:
         except QueryError as problem:
             error = str(problem)
         else:
-            results = [{"hit": hit, "slug": site.body_slug(hit.entry.request), "file": _file(hit)} for hit in found]
+            results = [
+                {"hit": hit, "slug": site.body_slug(hit.entry.request), "file": _file(hit), "where": _where(hit)}
+                for hit in found
+            ]
     context = {"query": query, "results": results, "error": error}
     return render(request, "publishing/search.html", public_context(context))
+
+
+def _where(hit: Any) -> str:
+    """'page 7 of Response Strategy.pdf', or the title of a letter or reply as the public pages give it now."""
+    entry = hit.entry
+    named = site.title(entry.publication, entry.body.name) if entry.publication is not None else entry.title
+    return f"page {entry.page} of {named}" if entry.page else named
 
 
 def _file(hit: Any) -> str:

@@ -9,6 +9,7 @@ Under /public/ the 404 and 500 pages wear the public site's look, not the worksp
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -38,8 +39,19 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "web/404.html", status=404)
 
 
+# A person refused a page they may not see is not a fault of the system: one line, no traceback.
+refusals = logging.getLogger("docket.web.refused")
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/403.html", status=403)
+    response = render(request, "web/403.html", status=403)
+    user = getattr(request, "user", None)
+    who = user.get_username() if user is not None and user.is_authenticated else "someone not signed in"
+    why = str(exception) if exception is not None and str(exception) else "not allowed"
+    # %r: a web address or a name with a line break in it stays on its one line.
+    refusals.warning("Refused (403): %r may not open %s %r: %s", who, request.method, request.get_full_path(), why)
+    response._has_been_logged = True  # type: ignore[attr-defined]  # else Django logs it again, with the traceback
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -3,6 +3,7 @@ DEBUG off as in production; a 404 that tells nothing of a campaign one is not on
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -141,3 +142,32 @@ def test_a_public_fault_is_told_in_the_public_sites_look(rf):
     assert "Sorry, there is a problem with the service" in page
     assert "Published correspondence" in page
     assert "Go to the dashboard" not in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_one_line_in_the_log_and_a_fault_keeps_its_traceback(settings, example, caplog):
+    """Someone opening a page their role may not see is logged as one warning (who, what, why), not as an
+    error with a traceback; a fault in the code is still logged as an error, with its traceback."""
+    settings.ROOT_URLCONF = "tests.web.error_urls"
+    client = signed_in(person("viewer@office.example", "viewer", example))
+    client.raise_request_exception = False
+    caplog.set_level(logging.INFO)
+
+    assert client.get("/outbox/?page=2").status_code == 403
+    refused = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(refused) == 1, [r.getMessage() for r in refused]
+    assert refused[0].levelno == logging.WARNING
+    assert refused[0].exc_info is None
+    assert "Traceback" not in caplog.text
+    message = refused[0].getMessage()
+    assert "viewer@office.example" in message
+    assert "/outbox/?page=2" in message
+    assert "permission" in message
+    assert "\n" not in message
+
+    caplog.clear()
+    assert client.get("/fails/").status_code == 500
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert errors[0].exc_info is not None
+    assert "RuntimeError: a fault in the code" in caplog.text
