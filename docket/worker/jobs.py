@@ -76,7 +76,9 @@ def letter_fingerprint(campaign: Campaign) -> str:
     date, the references, the office's letterhead and signature, the requested items' labels. An "approve and
     send" job records it when it is asked for, and queues nothing once it differs (the letter approved changed).
     """
-    data = dataclasses.replace(campaign_data(campaign), field_names=())  # the field names only name errors
+    # The field names only name errors; the reply-by date of an undated letter moves on with the day it is queued,
+    # as its date does: a job that runs past midnight sends the letter approved, dated the day it goes.
+    data = dataclasses.replace(campaign_data(campaign), field_names=(), due_date=None)
     items = [(item.key, item.label) for item in campaign.items.all()]
     return hashlib.sha256(repr((data, items)).encode()).hexdigest()
 

@@ -65,6 +65,34 @@ def test_a_letter_changed_only_in_its_references_or_date_also_stops_the_job(many
     assert not OutboxMessage.objects.exists()
 
 
+def test_an_undated_letter_queued_past_midnight_is_not_taken_for_a_changed_one(many, settings, monkeypatch):
+    """An undated letter is dated the day it is queued, and its reply-by date counts from that day: a job asked
+    for before midnight and run after it queues the letter approved, not a "changed" one."""
+    import datetime
+
+    from django.utils import timezone
+
+    from docket.campaigns import letters as campaign_letters
+
+    settings.TASKS = DATABASE_TASKS
+    campaign = many(2)
+    campaign.letter_date = None
+    campaign.template_source += "\nPlease reply by {{ due_date | long_date }}."
+    campaign.save()
+    ids = sorted(campaign.recipients.values_list("pk", flat=True))
+    job = jobs.send_letters(campaign, ids, Actor("test"))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    today = timezone.localdate
+
+    def after_midnight(value=None, timezone=None):
+        return tomorrow if value is None else today(value, timezone)
+
+    monkeypatch.setattr(campaign_letters.timezone, "localdate", after_midnight)
+    assert jobs.queue_letters.call(job.pk, ids)["queued"] == 2
+    job.refresh_from_db()
+    assert job.state != "failed", job.error
+
+
 def test_the_finished_send_job_says_how_many_of_its_letters_are_sent_so_far_and_follows_them(
     client, many, settings, smtp_server, monkeypatch
 ):
