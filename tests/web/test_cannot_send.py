@@ -134,6 +134,7 @@ def test_once_the_mail_server_takes_a_message_the_earlier_failures_no_longer_say
     assert "Docket cannot reach its mail server" in client.get(reverse("web:outbox")).content.decode()
 
     later = timezone.now()  # after the failed try (its claim)
+    assert message.claimed_at is not None
     assert later > message.claimed_at
     taken = store(
         team["request"], OutboxMessage.Kind.CHASER, Outgoing("<c@t>", "a@b", "r@x", "c", [], "", "", None, "")

@@ -18,8 +18,8 @@ DOUBLED = "Dear Sir,\n\nPlease send your strategy.\n\nYours sincerely,\n\nJane S
 def editor_page(client, campaign: Campaign, source: str | None = None) -> str:
     url = reverse("web:editor", args=[campaign.slug])
     if source is None:
-        return client.get(url).content.decode()
-    return client.post(url, {"template_source": source, "action": "preview"}).content.decode()
+        return str(client.get(url).content.decode())
+    return str(client.post(url, {"template_source": source, "action": "preview"}).content.decode())
 
 
 def test_the_editor_says_docket_adds_the_greeting_and_the_sign_off(client, team: Team):

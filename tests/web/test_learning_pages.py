@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -172,7 +174,7 @@ def test_the_campaign_page_links_to_adding_a_letter_for_those_who_may(client, ex
     assert link not in client.get(page).content.decode()
 
 
-def _copy_of_the_first_seed() -> list:
+def _copy_of_the_first_seed() -> list[SimpleUploadedFile]:
     first = SEEDS[0]
     return [*_files([first]), SimpleUploadedFile("copy.txt", first.read_bytes()), *_files(SEEDS[1:2])]
 
@@ -336,7 +338,7 @@ def test_in_a_browser_letters_to_one_person_are_refused_and_template_syntax_is_l
     second.write_text(second.read_text().replace("Dear Paddy,\n", "Dear Paddy,\n\nOur form said {% if %}.\n", 1))
     page = signed_in(browser, live_server, person("editor@office.example", "editor"))
 
-    def upload(slug: str, files: list) -> None:
+    def upload(slug: str, files: list[Path]) -> None:
         page.goto(URL)
         page.get_by_label("Short name").fill(slug)
         page.get_by_label("Title").fill("Letters")

@@ -72,8 +72,6 @@ def test_an_undated_letter_queued_past_midnight_is_not_taken_for_a_changed_one(m
 
     from django.utils import timezone
 
-    from docket.campaigns import letters as campaign_letters
-
     settings.TASKS = DATABASE_TASKS
     campaign = many(2)
     campaign.letter_date = None
@@ -87,7 +85,7 @@ def test_an_undated_letter_queued_past_midnight_is_not_taken_for_a_changed_one(m
     def after_midnight(value=None, timezone=None):
         return tomorrow if value is None else today(value, timezone)
 
-    monkeypatch.setattr(campaign_letters.timezone, "localdate", after_midnight)
+    monkeypatch.setattr(timezone, "localdate", after_midnight)  # the day the letters are queued on
     assert jobs.queue_letters.call(job.pk, ids)["queued"] == 2
     job.refresh_from_db()
     assert job.state != "failed", job.error
