@@ -120,8 +120,13 @@ def test_one_letter_makes_a_campaign_with_no_fields_that_writes_it(db, capsys):
 def test_add_letter_reads_the_already_published_variant_and_the_bodys_own_title(db, capsys, tmp_path):
     assert main(["learn-campaign", *map(str, SEEDS), "--slug", "vru-learned"]) == 0
     text = SEEDS[1].read_text(encoding="utf-8")
-    for old, new in [("Paddy Tipping", "Pat Lee"), ("Dear Paddy", "Dear Pat"), ("Nottinghamshire", "Derbyshire"),
-                     ("NG5 6LU", "DE4 3AG"), ("Strategic Assessment", "Violence Profile")]:
+    for old, new in [
+        ("Paddy Tipping", "Pat Lee"),
+        ("Dear Paddy", "Dear Pat"),
+        ("Nottinghamshire", "Derbyshire"),
+        ("NG5 6LU", "DE4 3AG"),
+        ("Strategic Assessment", "Violence Profile"),
+    ]:
         text = text.replace(old, new)
     letter = tmp_path / "derbyshire.md"
     letter.write_text(text, encoding="utf-8")

@@ -53,4 +53,3 @@ def test_a_short_page_has_no_parts(client, replied):
     shown = client.get(reverse("web:document_page", args=[replied.strategy.pk, 1])).content.decode()
     assert "part 1 of" not in shown
     assert "Parts of this page" not in shown
-

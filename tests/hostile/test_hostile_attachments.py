@@ -149,9 +149,10 @@ def far_cell_xlsx() -> bytes:
 def with_bomb(document: bytes, name: str, head: bytes, piece: bytes, tail: bytes) -> bytes:
     """``document`` with its part ``name`` replaced by head + 120 MB of ``piece`` + tail."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(document)) as source, zipfile.ZipFile(
-        buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1
-    ) as out:
+    with (
+        zipfile.ZipFile(io.BytesIO(document)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+    ):
         for entry in source.infolist():
             if entry.filename != name:
                 out.writestr(entry.filename, source.read(entry))

@@ -140,9 +140,8 @@ def rotated(angle: int) -> bytes:
 
 
 def cropped(rotate: int = 0) -> bytes:
-    content = (
-        b"BT /F1 12 Tf 220 300 Td (Response Strategy 2020, by the lead officer) Tj ET\n"
-        + text(b"(Contact Marlowe Quint on Tuesdays) Tj", 220, 260)
+    content = b"BT /F1 12 Tf 220 300 Td (Response Strategy 2020, by the lead officer) Tj ET\n" + text(
+        b"(Contact Marlowe Quint on Tuesdays) Tj", 220, 260
     )
     return upright_page(content, rotate, (0, 0, 700, 500), (200, 200, 560, 380))
 

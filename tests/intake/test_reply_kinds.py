@@ -65,9 +65,10 @@ def test_an_acknowledgement_moves_a_sent_request_to_acknowledged_only(sent):
     assert kinds(lane) == [("acknowledgement_received", "sent", "acknowledged")]
     taken_in(real_mail.reply_with_pdf, lane)
     assert state(lane) == RequestState.PARTIALLY_ANSWERED
-    second = ingest(real_mail.acknowledgement(sender="foi@x.example", to=reply_address(lane.pk)).replace(
-        b"ack-1187", b"ack-1188"
-    ), UPLOAD).message
+    second = ingest(
+        real_mail.acknowledgement(sender="foi@x.example", to=reply_address(lane.pk)).replace(b"ack-1187", b"ack-1188"),
+        UPLOAD,
+    ).message
     assert second.classification == "acknowledgement"
     assert state(lane) == RequestState.PARTIALLY_ANSWERED  # a late acknowledgement takes nothing back
     assert kinds(lane) == [("acknowledgement_received", "partially_answered", "partially_answered")]

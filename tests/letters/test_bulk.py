@@ -57,11 +57,11 @@ def test_the_render_command_renders_the_example_campaign(tmp_path, capsys):
 
 def test_the_manifest_does_not_hand_a_spreadsheet_a_formula(tmp_path):
     hostile = [
-        replace(recipient(), id="1", full_name="=HYPERLINK(\"http://evil.example\",\"x\")", body="+cmd|' /C calc'!A0"),
+        replace(recipient(), id="1", full_name='=HYPERLINK("http://evil.example","x")', body="+cmd|' /C calc'!A0"),
         replace(recipient(), id="2", full_name="@SUM(1+1)", body="-2+3"),
     ]
     manifest = render_all(campaign(), hostile, ["txt"], tmp_path / "out", workers=1)
     rows = list(csv.DictReader(manifest.open()))
     cells = [value for row in rows for value in row.values()]
     assert not [cell for cell in cells if cell[:1] in "=+-@"]
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells

@@ -106,6 +106,7 @@ def bar_edges(after: Image.Image, ink: tuple[int, int, int, int]) -> list[tuple[
     """For each column of the word, the top and bottom of the dark run through the middle of its line."""
     left, top, right, bottom = ink
     middle = (top + bottom) // 2
+
     def pixel(x: int, y: int) -> int:
         value = after.getpixel((x, y))
         assert isinstance(value, int)  # a grey picture: one value a pixel

@@ -26,6 +26,7 @@ def signed_in(browser, live_server, user, **options):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, **options)
     page = context.new_page()
     refusals = CSP_REFUSALS.setdefault(page, [])
+
     def note_refusal(message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text:
             refusals.append(message.text)
@@ -175,4 +176,3 @@ def test_every_page_keeps_to_its_content_security_policy(browser, live_server, e
     assert fetched == []
     CSP_REFUSALS.pop(page)
     page.context.close()
-

@@ -77,6 +77,7 @@ def test_when_every_request_is_a_candidate_none_is_marked_suggested(client, team
     assert not any(words.endswith("(suggested)") for _, words, _ in options(page, message))
     assert "Docket suggests" not in page
 
+
 def test_filing_with_nothing_chosen_is_refused_at_the_field(client, team):
     sent(request_of(team, "Michael Lane"))
     message = ingest(reply(sender="clerk@unknown.example", to="office@x.example"), UPLOAD).message

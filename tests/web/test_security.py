@@ -22,9 +22,7 @@ SIGN_IN = "/sign-in/"
 
 def test_it_locks_the_account_whatever_address_the_guesses_come_from(client, team):
     for n in range(5):
-        client.post(
-            SIGN_IN, {"username": "viewer@office.example", "password": "wrong"}, REMOTE_ADDR=f"192.0.2.{n + 1}"
-        )
+        client.post(SIGN_IN, {"username": "viewer@office.example", "password": "wrong"}, REMOTE_ADDR=f"192.0.2.{n + 1}")
     right = {"username": "viewer@office.example", "password": "a-long-test-password"}
     assert client.post(SIGN_IN, right, REMOTE_ADDR="198.51.100.7").status_code == 429
 
@@ -128,7 +126,6 @@ def settings_value(name: str, **env: str) -> str:
 def test_it_asks_for_https_only_when_served_over_https(tmp_path):
     assert settings_value("SECURE_HSTS_SECONDS", DOCKET_SECURE_COOKIES="1", DOCKET_DATA_DIR=str(tmp_path)) == "31536000"
     assert settings_value("SECURE_HSTS_SECONDS", DOCKET_SECURE_COOKIES="0", DOCKET_DATA_DIR=str(tmp_path)) == "0"
-
 
 
 def test_the_public_pages_inline_styles_are_allowed_by_their_hash(client, example):
