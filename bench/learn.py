@@ -46,8 +46,15 @@ def mailing(count: int) -> list[str]:
         fields |= {f"o{k}": rng.choice(["yes", "no"]) for k in range(2)}
         area = phrase(rng, 1).title()
         recipient = RecipientData(
-            str(n), f"Jo {word(rng).title()}", area, f"{area} Police and Crime Commissioner", "Jo", area,
-            address=("1 High Street",), postcode="AB1 2CD", fields=fields,
+            str(n),
+            f"Jo {word(rng).title()}",
+            area,
+            f"{area} Police and Crime Commissioner",
+            "Jo",
+            area,
+            address=("1 High Street",),
+            postcode="AB1 2CD",
+            fields=fields,
         )
         texts.append(render(campaign, recipient, "txt").decode())
     return texts
