@@ -110,7 +110,8 @@ def attributes(owner: object) -> list[str]:
         return sorted(str(key) for key in owner)
     names = [field.name for field in dataclasses.fields(owner)] if dataclasses.is_dataclass(owner) else []
     names += [name for name, value in vars(type(owner)).items() if isinstance(value, property)]
-    return [name for name in names if not name.startswith("_") and name != "template"]
+    hidden = {"template", "due_date"} if isinstance(owner, CampaignData) else {"template"}  # due_date: its own name
+    return [name for name in names if not name.startswith("_") and name not in hidden]
 
 
 def _listed(names: Iterable[str]) -> str:

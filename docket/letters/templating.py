@@ -149,6 +149,10 @@ def _measured_concat(parts: Iterable[str]) -> str:
     return "".join(pieces)
 
 
+# Fields of the campaign's data a template reads under their own names only (see is_safe_attribute).
+HIDDEN_CAMPAIGN_ATTRIBUTES = frozenset({"due_date"})
+
+
 class BoundedEnvironment(SandboxedEnvironment):
     """The sandbox with a budget: see :mod:`docket.letters.template_limits`."""
 
@@ -182,6 +186,21 @@ class BoundedEnvironment(SandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         limits.check_time()
         return super().getattr(obj, attribute)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """The campaign's reply-by date is printed as ``due_date`` only: that name is how a letter is known to
+        print it (``uses_due_date``), so that the date printed becomes the request's due date when it is sent."""
+        if isinstance(obj, CampaignData) and attr in HIDDEN_CAMPAIGN_ATTRIBUTES:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
+        if isinstance(obj, CampaignData) and attribute in HIDDEN_CAMPAIGN_ATTRIBUTES:
+            hint = (
+                f'"campaign.{attribute}" is not something a letter can print: write {{{{ {attribute} | long_date }}}}'
+            )
+            return self.undefined(hint, obj=obj, name=attribute, exc=jinja2.exceptions.SecurityError)
+        return super().unsafe_undefined(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         limits.check_time()
@@ -252,6 +271,7 @@ ENVIRONMENT = _environment()
 # the operations a template runs (1/0, a bad argument, a macro calling itself for ever).
 TEMPLATE_FAILURES = (
     jinja2.TemplateError,
+    AssertionError,  # Jinja's own checks of a filter's arguments: truncate(-5)
     UnknownCitation,
     ArithmeticError,
     LookupError,

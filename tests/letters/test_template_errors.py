@@ -96,3 +96,32 @@ def test_a_letter_prints_its_reply_by_date_and_a_misspelt_one_is_suggested():
         problem("Reply by {{ due_dat | long_date }}.\n").problem
         == '"due_dat" is not something a letter can print; did you mean "due_date"?'
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{{ campaign.due_date | long_date }}",
+        "{{ campaign['due_date'] }}",
+        "{{ campaign | attr('due_date') }}",
+        "{% if campaign.due_date %}soon{% endif %}",
+    ],
+)
+def test_the_reply_by_date_is_printed_by_its_own_name_only(written: str):
+    """A letter that prints its reply-by date makes it the request's due date: that is known from the name
+    ``due_date``, so the campaign's copy of it is not printed (a letter reached it and promised a date the
+    request did not keep)."""
+    import datetime
+
+    error = problem(f"Please reply by {written}.\n", campaign={"due_date": datetime.date(2020, 1, 30)})
+    assert error.problem == (
+        '"campaign.due_date" is not something a letter can print: write {{ due_date | long_date }}'
+    )
+
+
+def test_a_filters_own_check_is_a_template_mistake_in_words():
+    """Jinja checks some filters' arguments with assert: truncate(-5) raised AssertionError, a 500 on every
+    page that made the letter."""
+    error = problem('{{ "abcdefgh" | truncate(-5) }}\n')
+    assert error.problem == "expected length >= 3, got -5"
+    assert error.line == 1
