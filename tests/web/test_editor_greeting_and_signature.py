@@ -76,3 +76,34 @@ def test_a_letter_nobody_signs_is_warned_of_where_it_is_previewed(client, team: 
     page = editor_page(client, campaign)
     assert "The letter is signed only with the office's name: add who signs it on the" in page
     assert f'href="{reverse("web:office")}">Office page</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("**Dear Commissioner**,\n\nText.\n", 'Line 1 starts "Dear Commissioner":'),
+        ("_Dear Commissioner_,\n\nText.\n", 'Line 1 starts "Dear Commissioner":'),
+        ("Text.\n\nWith best wishes,\nJane Smith\n", 'Line 3 starts "With best wishes":'),
+        ("Text.\n\nWith kind regards,\n", 'Line 3 starts "With kind regards":'),
+        ("Text.\n\nBest regards\n", 'Line 3 starts "Best regards":'),
+        ("Text.\n\nKind regards,\n", 'Line 3 starts "Kind regards":'),
+        ("Text.\n\nRegards,\n", 'Line 3 starts "Regards":'),
+        ("Text.\n\n**Yours truly,**\n", 'Line 3 starts "Yours truly":'),
+        ("Text.\n\nMany thanks.\n", 'Line 3 starts "Many thanks":'),
+    ],
+)
+def test_a_sign_off_on_a_line_of_its_own_is_named_in_its_words_without_emphasis(source: str, expected: str):
+    assert [warning[: len(expected)] for warning in doubled_lines(source)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Regards to the review, we would welcome your view.",
+        "Kind regards are not enough: please reply.",
+        "Many thanks for your last reply, which we have read.",
+        "Best wishes for the {{ fields.plan_name }} plan.",
+    ],
+)
+def test_a_sentence_that_starts_with_a_sign_offs_words_is_not_one(last: str):
+    assert doubled_lines(f"Text.\n\n{last}\n") == []
