@@ -107,3 +107,16 @@ def test_a_sign_off_on_a_line_of_its_own_is_named_in_its_words_without_emphasis(
 )
 def test_a_sentence_that_starts_with_a_sign_offs_words_is_not_one(last: str):
     assert doubled_lines(f"Text.\n\n{last}\n") == []
+
+
+def test_after_saving_the_page_says_the_warnings_at_the_top_not_only_done(client, team: Team):
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    url = reverse("web:editor", args=[campaign.slug])
+    source = "**Dear Commissioner**,\n\nPlease send your strategy.\n\nWith best wishes,\n"
+    page = client.post(url, {"template_source": source, "action": "save"}, follow=True).content.decode()
+    assert "The letter template is saved." in page
+    banners = page[: page.index('id="insertable"')]  # above the long list of what a letter can use
+    assert "govuk-notification-banner" in banners
+    assert "Line 1 starts &quot;Dear Commissioner&quot;: Docket adds the greeting itself" in banners
+    assert "Line 5 starts &quot;With best wishes&quot;: Docket adds the sign-off" in banners
