@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,3 +110,13 @@ def test_the_settings_say_a_printed_reply_by_date_counts_from_the_letters_date(c
     client.force_login(team["editor"])
     page = client.get(reverse("web:campaign_settings", args=[team["campaign"].slug])).content.decode()
     assert "counts them from the letter&#x27;s date" in page or "counts them from the letter's date" in page
+
+
+def test_a_new_campaign_refuses_such_a_letter_date_too(team: Team):
+    from docket.web.forms import NewCampaignForm
+
+    data = QueryDict(mutable=True)
+    data.update(valid(letter_date_year="9999", office=str(team["campaign"].office.pk)))
+    form = NewCampaignForm(data, sources=Campaign.objects.all())
+    assert not form.is_valid()
+    assert form.errors["letter_date"][0].startswith("The letter date must be between 1 January 1900 and ")
