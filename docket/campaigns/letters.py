@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -10,7 +11,10 @@ from django.utils import timezone
 
 from docket.campaigns.models import Campaign, Office, Recipient, RecipientItem
 from docket.letters import CampaignData, ItemData, OfficeData, RecipientData, ReferenceData
+from docket.letters.wording import long_date
 from docket.requests import deadlines
+
+PRINTS_DUE_DATE = re.compile(r"\bdue_date\b")  # a template that prints the reply-by date (``{{ due_date }}``)
 
 
 def office_data(office: Office) -> OfficeData:
@@ -56,6 +60,31 @@ def campaign_data(
             for r in campaign.references.all()
         ),
         field_names=field_names(campaign),
+    )
+
+
+def short_reply(campaign: Campaign, template: str | None = None, today: datetime.date | None = None) -> str:
+    """A warning, in words, when the letter's date leaves a body less than half the campaign's working days
+    (or none) to reply by the reply-by date the template prints; empty when it does not print one, the letter
+    is undated (dated the day it is sent) or the letter is dated today or later."""
+    source = campaign.template_source if template is None else template
+    today = today or timezone.localdate()
+    dated = campaign.letter_date
+    if dated is None or dated >= today or not PRINTS_DUE_DATE.search(source):
+        return ""
+    due = deadlines.add_working_days(dated, campaign.response_working_days)
+    left = deadlines.working_days_between(today, due) if due >= today else -1  # due is days, not years, away
+    if left * 2 >= campaign.response_working_days:
+        return ""
+    if left < 0:
+        how_long = "is already past"
+    elif left == 0:
+        how_long = "is today"
+    else:
+        how_long = f"is only {left} working day{'s' if left != 1 else ''} from today"
+    return (
+        f"The letter is dated {long_date(dated)}, so the reply-by date it prints, {long_date(due)}, {how_long}. "
+        "Change the letter's date in the campaign's settings, or leave it blank to date letters the day they are sent."
     )
 
 

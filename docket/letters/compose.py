@@ -18,7 +18,13 @@ IMPERSONAL_SALUTATIONS = {"", "sir or madam", "sir/madam"}
 
 # What Docket writes around the template's text itself: a template that writes them too says them twice.
 GREETING = re.compile(r"(?i)^(dear|to whom)\b")
-SIGN_OFF = re.compile(r"(?i)^(yours\s+(sincerely|faithfully)|kind\s+regards|best\s+wishes)\b")
+# A sign-off is a line of its own: only the words of one, then perhaps a comma or a stop ("With best wishes,"),
+# so that a sentence starting with them ("Regards to the review, we …") is not taken for one.
+SIGN_OFF = re.compile(
+    r"(?i)^(?:yours\s+(?:sincerely|faithfully|truly)"
+    r"|(?:with\s+)?(?:best|kind|kindest|warm|warmest)\s+(?:regards|wishes)|regards"
+    r"|(?:with\s+)?(?:many\s+)?thanks)\s*[,.!]?$"
+)
 SIGN_OFF_LINES = 4  # a sign-off is looked for among the template's last lines (a name or role may follow it)
 
 
@@ -60,9 +66,12 @@ def _tags_only(line: str) -> bool:
     return True
 
 
+EMPHASIS = re.compile(r"\*+|(?<![\w{])_+|_+(?![\w}])")  # "**Dear Commissioner**," and "_Dear_"; not fields.a_b
+
+
 def _words(line: str) -> str:
-    """A line's text without the Markdown that may start it (a heading's #, emphasis, a quote's >)."""
-    return line.strip().strip("#>*_ ").strip()
+    """A line's text without the Markdown around its words (a heading's #, a quote's >, emphasis's * and _)."""
+    return EMPHASIS.sub("", line.strip().lstrip("#> ")).strip()
 
 
 def _quoted(words: str, most: int = 40) -> str:

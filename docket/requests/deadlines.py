@@ -29,12 +29,18 @@ def is_working_day(day: datetime.date) -> bool:
 
 @lru_cache(maxsize=4096)  # the outbox asks the same question for every letter of a batch
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date ``days`` working days after ``start`` (which itself does not count)."""
+    """The date ``days`` working days after ``start`` (which itself does not count).
+
+    A count that would run past the calendar's last day (a date stored as 31 December 9999) stops at that
+    day, ``datetime.date.max``, rather than raising ``OverflowError`` on every page that shows it.
+    """
     if days < 0:
         raise ValueError("a deadline is a whole number of working days, not negative")
     day = start
     remaining = days
     while remaining:
+        if day == datetime.date.max:
+            return day
         day += datetime.timedelta(days=1)
         if is_working_day(day):
             remaining -= 1

@@ -20,6 +20,7 @@ from docket.campaigns.letters import (
     campaign_data,
     field_names,
     recipient_data,
+    short_reply,
     with_letter_data,
 )
 from docket.campaigns.models import Campaign, Recipient
@@ -195,6 +196,8 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         "zip_formats": ZIP_FORMATS.items(),
         # Letters sent now would carry a date still to come (and "within 20 working days of this letter").
         "dated_ahead": found.letter_date is not None and found.letter_date > timezone.localdate(),
+        # Dated so far back that the reply-by date the letters print leaves a body little time or none.
+        "short_reply": short_reply(found),
     }
     return render(request, "web/campaign.html", context)
 
@@ -347,7 +350,7 @@ def saved_message(request: HttpRequest, found: Campaign) -> None:
 
 def _preview(found: Campaign, source: str, recipient: Recipient | None) -> dict[str, Any]:
     # A greeting or sign-off the template writes as well as Docket: said whether or not the letter can be made.
-    shown: dict[str, Any] = {"doubled": doubled_lines(source)}
+    shown: dict[str, Any] = {"doubled": doubled_lines(source), "short_reply": short_reply(found, template=source)}
     if recipient is None:
         return shown | {"preview_error": "This campaign has no recipients to preview."}
     try:
@@ -445,6 +448,9 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             campaign_actions.save_template(found, form.cleaned_data["template_source"], actor_of(request))
             saved_message(request, found)
+            # What the editor warns of below the template, said at the top of the page after saving too.
+            for warning in [*doubled_lines(found.template_source), *filter(None, [short_reply(found)])]:
+                messages.warning(request, warning)
             return redirect(f"{request.path}?recipient={recipient.pk if recipient else ''}")
     context = {"campaign": found, "form": form, "recipients": recipients, "chosen": recipient, "source": source}
     context["insertable"] = insertable(found)
@@ -519,4 +525,5 @@ def campaign_settings(request: HttpRequest, slug: str) -> HttpResponse:
         changed = campaign_actions.change_settings(found, values, actor_of(request))
         messages.success(request, "The campaign's settings are saved." if changed else "Nothing was changed.")
         return redirect("web:campaign", slug=slug)
-    return render(request, "web/campaign_settings.html", {"campaign": found, "form": form})
+    context = {"campaign": found, "form": form, "short_reply": short_reply(found)}
+    return render(request, "web/campaign_settings.html", context)

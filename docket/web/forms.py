@@ -13,12 +13,14 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 
 from docket.campaigns.copying import COPIED_SETTINGS, RESERVED_SLUGS, suggest_slug
 from docket.campaigns.models import Campaign, Office, RecipientItem
 from docket.directory.models import Body, Contact, Tag
 from docket.letters.images import MOST_BYTES, picture_problem
 from docket.letters.template_limits import MAX_SOURCE
+from docket.letters.wording import long_date
 from docket.mail.actions import LARGEST_LIMIT
 from docket.requests.letters import chaser_template_problem
 from docket.web.access import ROLES
@@ -99,10 +101,40 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{named} must be a real date, for example 1 12 2026") from None
 
 
+EARLIEST_LETTER_DATE = datetime.date(1900, 1, 1)
+LETTER_DATE_YEARS_AHEAD = 5
+
+
+def _letter_date_in_range(value: datetime.date | None) -> None:
+    """Refuse a letter date no letter could carry (31 12 9999 ran every reply-by date off the calendar)."""
+    if value is None:
+        return
+    today = timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + LETTER_DATE_YEARS_AHEAD)
+    except ValueError:  # 29 February, five years on
+        latest = today.replace(year=today.year + LETTER_DATE_YEARS_AHEAD, day=28)
+    if not EARLIEST_LETTER_DATE <= value <= latest:
+        raise forms.ValidationError(
+            f"The letter date must be between {long_date(EARLIEST_LETTER_DATE)} and {long_date(latest)}",
+            code="out_of_range",
+        )
+
+
 def _letter_date() -> GovukDateField:
     return GovukDateField(
-        required=False, label="Letter date", help_text="The date the letters carry, for example 1 12 2026"
+        required=False,
+        label="Letter date",
+        help_text="The date the letters carry, for example 1 12 2026",
+        validators=[_letter_date_in_range],
     )
+
+
+RESPONSE_DAYS_HELP = (
+    "Working days (England and Wales) a body has to reply, from the day of sending. A letter that prints its "
+    "reply-by date ({{ due_date }}) counts them from the letter's date instead, so a letter dated earlier "
+    "than it is sent gives less time."
+)
 
 
 def _checked_chaser_template(form: forms.ModelForm[Campaign]) -> str:
@@ -124,6 +156,7 @@ class CampaignSettingsForm(GovukMessages, forms.ModelForm[Campaign]):
         # the settings a copy starts from, what makes it new, and how its replies are coded
         fields = ["title", "letter_date", *COPIED_SETTINGS]
         widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"response_working_days": RESPONSE_DAYS_HELP}
 
 
 class ContactForm(GovukMessages, forms.ModelForm[Contact]):
@@ -325,6 +358,7 @@ class NewCampaignForm(GovukMessages, forms.ModelForm[Campaign]):
         help_texts = {
             "slug": "The campaign's name in links: lower-case letters, digits and hyphens. "
             "Leave it blank to make one from the title.",
+            "response_working_days": RESPONSE_DAYS_HELP,
         }
         widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
 

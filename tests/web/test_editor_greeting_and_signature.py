@@ -76,3 +76,47 @@ def test_a_letter_nobody_signs_is_warned_of_where_it_is_previewed(client, team: 
     page = editor_page(client, campaign)
     assert "The letter is signed only with the office's name: add who signs it on the" in page
     assert f'href="{reverse("web:office")}">Office page</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("**Dear Commissioner**,\n\nText.\n", 'Line 1 starts "Dear Commissioner":'),
+        ("_Dear Commissioner_,\n\nText.\n", 'Line 1 starts "Dear Commissioner":'),
+        ("Text.\n\nWith best wishes,\nJane Smith\n", 'Line 3 starts "With best wishes":'),
+        ("Text.\n\nWith kind regards,\n", 'Line 3 starts "With kind regards":'),
+        ("Text.\n\nBest regards\n", 'Line 3 starts "Best regards":'),
+        ("Text.\n\nKind regards,\n", 'Line 3 starts "Kind regards":'),
+        ("Text.\n\nRegards,\n", 'Line 3 starts "Regards":'),
+        ("Text.\n\n**Yours truly,**\n", 'Line 3 starts "Yours truly":'),
+        ("Text.\n\nMany thanks.\n", 'Line 3 starts "Many thanks":'),
+    ],
+)
+def test_a_sign_off_on_a_line_of_its_own_is_named_in_its_words_without_emphasis(source: str, expected: str):
+    assert [warning[: len(expected)] for warning in doubled_lines(source)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Regards to the review, we would welcome your view.",
+        "Kind regards are not enough: please reply.",
+        "Many thanks for your last reply, which we have read.",
+        "Best wishes for the {{ fields.plan_name }} plan.",
+    ],
+)
+def test_a_sentence_that_starts_with_a_sign_offs_words_is_not_one(last: str):
+    assert doubled_lines(f"Text.\n\n{last}\n") == []
+
+
+def test_after_saving_the_page_says_the_warnings_at_the_top_not_only_done(client, team: Team):
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    url = reverse("web:editor", args=[campaign.slug])
+    source = "**Dear Commissioner**,\n\nPlease send your strategy.\n\nWith best wishes,\n"
+    page = client.post(url, {"template_source": source, "action": "save"}, follow=True).content.decode()
+    assert "The letter template is saved." in page
+    banners = page[: page.index('id="insertable"')]  # above the long list of what a letter can use
+    assert "govuk-notification-banner" in banners
+    assert "Line 1 starts &quot;Dear Commissioner&quot;: Docket adds the greeting itself" in banners
+    assert "Line 5 starts &quot;With best wishes&quot;: Docket adds the sign-off" in banners
