@@ -44,3 +44,17 @@ def test_a_phone_sees_each_recipients_state_and_due_date(browser, live_server, t
     text = stacked.inner_text()
     assert "overdue" in text, text
     assert f"Due {due:%-d %b %Y}" in text, text
+
+
+def test_the_ledger_shows_each_requests_reply_by_date_and_whether_it_is_overdue(
+    browser, live_server, team: Team, flight
+):
+    page = signed_in(browser, live_server, team["coordinator"])
+    due = timezone.localdate() - datetime.timedelta(days=3)
+    page.goto(f"/campaigns/{team['campaign'].slug}/ledger/")
+    row = page.locator("#ledger-matrix tbody tr", has_text=flight.sent.recipient.contact.body.name)
+    heading = row.locator("th")
+    assert f"Reply due {due:%-d %b %Y} \N{EN DASH} overdue" in " ".join(heading.inner_text().split())
+    check(page, "ledger-due-desktop")
+    no_wider_than_a_phone(page, "ledger-due")
+    assert row.get_by_text("Reply due").evaluate(IN_VIEW), "the reply-by date is past the phone's edge"
