@@ -13,10 +13,11 @@ from django.utils import timezone
 from docket.requests.models import InfoRequest
 from tests.web.conftest import Team, in_flight
 from tests.web.test_browser import check, signed_in
-from tests.web.test_phone_width_browser import no_wider_than_a_phone
+from tests.web.test_phone_width_browser import PHONE, no_wider_than_a_phone
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
+DESKTOP = {"width": 1280, "height": 900}
 IN_VIEW = "e => e.getBoundingClientRect().right <= window.innerWidth && e.getBoundingClientRect().width > 0"
 
 
@@ -58,3 +59,21 @@ def test_the_ledger_shows_each_requests_reply_by_date_and_whether_it_is_overdue(
     check(page, "ledger-due-desktop")
     no_wider_than_a_phone(page, "ledger-due")
     assert row.get_by_text("Reply due").evaluate(IN_VIEW), "the reply-by date is past the phone's edge"
+
+
+def test_find_bodies_with_nothing_chosen_says_what_to_choose(browser, live_server, team: Team):
+    page = signed_in(browser, live_server, team["coordinator"])
+    for size, name in [(DESKTOP, "add-recipients-nothing-chosen"), (PHONE, "add-recipients-nothing-chosen-phone")]:
+        page.set_viewport_size(size)
+        page.goto(f"/campaigns/{team['campaign'].slug}/recipients/add/")
+        assert page.locator(".govuk-error-summary").count() == 0  # not before anyone asks
+        page.get_by_role("button", name="Find bodies").click()
+        summary = page.locator(".govuk-error-summary")
+        summary.wait_for()
+        message = "Type a body name, or choose a kind or a tag, to find bodies"
+        assert message in summary.inner_text()
+        assert message in page.locator("#q-error").inner_text()
+        assert page.title().startswith("Error: ")
+        check(page, name)
+        summary.get_by_role("link", name=message).click()
+        assert page.evaluate("document.activeElement.id") == "id_q"
