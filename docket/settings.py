@@ -189,7 +189,7 @@ SECURE_CSP: dict[str, list[str]] = {
     "script-src": [CSP.SELF, CSP.NONCE],
     # The public pages' few inline rules (publishing/base.html): they are cached whole,
     # so a nonce cannot serve them; tests/web/test_security.py checks the hash still fits.
-    "style-src": [CSP.SELF, "'sha256-8+MpP2WnPq8o9RCaxM4UT2jn6anHorSc449rnwVpFBA='"],
+    "style-src": [CSP.SELF, "'sha256-NRr8EktkfVeFgzkZ/GdysUNatkUZ1pbpAdRwRouIkC8='"],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

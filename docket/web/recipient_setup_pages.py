@@ -60,7 +60,7 @@ def add_recipients(request: HttpRequest, slug: str) -> HttpResponse:
     kinds = list(Body.objects.exclude(kind="").order_by("kind").values_list("kind", flat=True).distinct())
     form = RecipientSearchForm(request.GET or None, kinds=kinds)
     bodies: list[Body] = []
-    searched = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
+    searched = form.is_bound and form.is_valid()  # and something chosen: else the form says what to choose
     if searched:
         bodies = list(_bodies(found, form.cleaned_data)[: MOST_BODIES + 1])
     context = {

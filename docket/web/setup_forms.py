@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from docket.campaigns.actions import FIELD_CHARS
@@ -39,6 +41,9 @@ class ItemLabelForm(GovukMessages, forms.ModelForm[RequestedItem]):
         labels = {"label": "What it is called in the letter"}
 
 
+NOTHING_CHOSEN = "Type a body name, or choose a kind or a tag, to find bodies"
+
+
 class RecipientSearchForm(GovukMessages, forms.Form):
     q = forms.CharField(required=False, label="Body name", max_length=200)
     kind = forms.ChoiceField(required=False, label="Kind")
@@ -49,6 +54,12 @@ class RecipientSearchForm(GovukMessages, forms.Form):
         field = self.fields["kind"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not any(data.values()):
+            self.add_error("q", NOTHING_CHOSEN)
+        return data
 
 
 class NewFieldForm(GovukMessages, forms.Form):
