@@ -73,14 +73,18 @@ def _problem(recipient: Recipient, why: str) -> str:
 
 def letter_fingerprint(campaign: Campaign) -> str:
     """What the campaign's letters are made from, apart from each recipient, as a hash: the template, the letter's
-    date, the references, the office's letterhead and signature, the requested items' labels. An "approve and
+    date, the references, the office's letterhead and signature, the requested items' labels, the email's subject
+    and the working days the reply-by date counts. An "approve and
     send" job records it when it is asked for, and queues nothing once it differs (the letter approved changed).
     """
     # The field names only name errors; the reply-by date of an undated letter moves on with the day it is queued,
     # as its date does: a job that runs past midnight sends the letter approved, dated the day it goes.
     data = dataclasses.replace(campaign_data(campaign), field_names=(), due_date=None)
     items = [(item.key, item.label) for item in campaign.items.all()]
-    return hashlib.sha256(repr((data, items)).encode()).hexdigest()
+    # What the email carries besides the letter (its subject), and what the reply-by date counts (the working
+    # days: a dated letter's due date is left out above with an undated one's, so the days are kept here).
+    email = (campaign.email_subject or campaign.title, campaign.response_working_days)
+    return hashlib.sha256(repr((data, items, email)).encode()).hexdigest()
 
 
 def _changed_since_asked(job: BulkJob) -> str:

@@ -135,3 +135,24 @@ def test_every_jobs_page_names_what_it_does_and_links_back_to_where_it_was_asked
     page = client.get(made["Location"]).content.decode()
     assert f'id="job-heading">Letters as a ZIP file — {campaign.title}</h1>' in page
     assert f'href="{reverse("web:campaign", args=[campaign.slug])}">Back to {campaign.title}</a>' in page
+
+
+@pytest.mark.parametrize(
+    "change", [{"email_subject": "Ignore our earlier letter"}, {"response_working_days": 5}], ids=str
+)
+def test_a_changed_email_subject_or_reply_by_days_also_stops_the_job(many, settings, change):
+    """The email's subject and the working days the printed reply-by date counts are part of what was approved."""
+    settings.TASKS = DATABASE_TASKS
+    campaign = many(2)
+    campaign.template_source += "\nPlease reply by {{ due_date | long_date }}."
+    campaign.save()
+    ids = sorted(campaign.recipients.values_list("pk", flat=True))
+    job = jobs.send_letters(campaign, ids, Actor("test"))
+    for name, value in change.items():
+        setattr(campaign, name, value)
+    campaign.save()
+    jobs.queue_letters.call(job.pk, ids)
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert job.error.startswith("The letter was changed after you asked to approve and send it")
+    assert not OutboxMessage.objects.exists()
