@@ -69,3 +69,11 @@ def test_chasing_everyone_is_refused_in_words_not_done_for_the_ticked_rows_only(
     url = reverse("web:ledger_chase", args=[campaign.slug])
     page = client.post(url, {"everyone": "yes"}, follow=True).content.decode()
     assert "it does not chase. To chase, tick each body to chase." in page
+
+
+def test_a_search_that_leaves_one_recipient_offers_it_in_words_for_one(client, team: Team):
+    campaign = team["campaign"]
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:campaign", args=[campaign.slug]), {"q": "Hampshire"}).content.decode()
+    assert "The 1 recipient this filter and search leave, whether ticked or not" in page
+    assert "All 1 recipient" not in page
