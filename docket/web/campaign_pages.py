@@ -317,28 +317,45 @@ def mark_letters(found: Campaign, rows: list[dict[str, Any]]) -> int:
     return len(readiness.cannot())
 
 
-def saved_message(request: HttpRequest, found: Campaign) -> None:
-    """ "Saved", or saved but N letters cannot be made (a template in progress may be saved with an error)."""
+def in_the_outbox(found: Campaign) -> str:
+    """What a changed template does not change: the campaign's letters queued already (frozen as approved), in
+    words, or ""."""
+    waiting = OutboxMessage.objects.filter(
+        kind=OutboxMessage.Kind.LETTER,
+        request__campaign=found,
+        state__in=(OutboxState.QUEUED, OutboxState.SENDING),
+    ).count()
+    if not waiting:
+        return ""
+    those = "1 letter already in the outbox keeps" if waiting == 1 else f"{waiting} letters already in the outbox keep"
+    were = "it was" if waiting == 1 else "they were"
+    return f" {those} the text {were} approved with. The change applies to letters approved from now on."
+
+
+def saved_message(request: HttpRequest, found: Campaign, changed: bool = True) -> None:
+    """ "Saved", or saved but N letters cannot be made (a template in progress may be saved with an error); and,
+    if it changed, that letters waiting in the outbox keep the text they were approved with."""
     everyone = with_letter_data(found.recipients.order_by("pk")).iterator(chunk_size=500)
     readiness = check_letters(found, everyone, budget=SAVE_BUDGET)
     cannot, checked = readiness.cannot(), len(readiness.problems)
+    kept = in_the_outbox(found) if changed else ""
     if not cannot:
-        messages.success(
-            request,
+        saved = (
             "The letter template is saved."
             if readiness.complete
             else (
                 f"The letter template is saved. The first {checked} letters can be made "
                 "(there was no time to check more)."
-            ),
+            )
         )
+        (messages.warning if kept else messages.success)(request, saved + kept)
         return
     first = next(iter(cannot.values()))
     of = f"of its {checked} letters" if readiness.complete else f"of the first {checked} letters checked"
     messages.warning(
         request,
         f"The letter template is saved, but {len(cannot)} {of} cannot be made. The first: {first} "
-        "The campaign page shows each one.",
+        f"The campaign page shows each one.{kept}",
     )
 
 
@@ -443,8 +460,8 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
         if not can(request.user, "edit"):
             return HttpResponse("You cannot change this campaign.", status=403)
         if form.is_valid():
-            campaign_actions.save_template(found, form.cleaned_data["template_source"], actor_of(request))
-            saved_message(request, found)
+            changed = campaign_actions.save_template(found, form.cleaned_data["template_source"], actor_of(request))
+            saved_message(request, found, changed)
             return redirect(f"{request.path}?recipient={recipient.pk if recipient else ''}")
     context = {"campaign": found, "form": form, "recipients": recipients, "chosen": recipient, "source": source}
     context["insertable"] = insertable(found)
