@@ -71,7 +71,8 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "heading": heading_of(found),
         "back_text": back_text,
         "back_url": back_url,
-        "problems": list(found.problems.all()[:500]) if found.finished else [],
+        # Letters left out are listed as soon as they are known (those found before the job began, at once).
+        "problems": list(found.problems.all()[:500]),
         "has_file": result_path(found) is not None,
         "sending": sending,
         # The page follows the job while it runs, and an "approve and send" job's letters until each is sent.
