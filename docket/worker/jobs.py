@@ -21,10 +21,16 @@ import zipfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from django.conf import settings
 from django.tasks import task
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from docket.mail.models import OutboxMessage
 
 from docket import words
 from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
@@ -261,6 +267,16 @@ class Sending:
     def waiting(self) -> int:
         """Still to be sent by the worker (queued, or being sent)."""
         return self.queued - self.sent - self.stopped
+
+
+def job_letters(job: BulkJob) -> QuerySet[OutboxMessage]:
+    """The letters of the job's campaign put in the outbox since the job was asked for (the job's, and any queued
+    after it): what the warnings of letters that wait and cannot go count."""
+    from docket.mail.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(
+        kind=OutboxMessage.Kind.LETTER, request__campaign=job.campaign, created_at__gte=job.created_at
+    )
 
 
 def sending_of(job: BulkJob) -> Sending | None:
