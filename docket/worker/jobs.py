@@ -152,6 +152,7 @@ def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
     """One chunk of an approval job: each draft approved, in one transaction with the job's progress."""
     from django.db import transaction
 
+    from docket.campaigns.readiness import LetterCheck
     from docket.requests.actions import approve, request_for
     from docket.requests.states import RequestState
 
@@ -159,21 +160,27 @@ def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
     if job is None or job.finished or job.campaign is None:
         return {"approved": 0}
     actor = actor_of(job)
-    recipients = list(job.campaign.recipients.filter(pk__in=recipient_ids).select_related("request").order_by("pk"))
-    approved = 0
+    recipients = list(for_queueing(job.campaign, recipient_ids))
+    check = LetterCheck(job.campaign)  # a letter that cannot be made is not approved (as a few in the request)
+    approved, problems = 0, []
     with transaction.atomic():
         for recipient in recipients:
             request = getattr(recipient, "request", None) or request_for(recipient, actor)
-            if request.state == RequestState.DRAFT:
-                approve(request, actor)
-                approved += 1
+            if request.state != RequestState.DRAFT:
+                continue
+            if problem := check.problem(recipient):
+                problems.append(_problem(recipient, problem))
+                continue
+            approve(request, actor)
+            approved += 1
         actions.count_changed(job_id, approved)
-        completed = actions.advance(job_id, len(recipient_ids))
+        completed = actions.advance(job_id, len(recipient_ids), problems)
     if completed:
         done = BulkJob.objects.get(pk=job_id)
-        others = done.total - done.changed
-        past = f"; {others} had been approved already, or sent." if others else "."
-        actions.describe(job_id, f"{letters(done.changed)} approved{past}")
+        others = done.total - done.changed - done.skipped
+        past = f"; {others} had been approved already, or sent" if others else ""
+        left = f"; {done.skipped} not approved (listed below)" if done.skipped else ""
+        actions.describe(job_id, f"{letters(done.changed)} approved{past}{left}.")
     return {"approved": approved}
 
 
