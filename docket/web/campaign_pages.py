@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -214,7 +214,13 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     if request.POST.get("everyone") == "yes":  # every recipient the page's filter and search leave, not one page
         if request.POST.get("confirm") != "yes":  # so many letters at once: the page says how many, and asks first
             return _confirm_everyone(request, found, action)
-        chosen = with_letter_data(_matching(found, request.POST).filter(_still_to_do(action)))
+        # Only the recipients the page counted: if they changed since (some added, or sent), it is asked again.
+        to_do = _matching(found, request.POST).filter(_still_to_do(action))
+        counted, upto = _counted(request.POST)
+        now = to_do.count()
+        if counted is None or upto is None or now != counted:
+            return _confirm_everyone(request, found, action, changed=_what_changed(counted, now))
+        chosen = with_letter_data(to_do.filter(pk__lte=upto))
     else:
         ids = form_ids(request.POST.getlist("recipient"), "recipient")
         chosen = with_letter_data(found.recipients.filter(pk__in=ids))
@@ -248,14 +254,14 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     refused = unsendable + [
         (r, problem) for r in chosen if r.pk not in blocked and sending and (problem := sending.problem(r))
     ]
-    if refused:
-        messages.error(request, refused_summary(refused, "sent"))
     left_out = {r.pk for r, _ in refused}
     sendable = [r.pk for r in chosen if r.pk not in left_out]
     if not sendable:
+        messages.error(request, refused_summary(refused, "sent"))
         return redirect("web:campaign", slug=slug)
-    # The letters are rendered, queued and sent by the worker: the job's page follows them.
-    asked = send_letters(found, sendable, actor)
+    # The letters are rendered, queued and sent by the worker: the job's page follows them, and lists each
+    # letter left out here, and why, with those the worker leaves out (kept with the job, not a passing message).
+    asked = send_letters(found, sendable, actor, problems=[left_out_why(r, why) for r, why in refused])
     return redirect("web:job", pk=asked.pk)
 
 
@@ -265,19 +271,68 @@ def _still_to_do(action: str) -> Q:
     return drafts if action == "approve" else drafts | Q(request__state=RequestState.APPROVED)
 
 
-def _confirm_everyone(request: HttpRequest, found: Campaign, action: str) -> HttpResponse:
+def _counted(params: QueryDict) -> tuple[int | None, int | None]:
+    """What the confirmation page counted (its hidden fields): how many recipients, and the highest id of them."""
+
+    def number(name: str) -> int | None:
+        value = params.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 12 else None
+
+    return number("counted"), number("upto")
+
+
+def _what_changed(counted: int | None, now: int) -> str:
+    """Why the confirmation is shown again, in words."""
+    if counted is None:
+        return "The page did not say how many letters it counted: check the number and confirm again."
+    more = now - counted
+    if more > 0:
+        added = "1 recipient was" if more == 1 else f"{more} recipients were"
+        return f"{added} added since this page was shown: check the number and confirm again."
+    fewer = "1 recipient" if -more == 1 else f"{-more} recipients"
+    return (
+        f"{fewer} fewer {'has' if -more == 1 else 'have'} a letter to do than when this page was shown (done or "
+        "removed meanwhile): check the number and confirm again."
+    )
+
+
+CONFIRM_LISTS_AT_MOST = 20  # letters that cannot be made, named on the confirmation page (the rest counted)
+
+
+def left_out_why(recipient: Recipient, why: str) -> str:
+    """One letter left out, as a job's page and the confirmation page list it."""
+    return f"{recipient.contact.full_name} ({recipient.contact.body.name}): {why}"
+
+
+def _confirm_everyone(request: HttpRequest, found: Campaign, action: str, changed: str = "") -> HttpResponse:
     """The page that asks before every recipient the filter and search leave is approved (and sent): how many
-    match, how many letters that does, and how many are left as they are (approved or sent already)."""
+    match, how many letters that does (those that can be made), which cannot be made and why, and how many are
+    left as they are (approved or sent already). It carries what it counted, so that only those are done."""
     matching = _matching(found, request.POST)
     filters = {"state": request.POST.get("state", ""), "q": _search_words(request.POST.get("q", ""))}
     total = matching.count()
-    acted_on = matching.filter(_still_to_do(action)).count()
+    to_do = matching.filter(_still_to_do(action)).order_by("pk")
+    figures = to_do.aggregate(counted=Count("pk"), upto=Max("pk"))
+    counted, upto = figures["counted"], figures["upto"] or 0
+    readiness = check_letters(found, with_letter_data(to_do).iterator(chunk_size=500), budget=SAVE_BUDGET)
+    cannot = readiness.cannot()
+    if action == "send":  # nor is a letter sent whose email cannot be written (as campaign_bulk and the worker refuse)
+        for r in to_do.select_related("contact").iterator(chunk_size=2000):
+            if r.pk not in cannot and (why := header_problem(r.contact, found.office) or send_problem(r)):
+                cannot[r.pk] = why
+    named = with_letter_data(found.recipients.filter(pk__in=list(cannot)[:CONFIRM_LISTS_AT_MOST]).order_by("pk"))
     context = {
         "campaign": found,
         "action": action,
         "total": total,
-        "acted_on": acted_on,
-        "left": total - acted_on,
+        "counted": counted,
+        "upto": upto,
+        "acted_on": counted - len(cannot),
+        "cannot": len(cannot),
+        "cannot_named": [left_out_why(r, cannot[r.pk]) for r in named],
+        "unchecked": 0 if readiness.complete else counted - len(readiness.problems),
+        "left": total - counted,
+        "changed": changed,
         "filters": filters,
         "back": "?" + urlencode({k: v for k, v in filters.items() if v}) if any(filters.values()) else "",
     }
@@ -320,28 +375,45 @@ def mark_letters(found: Campaign, rows: list[dict[str, Any]]) -> int:
     return len(readiness.cannot())
 
 
-def saved_message(request: HttpRequest, found: Campaign) -> None:
-    """ "Saved", or saved but N letters cannot be made (a template in progress may be saved with an error)."""
+def in_the_outbox(found: Campaign) -> str:
+    """What a changed template does not change: the campaign's letters queued already (frozen as approved), in
+    words, or ""."""
+    waiting = OutboxMessage.objects.filter(
+        kind=OutboxMessage.Kind.LETTER,
+        request__campaign=found,
+        state__in=(OutboxState.QUEUED, OutboxState.SENDING),
+    ).count()
+    if not waiting:
+        return ""
+    those = "1 letter already in the outbox keeps" if waiting == 1 else f"{waiting} letters already in the outbox keep"
+    were = "it was" if waiting == 1 else "they were"
+    return f" {those} the text {were} approved with. The change applies to letters approved from now on."
+
+
+def saved_message(request: HttpRequest, found: Campaign, changed: bool = True) -> None:
+    """ "Saved", or saved but N letters cannot be made (a template in progress may be saved with an error); and,
+    if it changed, that letters waiting in the outbox keep the text they were approved with."""
     everyone = with_letter_data(found.recipients.order_by("pk")).iterator(chunk_size=500)
     readiness = check_letters(found, everyone, budget=SAVE_BUDGET)
     cannot, checked = readiness.cannot(), len(readiness.problems)
+    kept = in_the_outbox(found) if changed else ""
     if not cannot:
-        messages.success(
-            request,
+        saved = (
             "The letter template is saved."
             if readiness.complete
             else (
                 f"The letter template is saved. The first {checked} letters can be made "
                 "(there was no time to check more)."
-            ),
+            )
         )
+        (messages.warning if kept else messages.success)(request, saved + kept)
         return
     first = next(iter(cannot.values()))
     of = f"of its {checked} letters" if readiness.complete else f"of the first {checked} letters checked"
     messages.warning(
         request,
         f"The letter template is saved, but {len(cannot)} {of} cannot be made. The first: {first} "
-        "The campaign page shows each one.",
+        f"The campaign page shows each one.{kept}",
     )
 
 
@@ -446,8 +518,8 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
         if not can(request.user, "edit"):
             return HttpResponse("You cannot change this campaign.", status=403)
         if form.is_valid():
-            campaign_actions.save_template(found, form.cleaned_data["template_source"], actor_of(request))
-            saved_message(request, found)
+            changed = campaign_actions.save_template(found, form.cleaned_data["template_source"], actor_of(request))
+            saved_message(request, found, changed)
             # What the editor warns of below the template, said at the top of the page after saving too.
             for warning in [*doubled_lines(found.template_source), *filter(None, [short_reply(found)])]:
                 messages.warning(request, warning)

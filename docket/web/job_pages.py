@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from docket.web.access import access_campaign, campaigns_for, role_of
 from docket.web.decorators import actor_of, requires
-from docket.web.mail_pages import ago
+from docket.web.mail_pages import ago, held_by_limit, sending_stalled, sending_through
 from docket.web.user_errors import errors_shown_on
-from docket.worker.jobs import export_public_site, render_letters_zip, result_path, sending_of
+from docket.worker.jobs import export_public_site, job_letters, render_letters_zip, result_path, sending_of
 from docket.worker.models import BulkJob
 from docket.worker.rounds import last_seen
 
@@ -71,7 +71,8 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "heading": heading_of(found),
         "back_text": back_text,
         "back_url": back_url,
-        "problems": list(found.problems.all()[:500]) if found.finished else [],
+        # Letters left out are listed as soon as they are known (those found before the job began, at once).
+        "problems": list(found.problems.all()[:500]),
         "has_file": result_path(found) is not None,
         "sending": sending,
         # The page follows the job while it runs, and an "approve and send" job's letters until each is sent.
@@ -80,6 +81,11 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     if not found.finished:  # a job waiting or running says when no worker is there to do it
         seen = last_seen(timezone.now())
         context |= {"worker_seen": None if seen is None else ago(seen.ago), "worker_running": seen and seen.running}
+    elif sending and sending.waiting:  # its letters wait: why they cannot go, if they cannot, as the outbox says
+        now = timezone.now()
+        letters = job_letters(found)
+        context |= sending_stalled(letters, now)
+        context["held_by_limit"] = held_by_limit(letters, sending_through(), now)
     if request.headers.get("HX-Request"):
         return render(request, "web/_job_progress.html", context)
     return render(request, "web/job.html", context)

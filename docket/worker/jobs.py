@@ -21,10 +21,16 @@ import zipfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from django.conf import settings
 from django.tasks import task
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from docket.mail.models import OutboxMessage
 
 from docket import words
 from docket.campaigns.letters import campaign_data, recipient_data, recipients_for_rendering
@@ -73,14 +79,18 @@ def _problem(recipient: Recipient, why: str) -> str:
 
 def letter_fingerprint(campaign: Campaign) -> str:
     """What the campaign's letters are made from, apart from each recipient, as a hash: the template, the letter's
-    date, the references, the office's letterhead and signature, the requested items' labels. An "approve and
+    date, the references, the office's letterhead and signature, the requested items' labels, the email's subject
+    and the working days the reply-by date counts. An "approve and
     send" job records it when it is asked for, and queues nothing once it differs (the letter approved changed).
     """
     # The field names only name errors; the reply-by date of an undated letter moves on with the day it is queued,
     # as its date does: a job that runs past midnight sends the letter approved, dated the day it goes.
     data = dataclasses.replace(campaign_data(campaign), field_names=(), due_date=None)
     items = [(item.key, item.label) for item in campaign.items.all()]
-    return hashlib.sha256(repr((data, items)).encode()).hexdigest()
+    # What the email carries besides the letter (its subject), and what the reply-by date counts (the working
+    # days: a dated letter's due date is left out above with an undated one's, so the days are kept here).
+    email = (campaign.email_subject or campaign.title, campaign.response_working_days)
+    return hashlib.sha256(repr((data, items, email)).encode()).hexdigest()
 
 
 def _changed_since_asked(job: BulkJob) -> str:
@@ -142,6 +152,7 @@ def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
     """One chunk of an approval job: each draft approved, in one transaction with the job's progress."""
     from django.db import transaction
 
+    from docket.campaigns.readiness import LetterCheck
     from docket.requests.actions import approve, request_for
     from docket.requests.states import RequestState
 
@@ -149,21 +160,27 @@ def approve_chunk(job_id: int, recipient_ids: list[int]) -> dict[str, int]:
     if job is None or job.finished or job.campaign is None:
         return {"approved": 0}
     actor = actor_of(job)
-    recipients = list(job.campaign.recipients.filter(pk__in=recipient_ids).select_related("request").order_by("pk"))
-    approved = 0
+    recipients = list(for_queueing(job.campaign, recipient_ids))
+    check = LetterCheck(job.campaign)  # a letter that cannot be made is not approved (as a few in the request)
+    approved, problems = 0, []
     with transaction.atomic():
         for recipient in recipients:
             request = getattr(recipient, "request", None) or request_for(recipient, actor)
-            if request.state == RequestState.DRAFT:
-                approve(request, actor)
-                approved += 1
+            if request.state != RequestState.DRAFT:
+                continue
+            if problem := check.problem(recipient):
+                problems.append(_problem(recipient, problem))
+                continue
+            approve(request, actor)
+            approved += 1
         actions.count_changed(job_id, approved)
-        completed = actions.advance(job_id, len(recipient_ids))
+        completed = actions.advance(job_id, len(recipient_ids), problems)
     if completed:
         done = BulkJob.objects.get(pk=job_id)
-        others = done.total - done.changed
-        past = f"; {others} had been approved already, or sent." if others else "."
-        actions.describe(job_id, f"{letters(done.changed)} approved{past}")
+        others = done.total - done.changed - done.skipped
+        past = f"; {others} had been approved already, or sent" if others else ""
+        left = f"; {done.skipped} not approved (listed below)" if done.skipped else ""
+        actions.describe(job_id, f"{letters(done.changed)} approved{past}{left}.")
     return {"approved": approved}
 
 
@@ -257,6 +274,16 @@ class Sending:
     def waiting(self) -> int:
         """Still to be sent by the worker (queued, or being sent)."""
         return self.queued - self.sent - self.stopped
+
+
+def job_letters(job: BulkJob) -> QuerySet[OutboxMessage]:
+    """The letters of the job's campaign put in the outbox since the job was asked for (the job's, and any queued
+    after it): what the warnings of letters that wait and cannot go count."""
+    from docket.mail.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(
+        kind=OutboxMessage.Kind.LETTER, request__campaign=job.campaign, created_at__gte=job.created_at
+    )
 
 
 def sending_of(job: BulkJob) -> Sending | None:

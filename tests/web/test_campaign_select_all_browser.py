@@ -57,3 +57,41 @@ def test_without_javascript_the_select_all_box_is_not_shown(browser, live_server
     assert not page.locator("#select-page").is_visible()
     assert page.get_by_label(f"All {example.recipients.count()} recipients, not only those ticked").is_visible()
     context.close()
+
+
+def test_the_confirmation_names_the_letter_that_cannot_be_made_and_asks_again_when_recipients_are_added(
+    browser, live_server, example, tmp_path
+):
+    from docket.campaigns.importing import import_recipients
+    from docket.worker import rounds
+    from tests.factories import contact_row, write_csv
+    from tests.web.test_letters_that_cannot_be_made import blank_field
+
+    count = example.recipients.count()
+    broken = blank_field(example)
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", example))
+    page.goto(f"/campaigns/{example.slug}/")
+    page.get_by_label(f"All {count} recipients, not only those ticked").check()
+    page.get_by_role("button", name="Approve and send selected").click()
+    assert page.locator("#confirm-heading").inner_text() == f"Approve and send {count - 1} letters?"
+    assert page.locator("#confirm-cannot").inner_text().startswith(f"{broken.contact.full_name} (")
+    check(page, "campaign-everyone-confirm-cannot")
+
+    import_recipients(example, write_csv(tmp_path / "more.csv", [contact_row(n) for n in (1, 2)]))  # meanwhile
+    page.get_by_role("button", name=f"Yes, approve and send {count - 1} letters").click()
+    assert (
+        page.locator("#confirm-changed")
+        .inner_text()
+        .endswith(
+            "2 recipients were added since this page was shown: check the number and confirm again. Nothing was sent."
+        )
+    )
+    check(page, "campaign-everyone-confirm-changed")
+    heading = page.locator("#confirm-heading").inner_text()
+    page.get_by_role("button", name=heading.replace("Approve", "Yes, approve").rstrip("?")).click()
+    page.wait_for_url("**/jobs/**")
+    rounds.run_queued_tasks("browser-test-worker")
+    page.reload()
+    assert page.locator("#job-count").inner_text() == "Queued or left out: 5 of 5 letters (100%)"
+    assert broken.contact.full_name in page.locator("#job-problems").inner_text()
+    check(page, "job-send-left-out")

@@ -56,12 +56,12 @@ def test_approve_and_send_200_letters_returns_at_once_and_the_worker_queues_and_
     page.get_by_text("Waiting for the worker").wait_for()
     answered = time.monotonic() - started
     assert answered < 5, answered  # nothing rendered in the request
-    assert page.locator("#job-count").inner_text() == f"0 of {LETTERS} letters (0%)"
+    assert page.locator("#job-count").inner_text() == f"Queued: 0 of {LETTERS} letters (0%)"
     assert not OutboxMessage.objects.exists()
     check(page, "job-waiting")
 
     rounds.run_queued_tasks("browser-test-worker")  # the chunks, then the send the last chunk asked for
-    page.locator("#job-count", has_text=f"{LETTERS} of {LETTERS} letters (100%)").wait_for(timeout=15_000)
+    page.locator("#job-count", has_text=f"Queued: {LETTERS} of {LETTERS} letters (100%)").wait_for(timeout=15_000)
     assert page.locator("#job-bar").get_attribute("value") == str(LETTERS)
     assert page.locator("#job-summary").inner_text() == f"{LETTERS} letters queued for sending."
     check(page, "job-done")
@@ -72,7 +72,7 @@ def test_approve_and_send_200_letters_returns_at_once_and_the_worker_queues_and_
     assert InfoRequest.objects.filter(state="sent").count() == LETTERS
 
     page.reload()  # without the page's polling, the same
-    assert page.locator("#job-count").inner_text() == f"{LETTERS} of {LETTERS} letters (100%)"
+    assert page.locator("#job-count").inner_text() == f"Queued: {LETTERS} of {LETTERS} letters (100%)"
 
     page.get_by_role("link", name="Back to Knife crime strategies").click()
     check(page, "campaign-with-zip-form")

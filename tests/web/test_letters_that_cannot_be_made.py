@@ -154,3 +154,26 @@ def test_a_template_too_long_to_read_is_not_saved_and_the_page_says_why(client, 
     assert 'href="#id_template_source"' in page
     campaign.refresh_from_db()
     assert campaign.template_source == before
+
+
+def test_saving_a_changed_template_says_the_letters_already_in_the_outbox_keep_their_text(client, team: Team):
+    from docket.mail.models import OutboxState
+    from docket.requests import actions
+    from docket.requests.letters import queue
+    from tests.web.conftest import SOMEONE
+
+    campaign = team["campaign"]
+    waiting, gone, *_ = list(campaign.recipients.order_by("pk"))
+    queue(actions.approve(actions.request_for(waiting), SOMEONE), SOMEONE)  # held in the outbox, not yet sent
+    went = queue(actions.approve(actions.request_for(gone), SOMEONE), SOMEONE)
+    OutboxMessage.objects.filter(pk=went.pk).update(state=OutboxState.SENT)  # sent already: not counted
+    client.force_login(team["editor"])
+    url = reverse("web:editor", args=[campaign.slug])
+    source = campaign.template_source + "\nWe look forward to your reply.\n"
+    page = client.post(url, {"template_source": source, "action": "save"}, follow=True).content.decode()
+    assert (
+        "The letter template is saved. 1 letter already in the outbox keeps the text it was approved with. "
+        "The change applies to letters approved from now on." in page
+    )
+    again = client.post(url, {"template_source": source, "action": "save"}, follow=True).content.decode()
+    assert "already in the outbox" not in again  # nothing changed: nothing to say of the outbox

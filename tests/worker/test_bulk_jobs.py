@@ -286,3 +286,28 @@ def test_approving_many_letters_is_a_job_and_a_few_are_approved_in_the_request(c
     page = client.get(response["Location"]).content.decode()
     assert "3 letters approved; 2 had been approved already, or sent." in page
     assert InfoRequest.objects.filter(state=RequestState.APPROVED).count() == 5
+
+
+def test_the_approval_job_leaves_a_letter_that_cannot_be_made_a_draft_and_says_which_and_why(client, many, monkeypatch):
+    from docket.web import campaign_pages
+
+    monkeypatch.setattr(campaign_pages, "APPROVE_IN_REQUEST", 3)
+    monkeypatch.setattr(jobs, "CHUNK", 2)
+    campaign = many(5)
+    campaign.template_source += " {{ fields.budget }}"
+    campaign.save()
+    recipients = list(campaign.recipients.order_by("pk"))
+    for recipient in recipients[1:]:
+        recipient.fields = {**recipient.fields, "budget": "£1m"}
+        recipient.save(update_fields=["fields"])
+    signed_in_coordinator(client, campaign)
+    url = reverse("web:campaign_bulk", args=[campaign.slug])
+    response = client.post(url, {"recipient": [str(r.pk) for r in recipients], "action": "approve"})
+    job = BulkJob.objects.get()
+    assert (job.kind, job.state, job.done, job.changed, job.skipped) == ("approve", "done", 5, 4, 1)
+    page = client.get(response["Location"]).content.decode()
+    assert "4 letters approved; 1 not approved (listed below)." in page
+    first = recipients[0].contact
+    assert f"<li>{first.full_name} ({first.body.name}): " in page
+    assert InfoRequest.objects.filter(state=RequestState.APPROVED).count() == 4
+    assert not InfoRequest.objects.filter(recipient=recipients[0], state=RequestState.APPROVED).exists()

@@ -108,7 +108,20 @@ def test_the_finished_send_job_says_how_many_of_its_letters_are_sent_so_far_and_
 
     page = client.get(response["Location"]).content.decode()
     assert "5 letters queued for sending." in page
+    assert "Queued: 5 of 5 letters (100%)" in page  # not a bare "5 of 5" beside "Sent so far: 1 of 5"
     assert "Sent so far: 1 of 5 — the worker sends them as the mail server's limits allow" in page
+    # Why they wait, as the outbox says it: no worker runs (the test's ran once, and stopped) ...
+    assert 'id="cannot-send"' in page
+    assert "Letters are waiting and no worker is running" in page
+    # ... or a mail server's limit holds them.
+    from docket.mail.models import ServerLimit
+    from docket.web.mail_pages import sending_through
+
+    ServerLimit.objects.create(server=sending_through(), messages_per_minute=None, recipients_per_day=1)
+    held = client.get(response["Location"]).content.decode()
+    assert 'class="govuk-warning-text" id="held-by-limit"' in held
+    assert "4 letters wait because the mail server&#x27;s limit of 1 recipient a day is reached" in held
+    ServerLimit.objects.all().delete()
     assert 'govuk-tag--blue">Sending<' in page
     assert ">Done<" not in page
     assert reverse("web:outbox") in page
@@ -135,3 +148,24 @@ def test_every_jobs_page_names_what_it_does_and_links_back_to_where_it_was_asked
     page = client.get(made["Location"]).content.decode()
     assert f'id="job-heading">Letters as a ZIP file — {campaign.title}</h1>' in page
     assert f'href="{reverse("web:campaign", args=[campaign.slug])}">Back to {campaign.title}</a>' in page
+
+
+@pytest.mark.parametrize(
+    "change", [{"email_subject": "Ignore our earlier letter"}, {"response_working_days": 5}], ids=str
+)
+def test_a_changed_email_subject_or_reply_by_days_also_stops_the_job(many, settings, change):
+    """The email's subject and the working days the printed reply-by date counts are part of what was approved."""
+    settings.TASKS = DATABASE_TASKS
+    campaign = many(2)
+    campaign.template_source += "\nPlease reply by {{ due_date | long_date }}."
+    campaign.save()
+    ids = sorted(campaign.recipients.values_list("pk", flat=True))
+    job = jobs.send_letters(campaign, ids, Actor("test"))
+    for name, value in change.items():
+        setattr(campaign, name, value)
+    campaign.save()
+    jobs.queue_letters.call(job.pk, ids)
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert job.error.startswith("The letter was changed after you asked to approve and send it")
+    assert not OutboxMessage.objects.exists()
