@@ -17,7 +17,9 @@ from tests.web.conftest import Team, sent
 
 def counted(page: str) -> dict[str, str]:
     """The hidden fields the confirmation page carries: what it counted (how many, and the highest id)."""
-    return {name: re.search(rf'name="{name}" value="(\d+)"', page)[1] for name in ("counted", "upto")}  # type: ignore[index]
+    found = {name: re.search(rf'name="{name}" value="(\d+)"', page) for name in ("counted", "upto")}
+    assert all(found.values()), found
+    return {name: match[1] for name, match in found.items() if match}
 
 
 pytestmark = pytest.mark.django_db
