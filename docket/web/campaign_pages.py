@@ -262,6 +262,8 @@ def campaign_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     # The letters are rendered, queued and sent by the worker: the job's page follows them, and lists each
     # letter left out here, and why, with those the worker leaves out (kept with the job, not a passing message).
     asked = send_letters(found, sendable, actor, problems=[left_out_why(r, why) for r, why in refused])
+    if refused:  # said at the top of the job's page at once, in red, as well as kept in the job's list
+        messages.error(request, refused_summary(refused, "sent"))
     return redirect("web:job", pk=asked.pk)
 
 
