@@ -149,3 +149,16 @@ def test_the_confirmation_counts_only_letters_that_can_be_made_and_the_job_names
     listed = job_page[job_page.index('id="job-problems"') :]
     assert listed.index(f"<li>{broken.contact.full_name} ({body}): Line 12: {why}") < listed.index("</ul>")
     assert InfoRequest.objects.filter(recipient=broken, state="approved").count() == 0
+
+
+def test_with_every_letter_sent_already_the_page_says_there_are_none_to_send(client, team: Team):
+    """Not "Approve and send 0 letters?" with no button under it: that there are none, and nothing to press."""
+    campaign = team["campaign"]
+    for recipient in campaign.recipients.all():
+        sent(actions.request_for(recipient))
+    client.force_login(team["coordinator"])
+    url = reverse("web:campaign_bulk", args=[campaign.slug])
+    page = client.post(url, {"action": "send", "everyone": "yes", "state": "", "q": ""}).content.decode()
+    assert "No letters to approve and send" in page
+    assert "0 letters?" not in page
+    assert "Yes, approve and send" not in page

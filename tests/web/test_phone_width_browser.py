@@ -91,3 +91,44 @@ def test_the_pages_a_tester_found_too_wide_fit_a_phone(browser, live_server, tea
     page.goto(f"/campaigns/{slug}/items/")
     assert page.get_by_role("region", name=page.locator("#items-caption").inner_text()).count() == 1
     no_wider_than_a_phone(page, "items")
+
+
+# The words of the ledger's body names that are split over two lines (each word measured as a range of its text).
+SPLIT_WORDS = """() => {
+    const split = [];
+    for (const cell of document.querySelectorAll('th.docket-name-cell label')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                if (range.getClientRects().length > 1) split.push(match[0]);
+            }
+        }
+    }
+    return split;
+}"""
+
+
+def test_a_bodys_page_and_the_ledger_fit_a_phone_and_keep_names_whole(browser, live_server, team: Team):
+    """A third tester's findings: a body's directory page was 552 px wide at 390 px (its contacts' table, with a
+    long address), and the ledger broke bodies' names mid-word ("Commission/er") to squeeze its table."""
+    campaign = team["campaign"]
+    recipient = campaign.recipients.get(contact__full_name="Anthony Stansfeld")
+    contact = recipient.contact
+    contact.email = LONG_EMAIL
+    contact.save()
+    names = ["Michael Lane", "Anthony Stansfeld", "Paddy Tipping"]
+    in_flight(campaign, [campaign.recipients.get(contact__full_name=name) for name in names])
+    page = signed_in(browser, live_server, team["coordinator"])
+
+    page.goto(f"/directory/{contact.body.slug}/")
+    assert page.get_by_role("region", name="Contacts").count() == 1
+    no_wider_than_a_phone(page, "directory-body")
+
+    page.goto(f"/campaigns/{campaign.slug}/ledger/")
+    page.set_viewport_size(PHONE)
+    assert page.locator("th.docket-name-cell").count() >= 3
+    assert page.evaluate(SPLIT_WORDS) == []
+    no_wider_than_a_phone(page, "ledger")
