@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -264,9 +265,18 @@ DOCKET_CHASE_AT = _time_of_day("DOCKET_CHASE_AT", "09:30")
 DOCKET_TASK_RESULTS_DAYS = env_int("DOCKET_TASK_RESULTS_DAYS", 14, minimum=1)
 
 LOG_LEVEL = env_choice("DOCKET_LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical"))
+
+
+def _not_a_refusal(record: logging.LogRecord) -> bool:
+    """Django logs a refused page (403) with its traceback; docket.web.error_pages logs it as one line instead."""
+    return getattr(record, "status_code", None) != 403
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"not_refusals": {"()": "django.utils.log.CallbackFilter", "callback": _not_a_refusal}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["not_refusals"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL.upper()},
 }

@@ -39,7 +39,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "web/404.html", status=404)
 
 
-# A person refused a page they may not see is not a fault of the system: one line, no traceback.
+# A person refused a page they may not see is not a fault of the system: one line, no traceback (the settings'
+# LOGGING keeps Django's own record of it, with the traceback, out of the log).
 refusals = logging.getLogger("docket.web.refused")
 
 
@@ -50,7 +51,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     why = str(exception) if exception is not None and str(exception) else "not allowed"
     # %r: a web address or a name with a line break in it stays on its one line.
     refusals.warning("Refused (403): %r may not open %s %r: %s", who, request.method, request.get_full_path(), why)
-    response._has_been_logged = True  # type: ignore[attr-defined]  # else Django logs it again, with the traceback
     return response
 
 
