@@ -9,11 +9,12 @@ regular expressions, scoped to everything, a campaign, a body or a request.
 from __future__ import annotations
 
 import re
-import re._parser as sre_parse  # the parser ``re`` itself uses, to read a rule's pattern exactly
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
+
+import re2
 
 # Letters and digits of any script in both parts (an internationalised address, "jane@sécret.example"),
 # with combining accents, which the normalised reading does not compose; the top-level domain is letters.
@@ -119,6 +120,44 @@ def squashed(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and not invisible(c) and c not in HYPHENS)
 
 
+# Between a literal rule's letters: any spacing, and any hyphen or dash ("Quill-feather", a non-breaking hyphen
+# broken over two lines, an en dash slipped in): a name is still the name with them.
+LITERAL_GAP = r"[\s\-\u00ad\u2010-\u2015\u2212]*"
+# Characters a reader does not see, beyond the invisible ones: the combining grapheme joiner and Hangul fillers.
+FILLERS = frozenset("\u034f\u115f\u1160\u3164\uffa0")
+BLANKS = frozenset("\u2800")  # the braille blank: a space to a reader
+
+
+def _base(char: str) -> str:
+    """The letter without its accents: "e" of "é" (a rule for "Zebedee" finds "Zébedee", and one for "José" "Jose")."""
+    return char if char.isascii() else unicodedata.normalize("NFD", char)[0]
+
+
+def folded(normal: str, origin: list[int]) -> tuple[str, list[int]] | None:
+    """The normalised reading with accents, variation selectors, joiners and fillers taken off, each character
+    mapped back as ``origin`` maps it; None when there is nothing to take off (an ASCII text)."""
+    if normal.isascii():
+        return None
+    out: list[str] = []
+    back: list[int] = []
+    for char, at in zip(normal, origin, strict=True):
+        if char in FILLERS or unicodedata.category(char) == "Mn":  # a combining mark (accent, selector, joiner)
+            continue
+        out.append(" " if char in BLANKS else _base(char))
+        back.append(at)
+    return "".join(out), back
+
+
+class Found(Protocol):
+    def start(self) -> int: ...
+    def end(self) -> int: ...
+    def __getitem__(self, group: int) -> str: ...
+
+
+class Finder(Protocol):
+    def finditer(self, text: str) -> Iterator[Found]: ...
+
+
 @dataclass(frozen=True)
 class Rule:
     pattern: str
@@ -126,15 +165,17 @@ class Rule:
     is_regex: bool = False
     replacement: str = "[redacted]"
 
-    def compiled(self) -> re.Pattern[str]:
+    def compiled(self) -> Finder:
         """A literal matches across layout: any spacing (none, several, a line break) between its characters.
 
         Text taken from a PDF or a scan splits words with kerning, letter-spacing and line breaks,
-        so "Jane Doe" must also find "JaneDoe", "J a n e  D o e" and "Jane\\nDoe".
+        so "Jane Doe" must also find "JaneDoe", "J a n e  D o e" and "Jane\\nDoe". A regular expression is
+        the office's own, searched by RE2 (see ``regular_expression``).
         """
         if self.is_regex:
-            return re.compile(self.pattern, re.IGNORECASE)
-        return re.compile(r"\s*".join(re.escape(c) for c in self.pattern if not c.isspace()), re.IGNORECASE)
+            return regular_expression(self.pattern)
+        letters = (_base(c) for c in self.pattern if not c.isspace())
+        return re.compile(LITERAL_GAP.join(re.escape(c) for c in letters), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -175,16 +216,29 @@ def allow_list(emails: Iterable[str], phones: Iterable[str]) -> AllowList:
 def find(text: str, rules: Iterable[Rule], allowed: AllowList) -> list[Span]:
     """Every span to redact, earliest first, overlaps merged."""
     found: list[Span] = []
-    for start, end, address in _addresses(text):
+    normal, origin = layout_text(text, hyphens="kept")  # the normalised reading, made once for all below
+    for start, end, address in _addresses(text, normal, origin):
         if not allowed.allows_email(address):
             found.append(Span(start, end, text[start:end], "[email address redacted]", "personal email"))
     for match in PHONE.finditer(text):
         if not allowed.allows_phone(match[0]):
             found.append(Span(match.start(), match.end(), match[0], "[phone number redacted]", "personal phone"))
+    # Each rule is searched in the text as it is and in its normalised reading (``layout_text``), whose matches
+    # span every original character they were read from: "Ze\u00adbedee" (a soft hyphen, which no reader sees)
+    # is found by a rule for "Zebedee", as a full-width or zero-width-split name is.
+    # And in that reading folded (accents, combining joiners and fillers taken off): "Z\u034fe\u034fb…" or "Zébedee".
+    readings: list[tuple[str, list[int] | None]] = [(text, None), (normal, origin)]  # None: the text's own places
+    if rules and (plain := folded(normal, origin)):
+        readings.append(plain)
     for rule in rules:
-        for match in rule.compiled().finditer(text):
-            if match.end() > match.start():
-                found.append(Span(match.start(), match.end(), match[0], rule.replacement, rule.reason))
+        finder = rule.compiled()
+        for reading, back in readings:
+            for hit in finder.finditer(reading):
+                if hit.end() > hit.start():
+                    start, end = hit.start(), hit.end()
+                    if back is not None:
+                        start, end = back[start], back[end - 1] + 1
+                    found.append(Span(start, end, text[start:end], rule.replacement, rule.reason))
     found.sort(key=lambda span: (span.start, -span.end))
     merged: list[Span] = []
     for span in found:
@@ -197,13 +251,12 @@ def find(text: str, rules: Iterable[Rule], allowed: AllowList) -> list[Span]:
     return merged
 
 
-def _addresses(text: str) -> list[tuple[int, int, str]]:
+def _addresses(text: str, normal: str, origin: list[int]) -> list[tuple[int, int, str]]:
     """Every email address as (start, end, address read): in the text as it is, and in its normalised reading
     (``layout_text``: full-width letters read as ASCII ones, zero-width characters dropped, "sec-" and "ret.example"
     on two lines read as one word), each of those spanning every original character it was read from: the part
     before a zero-width space, both halves of a split address and the hyphen and line break between them."""
     found = list(emails_in(text))
-    normal, origin = layout_text(text, hyphens="kept")
     for start, end, address in emails_in(normal):
         found.append((origin[start], origin[end - 1] + 1, address))
     return found
@@ -257,67 +310,78 @@ def redact(text: str, spans: list[Span]) -> str:
 
 
 # A rule's regular expression is searched through every text that is published, some of them long
-# (a 300-page PDF's text), by Python's backtracking matcher, which cannot be stopped once started.
-# A repeat inside a repeat (``(a+)+``), a choice inside a repeat (``(a|ab)*``) or a back-reference
-# can make it try more ways than there are atoms in the universe on a text that almost matches, so
-# such a pattern is refused before it is saved: what is left runs in time proportional to the text.
-_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
-_BACKREFERENCES = {"GROUPREF", "GROUPREF_EXISTS"}
+# (a 300-page PDF's text). Python's own matcher backtracks: ``(a+)+$`` or ``.*.*.*=`` can run for hours on
+# a text that almost matches, and cannot be stopped once started (it holds the interpreter, so every other
+# page waits too). RE2 (Google's matcher, which Go's regexp also follows) searches in time proportional to
+# the text whatever the pattern, within a memory bound; it has no back-references or lookarounds, which a
+# rule is refused for in words.
+REGEX_MEMORY = 8 << 20
+# RE2's size of a compiled pattern: an office's patterns are tens (REF-\d{4,8} is 20); one of thousands, made by
+# large counted repeats ([^\n]{1000} four times is 16,005), outgrows RE2's fast matcher and took 43 s for one
+# reply's page in an attacker's hands, so it is refused when the rule is saved.
+PROGRAM_LIMIT = 2_000
 
 
-def _parts(parsed: Any) -> list[tuple[str, object]]:
-    """The (operation name, argument) pairs of a parsed pattern, of its top level only."""
-    return [(str(op), argument) for op, argument in getattr(parsed, "data", parsed)]
+def _any_byte(pattern: str) -> bool:
+    """Whether the pattern uses RE2's \\C (any one byte): its matches can start or end inside a character, where
+    no character of the text is, so they are refused (they could not be mapped back to the text)."""
+    at = 0
+    while (at := pattern.find("\\", at)) != -1:
+        if pattern[at + 1 : at + 2] == "C":
+            return True
+        at += 2  # an escaped character, "\\\\" too, is skipped whole
+    return False
 
 
-def _inner(argument: object) -> list[object]:
-    """The sub-patterns an operation holds (a group's, a repeat's, a choice's branches, a lookaround's)."""
-    found: list[object] = []
-    items = argument if isinstance(argument, (tuple, list)) else [argument]
-    for item in items:
-        if hasattr(item, "data"):
-            found.append(item)
-        elif isinstance(item, (tuple, list)):
-            found += _inner(item)
-    return found
+def regular_expression(pattern: str) -> Finder:
+    """The office's pattern, case-insensitive, compiled by RE2; re2.error if it cannot be."""
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # a refused pattern is said to the person who typed it, not logged
+    options.max_mem = REGEX_MEMORY
+    finder: Finder = re2.compile(pattern, options)
+    return finder
 
 
-def _slow_part(parsed: object, in_repeat: bool) -> str | None:
-    for op, argument in _parts(parsed):
-        if op in _BACKREFERENCES:
-            return "it refers back to a group it matched earlier (\\1 or (?P=name))"
-        repeats = op in _REPEATS and isinstance(argument, tuple) and argument[1] != 1  # not just "?"
-        if in_repeat and (repeats or op == "BRANCH"):
-            return (
-                "it repeats something that itself repeats or offers a choice, like (a+)+ or (a|b)*, "
-                "which can take hours on a long text"
-            )
-        for inner in _inner(argument):
-            problem = _slow_part(inner, in_repeat or repeats)
-            if problem:
-                return problem
-    return None
+UNSUPPORTED = (
+    ("invalid escape sequence: \\1", "it refers back to a group it matched earlier (\\1 or (?P=name))"),
+    ("invalid perl operator: (?P", "it refers back to a group it matched earlier (\\1 or (?P=name))"),
+    ("invalid perl operator: (?=", "it looks ahead with (?=…), which Docket's matcher does not do"),
+    ("invalid perl operator: (?!", "it looks ahead with (?!…), which Docket's matcher does not do"),
+    ("invalid perl operator: (?<", "it looks behind with (?<=…) or (?<!…), which Docket's matcher does not do"),
+    ("pattern too large", "it is too large"),
+)
 
 
 def pattern_problem(pattern: str, is_regex: bool) -> str | None:
     """Why a rule's text cannot be used, in words for the person who typed it; None if it can.
 
-    Refused: a regular expression that does not compile, one that could run for hours (see above),
-    and any rule that can match nothing at all (it would "redact" the empty string everywhere).
+    Refused: a regular expression that RE2 cannot compile (with what in it is not supported, in words), and
+    any rule that can match nothing at all (it would "redact" the empty string everywhere).
     """
     if not pattern.strip():
         return "Enter the text to redact."
     if not is_regex:
         return None  # a literal is escaped, and any non-space character makes it match something
+    if _any_byte(pattern):
+        return (
+            "The regular expression cannot be used: \\C matches part of a character, not a whole one. "
+            "Write . (any character) instead."
+        )
     try:
-        re.compile(pattern, re.IGNORECASE)
-        parsed = sre_parse.parse(pattern, re.IGNORECASE)
-    except (re.error, RecursionError, OverflowError) as error:
-        return f"The regular expression cannot be read: {getattr(error, 'msg', error)}."
-    slow = _slow_part(parsed, in_repeat=False)
-    if slow:
-        return f"The regular expression could take too long to search with: {slow}. Write it more simply."
-    if parsed.getwidth()[0] == 0:
+        compiled = regular_expression(pattern)
+    except re2.error as error:
+        words = error.args[0].decode("utf-8", "replace") if error.args and isinstance(error.args[0], bytes) else ""
+        why = next((why for found, why in UNSUPPORTED if words.startswith(found)), "")
+        if why:
+            return f"The regular expression cannot be used: {why}. Write it more simply."
+        return f"The regular expression cannot be read: {words or error}."
+    if getattr(compiled, "programsize", 0) > PROGRAM_LIMIT:
+        return (
+            "The regular expression is too large to search every published text with: a repeat of a "
+            "large count, such as {1000}, makes it so. Write it more simply."
+        )
+    if any(match.end() == match.start() for text in ("", "a", "a a") for match in compiled.finditer(text)):
         return (
             "The regular expression can match an empty piece of text (no characters at all), which "
             "cannot be redacted: make it need at least one character."

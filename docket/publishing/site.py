@@ -109,7 +109,8 @@ def _items(request: InfoRequest) -> list[dict[str, Any]]:
 
 def request_summary(request: InfoRequest) -> dict[str, Any]:
     """A body's row: of the items asked for, how many were received, published online, refused,
-    not held; and whether any is still awaited. Counted from the ledger, never from the request's state."""
+    not held, and still awaited. Counted from the ledger as the workspace's ledger, dashboard and
+    report count it (``Totals``), never from the request's state."""
     items = _items(request)
     totals = request_totals(request.recipient.item_states.all())
     return {
@@ -124,7 +125,7 @@ def request_summary(request: InfoRequest) -> dict[str, Any]:
         "published_online": totals.published_online,
         "refused": totals.refused,
         "not_held": totals.not_held,
-        "awaited": totals.asked - totals.settled,
+        "awaited": totals.awaited,
     }
 
 

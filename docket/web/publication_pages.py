@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from docket.documents.models import Attachment
+from docket.errors import DocketError
 from docket.mail.models import InboundMessage
 from docket.publishing import actions
 from docket.publishing.models import Publication, PublicationState
-from docket.publishing.rules import spans_in
+from docket.publishing.redaction import Span
+from docket.publishing.rules import spans_finder
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.web.access import access_request
 from docket.web.decorators import actor_of, requires
@@ -23,9 +25,13 @@ from docket.web.posted_dates import posted_date
 from docket.web.user_errors import errors_shown_on
 
 CONTEXT_CHARS = 40
+# Of all the texts of a request's page together, the characters whose redactions it previews: finding them takes
+# time in proportion to the text (a message with 60 MB of attachment text made every load of the page take
+# 111 seconds). Publishing applies the rules to the whole text, whatever the preview showed.
+PREVIEW_CHARS = 500_000
 
 
-def redaction_preview(text: str, request: InfoRequest) -> list[dict[str, str]]:
+def redaction_preview(text: str, spans_in: Callable[[str], list[Span]]) -> list[dict[str, str]]:
     """Each redaction with a little of the text around it, for a person to check before publishing."""
     return [
         {
@@ -35,7 +41,7 @@ def redaction_preview(text: str, request: InfoRequest) -> list[dict[str, str]]:
             "replacement": span.replacement,
             "reason": span.reason,
         }
-        for span in spans_in(text, request)
+        for span in spans_in(text)
     ]
 
 
@@ -66,13 +72,30 @@ def publishables(request: InfoRequest, shown: Iterable[InboundMessage] | None = 
                 }
             )
     letter_published = getattr(existing.get(("letter", 0)), "state", "") == PublicationState.PUBLISHED
+    spans_in, left = spans_finder(request), PREVIEW_CHARS
     for row in rows:
         row["publication"] = existing.get((row["kind"], row["object"]))
         published = getattr(row["publication"], "state", "") == PublicationState.PUBLISHED
         row["waits_for_letter"] = published and row["kind"] != "letter" and not letter_published
         row["unreadable"] = row["kind"] == "document" and not row["text"].strip()
-        row["redactions"] = redaction_preview(row["text"], request)
+        previewed = row["text"][:left]
+        row["redactions"] = redaction_preview(previewed, spans_in) if previewed else []
+        row["preview_cut"] = _preview_cut(len(previewed), len(row["text"]))
+        left -= len(previewed)
     return rows
+
+
+def _preview_cut(previewed: int, length: int) -> str:
+    """What the page says of a text whose redactions it previews only in part (or not at all); else ""."""
+    if previewed == length:
+        return ""
+    why = (
+        f"the page previews at most {PREVIEW_CHARS:,} characters of a request's texts. "
+        "Publishing applies the redaction rules to all of it."
+    )
+    if not previewed:
+        return f"This text ({length:,} characters) is not previewed here: {why}"
+    return f"Only the first {previewed:,} of this text's {length:,} characters are previewed here: {why}"
 
 
 # What the page says once each publishing step is done.
@@ -94,6 +117,19 @@ def _publication(found: InfoRequest, kind: str, object_id: int) -> Publication:
     return actions.document_publication(attachment.pk, found)
 
 
+def _embargo_mistake(request: HttpRequest, found: InfoRequest, mistake: str) -> HttpResponse:
+    """The request's page with the embargo date's mistake at the boxes it was typed in, the typing kept."""
+    from docket.web.request_pages import page_of  # the request's page, which imports this module
+
+    kind, shown = request.POST.get("kind", ""), str(form_id(request.POST.get("object"), "item") or 0)
+    typed = {part: request.POST.get(f"embargo_until_{part}", "") for part in ("day", "month", "year")}
+    kept = {"error": mistake, "field": f"embargo_until-{kind}", "item": f"{shown}-day"}
+    kept["embargo_for"] = f"{kind}-{shown}"
+    response = page_of(request, found, kept | typed | {"consent": request.POST.get("consent", "")})
+    response.status_code = 400
+    return response
+
+
 @require_POST
 @requires("publish")
 @errors_shown_on("web:request", "pk")
@@ -103,10 +139,13 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     what = request.POST.get("action", "")
     # A mistake (a move not allowed, a bad id or date, a PDF that cannot be redacted) is shown by ShowUserErrors.
     item = _publication(found, request.POST.get("kind", ""), form_id(request.POST.get("object"), "item") or 0)
+    try:  # read before anything is written: a mistake in the date leaves the consent typed beside it unsaved too
+        embargo = posted_date(request.POST, "embargo_until", "The embargo date")
+    except DocketError as mistake:  # said at its date boxes, as typed (not only at the top, the boxes emptied)
+        return _embargo_mistake(request, found, str(mistake))
     consent = request.POST.get("consent", "").strip()
     if consent and consent != item.consent:
         item = actions.record_consent(item, consent, actor)
-    embargo = posted_date(request.POST, "embargo_until", "The embargo date")
     if embargo is not None:
         item = actions.set_embargo(item, embargo, actor)
     if request.POST.get("checked_by_eye") == "yes" and item.checked_by_eye_at is None:

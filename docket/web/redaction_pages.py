@@ -48,7 +48,7 @@ class RuleForm(GovukMessages, forms.Form):
     )
     kind = forms.ChoiceField(
         label="What the text is",
-        choices=[("text", "Text, as typed"), ("regex", "A regular expression (Python)")],
+        choices=[("text", "Text, as typed"), ("regex", "A regular expression (a pattern, such as REF-\\d{6})")],
         initial="text",
     )
     replacement = forms.CharField(

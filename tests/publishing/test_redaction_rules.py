@@ -83,11 +83,11 @@ def test_a_body_or_request_not_of_the_campaign_is_refused(example, request_):
         ("", False, "r", "pattern", "Enter the text to redact"),
         ("   ", False, "r", "pattern", "Enter the text to redact"),
         ("Jane Doe", False, "  ", "reason", "Enter the reason"),
-        ("[A-Z", True, "r", "pattern", "cannot be read: unterminated character set"),
-        ("(a+)+$", True, "r", "pattern", "could take too long"),
-        (r"(\w+\s?)*$", True, "r", "pattern", "could take too long"),
-        (r"(x|xy)*z", True, "r", "pattern", "could take too long"),
+        ("[A-Z", True, "r", "pattern", "cannot be read: missing ]"),
         (r"(a)\1", True, "r", "pattern", "refers back"),
+        (r"(?P<name>a)(?P=name)", True, "r", "pattern", "refers back"),
+        (r"Doe(?= Jane)", True, "r", "pattern", "looks ahead"),
+        (r"(?<!Dr )Doe", True, "r", "pattern", "looks behind"),
         ("a*", True, "r", "pattern", "can match an empty piece of text"),
         (r"\b", True, "r", "pattern", "can match an empty piece of text"),
         ("x" * 501, False, "r", "pattern", "500 characters or fewer: it has 501"),
@@ -113,17 +113,36 @@ def test_the_patterns_an_officer_writes_are_accepted():
         assert pattern_problem(pattern, True) is None, pattern
 
 
-def test_a_refused_pattern_would_really_have_been_slow():
-    """The check refuses what backtracks: the same pattern given a text that almost matches takes far longer
-    with each few characters more (so it cannot be left to run on a long PDF)."""
+@pytest.mark.parametrize("pattern", ["(a+)+$", r"(\w+\s?)+$", r"(x|xy)+z", ".*.*.*.*=", r"(\w|\d)+x", r"(a?){30}a{30}"])
+def test_a_pattern_that_backtracks_in_pythons_matcher_is_searched_in_time_proportional_to_the_text(pattern):
+    """Python's matcher takes hours on these given a text that almost matches (an attacker's ``.*.*.*.*=`` held
+    the whole server); RE2 searches a text a hundred times longer in about a hundred times the time."""
+    assert pattern_problem(pattern, True) is None
 
     def seconds(n: int) -> float:
+        text = "a" * n + "!"
         started = time.perf_counter()
-        find("a" * n + "!", [Rule("(a+)+$", "r", is_regex=True)], AllowList())
+        find(text, [Rule(pattern, "r", is_regex=True)], AllowList())
         return time.perf_counter() - started
 
-    assert pattern_problem("(a+)+$", True) is not None
-    assert seconds(20) > 20 * seconds(12)
+    seconds(100)  # warm
+    short, long = seconds(2_000), seconds(200_000)
+    assert long < 5, f"{long:.1f} s for 200,000 characters"
+    assert long < 300 * max(short, 0.001)
+
+
+def test_a_rule_finds_a_name_split_by_a_soft_hyphen_or_a_zero_width_space():
+    """Word's optional hyphen (U+00AD) and zero-width characters show nothing to a reader: a rule for the name
+    finds it across them, and the span covers the whole of it as written."""
+    wide = "\uff3a\uff25\uff22\uff25\uff24\uff25\uff25"  # ZEBEDEE in full-width letters
+    text = f"From Ze\u00adbedee Quill\u00adfeather and Zebe\u200bdee Quillfeather, and {wide} Quillfeather."
+    for rule in [Rule("Zebedee Quillfeather", "a private person"), Rule(r"zebedee\s+quill\w+", "r", is_regex=True)]:
+        spans = find(text, [rule], AllowList())
+        assert [span.text for span in spans] == [
+            "Ze\u00adbedee Quill\u00adfeather",
+            "Zebe\u200bdee Quillfeather",
+            f"{wide} Quillfeather",
+        ], rule
 
 
 def test_a_rule_switched_off_redacts_nothing_until_switched_on_and_each_is_logged(example, request_):
@@ -146,3 +165,41 @@ def test_a_rule_removed_is_gone_and_what_it_was_stays_in_the_log(example, reques
     assert events(example, EventKind.REDACTION_RULE_REMOVED) == [
         "“Jane Doe” → [redacted], for every campaign of the office (A private person)"
     ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Z\u034fe\u034fb\u034fe\u034fd\u034fe\u034fe Quillfeather",  # a combining grapheme joiner between letters
+        "Z\ufe0fe\ufe0fbedee Quillfeather",  # variation selectors
+        "Z\u3164ebedee Quillfeather",  # a Hangul filler, which shows as nothing
+        "Zebedee\u2800Quillfeather",  # the braille blank for the space
+        "Zebedee\nQuill-\nfeather",  # hyphenated at the end of a line of plain text
+        "Zebedee Quill\u2011feather",  # a non-breaking hyphen (Word's)
+        "Zebedee Quill\u2013feather",  # an en dash
+        "Z\u00e9bedee Quillfeather",  # an accent
+        "Ze\u0301bedee Quillfeather",  # an accent as a combining mark
+    ],
+)
+def test_a_text_rule_finds_the_name_behind_marks_a_reader_does_not_see_or_reads_past(written):
+    """An attacker's second round: each of these put "Zebedee Quillfeather" on the public pages past its rule."""
+    spans = find(f"From {written}, with thanks.", [Rule("Zebedee Quillfeather", "a private person")], AllowList())
+    assert [span.text for span in spans] == [written]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"\C", "matches part of a character"),
+        (r"Z\C", "matches part of a character"),
+        (r"[^\n]{1000}[^\n]{1000}[^\n]{1000}[^\n]{1000}Q", "too large"),
+        (r"(?s).{1000}.{1000}.{1000}Q", "too large"),
+    ],
+)
+def test_a_pattern_that_would_break_or_crawl_through_every_page_is_refused_when_saved(pattern, words):
+    """A byte pattern matched inside a character (the request page was a 500 for every non-ASCII text); a pattern
+    of thousands of states outgrew RE2's fast matcher (43 s for one reply's page)."""
+    problem = pattern_problem(pattern, True)
+    assert problem is not None
+    assert words in problem
+    assert pattern_problem(r"\\C", True) is None  # a backslash, then C: not the byte
