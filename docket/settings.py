@@ -239,6 +239,10 @@ DOCKET_READ_MAX_OCR_PAGES = env_int("DOCKET_READ_MAX_OCR_PAGES", 100, minimum=1)
 DOCKET_READ_MAX_PIXELS = env_int("DOCKET_READ_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 DOCKET_READ_MAX_CELLS = env_int("DOCKET_READ_MAX_CELLS", 1_000_000, minimum=1000)
 DOCKET_READ_MAX_UNZIPPED_MB = env_int("DOCKET_READ_MAX_UNZIPPED_MB", 100, minimum=1)
+# Of one message: the files unpacked from its ZIP files, all together (a ZIP past what is left is not opened),
+# and the text kept of its attachments, all together (the rest is not read, and the request page says so).
+DOCKET_READ_MAX_UNPACKED_MB = env_int("DOCKET_READ_MAX_UNPACKED_MB", 100, minimum=1)
+DOCKET_READ_MAX_MESSAGE_TEXT_MB = env_int("DOCKET_READ_MAX_MESSAGE_TEXT_MB", 10, minimum=1)
 # Importing contacts and recipients from a spreadsheet (docket/spreadsheets.py).
 DOCKET_IMPORT_MAX_ROWS = env_int("DOCKET_IMPORT_MAX_ROWS", 100_000, minimum=1)
 DOCKET_IMPORT_MAX_COLUMNS = env_int("DOCKET_IMPORT_MAX_COLUMNS", 200, minimum=1)

@@ -229,12 +229,20 @@ def _read_xlsx(path: Path, limits: Limits) -> tuple[list[str], list[tuple[int, l
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise SpreadsheetError(f"{path}: not a readable XLSX workbook ({error})") from None
+    counter = _Counter(path, limits)
+    values: list[list[str]] = []
     try:
-        counter = _Counter(path, limits)
         # Read-only mode streams the sheet, padding each row to the sheet's width: the counter
         # stops a sheet that claims a far-away cell after a bounded number of them.
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        values = [counter.row(number, [_cell_text(cell) for cell in row]) for number, row in enumerate(rows, 1)]
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            values.append(counter.row(len(values) + 1, [_cell_text(cell) for cell in row]))
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # a damaged cell is found only as its row is read: a number cell holding "x"
+        raise SpreadsheetError(
+            f"{path}: not a readable XLSX workbook: row {len(values) + 1:,} could not be read ({error}). "
+            "Open the file in your spreadsheet program, save it again as an Excel workbook (.xlsx) and upload that."
+        ) from None
     finally:
         book.close()
     if not values:

@@ -32,6 +32,13 @@ def record_not_read(attachment: Attachment, status: Attachment.Status, note: str
     attachment.status, attachment.error = status, note
 
 
+def record_cut(attachment: Attachment, chars: int, note: str) -> None:
+    """Only the first ``chars`` of the text read are kept (the message's allowance of text ran out), and why."""
+    attachment.text = attachment.text[:chars]
+    attachment.page_starts = [start for start in attachment.page_starts if start < chars]
+    attachment.error = note
+
+
 def too_large_note(reason: str) -> str:
     """What a person reads next to an attachment Docket stopped reading."""
     return storable(

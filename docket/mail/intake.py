@@ -34,9 +34,9 @@ from django.utils import timezone
 
 from docket.campaigns import actions as ledger_actions
 from docket.campaigns.models import RecipientItem
-from docket.documents import blobstore
+from docket.documents import archives, blobstore
 from docket.documents.models import Attachment, Blob, record_blobs, storable, store_file
-from docket.documents.processing import save_attachments, suggest_items, take_attachment
+from docket.documents.processing import Allowance, save_attachments, suggest_items, take_attachment
 from docket.evidence.indexing import index_messages
 from docket.mail import actions as mail_actions
 from docket.mail.addresses import NO_SENDER, request_id_from_address
@@ -366,8 +366,11 @@ def _take_in(
         matched = found[message.pk]
         items = asked.get(matched.request.recipient_id, []) if matched.request is not None else []
         read = []
+        allowance = Allowance.of_a_message()  # shared by the message's attachments
         for part in mail.attachments:
-            read += take_attachment(message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items)
+            read += take_attachment(
+                message.pk, part.filename, part.declared_type, part.data, ocr=ocr, items=items, allowance=allowance
+            )
         attachments += read
         mail_actions.classify_as(message, *classify(_what_was_read(mail, read)))
         if matched.request is None:
@@ -431,17 +434,33 @@ def _read(message: InboundMessage, raw: bytes, namesakes: list[int]) -> ParsedMa
     message.to_addresses, message.subject = storable(mail.to), storable(mail.subject)
     message.sent_at = mail.sent_at
     message.in_reply_to = storable(" ".join(mail.in_reply_to))
-    message.body_text = storable(mail.text)
+    cut: list[str] = []
+    message.body_text = storable(_within(mail.text, "text", cut))
     # The reply without what it quotes, kept only when it differs from the whole body.
-    message.reply_text = storable(mail.reply_text) if mail.reply_text.strip() != mail.text.strip() else ""
-    message.body_html = storable(mail.html)
+    quoted = mail.reply_text.strip() != mail.text.strip()
+    message.reply_text = storable(_within(mail.reply_text, "reply", cut)) if quoted else ""
+    message.body_html = storable(_within(mail.html, "HTML", cut))
     others = sorted(pk for pk in namesakes if pk != message.pk)[:5]
     numbers = ", ".join(map(str, others))
     which = f"message{'' if len(others) == 1 else 's'} {numbers}"
     shares = f"shares its Message-ID with {which} but differs" if others else ""
-    problems = [*mail.problems, shares]
+    problems = [*mail.problems, shares, *cut]
     message.problems = storable("; ".join(dict.fromkeys(problem for problem in problems if problem)))
     return mail
+
+
+def _within(text: str, what: str, cut: list[str]) -> str:
+    """The message's body (its text, or its HTML) within the text Docket keeps of one message, as its attachments
+    are (DOCKET_READ_MAX_MESSAGE_TEXT_MB): a 31 MB body made a 31 MB request page. The message as received is kept
+    whole, and ``cut`` says what was cut."""
+    limit = Allowance.of_a_message().text_chars
+    if len(text) <= limit:
+        return text
+    cut.append(
+        f"its {what} is {archives.megabytes(len(text))}: only the first {archives.megabytes(limit)} is kept to read "
+        "and search (the setting DOCKET_READ_MAX_MESSAGE_TEXT_MB); the message as received is kept whole"
+    )
+    return text[:limit]
 
 
 # Set on a file a person uploaded that is not mail (``enter_by_hand``): it is classified by what it holds.

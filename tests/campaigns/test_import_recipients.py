@@ -66,6 +66,17 @@ def test_it_refuses_a_url_for_an_item_that_is_asked_for(campaign, tmp_path: Path
         import_recipients(campaign, write_csv(tmp_path / "r.csv", rows))
 
 
+def test_a_web_address_without_https_is_given_it_and_one_of_another_kind_is_refused(campaign, tmp_path: Path):
+    """As on a request's page: "www.body1.example/s" is kept as "https://www.body1.example/s"; "ftp:" is not a
+    web address a reader can open."""
+    published = {"item:strategy": "published", "item:strategy:url": "www.body1.example/strategy"}
+    import_recipients(campaign, write_csv(tmp_path / "r.csv", [recipient_row(1, **published)]))
+    assert RecipientItem.objects.get(item__key="strategy").url == "https://www.body1.example/strategy"
+    other = {"item:strategy": "published", "item:strategy:url": "ftp://body2.example/strategy"}
+    with pytest.raises(ImportFailed, match="is not a web address"):
+        import_recipients(campaign, write_csv(tmp_path / "s.csv", [recipient_row(2, **other)]))
+
+
 def test_reimporting_updates_fields_without_duplicating(campaign, tmp_path: Path):
     import_recipients(campaign, write_csv(tmp_path / "a.csv", [recipient_row(1), recipient_row(2)]))
     changed = [recipient_row(1, **{"field:vru_work": "changed", "item:updates": "n/a"}), recipient_row(2)]

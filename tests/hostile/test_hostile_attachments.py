@@ -7,12 +7,15 @@ Before the reading process and its caps, these took 3.3 to 4.3 GB or minutes eac
 from __future__ import annotations
 
 import io
+import random
 import time
 import zipfile
 import zlib
+from collections.abc import Sequence
 
 import pikepdf
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -20,11 +23,15 @@ from docket.documents.models import Attachment
 from docket.mail.addresses import reply_address
 from docket.mail.intake import ingest
 from docket.mail.models import InboundMessage
+from docket.publishing import redaction
 from docket.requests import actions
 from docket.requests.actions import Actor
 from docket.requests.events import EventKind
 from docket.requests.states import RequestState
+from docket.web.publication_pages import PREVIEW_CHARS
+from tests.hostile.conftest import own_peak_kb, reset_own_peak
 from tests.samples import docx_file, reply, scanned_pdf, xlsx_file
+from tests.web.conftest import person
 
 pytestmark = pytest.mark.django_db
 SECONDS = 10  # each case, with the hostile file made and read; the unbounded readers took minutes
@@ -199,3 +206,122 @@ def test_a_reader_past_its_time_is_killed_with_its_tesseract(sent, settings):
     attachments = take_in(sent, "scan.pdf", "application/pdf", pdf_bytes(scans))
     assert time.monotonic() - start < SECONDS
     assert_too_large(attachments["scan.pdf"], "longer than the 1 seconds")
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def words_of(size: int, seed: int) -> bytes:
+    """Text that compresses as prose does (a few times, not hundreds)."""
+    chooser = random.Random(seed)
+    vocabulary = ["violence", "reduction", "unit", "funding", "report", "police", "area", "young", "people", "plan"]
+    text = " ".join(chooser.choice(vocabulary) + str(chooser.randrange(1000)) for _ in range(size // 6))
+    return text.encode()[:size]
+
+
+def filed(sent, attachments: list[tuple[str, str, bytes]]) -> list[Attachment]:
+    raw = reply(sender="pcc@hampshire-pcc.example", to=reply_address(sent.pk), attachments=attachments)
+    message = ingest(raw, InboundMessage.Source.UPLOAD, ocr=False).message
+    assert message.status == InboundMessage.Status.FILED
+    return list(message.attachments.order_by("pk"))
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        (199, "its files unpack to 199 MB, and Docket unpacks at most 100 MB of one message's ZIP files"),
+        (60, "x the ZIP file's size: a ZIP bomb"),  # 60 MB, less than the limit, from a ZIP of 68 kB
+    ],
+)
+def test_a_zip_of_many_files_of_1_mb_each_is_not_opened(sent, clock, files: int, words: str):
+    """Each member is 1 MB, so the check of each member's ratio passed them: a 300 kB message put 800 MB
+    in the database, and the process held 1.4 GB."""
+    bomb = zip_of({f"part{n:03}.txt": b"A" * 1024 * 1024 for n in range(files)})
+    assert len(bomb) < 400_000
+    reset_own_peak()
+    before = own_peak_kb()
+    (archive,) = filed(sent, [("parts.zip", "application/zip", bomb)])
+    assert archive.status == Attachment.Status.SKIPPED
+    assert words in archive.error
+    assert own_peak_kb() - before < 100 * 1024  # the members were never unpacked
+
+
+def test_a_messages_text_past_its_allowance_is_cut_and_the_request_page_says_so(sent, clock, settings, client):
+    settings.DOCKET_READ_MAX_MESSAGE_TEXT_MB = 1
+    files = {f"part{n}.txt": words_of(400 * 1024, n) for n in range(4)}
+    archive, *members = filed(sent, [("parts.zip", "application/zip", zip_of(files))])
+    assert archive.status == Attachment.Status.EXTRACTED
+    assert [len(member.text) for member in members[:2]] == [400 * 1024, 400 * 1024]
+    cut, left_out = members[2:]
+    assert len(cut.text) == 1024 * 1024 - 800 * 1024
+    assert cut.text == files["part2.txt"].decode()[: len(cut.text)]
+    assert cut.error.startswith("Only the first 0.3 MB of this file's text was read: Docket keeps at most 1.0 MB")
+    assert "DOCKET_READ_MAX_MESSAGE_TEXT_MB" in cut.error
+    assert_too_large(left_out, "the message's other files already hold the 1.0 MB of text Docket keeps")
+    client.force_login(person("publisher@office.example", "admin"))
+    page = client.get(reverse("web:request", args=[sent.pk])).content.decode()
+    assert "Only the first 0.3 MB of this file&#x27;s text was read" in page
+    assert "already hold the 1.0 MB of text Docket keeps of one message" in page
+
+
+def test_zip_files_past_a_messages_allowance_to_unpack_are_not_opened(sent, clock, settings):
+    settings.DOCKET_READ_MAX_UNPACKED_MB = 1
+    first = zip_of({"first.txt": words_of(600 * 1024, 1)})
+    second = zip_of({"second.txt": words_of(600 * 1024, 2)})
+    attachments = filed(sent, [("first.zip", "application/zip", first), ("second.zip", "application/zip", second)])
+    by_name = {attachment.filename: attachment for attachment in attachments}
+    assert sorted(by_name) == ["first.txt", "first.zip", "second.zip"]  # nothing of the second
+    refused = by_name["second.zip"]
+    assert refused.status == Attachment.Status.SKIPPED
+    assert refused.error == (
+        "its files unpack to 0.6 MB, with the message's other ZIP files 1.2 MB, and Docket unpacks at most "
+        "1.0 MB of one message's ZIP files (the setting DOCKET_READ_MAX_UNPACKED_MB)"
+    )
+
+
+def test_the_request_page_previews_the_redactions_of_a_bounded_part_of_a_large_text(sent, client, monkeypatch):
+    """A message with 60 MB of attachment text (as one stored before the limits may hold) made every load of
+    the request page take 111 seconds: it looked for redactions in all of it, a character at a time."""
+    (attachment,) = filed(sent, [("notes.txt", "text/plain", b"Write to jo.bloggs@gmail.example about it.")])
+    Attachment.objects.filter(pk=attachment.pk).update(text=attachment.text + " and more" * 2_000_000)
+    read: list[int] = []
+    layout_text = redaction.layout_text
+
+    def counted(chars: Sequence[str], hyphens: str = "hyphenation") -> tuple[str, list[int]]:
+        read.append(len(chars))
+        return layout_text(chars, hyphens)
+
+    monkeypatch.setattr(redaction, "layout_text", counted)
+    client.force_login(person("publisher@office.example", "admin"))
+    page = client.get(reverse("web:request", args=[sent.pk])).content.decode()
+    assert sum(read) <= PREVIEW_CHARS
+    assert "<mark>jo.bloggs@gmail.example</mark>" in page  # in the part previewed
+    assert "Only the first 49" in page
+    assert "of this text&#x27;s 18,000,042 characters are previewed here" in page
+    assert "Publishing applies the redaction rules to all of it." in page
+
+
+def test_a_messages_own_body_past_its_allowance_of_text_is_cut_and_the_request_page_says_so(
+    sent, clock, settings, client
+):
+    """An attacker's 53 MB message kept its 31 MB body whole: a 31 MB request page, and published, a 31 MB public
+    page. The body is held to the text Docket keeps of one message, as its attachments are; the message as
+    received is kept whole."""
+    settings.DOCKET_READ_MAX_MESSAGE_TEXT_MB = 1
+    body = "Our answer follows. " * 120_000  # 2.4 MB
+    raw = reply(sender="pcc@hampshire-pcc.example", to=reply_address(sent.pk), body=body)
+    message = ingest(raw, InboundMessage.Source.UPLOAD, ocr=False).message
+    assert len(message.body_text) == 1024 * 1024
+    assert body.startswith(message.body_text)
+    assert "its text is 2.3 MB: only the first 1.0 MB is kept to read and search" in message.problems
+    client.force_login(person("publisher@office.example", "admin"))
+    page = client.get(reverse("web:request", args=[sent.pk])).content.decode()
+    noted = page[page.index('id="problems-') :].split("</p>")[0]
+    assert "Noted when it was read:" in noted
+    assert "its text is 2.3 MB: only the first 1.0 MB is kept to read and search" in noted
+    assert len(page) < 1.5 * 1024 * 1024

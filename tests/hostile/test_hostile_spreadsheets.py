@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from docket.campaigns.importing import import_recipients
 from docket.directory.importing import import_contacts
@@ -22,6 +23,7 @@ from docket.spreadsheets import SpreadsheetError, read_sheet
 from tests.conftest import REPO
 from tests.factories import contact_row, write_csv
 from tests.isolated import migrated_sqlite
+from tests.web.conftest import person
 
 SECONDS = 10
 
@@ -148,3 +150,52 @@ def test_a_long_header_built_against_the_separator_search_is_read_quickly(tmp_pa
     with contextlib.suppress(SpreadsheetError):  # too many columns, or one that is no header: said at once
         read_sheet(path)
     assert time.monotonic() - start < SECONDS
+
+
+def workbook_with_a_bad_number(path: Path) -> Path:
+    """A workbook whose row 3 has a number cell holding "notanumber": openpyxl raises ValueError as it reads it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(contact_row(1)))
+    sheet.append(list(contact_row(1).values()))
+    sheet.append([*list(contact_row(2).values())[:-1], 12345])
+    book.save(path)
+    original = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                assert data.count(b"<v>12345</v>") == 1
+                data = data.replace(b"<v>12345</v>", b"<v>notanumber</v>")
+            out.writestr(entry, data)
+    return path
+
+
+def test_a_number_cell_that_holds_no_number_is_refused_naming_the_file_and_row(tmp_path: Path):
+    path = workbook_with_a_bad_number(tmp_path / "contacts.xlsx")
+    with pytest.raises(SpreadsheetError) as refused:
+        read_sheet(path)
+    assert f"{path}: not a readable XLSX workbook: row 3 could not be read" in str(refused.value)
+    assert "notanumber" in str(refused.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["web:directory_import", "web:import_recipients"])
+def test_an_unreadable_workbook_is_named_on_the_import_page_and_then_forgotten(
+    client, example, tmp_path: Path, settings, page: str
+):
+    client.force_login(person("editor@office.example", "admin", example))
+    url = reverse(page, args=[example.slug] if page == "web:import_recipients" else [])
+    with workbook_with_a_bad_number(tmp_path / "My contacts.xlsx").open("rb") as handle:
+        uploaded = client.post(url, {"file": handle})
+    assert uploaded.status_code == 302
+    shown = client.get(url)
+    assert shown.status_code == 200
+    text = shown.content.decode()
+    assert "My contacts.xlsx: not a readable XLSX workbook: row 3 could not be read" in text
+    assert "govuk-error-summary" in text
+    assert "/imports/" not in text
+    assert list(Path(settings.DATA_DIR, "imports").iterdir()) == []
+    again = client.get(url)  # the file is no longer kept: the page offers the upload again
+    assert again.status_code == 200
+    assert "could not be read" not in again.content.decode()

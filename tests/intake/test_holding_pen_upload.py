@@ -140,7 +140,9 @@ def test_the_holding_pen_page_uploads_and_says_what_happened(client, lane, coord
     raw = real_mail.gmail_vacation(sender=lane.recipient.contact.email, to=reply_address(lane.pk))
     data = {"campaign": lane.campaign.pk, "note": "", "file": SimpleUploadedFile("away.eml", raw)}
     page = client.post(reverse("web:upload_held"), data, follow=True).content.decode()
-    assert "away.eml: 1 new message, 1 filed to their request, 0 held here." in page
+    href = reverse("web:request", args=[lane.pk])
+    link = f'<a class="govuk-link" href="{href}">{lane.recipient.contact.body.name}</a>'
+    assert f"away.eml: 1 new message, 1 filed to their request, 0 held here. Filed to the request to {link}." in page
     refused = client.post(
         reverse("web:upload_held"),
         {"campaign": lane.campaign.pk, "file": SimpleUploadedFile("x.bin", real_mail.BINARY)},
