@@ -89,14 +89,20 @@ def save_learned(
     return campaign
 
 
-def _office(learned: LearnedCampaign) -> Office:
-    """The office of that name; else the workspace's only office (what /office/ edits); else a new one."""
-    data = learned.office
-    found = Office.objects.filter(name=data.name).first()
+def office_for(learned: LearnedCampaign) -> Office | None:
+    """The office the campaign will write from: the one of the letters' name, else the workspace's only office
+    (what /office/ edits), whose letterhead and signature the letters then carry; None: a new one is made."""
+    found = Office.objects.filter(name=learned.office.name).first()
     if found is None:
         offices = list(Office.objects.order_by("pk")[:2])
         found = offices[0] if len(offices) == 1 else None
-    return found or Office.objects.create(
+    return found
+
+
+def _office(learned: LearnedCampaign) -> Office:
+    """The office the campaign writes from (``office_for``), or a new one made from the letters' letterhead."""
+    data = learned.office
+    return office_for(learned) or Office.objects.create(
         name=data.name,
         signatory_name=data.signatory_name,
         signatory_honours=data.signatory_honours,

@@ -29,10 +29,12 @@ from jinja2 import nodes
 from docket.letters.inputs import CampaignData, ItemData, RecipientData
 from docket.letters.learning import NOTE, compare, letterhead_words, person_from_address, reference_words
 from docket.letters.reading import SourceLetter, strip_markup
-from docket.letters.templating import ENVIRONMENT, escape_markdown
+from docket.letters.template_errors import syntax_problem
+from docket.letters.templating import ENVIRONMENT, LetterError, escape_markdown, render_markdown
 
 KNOWN_CONTACT = ("full_name", "salutation", "role", "postcode")  # read from the address block
 READ_CONTACT = ("area", "body")  # read from the body, where the template prints them
+CAMPAIGN_WIDE = {"letter_date", "due_date", "office", "campaign"}  # the same in every recipient's letter
 LIST_STATES = {"asked": "ask", "published": "published"}
 LOOKAHEAD_WORDS = 8  # what a run of holes checks of what follows it (a lone "I" is not enough)
 ANCHOR = 3  # words at each end of a run of the template's words that a letter that differs must keep
@@ -103,12 +105,97 @@ class _Alternatives:
 _Piece = str | _Hole | _Note | _Alternatives
 
 
+INSTEAD = (
+    "Add this recipient with “Add recipients from the directory” on the campaign's page instead, "
+    "or simplify that line of the template."
+)
+
+
+TAG_OF_NODE = {"assign": "set", "assignblock": "set", "callblock": "call", "filterblock": "filter"}  # others: their own
+
+
+class _CannotRead(Exception):
+    """A part of the template extraction does not read back: what it is ("expression", "condition", "for")."""
+
+    def __init__(self, what: str, line: int) -> None:
+        super().__init__(what, line)
+        self.what, self.line = what, line
+
+
 def template_pattern(campaign: CampaignData, person: dict[str, str]) -> tuple[_Piece, ...]:
     try:
         tree = ENVIRONMENT.parse(campaign.template)
     except jinja2.TemplateSyntaxError as error:
-        raise ExtractionError(f"the template has a syntax error on line {error.lineno}: {error.message}") from None
-    return tuple(_pieces(tree.body, campaign, person))
+        line, problem = syntax_problem(error.message or "", error.lineno, campaign.template, ENVIRONMENT)
+        where = f"Line {line} of the campaign's template" if line else "The campaign's template"
+        raise ExtractionError(
+            f"{where} has a mistake ({problem}), so Docket cannot read a letter against it. "
+            "Correct the template with “Edit the letter” on the campaign's page."
+        ) from None
+    try:
+        return tuple(_pieces(tree.body, campaign, person))
+    except _CannotRead as problem:
+        raise ExtractionError(_cannot_read(problem, campaign, person)) from None
+
+
+def _cannot_read(problem: _CannotRead, campaign: CampaignData, person: dict[str, str]) -> str:
+    """What the template does at that line that Docket cannot read back from a letter, in plain words."""
+    line = f"Line {problem.line} of the campaign's template"
+    if problem.what == "expression":
+        tags = [
+            tag for tag in _tags(campaign.template, "variable", problem.line) if not _readable(tag, campaign, person)
+        ]
+        printed = f"prints {tags[0]}" if tags else "prints something"
+        return (
+            f"{line} {printed}, which Docket cannot read back from a letter (it reads back the recipient's "
+            f"details, fields, the office's details, references and lists of requested items). {INSTEAD}"
+        )
+    tags = _tags(campaign.template, "block", problem.line)
+    if problem.what == "condition":
+        tag = next((tag for tag in tags if _keyword(tag) in {"if", "elif"}), "{% if %}")
+        return (
+            f"{line} chooses its words with {tag}, which Docket cannot read back from a letter (it reads back "
+            '{% if fields.NAME %}, {% if fields.NAME == "value" %} and {% if items.published %}). ' + INSTEAD
+        )
+    keyword = TAG_OF_NODE.get(problem.what, problem.what)
+    tag = next((tag for tag in tags if _keyword(tag) == keyword), f"{{% {keyword} %}}")
+    return f"{line} uses {tag}, which Docket cannot read back from a letter. {INSTEAD}"
+
+
+def _keyword(tag: str) -> str:
+    """The tag's first word: "if" of ``{%- if fields.x %}``."""
+    words = tag.strip("{%-+ }").split()
+    return words[0] if words else ""
+
+
+def _tags(source: str, kind: str, line: int) -> list[str]:
+    """The ``{{ … }}`` (kind "variable") or ``{% … %}`` ("block") tags of ``source`` on ``line``, as written."""
+    found: list[str] = []
+    current: list[str] | None = None
+    first = 0
+    for lineno, token, value in ENVIRONMENT.lex(source):
+        if token == f"{kind}_begin":
+            current, first = [value], lineno
+        elif current is not None:
+            current.append(value)
+            if token == f"{kind}_end":
+                if first <= line <= lineno:
+                    found.append(" ".join("".join(current).split()))
+                current = None
+    return found
+
+
+def _readable(tag: str, campaign: CampaignData, person: dict[str, str]) -> bool:
+    """Whether extraction reads back what the ``{{ … }}`` tag prints."""
+    try:
+        output = ENVIRONMENT.parse(tag).body[0]
+        if not isinstance(output, nodes.Output):
+            return False
+        for node in output.nodes:
+            _expression(node, campaign, person)
+    except (_CannotRead, jinja2.TemplateSyntaxError, IndexError):
+        return False
+    return True
 
 
 def _pieces(body: Sequence[nodes.Node], campaign: CampaignData, person: dict[str, str]) -> list[_Piece]:
@@ -119,10 +206,7 @@ def _pieces(body: Sequence[nodes.Node], campaign: CampaignData, person: dict[str
         elif isinstance(node, nodes.If):
             out.append(_alternatives(node, campaign, person))
         else:
-            raise ExtractionError(
-                f"line {node.lineno}: extraction cannot read back a template that uses "
-                f"{type(node).__name__.lower()} blocks"
-            )
+            raise _CannotRead(type(node).__name__.lower(), node.lineno)
     return out
 
 
@@ -143,10 +227,7 @@ def _test(test: nodes.Node) -> tuple[str, str, str]:
         return ("field", _field_name(test), "yes")
     if isinstance(test, nodes.Getattr) and _is_name(test.node, "items") and test.attr in LIST_STATES:
         return ("items", test.attr, "")
-    raise ExtractionError(
-        f'line {test.lineno}: extraction reads back {{% if fields.NAME == "value" %}}, '
-        "{% if fields.NAME %} and {% if items.asked/published %}, not this condition"
-    )
+    raise _CannotRead("condition", test.lineno)
 
 
 def _expression(node: nodes.Node, campaign: CampaignData, person: dict[str, str]) -> _Piece:
@@ -176,10 +257,24 @@ def _expression(node: nodes.Node, campaign: CampaignData, person: dict[str, str]
     listed = _item_list(node)
     if listed:
         return listed
-    raise ExtractionError(
-        f"line {node.lineno}: extraction cannot read back this expression "
-        "(it reads fields, the contact, the office, cite() and lists of requested items)"
-    )
+    printed = _same_in_every_letter(node, campaign)
+    if printed is not None:
+        return printed
+    raise _CannotRead("expression", node.lineno)
+
+
+def _same_in_every_letter(node: nodes.Node, campaign: CampaignData) -> str | None:
+    """What an expression of the campaign's own values prints (``{{ due_date | long_date }}``), the same
+    for every recipient; None for one that names anything else or cannot be printed."""
+    names = {name.name for name in node.find_all(nodes.Name)}
+    if not names or not names <= CAMPAIGN_WIDE:
+        return None
+    template = ENVIRONMENT.from_string(nodes.Template([nodes.Output([node])], lineno=1))
+    nobody = RecipientData(id="", full_name="", body="")
+    try:  # bounded in time and size as a letter's rendering is
+        return render_markdown(campaign, nobody, template, blanks_print=True)[0]
+    except LetterError:
+        return None
 
 
 def _item_list(node: nodes.Node) -> _Hole | None:
@@ -361,7 +456,8 @@ def extract(
     """The recipient and field values that make ``campaign``'s template write ``letter``.
 
     ``items`` are the campaign's requested items (their states here are ignored); ``kind``
-    is what the bodies are ("Police and Crime Commissioner"), to read an area from a role.
+    (what the bodies are) is kept for callers: an area is read only where the template prints
+    it, never guessed from the body's name ("Bristol City" from "Bristol City Council").
     When the body does not fit the template, the values say so (``matched`` False) and are the
     nearest found (the template's words held only at the ends of each run), else blanks, so
     that :func:`differences` names only the words that differ.
@@ -381,8 +477,7 @@ def extract(
     if not matched:  # the values that come nearest, so that only the words that differ are named
         compiler = _Compiler(loose=True)
         match = re.fullmatch(r"\s*+" + compiler.regex(pieces) + r"\s*", body_text, flags=re.S)
-    named = person.body_name
-    area = named[: -len(kind)].strip() if kind and named.endswith(" " + kind) else ""
+    area = ""  # read where the template prints it, never guessed from the body's name
     fields = {name: ("no" if name in compiler.yes_no else "") for name in compiler.fields}
     found: dict[str, list[str]] = {}
     body = person.body

@@ -79,4 +79,5 @@ class CampaignData:
     field_names: tuple[str, ...] = ()
     # The reply-by date a letter can print (``due_date``): its date plus the campaign's working days,
     # worked out by the caller (the deadlines are Docket's, not this package's); None: none to print.
-    due_date: datetime.date | None = None
+    # Not in the repr: ``{{ campaign }}`` (which prints the repr) would print it unknown to ``uses_due_date``.
+    due_date: datetime.date | None = field(default=None, repr=False)

@@ -117,6 +117,9 @@ def refuse_too_much(texts: Sequence[tuple[str, str]]) -> None:
             )
 
 
+GLUED = frozenset(".,;:)\u2019\u201d'\"")  # punctuation a letter writes straight after a body's name
+
+
 @dataclass(frozen=True)
 class Text:
     tokens: tuple[str, ...]
@@ -124,7 +127,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Data:
-    attribute: str  # an attribute of the contact: full_name, salutation, area
+    attribute: str  # an attribute of the contact: full_name, salutation, body, area
+    glued: str = ""  # punctuation written straight after it: "Bristol City Council."
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,7 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
             for name, value in (
                 ("full_name", person.full_name),
                 ("salutation", person.salutation),
+                ("body", person.body_name),
                 ("area", person.area),
             )
             if value
@@ -234,6 +239,10 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
     parts = _merge_short_anchors(_place_data(_settle_paragraphs(_align(sequences)), people))
     requests = _Requests(len(letters))
     segments, reports, values = _classify(parts, len(letters), requests)
+    template = write_template(segments)
+    if "{{ contact.area }}" not in template:  # an area the letters never print alone is a guess: not kept
+        for person in people:
+            person.area = ""
     recipients = tuple(
         RecipientData(
             id=str(n + 1),
@@ -253,7 +262,7 @@ def learn(letters: Sequence[SourceLetter]) -> LearnedCampaign:
     return LearnedCampaign(
         office=learn_office(letters),
         letter_date=dates.most_common(1)[0][0] if dates else None,
-        template=write_template(segments),
+        template=template,
         segments=tuple(segments),
         references=references,
         recipients=recipients,
@@ -279,7 +288,8 @@ def recipient_problems(learned: LearnedCampaign) -> list[str]:
         these = "this letter is" if len(unread) == 1 else "these letters are"
         problems.append(
             f"{_and(unread)}: Docket could not read whom {these} to. It reads the recipient's name, role and "
-            "address from the lines after the date and before “Dear …”: put the date above the address, "
+            "address from the lines after the date and before “Dear …” (or, below the office's letterhead, from "
+            "the lines just above the date): put the date above the address, "
             f"or remove {'the letter' if len(unread) == 1 else 'these letters'}."
         )
     by_person: dict[tuple[str, str], list[str]] = {}
@@ -522,15 +532,61 @@ def _settle_paragraphs(parts: list[Text | _Slot]) -> list[Text | _Slot]:
 
 
 def _place_data(parts: Sequence[Text | _Slot], people: list[_Recipient]) -> list[Text | _Slot | Data]:
-    """A gap that is each recipient's own name, salutation or area becomes that data."""
+    """A gap that is each recipient's own name, salutation, body or area becomes that data.
+
+    The body's whole name is tried before the area: "Bristol City Council" is the body, not an
+    area "Bristol City" and the word "Council" (the area is what is left of the body's name
+    without what the bodies are, and is data only where a letter prints it without them)."""
     out: list[Text | _Slot | Data] = []
-    for part in parts:
-        out += _split_data(part, people) if isinstance(part, _Slot) else [part]
+    parts = list(parts)
+    for n, part in enumerate(parts):
+        following = parts[n + 1] if n + 1 < len(parts) else None
+        if (
+            isinstance(part, _Slot)
+            and isinstance(following, Text)
+            and (ending := _body_ends_in(part, following, people))
+        ):
+            count, glued = ending
+            cut = [
+                len(value) - len(person.data["body"]) + count for value, person in zip(part.values, people, strict=True)
+            ]
+            rest = _Slot([value[:at] for value, at in zip(part.values, cut, strict=True)])
+            out += [*(_split_data(rest, people) if any(rest.values) else []), Data("body", glued)]
+            parts[n + 1] = Text(following.tokens[count:])
+        elif isinstance(part, _Slot):
+            out += _split_data(part, people)
+        else:
+            out.append(part)
     return out
 
 
+def _body_ends_in(slot: _Slot, following: Text, people: list[_Recipient]) -> tuple[int, str] | None:
+    """How many of the words after a gap end each recipient's body's name, the gap ending with the
+    rest of it ("Bristol City", then "Council supports": 1), and the punctuation glued to the last of
+    them ("Council." : "."); None when they do not."""
+    bodies = [person.data.get("body", ()) for person in people]
+    if not all(bodies) or len(set(bodies)) < 2:
+        return None
+    for count in range(1, min(len(following.tokens), min(map(len, bodies)) - 1) + 1):
+        *head, last = following.tokens[:count]
+        word = bodies[0][-1]
+        glued = last[len(word) :] if last.startswith(word) else "?"
+        possessive = glued.endswith(("'s", "\u2019s"))  # "Bristol City Council's"
+        if not all(char in GLUED for char in glued[: -1 if possessive else None]):
+            continue
+        if all(
+            tuple(head) == body[-count:-1]
+            and last == body[-1] + glued
+            and len(value) >= len(body) - count
+            and value[len(value) - len(body) + count :] == body[:-count]
+            for value, body in zip(slot.values, bodies, strict=True)
+        ):
+            return count, glued
+    return None
+
+
 def _split_data(slot: _Slot, people: list[_Recipient]) -> list[Text | _Slot | Data]:
-    for attribute in ("full_name", "salutation", "area"):
+    for attribute in ("full_name", "salutation", "body", "area"):
         data = [person.data.get(attribute, ()) for person in people]
         if not all(data) or len(set(data)) < 2:
             continue
@@ -778,7 +834,7 @@ def write_template(segments: Sequence[Segment]) -> str:
         if isinstance(segment, Text):
             out.append(_tokens(segment.tokens, out))
         elif isinstance(segment, Data):
-            out.append(f"{{{{ contact.{segment.attribute} }}}}")
+            out.append(f"{{{{ contact.{segment.attribute} }}}}" + _token(segment.glued, False))
         elif isinstance(segment, Field):
             out.append(f"{{{{ fields.{segment.name} }}}}")
         elif isinstance(segment, Request):

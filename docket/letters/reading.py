@@ -157,6 +157,13 @@ def parse_letter(name: str, text: str) -> SourceLetter:
         assert match is not None
         date = datetime.date(int(match[3]), MONTHS.index(match[2]) + 1, int(match[1]))
     address_from = date_at + 1 if date_at is not None else head_end
+    address_to = dear_at
+    # The address above the date (the other common layout): the paragraph just before the date, when a
+    # letterhead stands above it (else that paragraph may be the letterhead, and no address is read).
+    no_address_below = date_at is not None and not any(line for _, line in lines[date_at + 1 : dear_at])
+    if date_at is not None and no_address_below and (above := _address_start(lines, date_at)):
+        head_end = address_from = above
+        address_to = date_at
     salutation_match = SALUTATION.match(lines[dear_at][1])
     assert salutation_match is not None
     body_start = lines[dear_at][0] + 1
@@ -166,7 +173,7 @@ def parse_letter(name: str, text: str) -> SourceLetter:
         name=name,
         letterhead=tuple(line for _, line in lines[:head_end] if line),
         date=date,
-        address=tuple(line for _, line in lines[address_from:dear_at] if line),
+        address=tuple(line for _, line in lines[address_from:address_to] if line),
         salutation=salutation_match[1].strip(),
         paragraphs=tuple(paragraph for paragraph in body if paragraph.strip()),
         closing=lines[close_at][1].rstrip(",") + "," if close_at < len(lines) else "",
@@ -185,7 +192,8 @@ def _check_length(name: str, text: str) -> None:
 
 
 def _address_start(lines: list[tuple[int, str]], dear_at: int) -> int:
-    """With no date, the address block is the paragraph just before the salutation."""
+    """The first line of the paragraph just before line ``dear_at``: the address block, before the salutation
+    when the letter has no date, or before the date when the address comes above it."""
     paragraph = lines[dear_at - 1][0] if dear_at else 0
     return next(n for n, (index, _) in enumerate(lines) if index == paragraph) if dear_at else 0
 

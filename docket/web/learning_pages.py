@@ -24,8 +24,8 @@ from django.utils.text import slugify
 
 from docket import words
 from docket.campaigns.copying import RESERVED_SLUGS
-from docket.campaigns.learning import CampaignExists, LetterNotReproduced, add_letter, save_learned
-from docket.campaigns.models import Campaign
+from docket.campaigns.learning import CampaignExists, LetterNotReproduced, add_letter, office_for, save_learned
+from docket.campaigns.models import Campaign, Office
 from docket.errors import DocketError
 from docket.letters import learning
 from docket.letters.learning import (
@@ -99,7 +99,18 @@ def _report(learnt: Learnt) -> dict[str, Any]:
         "people": list(zip(names, learned.recipients, strict=True)),
         "items": items,
         "differences": learnt.differences,
+        # The workspace's office, when the campaign will carry its letterhead and signature, not the letters'.
+        "other_office": _other_office(learned),
     }
+
+
+def _other_office(learned: LearnedCampaign) -> Office | None:
+    office = office_for(learned)
+    if office is None:
+        return None
+    same_name = office.name.strip().lower() == learned.office.name.strip().lower()
+    signed = learned.office.signatory_name.strip().lower()
+    return None if same_name and (not signed or office.signatory_name.strip().lower() == signed) else office
 
 
 def _checked_slug(slug: str, errors: dict[str, str]) -> None:
@@ -177,7 +188,11 @@ def _create(request: HttpRequest) -> HttpResponse:
         context = {**_report(learnt), "payload": request.POST["payload"], "errors": errors}
         context.update(values={"slug": slug, "title": title})
         return render(request, "web/learn_report.html", context, status=400)
-    messages.success(request, f"Campaign “{title}” created from {words.count(len(letters), 'letter')}.")
+    messages.success(
+        request,
+        f"Campaign “{title}” created from {words.count(len(letters), 'letter')}. "
+        "Each recipient is a Draft: the letters are not recorded as sent.",
+    )
     return redirect("web:campaign", slug=slug)
 
 

@@ -125,3 +125,15 @@ def test_a_filters_own_check_is_a_template_mistake_in_words():
     error = problem('{{ "abcdefgh" | truncate(-5) }}\n')
     assert error.problem == "expected length >= 3, got -5"
     assert error.line == 1
+
+
+@pytest.mark.parametrize("written", ["{{ campaign }}", "{{ campaign | string }}", "{{ campaign ~ '' }}"])
+def test_printing_the_whole_campaign_does_not_print_its_reply_by_date(written: str):
+    """An attacker printed ``{{ campaign }}``: its text (the dataclass's repr) carried ``due_date=…``, a reply-by
+    date the letter printed without Docket knowing it did."""
+    import datetime
+
+    data = campaign(f"Hello {written}.\n", due_date=datetime.date(2031, 7, 17))
+    text = str(build_letter(data, recipient()).blocks)
+    assert "2031" not in text
+    assert "due_date" not in text

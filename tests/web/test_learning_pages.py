@@ -43,6 +43,25 @@ def test_it_reports_what_the_seeds_share_and_writes_nothing(client, editor):
     assert not Campaign.objects.filter(slug="vru-web").exists()
 
 
+def test_it_says_the_letters_are_not_recorded_as_sent_and_they_are_not(client, editor):
+    """The page does not promise a record of a mailing sent: the recipients' requests are drafts, and it says so."""
+    from docket.requests.models import InfoRequest
+    from docket.requests.states import RequestState
+
+    client.force_login(editor)
+    page = client.get(URL).content.decode()
+    assert "mailing already sent" not in page
+    assert "Docket does not record these letters as sent" in page
+    report = _upload(client)
+    assert "The letters you uploaded are not recorded as sent." in report.content.decode()
+    done = client.post(URL, {"payload": report.context["payload"]}, follow=True)
+    assert "Each recipient is a Draft: the letters are not recorded as sent." in done.content.decode()
+    adding = client.get(reverse("web:add_letter", args=["vru-web"])).content.decode()
+    assert "The recipient is added as a Draft: the letter is not recorded as sent." in adding
+    assert done.context["campaign"].recipients.count() == 3
+    assert not InfoRequest.objects.filter(campaign__slug="vru-web").exclude(state=RequestState.DRAFT).exists()
+
+
 def test_it_creates_the_campaign_on_confirming_and_puts_its_maker_on_the_team(client, editor):
     client.force_login(editor)
     payload = _upload(client).context["payload"]
@@ -180,11 +199,12 @@ def _copy_of_the_first_seed() -> list[SimpleUploadedFile]:
 
 
 def _date_after_the_address(path) -> SimpleUploadedFile:
-    """The letter with its recipient block above the date (a layout whose recipient is not read)."""
+    """The letter with its recipient block above the date and no letterhead above that: the block might be the
+    office's letterhead, so no recipient is read."""
     lines = path.read_text().split("\n")
     date_at = next(n for n, line in enumerate(lines) if line.strip() == "13 October 2020")
     dear_at = next(n for n, line in enumerate(lines) if line.startswith("Dear "))
-    moved = lines[:date_at] + lines[date_at + 1 : dear_at] + [lines[date_at], ""] + lines[dear_at:]
+    moved = [*lines[date_at + 1 : dear_at], lines[date_at], "", *lines[dear_at:]]
     return SimpleUploadedFile(path.name, "\n".join(moved).encode())
 
 
@@ -358,3 +378,80 @@ def test_in_a_browser_letters_to_one_person_are_refused_and_template_syntax_is_l
     page.wait_for_url("**/campaigns/braces/")
     assert not Campaign.objects.filter(slug__in=["twice", "unread"]).exists()
     page.context.close()
+
+
+def test_councils_named_in_full_are_bodies_and_no_area_is_made_up_for_the_directory(client, editor, monkeypatch):
+    """ "Bristol City Council" in the letters is the body's name: not an area "Bristol City" saved to the Directory."""
+    from docket.directory.models import Body
+    from tests.letters import test_learning
+
+    councils = [
+        ("Ms Carys Ellis", "Chief Executive", "Bristol City Council", "City Hall, College Green", "Bristol"),
+        ("Mr Tom Riordan", "Chief Executive", "Leeds City Council", "Civic Hall", "Leeds"),
+        ("Dr Chris Llewelyn", "Director of Social Services", "Cardiff Council", "County Hall", "Cardiff"),
+        ("Ms Ann Lloyd", "Chief Executive", "Wrexham County Borough Council", "Guildhall", "Wrexham"),
+    ]
+    monkeypatch.setattr(test_learning, "COUNCILS", councils)
+    monkeypatch.setattr(test_learning, "POSTCODES", ["BS1 5TR", "LS1 1UR", "CF10 4UW", "LL11 1AY"])
+
+    def letter(n):
+        text = test_learning.council_letter(n, "Cambrian Buildings, Cardiff CF10 5FL")
+        body = councils[n][2]
+        thanks = f"I thank {body}'s staff, and {body}. Loneliness"  # the name with punctuation after it
+        return SimpleUploadedFile(f"letter{n}.txt", text.replace("Loneliness", thanks, 1).encode())
+
+    client.force_login(editor)
+    report = client.post(URL, {"slug": "councils", "title": "Councils", "letters": [letter(n) for n in range(3)]})
+    template = report.context["learned"].template
+    assert "ask how {{ contact.body }} supports" in template
+    assert "I thank {{ contact.body }}'s staff, and {{ contact.body }}. Loneliness" in template
+    assert "contact.area" not in template
+    assert not report.context["differences"]
+    assert client.post(URL, {"payload": report.context["payload"]}).status_code == 302
+    added = client.post(reverse("web:add_letter", args=["councils"]), {"letter": letter(3)})
+    assert added.status_code == 302  # a fourth council's letter is read back word for word
+    assert sorted(Body.objects.values_list("name", "area")) == [
+        ("Bristol City Council", ""),
+        ("Cardiff Council", ""),
+        ("Leeds City Council", ""),
+        ("Wrexham County Borough Council", ""),
+    ]
+
+
+def test_adding_a_letter_against_a_template_line_it_cannot_read_says_which_and_what_to_do(client, editor):
+    client.force_login(editor)
+    client.post(URL, {"payload": _upload(client, paths=SEEDS[:2]).context["payload"]})
+    campaign = Campaign.objects.get(slug="vru-web")
+    source = "Dear all,\n\n{{ fields.vru | upper }}\n" + campaign.template_source
+    Campaign.objects.filter(pk=campaign.pk).update(template_source=source)
+    response = client.post(reverse("web:add_letter", args=["vru-web"]), {"letter": _files(SEEDS[2:])[0]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    summary = body[body.index("govuk-error-summary") : body.index("</h1>")]
+    said = (
+        "Line 3 of the campaign&#x27;s template prints {{ fields.vru | upper }}, which Docket cannot read back "
+        "from a letter"
+    )
+    assert said in summary
+    assert said in body[body.index('id="letter-error"') :]
+    assert "or simplify that line of the template." in summary
+    assert "extraction" not in body
+    assert campaign.recipients.count() == 2
+
+
+def test_letters_from_another_office_are_said_to_take_the_workspaces_letterhead_and_signature(client, editor):
+    """A tester's letters were signed by another commissioner; the campaign quietly carried the workspace's own
+    office and signatory. The report says so before anything is created, and names both."""
+    from tests.factories import make_office
+
+    office = make_office(name="Office of the Test Commissioner", signatory_name="Alex Example")
+    client.force_login(editor)
+    page = _upload(client).content.decode()
+    said = " ".join(page[page.index('id="other-office"') :].split("</strong>")[0].split())
+    assert "These letters are from" in said
+    assert "Sara Thornton" in said  # who signed the seeds
+    assert f"will carry your office's letterhead, {office.name}, and be signed by Alex Example" in said
+    assert reverse("web:office") in said
+    office.name, office.signatory_name = "Independent Anti-Slavery Commissioner", "Dame Sara Thornton"
+    office.save()
+    assert 'id="other-office"' not in _upload(client).content.decode()
