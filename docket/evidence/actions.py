@@ -29,7 +29,12 @@ MAX_MEMO_CHARS = 10_000
 
 
 class CodingError(DocketError):
-    """A codebook or a coding that cannot be as asked, said so a person can put it right."""
+    """A codebook or a coding that cannot be as asked, said so a person can put it right; ``field``: the
+    box to correct (a theme's name, colour), for the page to show the message there."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def add_theme(
@@ -86,11 +91,11 @@ def change_theme(
 def _save_theme(theme: Theme, name: str, description: str, colour: str, keywords: str, parent: Theme | None) -> Theme:
     name = " ".join(name.split())
     if not name:
-        raise CodingError("Enter a name for the theme.")
+        raise CodingError("Enter a name for the theme.", field="name")
     if len(name) > 100:
-        raise CodingError("A theme's name can be at most 100 characters long.")
+        raise CodingError("A theme's name can be at most 100 characters long.", field="name")
     if not COLOUR.fullmatch(colour):
-        raise CodingError(f"The colour must be written like #1d70b8, not {colour[:20]!r}.")
+        raise CodingError(f"The colour must be written like #1d70b8, not {colour[:20]!r}.", field="colour")
     if parent is not None:
         if parent.campaign_id != theme.campaign_id:
             raise CodingError("A theme can only go under a theme of the same campaign.")

@@ -1,8 +1,10 @@
 """Where a quoted passage is in a text, and finding coded passages again after a document is read again.
 
 A quote is found by its words, whatever the spaces and line breaks between them (a selection in a
-browser, or words typed from the page, rarely keep the text's own); of several places, the one
-nearest where it was (or where the person selected it) is taken.
+browser, or words typed from the page, rarely keep the text's own), and whichever apostrophes,
+quotation marks and dashes it is typed with ("workers' right" finds it with a curly apostrophe); of several
+places, the one nearest where it was (or where the person selected it) is taken. The place found
+is the text's own characters: a passage records those, not what was typed.
 """
 
 from __future__ import annotations
@@ -16,11 +18,20 @@ from docket.mail.models import InboundMessage
 MAX_QUOTE_CHARS = 5000
 
 
+# Characters typed for one another: each matches any of its group.
+ALIKE = (
+    "'\u2019\u2018\u02bc\u2032",  # apostrophes, single quotation marks and the prime
+    '"\u201c\u201d\u201e\u2033',  # double quotation marks and the double prime
+    "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212",  # hyphens, dashes and the minus sign
+)
+CLASS_OF = {char: "[" + re.escape(group) + "]" for group in ALIKE for char in group}
+
+
 def pattern(quote: str) -> re.Pattern[str] | None:
     words = quote.split()
     if not words:
         return None
-    return re.compile(r"\s+".join(re.escape(word) for word in words))
+    return re.compile(r"\s+".join("".join(CLASS_OF.get(char) or re.escape(char) for char in word) for word in words))
 
 
 def locate(text: str, quote: str, *, near: int = 0, lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:

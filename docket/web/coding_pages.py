@@ -40,7 +40,18 @@ def _themes_chosen(request: HttpRequest, campaign_id: int) -> list[Theme]:
 
 @requires("view")
 def codebook(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign(request.user, slug)
+    return _codebook_page(request, access_campaign(request.user, slug))
+
+
+THEME_BOXES = ("name", "description", "keywords", "colour", "parent")
+
+
+def _theme_typed(request: HttpRequest, mistake: actions.CodingError) -> dict[str, str]:
+    """A theme's form sent back with its mistake at the box to correct, and what was typed kept."""
+    return {box: request.POST.get(box, "") for box in THEME_BOXES} | {"error": str(mistake), "field": mistake.field}
+
+
+def _codebook_page(request: HttpRequest, campaign: Campaign, typed: dict[str, str] | None = None) -> HttpResponse:
     themes = list(Theme.objects.filter(campaign=campaign).select_related("parent"))
     top = [theme for theme in themes if theme.parent_id is None]
     tree = [(theme, [t for t in themes if t.parent_id == theme.pk]) for theme in top]
@@ -50,7 +61,7 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("theme__position", "theme__name", "pk")
     )
     context = {"campaign": campaign, "tree": tree, "parents": top, "suggestions": open_suggestions}
-    return render(request, "web/codebook.html", context)
+    return render(request, "web/codebook.html", context | {"typed": typed or {}})
 
 
 @require_POST
@@ -60,15 +71,20 @@ def theme_add(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign(request.user, slug)
     parent_id = form_id(request.POST.get("parent") or None, "parent")
     parent = get_object_or_404(Theme, pk=parent_id, campaign=campaign) if parent_id else None
-    theme = actions.add_theme(
-        campaign,
-        request.POST.get("name", ""),
-        actor_of(request),
-        description=request.POST.get("description", "")[:2000],
-        colour=request.POST.get("colour", "#1d70b8"),
-        keywords=request.POST.get("keywords", ""),
-        parent=parent,
-    )
+    try:
+        theme = actions.add_theme(
+            campaign,
+            request.POST.get("name", ""),
+            actor_of(request),
+            description=request.POST.get("description", "")[:2000],
+            colour=request.POST.get("colour", "#1d70b8"),
+            keywords=request.POST.get("keywords", ""),
+            parent=parent,
+        )
+    except actions.CodingError as mistake:
+        if not mistake.field:
+            raise
+        return _codebook_page(request, campaign, _theme_typed(request, mistake))
     messages.success(request, f"The theme “{theme.name}” is in the codebook.")
     return redirect("web:codebook", slug=campaign.slug)
 
@@ -79,20 +95,28 @@ def theme_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change a theme (its name, meaning, colour, keywords, place), or remove it."""
     campaign = access_campaign(request.user, slug)
     theme = get_object_or_404(Theme.objects.select_related("parent"), pk=pk, campaign=campaign)
+    typed: dict[str, str] = {}
     if request.method == "POST":
         parent_id = form_id(request.POST.get("parent") or None, "parent")
         parent = get_object_or_404(Theme, pk=parent_id, campaign=campaign) if parent_id else None
-        actions.change_theme(
-            theme,
-            actor_of(request),
-            name=request.POST.get("name", ""),
-            description=request.POST.get("description", "")[:2000],
-            colour=request.POST.get("colour", theme.colour),
-            keywords=request.POST.get("keywords", ""),
-            parent=parent,
-        )
-        messages.success(request, f"The theme “{theme.name}” is changed.")
-        return redirect("web:codebook", slug=campaign.slug)
+        try:
+            actions.change_theme(
+                theme,
+                actor_of(request),
+                name=request.POST.get("name", ""),
+                description=request.POST.get("description", "")[:2000],
+                colour=request.POST.get("colour", theme.colour),
+                keywords=request.POST.get("keywords", ""),
+                parent=parent,
+            )
+        except actions.CodingError as mistake:
+            if not mistake.field:
+                raise
+            theme.refresh_from_db()  # as it is stored: the page's heading names it so
+            typed = _theme_typed(request, mistake)
+        else:
+            messages.success(request, f"The theme “{theme.name}” is changed.")
+            return redirect("web:codebook", slug=campaign.slug)
     parents = Theme.objects.filter(campaign=campaign, parent=None).exclude(pk=theme.pk)
     context = {
         "campaign": campaign,
@@ -100,6 +124,7 @@ def theme_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "parents": parents,
         "coded": theme.passages.count(),
         "children": list(theme.children.all()),
+        "typed": typed,
     }
     return render(request, "web/theme_edit.html", context)
 

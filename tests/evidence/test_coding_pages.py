@@ -52,6 +52,26 @@ def test_a_passage_is_coded_on_the_page_without_javascript(client, editor, repli
     assert "Enter a name for the theme." in response.content.decode()
 
 
+def test_words_typed_with_straight_quotes_and_a_hyphen_are_found_with_the_pages_own(client, editor, replied):
+    """The page has curly quotes, a dash and two spaces; what is typed has straight ones, a hyphen and one: coded
+    all the same, and the passage is the page's own words."""
+    from docket.documents.models import Attachment
+
+    text = replied.strategy.text
+    written = "young people\u2019s \u201cright\u201d \u2013 to  mentoring"
+    Attachment.objects.filter(pk=replied.strategy.pk).update(text=text.replace("young people", written))
+    client.force_login(editor)
+    add_theme(client, replied.campaign)
+    url = reverse("web:code", args=["document", replied.strategy.pk, 3])
+    typed = 'young people\'s "right" - to mentoring reaches'
+    response = client.post(url, {"quote": typed, "themes": [str(Theme.objects.get().pk)]}, follow=True)
+    assert "The passage is coded." in response.content.decode()
+    passage = Passage.objects.get()
+    page = Attachment.objects.get(pk=replied.strategy.pk).text
+    assert passage.quote == page[passage.start : passage.end] == written + " reaches"
+    assert passage.page == 3
+
+
 def test_what_was_typed_and_ticked_stays_when_the_words_are_not_on_the_page(client, editor, replied):
     client.force_login(editor)
     add_theme(client, replied.campaign)
@@ -104,3 +124,37 @@ def test_agreement_page(client, editor, replied):
     assert "editor@office.example and second@office.example" in page
     assert "0 of 2" in page
     assert "Mentoring: to reconcile" in page
+
+
+def test_a_theme_without_a_name_is_said_at_the_name_box_with_what_was_typed_kept(client, editor, replied):
+    """The codebook's form leaves checking to Docket (novalidate: no browser bubble), which says it in words."""
+    client.force_login(editor)
+    codebook = client.get(reverse("web:codebook", args=[replied.campaign.slug])).content.decode()
+    assert f'<form method="post" action="{reverse("web:theme_add", args=[replied.campaign.slug])}" novalidate>' in (
+        codebook
+    )
+    response = add_theme(client, replied.campaign, name="  ", description="Schemes pairing a young person")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<li><a href="#id_name">Enter a name for the theme.</a></li>' in page  # the summary links to the box
+    assert '<span class="govuk-visually-hidden">Error:</span> Enter a name for the theme.</p><input' in page
+    assert ">Schemes pairing a young person</textarea>" in page
+    assert 'name="keywords" type="text" value="mentoring"' in page
+    assert not Theme.objects.exists()
+
+
+def test_a_theme_renamed_to_nothing_is_said_at_the_name_box(client, editor, replied):
+    client.force_login(editor)
+    add_theme(client, replied.campaign)
+    theme = Theme.objects.get()
+    url = reverse("web:theme_edit", args=[replied.campaign.slug, theme.pk])
+    assert "novalidate>" in client.get(url).content.decode()
+    data = {"name": "", "description": "", "keywords": "mentors", "colour": "#00703c", "parent": ""}
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<li><a href="#id_name">Enter a name for the theme.</a></li>' in page
+    assert 'id="id_name" name="name" type="text" value=""' in page  # as typed, not the stored name put back
+    assert 'name="keywords" type="text" value="mentors"' in page
+    theme.refresh_from_db()
+    assert (theme.name, theme.keywords) == ("Mentoring", "mentoring")
