@@ -54,17 +54,19 @@ def why_not_chase(
     last_written: datetime.datetime | None,
     chaser_waiting: bool,
     outstanding: int | None,
+    last_what: str = "a letter",
 ) -> str:
     """Why a chaser cannot go to ``request`` now ("" if it can): the one rule set of every chase.
 
     ``last_written``: when anything was last sent to it; ``chaser_waiting``: a chaser to it is in the
     outbox still; ``outstanding``: how many items asked for have not come
-    (None: the letter asked for none).
+    (None: the letter asked for none); ``last_what``: what that was ("the letter", "a chaser").
     """
     if request.state not in WAITING_STATES:
         return f"it is {request.get_state_display().lower()}: only a request waiting for a reply is chased"
     if last_written is not None and timezone.localdate(last_written) == today:
-        return "it was written to today: no chaser on the day a letter went"
+        which = "another" if "chaser" in last_what else "a chaser"
+        return f"{last_what} went today: {which} can be sent from {long_date(first_chase_day(request, today))}"
     if request.due_date is not None and request.due_date >= today:
         return f"its reply is not due until {long_date(request.due_date)}: a chaser goes once the reply is overdue"
     if chaser_waiting:
@@ -74,6 +76,15 @@ def why_not_chase(
     if outstanding == 0:
         return "every item it asked for has come or been settled: nothing is left to chase"
     return ""
+
+
+def first_chase_day(request: InfoRequest, today: datetime.date) -> datetime.date:
+    """The first day a chaser may go to a request written to today: tomorrow, or the day after its
+    reply is due if that is later (a chaser goes once the reply is overdue)."""
+    tomorrow = today + datetime.timedelta(days=1)
+    if request.due_date is not None and request.due_date >= tomorrow:
+        return request.due_date + datetime.timedelta(days=1)
+    return tomorrow
 
 
 def chase_due(request: InfoRequest, today: datetime.date) -> bool:

@@ -60,6 +60,7 @@ def chase_rows(requests: list[InfoRequest]) -> list[ChaseRow]:
             last_written=last,
             chaser_waiting=req.pk in waiting,
             outstanding=outstanding.get(req.recipient_id),
+            last_what=row.last_what,
         ) or header_problem(req.recipient.contact, req.campaign.office)
         rows.append(row)
     return rows

@@ -33,13 +33,14 @@ from docket.publishing.rules import spans_in
 from docket.requests.actions import Actor
 from docket.requests.letters import queue_chaser
 from docket.requests.models import FrozenLetter, InfoRequest
-from docket.web import request_pages
+from docket.web import public_state, request_pages
 from docket.web.access import access_campaign, access_request
 from docket.web.chase_checks import chase_rows
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import NotAnId, form_id, form_ids
 from docket.web.paging import a_page
 from docket.web.posted_dates import posted_date
+from docket.web.publication_pages import PREVIEW_CHARS
 from docket.web.user_errors import errors_shown_on
 
 PER_PAGE = 50
@@ -95,18 +96,34 @@ def _record_item_status(request: HttpRequest, found: InfoRequest, key: str, stat
 
 @requires("view")
 def matrix(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access_campaign(request.user, slug)
+    return _matrix_page(request, access_campaign(request.user, slug), request.GET.get("page"))
+
+
+def _matrix_page(
+    request: HttpRequest, found: Campaign, page_number: str | None, embargo: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The ledger's page; ``embargo``: the embargo form sent back with its mistake at the date (the error,
+    the boxes as typed, and what was ticked)."""
     items = ledger.items_of(found)
     paginator = Paginator(ledger.recipients(found), PER_PAGE)
-    page = a_page(paginator, request.GET.get("page"))
+    page = a_page(paginator, page_number)
+    rows = ledger.rows(list(page.object_list), items, timezone.localdate())
+    requests = [row.recipient.request for row in rows if hasattr(row.recipient, "request")]
     context = {
         "campaign": found,
         "items": items,
-        "rows": ledger.rows(list(page.object_list), items, timezone.localdate()),
+        "rows": rows,
+        # What of it is public: the campaign's public page, each body's, and each document published.
+        "public_url": public_state.campaign_url(found),
+        "bodies_public": public_state.of_requests(requests),
+        "documents_public": public_state.of_documents(
+            cell.item.evidence_id for row in rows for cell in row.cells if cell.item and cell.item.evidence_id
+        ),
         "page": page,
         "totals": ledger.totals([found], timezone.localdate())[found.pk],
         "statuses": Status.choices,
         "today": timezone.localdate(),
+        "embargo": embargo or {},
     }
     return render(request, "web/ledger.html", context)
 
@@ -218,9 +235,31 @@ def chase(request: HttpRequest, slug: str) -> HttpResponse:
 class PublishRow:
     request: InfoRequest
     letter: Publication | None  # None: no letter has gone
-    letter_redactions: int
-    documents: list[tuple[RecipientItem, int]] = field(default_factory=list)  # (cell, redactions to be made)
+    letter_redactions: Counted
+    documents: list[tuple[RecipientItem, Counted]] = field(default_factory=list)  # (cell, redactions to be made)
     without_evidence: list[RecipientItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Redactions found, and whether only part of the text was searched (the page's allowance ran out)."""
+
+    found: int
+    in_part: bool = False
+
+
+class _Allowance:
+    """The characters of text the confirmation page searches, all its texts together, as the request page does
+    (``PREVIEW_CHARS``): a selection of many long documents took minutes. Publishing searches all of each."""
+
+    def __init__(self) -> None:
+        self.left = PREVIEW_CHARS
+
+    def count(self, text: str, request: InfoRequest) -> Counted:
+        searched = text[: max(self.left, 0)]
+        self.left -= len(searched)
+        found = len(spans_in(searched, request)) if searched else 0
+        return Counted(found, in_part=len(searched) < len(text))
 
 
 def _publish_rows(found: Campaign, request: HttpRequest) -> list[PublishRow]:
@@ -230,10 +269,10 @@ def _publish_rows(found: Campaign, request: HttpRequest) -> list[PublishRow]:
         p.request_id: p for p in Publication.objects.filter(request__in=list(requests), kind=Publication.Kind.LETTER)
     }
     texts = dict(FrozenLetter.objects.filter(request__in=list(requests)).values_list("request", "text"))
+    allowance = _Allowance()
     rows: dict[int, PublishRow] = {}
     for req in requests.values():
-        text = texts.get(req.pk, "")
-        rows[req.pk] = PublishRow(req, letters.get(req.pk), len(spans_in(text, req)) if text else 0)
+        rows[req.pk] = PublishRow(req, letters.get(req.pk), allowance.count(texts.get(req.pk, ""), req))
     for cell in cells:
         req_id = getattr(getattr(cell.recipient, "request", None), "pk", None)
         if req_id not in rows:
@@ -242,7 +281,7 @@ def _publish_rows(found: Campaign, request: HttpRequest) -> list[PublishRow]:
         if cell.evidence is None:
             row.without_evidence.append(cell)
         else:
-            row.documents.append((cell, len(spans_in(cell.evidence.text, row.request))))
+            row.documents.append((cell, allowance.count(cell.evidence.text, row.request)))
     return list(rows.values())
 
 
@@ -307,9 +346,17 @@ def embargo(request: HttpRequest, slug: str) -> HttpResponse:
     """Set (or lift) an embargo on what the selection covers: each selected body's letter, replies and
     documents, and each selected item's document."""
     found = access_campaign(request.user, slug)
-    until = posted_date(request.POST, "embargo_until", "The embargo date")
-    if until is None:
-        raise DocketError("Give the day the embargo ends: nothing selected is public before it.")
+    try:
+        until = posted_date(request.POST, "embargo_until", "The embargo date")
+        if until is None:
+            raise DocketError("Give the day the embargo ends: nothing selected is public before it.")
+    except DocketError as mistake:  # shown at the date boxes, as typed, with the ticks kept
+        typed = {part: request.POST.get(f"embargo_until_{part}", "") for part in ("day", "month", "year")}
+        ticked = {
+            "recipients": set(request.POST.getlist("recipient")),
+            "cells": set(request.POST.getlist("cell")),
+        }
+        return _matrix_page(request, found, request.POST.get("page"), {"error": str(mistake), **typed, **ticked})
     requests = _selected_requests(found, request)
     if not requests:
         raise DocketError("Select the bodies or items to set an embargo on.")

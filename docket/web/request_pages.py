@@ -108,6 +108,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 MESSAGES_A_PAGE = 50
 
 
+def state_shown(found: InfoRequest, asked: list[RecipientItem]) -> tuple[str, str]:
+    """The request's state as its page says it, and a note: a reply with no item asked for recorded
+    yet moves the request to "partially answered" (the state machine's rule), which the page does
+    not claim before any item is recorded as come."""
+    if found.state == RequestState.PARTIALLY_ANSWERED and all(
+        item.status == RecipientItem.Status.ASKED for item in asked
+    ):
+        return "Reply received", "No item asked for is recorded yet: read the reply and record each item below."
+    return found.get_state_display(), ""
+
+
 def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | None = None) -> HttpResponse:
     """The request's page; ``kept``: an item's status form sent back with its mistake (``ledger_pages``)."""
     inbound = found.inbound_messages.prefetch_related(
@@ -129,6 +140,7 @@ def page_of(request: HttpRequest, found: InfoRequest, kept: dict[str, str] | Non
     ]
     context = {
         "req": found,
+        "state_shown": state_shown(found, asked),
         "events": found.events.select_related("actor"),
         "letter": FrozenLetter.objects.filter(request=found).only("sha256", "frozen_at").first(),
         "outbox": found.outbox.all(),

@@ -117,12 +117,20 @@ def test_recording_the_same_status_again_changes_nothing_and_logs_nothing(hampsh
     assert hampshire.events.count() == count
 
 
+def test_a_web_address_typed_without_https_is_given_it(hampshire):
+    typed = Evidence(url="www.pcc.example/profile")
+    ledger.set_item_status(hampshire, "problem_profile", Status.PUBLISHED_ONLINE, PERSON, typed)
+    assert item(hampshire, "problem_profile").evidence_url == "https://www.pcc.example/profile"
+
+
 @pytest.mark.parametrize(
     ("status", "evidence", "message"),
     [
         (Status.PUBLISHED_ONLINE, Evidence(), "Give the web address where the Problem Profile"),
-        (Status.PUBLISHED_ONLINE, Evidence(url="javascript:alert(1)"), "is not a web address"),
-        (Status.PUBLISHED_ONLINE, Evidence(url="ftp://pcc.example/x"), "is not a web address"),
+        (Status.PUBLISHED_ONLINE, Evidence(url="javascript:alert(1)"), "published, starting with https://"),
+        (Status.PUBLISHED_ONLINE, Evidence(url="ftp://pcc.example/x"), "published, starting with https://"),
+        (Status.PUBLISHED_ONLINE, Evidence(url="pcc profile page"), "published, starting with https://"),
+        (Status.PUBLISHED_ONLINE, Evidence(url="mailto:foi@pcc.example"), "published, starting with https://"),
         (Status.REFUSED, Evidence(note="   "), "Give the body's reason for refusing"),
         (Status.RECEIVED, Evidence(), "Choose the attachment that is the Problem Profile"),
         (Status.PARTLY_RECEIVED, Evidence(), "say what is missing"),

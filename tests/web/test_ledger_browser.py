@@ -83,7 +83,7 @@ def test_items_marked_on_the_request_page_show_the_same_in_the_matrix_and_the_pu
     page.goto(f"/campaigns/{example.slug}/")
     page.get_by_label("Select Hampshire Police and Crime Commissioner").check()
     page.get_by_role("button", name="Chase selected").click()
-    page.get_by_text("It was written to today: no chaser on the day a letter went").wait_for()
+    page.get_by_text("The letter went today: a chaser can be sent from").wait_for()
     shot(page, "ledger-chase-confirmation")
     assert page.get_by_role("button", name="Send the chasers").count() == 0  # none can go: no button, and why
     page.get_by_text("This body cannot be chased now").wait_for()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from docket.campaigns import actions as ledger_actions
+from docket.campaigns import ledger
 from docket.campaigns.importing import import_recipients
 from docket.campaigns.models import RecipientItem
 from docket.mail.models import OutboxMessage
@@ -155,7 +156,7 @@ def test_chasing_the_selected_shows_who_and_when_and_sends_none_the_day_a_letter
     url = reverse("web:ledger_chase", args=[ours.campaign.slug])
     page = client.post(url, {"recipient": [today.recipient_id, earlier.recipient_id]}).content.decode()
     assert "Chase the selected bodies?" in page
-    assert "It was written to today: no chaser on the day a letter went" in page
+    assert "The letter went today: a chaser can be sent from" in page
     assert timezone.localtime(month_ago).strftime("%-d %B %Y") in page
     assert OutboxMessage.objects.filter(kind="chaser").count() == 0  # nothing yet: it asks first
     response = client.post(
@@ -207,6 +208,39 @@ def test_publishing_the_selected_items_asks_first_then_publishes_them_and_their_
     assert not Publication.objects.filter(request=two_campaigns["theirs"].sent, state="published").exists()
 
 
+def test_the_publish_confirmation_searches_a_bounded_part_of_long_texts_and_says_so(
+    client, team, two_campaigns, monkeypatch
+):
+    """An attacker's reply held tens of millions of characters: the confirmation page searched them all on every
+    load. It searches at most PREVIEW_CHARS of its texts together, as the request page does, and says a count
+    is of the start only."""
+    from docket.web import ledger_pages
+
+    ours = two_campaigns["ours"]
+    ours.attachment.text = "x" * 5_000 + " jane.doe@private.example"
+    ours.attachment.save(update_fields=["text"])
+    ledger_actions.set_item_status(
+        ours.sent, "problem_profile", Status.RECEIVED, SOMEONE, ledger_actions.Evidence(attachment=ours.attachment)
+    )
+    from docket.publishing.rules import spans_in
+
+    searched: list[int] = []
+
+    def counted(text: str, req):
+        searched.append(len(text))
+        return spans_in(text, req)
+
+    monkeypatch.setattr(ledger_pages, "spans_in", counted)
+    monkeypatch.setattr(ledger_pages, "PREVIEW_CHARS", 3_000)
+    client.force_login(team["coordinator"])
+    page = client.post(reverse("web:ledger_publish", args=[ours.campaign.slug]), {"cell": [cell(ours.sent).pk]})
+    assert "a.pdf</a> (at least 0 redactions: only the start of the text is counted here)" in page.content.decode()
+    assert sum(searched) <= 3_000
+    monkeypatch.setattr(ledger_pages, "PREVIEW_CHARS", 1_000_000)
+    page = client.post(reverse("web:ledger_publish", args=[ours.campaign.slug]), {"cell": [cell(ours.sent).pk]})
+    assert "a.pdf</a> (1 redaction)" in page.content.decode()
+
+
 def test_an_embargo_is_set_on_what_the_selection_covers(client, team, two_campaigns):
     ours = two_campaigns["ours"]
     client.force_login(team["coordinator"])
@@ -217,6 +251,38 @@ def test_an_embargo_is_set_on_what_the_selection_covers(client, team, two_campai
     letter = Publication.objects.get(request=ours.sent, kind="letter")
     assert letter.embargo_until == datetime.date(2031, 1, 31)
     assert ours.sent.events.filter(kind=EventKind.PUBLICATION_EMBARGO, note="Letter: until 2031-01-31").count() == 1
+
+
+def test_an_embargo_date_that_is_not_a_day_is_said_at_the_date_boxes_and_kept_as_typed(client, team, two_campaigns):
+    ours = two_campaigns["ours"]
+    client.force_login(team["coordinator"])
+    url = reverse("web:ledger_embargo", args=[ours.campaign.slug])
+    typed = {"embargo_until_day": "30", "embargo_until_month": "2", "embargo_until_year": "2031"}
+    response = client.post(url, {"recipient": ours.sent.recipient_id, **typed})
+    summary = error_summary(response)
+    assert '<a href="#embargo_until-selected-day">The embargo date must be a real date' in summary
+    page = response.content.decode()
+    boxes = page[page.index('id="embargo_until-selected-error"') :]
+    assert "The embargo date must be a real date" in boxes[:300]  # the message at the boxes themselves
+    assert 'id="embargo_until-selected-day" name="embargo_until_day" type="text" inputmode="numeric" value="30"' in (
+        boxes
+    )
+    assert 'name="embargo_until_month" type="text" inputmode="numeric" value="2"' in boxes
+    assert 'name="embargo_until_year" type="text" inputmode="numeric" value="2031"' in boxes
+    assert f'name="recipient" type="checkbox" value="{ours.sent.recipient_id}" checked' in page  # still ticked
+    assert not Publication.objects.filter(request=ours.sent, embargo_until__isnull=False).exists()
+
+
+def test_a_web_address_without_https_is_taken_not_blocked_by_the_browser(client, team, two_campaigns):
+    ours = two_campaigns["ours"].sent
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:request", args=[ours.pk])).content.decode()
+    assert f'<form method="post" action="{reverse("web:item_status", args=[ours.pk])}" novalidate>' in page
+    set_status(client, ours, "problem_profile", status="published_online", url="www.pcc.example/profile")
+    assert cell(ours).evidence_url == "https://www.pcc.example/profile"
+    response = set_status(client, ours, "problem_profile", status="published_online", url="the PCC's website")
+    said = "Enter the web address where the Problem Profile/Strategic Needs Assessment is published, starting with"
+    assert said in error_summary(response)
 
 
 def test_the_dashboard_shows_each_campaigns_ledger_totals(client, team, two_campaigns):
@@ -262,3 +328,74 @@ def test_the_public_table_counts_from_the_ledger_and_no_yes_contradicts_it(clien
     link = '<a class="govuk-link govuk-!-text-break-word" href="https://pcc.example/s"'
     assert f"Response Strategy: published online: {link}" in body  # the address, not "published online (online)"
     assert "exempt" not in body  # the reason is the body's reply: public only when that is published
+
+
+def test_the_public_table_puts_an_item_not_held_in_its_own_column_as_the_note_says(client, two_campaigns):
+    """A body with one item received, one awaited and one not held: the not held item is not in
+    "Refused" nor beside "Still awaited", but in a column of its own, counted as the workspace counts it."""
+    ours = two_campaigns["ours"]
+    publishing.publish(ours.publication, SOMEONE)
+    evidence = ledger_actions.Evidence
+    ledger_actions.set_item_status(ours.sent, "problem_profile", Status.RECEIVED, SOMEONE, evidence(note="by post"))
+    ledger_actions.set_item_status(ours.sent, "response_strategy", Status.NOT_HELD, SOMEONE, evidence(note="none"))
+    page = client.get(f"/public/{ours.campaign.slug}/").content.decode()
+    row = page[page.index('data-body="') : page.index("</tr>", page.index('data-body="'))]
+    assert 'data-column="refused">0</td>' in row
+    assert 'data-column="not_held">1</td>' in row
+    assert 'data-column="awaited">1</td>' in row
+    assert ">Not held</th>" in page
+    assert "not held (the body says it does not hold it)" in page
+    totals = ledger.request_totals(ours.sent.recipient.item_states.all())
+    assert (totals.refused, totals.not_held, totals.awaited) == (0, 1, 1)
+
+
+def test_the_ledger_and_the_campaign_page_link_to_the_public_pages_and_say_what_is_public(client, team, two_campaigns):
+    ours = two_campaigns["ours"]
+    slug = ours.campaign.slug
+    ledger_actions.set_item_status(
+        ours.sent, "problem_profile", Status.RECEIVED, SOMEONE, ledger_actions.Evidence(attachment=ours.attachment)
+    )
+    client.force_login(team["coordinator"])
+    ledger_url = reverse("web:ledger", args=[slug])
+    before = client.get(ledger_url).content.decode()
+    assert "Nothing of this campaign is public yet" in before
+    assert 'data-public="' not in before
+    assert "/public/" not in client.get(reverse("web:campaign", args=[slug])).content.decode()
+
+    document = publishing.document_publication(ours.attachment.pk, ours.sent)
+    publishing.confirm_checked_by_eye(document, SOMEONE, "a blank test page")
+    publishing.publish(publishing.approve(document, SOMEONE), SOMEONE)
+    waiting = client.get(ledger_url).content.decode()  # the document is published, its letter not yet
+    assert '<span class="govuk-body-s" data-public="document">Published, not public until its letter is</span>' in (
+        waiting
+    )
+
+    response = client.post(
+        reverse("web:ledger_publish", args=[slug]),
+        {"cell": [cell(ours.sent).pk], "confirm": "yes", "letters": "yes"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2 published." in page  # the letter, and the document (published already)
+    public_page = reverse("public:campaign", args=[slug])
+    body_page = reverse("public:body", args=[slug, ours.sent.recipient.contact.body.slug])
+    assert f'<a class="govuk-link" href="{public_page}">The public page</a> of this campaign' in page
+    assert f'data-public="body">Public: <a class="govuk-link" href="{body_page}">the letter, 1 document<' in page
+    assert '<span class="govuk-body-s" data-public="document">Public</span>' in page
+    campaign_page = client.get(reverse("web:campaign", args=[slug])).content.decode()
+    assert f'<a class="govuk-link" href="{public_page}" id="public-page">Its public page</a>' in campaign_page
+    assert client.get(public_page).status_code == 200
+    assert client.get(body_page).status_code == 200
+
+
+def test_an_item_of_a_letter_not_sent_reads_to_ask_not_asked(client, team, two_campaigns):
+    """A tester saw every cell of a body whose letter had not gone say "Asked"."""
+    ours = two_campaigns["ours"]
+    client.force_login(team["coordinator"])
+    page = client.get(reverse("web:ledger", args=[ours.campaign.slug])).content.decode()
+    draft_row = page[page.index(f'id="ledger-row-{ours.draft.recipient_id}"') :].split("</tr>")[0]
+    sent_row = page[page.index(f'id="ledger-row-{ours.sent.recipient_id}"') :].split("</tr>")[0]
+    assert 'To ask</strong> <span class="govuk-body-s">(the letter is not sent)' in draft_row
+    assert ">Asked<" not in draft_row
+    assert ">Asked<" in sent_row
+    assert "To ask" not in sent_row

@@ -50,7 +50,10 @@ def waiting(team: Team) -> InfoRequest:
 
 def test_no_chaser_goes_from_the_request_page_on_the_day_the_letter_went(client, team, waiting):
     summary = error_summary(chase(client, team, waiting, confirm="yes"))
-    assert "No chaser was sent. It was written to today: no chaser on the day a letter went" in summary
+    assert waiting.due_date is not None
+    first = waiting.due_date + datetime.timedelta(days=1)  # the day its reply is overdue
+    assert f"No chaser was sent. The letter went today: a chaser can be sent from {first.day} {first:%B %Y}" in summary
+    assert "It was written to today" not in summary
     assert chasers() == 0
 
 
@@ -78,7 +81,9 @@ def test_an_overdue_request_is_chased_after_a_page_that_shows_the_chaser(client,
     assert chasers() == 1
     # Straight after, a second is refused by the same rules (never two the same day).
     summary = error_summary(chase(client, team, waiting, confirm="yes"))
-    assert "No chaser was sent. It was written to today" in summary
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    said = f"No chaser was sent. A chaser went today: another can be sent from {tomorrow.day} {tomorrow:%B %Y}"
+    assert said in summary
     assert chasers() == 1
 
 

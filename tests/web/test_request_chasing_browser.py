@@ -32,7 +32,7 @@ def test_chasing_refusing_and_reopening_a_request_in_the_browser(browser, live_s
 
     page.goto(f"/requests/{lane.pk}/")
     page.get_by_role("button", name="Send a chaser now").click()
-    page.get_by_text("No chaser was sent. It was written to today").wait_for()
+    page.get_by_text("No chaser was sent. The letter went today: a chaser can be sent from").wait_for()
     shot(page, "chase-refused-same-day")
 
     went = timezone.now() - datetime.timedelta(days=40)
@@ -45,7 +45,7 @@ def test_chasing_refusing_and_reopening_a_request_in_the_browser(browser, live_s
         InboundMessage.Source.UPLOAD,
     )
     page.goto(f"/requests/{lane.pk}/")
-    assert page.locator("#request-state").inner_text() == "Partially answered"
+    assert page.locator("#request-state").inner_text() == "Reply received"
     page.get_by_role("button", name="Send a chaser now").click()
     page.get_by_role("heading", name="Send a chaser to Hampshire Police and Crime Commissioner?").wait_for()
     assert "Thank you for your reply. I have not yet received your" in page.locator("#chaser-text").inner_text()

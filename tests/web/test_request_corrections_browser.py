@@ -43,7 +43,7 @@ def test_an_upload_and_a_misfiled_reply_put_right_on_the_request_page(browser, l
     ingest(real_mail.reply_with_pdf(sender=email, to=reply_address(lane.pk)), InboundMessage.Source.UPLOAD)
     page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", example))
     page.goto(f"/requests/{lane.pk}/")
-    assert page.locator("#request-state").inner_text() == "Partially answered"
+    assert page.locator("#request-state").inner_text() == "Reply received"
 
     scan = tmp_path / "scan.bin"
     scan.write_bytes(real_mail.BINARY)
@@ -51,7 +51,7 @@ def test_an_upload_and_a_misfiled_reply_put_right_on_the_request_page(browser, l
     page.locator("#id_note").fill("posted to us on a memory stick")
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("has no text that could be read").wait_for()
-    assert page.locator("#request-state").inner_text() == "Partially answered"
+    assert page.locator("#request-state").inner_text() == "Reply received"
     uploaded = InboundMessage.objects.get(subject="Document: scan.bin")
     assert page.locator(f"#classification-{uploaded.pk}").inner_text() == "Not a reply"
     shot(page, "request-with-upload")
@@ -66,7 +66,7 @@ def test_an_upload_and_a_misfiled_reply_put_right_on_the_request_page(browser, l
     assert "Message moved to another request (partially answered → acknowledged)" in page.content()
     shot(page, "request-after-move")
     page.goto(f"/requests/{tipping.pk}/")
-    assert page.locator("#request-state").inner_text() == "Partially answered"
+    assert page.locator("#request-state").inner_text() == "Reply received"
     assert "Message moved here from another request (sent → partially answered)" in page.content()
     shot(page, "other-request-after-move")
     CSP_REFUSALS.pop(page)
