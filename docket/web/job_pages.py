@@ -21,7 +21,14 @@ from docket.web.access import access_campaign, campaigns_for, role_of
 from docket.web.decorators import actor_of, requires
 from docket.web.mail_pages import ago, held_by_limit, sending_stalled, sending_through
 from docket.web.user_errors import errors_shown_on
-from docket.worker.jobs import export_public_site, job_letters, render_letters_zip, result_path, sending_of
+from docket.worker.jobs import (
+    export_public_site,
+    finished_summary,
+    job_letters,
+    render_letters_zip,
+    result_path,
+    sending_of,
+)
 from docket.worker.models import BulkJob
 from docket.worker.rounds import last_seen
 
@@ -75,6 +82,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": list(found.problems.all()[:500]),
         "has_file": result_path(found) is not None,
         "sending": sending,
+        "summary": finished_summary(found, sending),
         # The page follows the job while it runs, and an "approve and send" job's letters until each is sent.
         "follow": not found.finished or bool(sending and sending.waiting),
     }

@@ -276,6 +276,19 @@ class Sending:
         return self.queued - self.sent - self.stopped
 
 
+def finished_summary(job: BulkJob, sending: Sending | None) -> str:
+    """What a finished job did, as its page says it: an "approve and send" job whose letters have all gone (or
+    stopped) says how many were sent, not the "queued for sending" it said when the last was queued."""
+    if sending is None or sending.waiting or not sending.queued or job.state != BulkJob.State.DONE:
+        return job.summary
+    said = f"{letters(sending.sent)} sent"
+    if sending.stopped:
+        said += f"; {sending.stopped} could not be sent, or may not have gone (the outbox says which)"
+    if job.skipped:
+        said += f"; {job.skipped} not queued (listed below)"
+    return said + "."
+
+
 def job_letters(job: BulkJob) -> QuerySet[OutboxMessage]:
     """The letters of the job's campaign put in the outbox since the job was asked for (the job's, and any queued
     after it): what the warnings of letters that wait and cannot go count."""

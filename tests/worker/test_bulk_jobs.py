@@ -46,7 +46,7 @@ def test_approve_and_send_answers_with_the_jobs_page_which_shows_what_was_queued
     # The test backend runs tasks at once: the job is finished when its page is first seen, and the page shows it.
     page = client.get(response["Location"]).content.decode()
     assert (job.state, job.done, job.total, job.skipped) == ("done", 12, 12, 1)
-    assert "11 letters queued for sending; 1 not queued (listed below)." in page
+    assert "11 letters sent; 1 not queued (listed below)." in page
     assert "Person 6 (Body 6): Person 6 has no email address to send to" in page
     assert 'value="12"' in page
     assert 'max="12"' in page
@@ -54,7 +54,7 @@ def test_approve_and_send_answers_with_the_jobs_page_which_shows_what_was_queued
     assert OutboxMessage.objects.filter(state="sent").count() == 11 == len(smtp_server[0].received)
     again = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert again.startswith('<div id="job-progress"')
-    assert "11 letters queued for sending" in again
+    assert "11 letters sent" in again
 
 
 @pytest.mark.django_db(transaction=True)

@@ -124,6 +124,9 @@ def test_the_finished_send_job_says_how_many_of_its_letters_are_sent_so_far_and_
     ServerLimit.objects.all().delete()
     assert 'govuk-tag--blue">Sending<' in page
     assert ">Done<" not in page
+    # Not the green "finished" panel while letters are still going.
+    assert "govuk-panel--confirmation" not in page
+    assert "Queued, not all sent yet" in page
     assert reverse("web:outbox") in page
     assert "hx-trigger" in page  # followed while letters remain unsent
     assert 'http-equiv="refresh"' in page
@@ -134,6 +137,16 @@ def test_the_finished_send_job_says_how_many_of_its_letters_are_sent_so_far_and_
     assert "Sent: 5 of 5" in polled
     assert "hx-trigger" not in polled  # all sent: nothing more to follow
     assert 'govuk-tag--blue">Sending<' not in polled
+    assert "govuk-panel--confirmation" in polled
+    assert "Queued, not all sent yet" not in polled
+    # Finished, it says what happened, and points to where the sent letters are listed (the outbox lists only
+    # those still to go, so it would say "Nothing is waiting").
+    assert '<div class="govuk-panel__body govuk-!-font-size-19" id="job-summary">5 letters sent.</div>' in polled
+    assert "queued for sending" not in polled
+    where = polled[polled.index('id="job-where"') :].split("</p>")[0]
+    assert reverse("web:outbox") not in where
+    assert f'href="{reverse("web:campaign", args=[campaign.slug])}">{campaign.title}</a> lists each body' in where
+    assert "Nothing is waiting." in client.get(reverse("web:outbox")).content.decode()
 
 
 def test_every_jobs_page_names_what_it_does_and_links_back_to_where_it_was_asked_from(client, many):
