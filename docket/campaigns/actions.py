@@ -24,8 +24,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
@@ -41,6 +39,7 @@ from docket.campaigns.models import (
     RequestedItem,
     status_for_state,
 )
+from docket.campaigns.web_addresses import web_address
 from docket.directory.models import Contact
 from docket.documents.models import Attachment
 from docket.errors import DocketError
@@ -352,18 +351,34 @@ def add_recipients(campaign: Campaign, contacts: Iterable[Contact], actor: Actor
     return made
 
 
+def why_recipient_stays(recipient: Recipient) -> str:
+    """Why the recipient cannot be removed from the campaign now ("the letter is sent"), or "" if it can be:
+    what its page says instead of offering to remove it."""
+    return _why_it_stays(InfoRequest.objects.filter(recipient=recipient).first())
+
+
+def _why_it_stays(request: InfoRequest | None) -> str:
+    if request is None:
+        return ""
+    if request.publications.exists():
+        return "something of this recipient's request is set to be published"
+    if request.state not in REMOVABLE_STATES:
+        return f"the letter is {request.get_state_display().lower()}"
+    if request.outbox.exists() or request.inbound_messages.exists():
+        return "mail or documents are filed to this recipient's request"
+    return ""
+
+
 def remove_recipient(recipient: Recipient, actor: Actor) -> None:
     """Remove a recipient whose letter has not gone (no request, or a draft or approved one, removed with it)."""
     campaign = recipient.campaign
     name = f"{recipient.contact.full_name}, {recipient.contact.body.name}"
     with transaction.atomic():
         request = InfoRequest.objects.select_for_update().filter(recipient=recipient).first()
-        if request is not None and request.publications.exists():
-            raise SetupError(f"{name}: something of this recipient's request is set to be published, so it stays.")
-        if request is not None and request.state not in REMOVABLE_STATES:
+        if why := _why_it_stays(request):
+            gone = request is not None and request.state not in REMOVABLE_STATES
             raise SetupError(
-                f"{name}: the letter is {request.get_state_display().lower()}, so the recipient stays "
-                "(withdraw the request instead)."
+                f"{name}: {why}, so the recipient stays{' (withdraw the request instead)' if gone else ''}."
             )
         log(campaign, actor, EventKind.RECIPIENT_REMOVED, name, request)
         try:
@@ -641,7 +656,7 @@ def _fields(request: InfoRequest, status: ItemStatus, evidence: Evidence, label:
     url = evidence.url.strip()
     attachment, page = evidence.attachment, evidence.page
     if status == Status.PUBLISHED_ONLINE:
-        _check_url(url, label)
+        url = _checked_url(url, label)
     elif url:
         raise LedgerError(
             f"A web address is only for an item published online, not for one {status.label.lower()}.", field="url"
@@ -671,15 +686,20 @@ def _fields(request: InfoRequest, status: ItemStatus, evidence: Evidence, label:
     }
 
 
-def _check_url(url: str, label: str) -> None:
+def _checked_url(url: str, label: str) -> str:
+    """The web address as stored: one typed without its scheme (www.pcc.example/profile) gets https://, as
+    Django's URLField gives it; one with another scheme (ftp:, javascript:) is refused."""
     if not url:
         raise LedgerError(f"Give the web address where {the_item(label)} is published.", field="url")
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise LedgerError(f"{url[:80]!r} is not a web address (it should start with https://).", field="url") from None
+    kept = web_address(url)
+    if kept is None:
+        raise LedgerError(
+            f"Enter the web address where {the_item(label)} is published, starting with https://", field="url"
+        )
+    url = kept
     if len(url) > 500:
         raise LedgerError(f"The web address for {the_item(label)} is longer than 500 characters.", field="url")
+    return url
 
 
 def _check_attachment(request: InfoRequest, attachment: Attachment, page: int | None, label: str) -> None:

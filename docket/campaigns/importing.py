@@ -17,13 +17,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from docket import words
 from docket.campaigns import actions
 from docket.campaigns.models import Campaign, Recipient, RecipientItem
+from docket.campaigns.web_addresses import web_address
 from docket.directory.importing import (
     CONTACT_COLUMNS,
     ContactRow,
@@ -125,10 +124,11 @@ def _item_cells(row: Row, key: str) -> tuple[ItemCells, list[CellError]]:
         errors.append(CellError(row.number, column, f"{row.values.get(column)!r} is not one of: ask, published, n/a"))
         state = RecipientItem.State.ASK
     if url:
-        try:
-            URLValidator()(url)
-        except ValidationError:
+        kept = web_address(url)
+        if kept is None:
             errors.append(CellError(row.number, f"{column}:url", f"{url!r} is not a web address"))
+        else:
+            url = kept  # one written without https:// is given it, as on a request's page
         if state != RecipientItem.State.PUBLISHED:
             errors.append(CellError(row.number, f"{column}:url", "a URL is only for an item that is published"))
     if not (title or url):  # blank cells: nothing to check (a model built and checked a row was a third of the time)

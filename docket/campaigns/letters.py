@@ -84,7 +84,7 @@ def short_reply(campaign: Campaign, template: str | None = None, today: datetime
         how_long = f"is only {left} working day{'s' if left != 1 else ''} from today"
     return (
         f"The letter is dated {long_date(dated)}, so the reply-by date it prints, {long_date(due)}, {how_long}. "
-        "Change the letter's date in the campaign's settings, or leave it blank to date letters the day they are sent."
+        "Give the letter a later date, or leave its date blank to date letters the day they are sent."
     )
 
 

@@ -34,6 +34,7 @@ from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.requests import actions
 from docket.requests.models import Event, InfoRequest
 from docket.requests.states import WAITING_STATES, RequestState
+from docket.web import public_state
 from docket.web.access import access_campaign, campaigns_for, can
 from docket.web.decorators import actor_of, requires
 from docket.web.form_ids import form_ids
@@ -198,6 +199,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         "dated_ahead": found.letter_date is not None and found.letter_date > timezone.localdate(),
         # Dated so far back that the reply-by date the letters print leaves a body little time or none.
         "short_reply": short_reply(found),
+        "public_url": public_state.campaign_url(found),
     }
     return render(request, "web/campaign.html", context)
 
@@ -579,12 +581,16 @@ def recipient(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             campaign_actions.set_item_states(chosen, wanted, actor)
             messages.success(request, f"{chosen.contact.full_name}'s details are saved.")
             return redirect("web:recipient", slug=slug, pk=pk)
+    every_form = [contact_form, fields_form, *(form for _, form in item_forms)]  # one error summary for all
     context = {
         "campaign": found,
         "recipient": chosen,
         "contact_form": contact_form,
         "fields_form": fields_form,
         "item_forms": item_forms,
+        "stays": campaign_actions.why_recipient_stays(chosen),
+        "all_forms": every_form,
+        "some_form_wrong": any(form.errors for form in every_form),
     }
     return render(request, "web/recipient.html", context)
 

@@ -137,6 +137,12 @@ RESPONSE_DAYS_HELP = (
 )
 
 
+CHASER_HELP = (
+    "The chaser's text, written like the letter: a blank line starts a paragraph, and "
+    "{{ fields.NAME }} prints a recipient's field. Leave it empty to use Docket's standard chaser."
+)
+
+
 def _checked_chaser_template(form: forms.ModelForm[Campaign]) -> str:
     """The chaser template, refused when saved if it cannot make a chaser (as the daily chasing would find)."""
     source = str(form.cleaned_data.get("chaser_template") or "")
@@ -156,7 +162,7 @@ class CampaignSettingsForm(GovukMessages, forms.ModelForm[Campaign]):
         # the settings a copy starts from, what makes it new, and how its replies are coded
         fields = ["title", "letter_date", *COPIED_SETTINGS]
         widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
-        help_texts = {"response_working_days": RESPONSE_DAYS_HELP}
+        help_texts = {"response_working_days": RESPONSE_DAYS_HELP, "chaser_template": CHASER_HELP}
 
 
 class ContactForm(GovukMessages, forms.ModelForm[Contact]):
@@ -170,6 +176,7 @@ class ItemStateForm(GovukMessages, forms.ModelForm[RecipientItem]):
     class Meta:
         model = RecipientItem
         fields = ["state", "title", "url"]
+        labels = {"url": "Web address"}  # the model field's own name would show as "Url"
 
 
 class FieldsForm(GovukMessages, forms.Form):
@@ -359,6 +366,7 @@ class NewCampaignForm(GovukMessages, forms.ModelForm[Campaign]):
             "slug": "The campaign's name in links: lower-case letters, digits and hyphens. "
             "Leave it blank to make one from the title.",
             "response_working_days": RESPONSE_DAYS_HELP,
+            "chaser_template": CHASER_HELP,
         }
         widgets = {"chaser_template": forms.Textarea(attrs={"rows": 6})}
 

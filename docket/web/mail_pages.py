@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from docket.mail import actions as mail_actions
@@ -21,7 +21,7 @@ from docket.mail import limits
 from docket.mail.actions import confirm_delivered, resend, set_server_limits
 from docket.mail.channels import UNREACHABLE
 from docket.mail.channels.smtp import SmtpChannel
-from docket.mail.intake import MAX_READS, file_message
+from docket.mail.intake import MAX_READS, Ingested, file_message
 from docket.mail.models import InboundMessage, OutboxMessage, OutboxState
 from docket.mail.outbox import due
 from docket.mail.outbox import waiting as outbox_waiting
@@ -123,8 +123,46 @@ def upload_held(request: HttpRequest) -> HttpResponse:
         done = upload_to_holding_pen(upload.name or "upload", upload.read(), actor_of(request), note, answers=answers)
     except (UploadRefused, NotAnOutlookMessage) as refused:  # at the file's field; the campaign and note kept
         return _holding_pen_page(request, error=("upload-file", str(refused)), campaign=chosen, note=note)
-    messages.success(request, f"{upload.name}: {done.summary()}.")
+    said = format_html("{}: {}.", upload.name, done.summary())
+    messages.success(request, format_html("{}{}", said, filed_to(request, done.taken)))
     return redirect("web:holding_pen")
+
+
+# The requests an upload's messages were filed to that its message names, each a link; the rest counted.
+FILED_NAMED = 5
+
+
+def filed_to(request: HttpRequest, taken: list[Ingested]) -> str:
+    """ " Filed to the request to Kent PCC." (a link to it), for the messages just filed; "" if none was."""
+    ids = list(
+        dict.fromkeys(
+            item.message.request_id
+            for item in taken
+            if item.created and item.message.status == InboundMessage.Status.FILED and item.message.request_id
+        )
+    )
+    found = list(
+        InfoRequest.objects.filter(pk__in=ids, campaign__in=campaigns_for(request.user))
+        .select_related("recipient__contact__body")
+        .order_by("recipient__contact__body__name", "pk")
+    )
+    if not found:
+        return ""
+    links = [
+        format_html(
+            '<a class="govuk-link" href="{}">{}</a>', reverse("web:request", args=[r.pk]), r.recipient.contact.body.name
+        )
+        for r in found[:FILED_NAMED]
+    ]
+    more = len(found) - len(links)
+    if more:
+        links.append(format_html("{} more", more))
+    named = (
+        links[0]
+        if len(links) == 1
+        else format_html("{} and {}", format_html_join(", ", "{}", ((x,) for x in links[:-1])), links[-1])
+    )
+    return format_html(" Filed to the request{} to {}.", "" if len(found) == 1 else "s", named)
 
 
 @require_POST

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -11,6 +12,10 @@ from docket.campaigns.models import Reference, RequestedItem, key_validator
 from docket.directory.models import Tag
 from docket.web.form_messages import GovukMessages
 
+# A reference's year as footnotes print it: 2020, 2020a (a second work that year), a range (2019-2021,
+# 2021/22) or n.d. (no date), as the letters Docket learns from write them. One pass, nothing to backtrack.
+YEAR = re.compile(r"[0-9]{4}[a-z]?|[0-9]{4}[-\u2013/](?:[0-9]{2}|[0-9]{4})|n\.d\.")
+
 
 class ReferenceForm(GovukMessages, forms.ModelForm[Reference]):
     class Meta:
@@ -19,11 +24,25 @@ class ReferenceForm(GovukMessages, forms.ModelForm[Reference]):
         labels = {"key": "Key", "url": "Web address"}
         help_texts = {
             "key": 'How the letter cites it: cite("key"). Lower-case letters, digits and underscores.',
-            "year": "For example 2020",
+            "year": "For example 2020, or 2019-2021 for a range, or n.d. if it has no date. Blank prints none.",
         }
+
+    def clean_year(self) -> str:
+        year = str(self.cleaned_data.get("year") or "").strip()
+        if year and not YEAR.fullmatch(year):
+            raise forms.ValidationError(
+                "Enter the year as 4 digits, for example 2020, or a range like 2019-2021, or n.d. if it has no date",
+                code="invalid",
+            )
+        return year
+
+
+ITEM_NOUNS = {"label": "what the item is called in the letter"}
 
 
 class ItemForm(GovukMessages, forms.ModelForm[RequestedItem]):
+    nouns = ITEM_NOUNS
+
     class Meta:
         model = RequestedItem
         fields = ["key", "label"]
@@ -35,6 +54,8 @@ class ItemForm(GovukMessages, forms.ModelForm[RequestedItem]):
 
 
 class ItemLabelForm(GovukMessages, forms.ModelForm[RequestedItem]):
+    nouns = ITEM_NOUNS
+
     class Meta:
         model = RequestedItem
         fields = ["label"]

@@ -210,7 +210,7 @@ def test_a_team_sets_up_and_sends_a_campaign_only_through_the_workspace(
     assert 'field "area_sentence" is blank' in summary.inner_text()
     check(page, "campaign-send-refused")
     # The two that can be made; the job's page also lists the one left out, and why.
-    expect(page.get_by_text("2 letters queued for sending; 1 not queued (listed below).")).to_be_visible()
+    expect(page.get_by_text("2 letters sent; 1 not queued (listed below).")).to_be_visible()
     assert sorted(item.rcpt_tos[0] for item in recorder.received) == [
         "asha.patel@northshire-pcc.example",
         "tom.hughes@eastmoor-pcc.example",
@@ -226,7 +226,7 @@ def test_a_team_sets_up_and_sends_a_campaign_only_through_the_workspace(
     expect(page.get_by_text("Cannot be made")).to_have_count(0)
     page.get_by_label("Select Southbridge PCC").check()
     page.get_by_role("button", name="Approve and send selected").click()
-    expect(page.get_by_text("1 letter queued for sending.")).to_be_visible()
+    expect(page.get_by_text("1 letter sent.")).to_be_visible()
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
     check(page, "campaign-sent")
 

@@ -86,7 +86,7 @@ def test_a_campaign_from_template_to_received_items(page, smtp_server, tmp_path:
     page.goto(page.url.split("/letter/")[0] + "/")
     page.get_by_label("Select Hampshire Police and Crime Commissioner").check()
     page.get_by_role("button", name="Approve and send selected").click()
-    page.get_by_text("1 letter queued for sending.").wait_for()  # on the job's page
+    page.get_by_text("1 letter sent.").wait_for()  # on the job's page, once it has gone
     assert [r.rcpt_tos for r in recorder.received] == [["pcc@hampshire-pcc.example"]]
     assert "added in the browser" in recorder.received[0].message.get_body(("plain",)).get_content()
     page.get_by_role("link", name="Back to Violence Reduction Units and modern slavery (October 2020)").click()
@@ -105,7 +105,7 @@ def test_a_campaign_from_template_to_received_items(page, smtp_server, tmp_path:
     page.get_by_label("File").set_input_files(str(eml))
     page.get_by_role("button", name="Upload").click()
     page.get_by_text("reply.eml is taken in.").wait_for()
-    assert page.locator("#request-state").inner_text() == "Partially answered"
+    assert page.locator("#request-state").inner_text() == "Reply received"
     page.get_by_text("Response Strategy (suggested)").wait_for(state="attached")
     page.get_by_role("button", name="Mark as received").click()
     page.get_by_text("The item is marked as received.").wait_for()

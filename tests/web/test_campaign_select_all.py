@@ -33,6 +33,9 @@ def test_a_campaign_of_one_page_offers_every_recipient_at_once(client, team: Tea
     assert "Page 1 of" not in page  # one page: no ticking on every page needed, but every row still had to be
     assert f"All {count} recipients, not only those ticked" in page
     assert 'name="everyone" type="checkbox" value="yes"' in page
+    # What asks first and what does not, said plainly (a tester took the box's hint for the ticked rows' too).
+    assert "With this ticked, the next page says how many letters that is, and asks before" in page
+    assert "ticked are approved, or approved and sent, as soon as you press the button" in page
 
 
 def test_sending_to_everyone_says_how_many_first_and_sends_nothing_until_confirmed(client, team: Team):

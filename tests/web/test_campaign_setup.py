@@ -368,3 +368,75 @@ def test_a_field_longer_than_the_grid_holds_is_refused_by_the_import_and_the_gri
     one.refresh_from_db()
     assert one.fields["region"] == ""
     assert f'maxlength="{actions.FIELD_CHARS}"' in page_of(client.get(url))
+
+
+@pytest.mark.parametrize("year", ["twenty", "20", "202", "20200", "2020 ", "\uff12\uff10\uff12\uff10", "2019-", "nd"])
+def test_a_reference_year_that_is_not_one_is_refused_at_the_field(client, team: Team, year: str):
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    data = {"key": "new_report", "author": "Home Office", "year": year, "title": "A report", "url": ""}
+    response = client.post(reverse("web:references", args=[campaign.slug]), data)
+    if year == "2020 ":  # the spaces around it are not a mistake
+        assert campaign.references.get(key="new_report").year == "2020"
+        return
+    page = page_of(response)
+    said = "Enter the year as 4 digits, for example 2020, or a range like 2019-2021, or n.d. if it has no date"
+    assert f'<a href="#id_year">{said}</a>' in page  # in the error summary, linked to the field
+    assert f'<span class="govuk-visually-hidden">Error:</span> {said}</p>' in page  # and at the field
+    assert f'name="year" type="text" value="{year}"' in page  # as typed
+    assert not campaign.references.filter(key="new_report").exists()
+
+
+@pytest.mark.parametrize("year", ["2020", "2020a", "2019-2021", "2021/22", "2019\u201320", "n.d.", ""])
+def test_the_years_letters_use_are_kept(client, team: Team, year: str):
+    campaign = team["campaign"]
+    client.force_login(team["editor"])
+    data = {"key": "new_report", "author": "Home Office", "year": year, "title": "A report", "url": ""}
+    assert client.post(reverse("web:references", args=[campaign.slug]), data).status_code == 302
+    assert campaign.references.get(key="new_report").year == year
+
+
+def recipient_form(client, url: str, **changes: str) -> dict[str, str]:
+    """The recipient page's form as it is shown, with ``changes`` (by the boxes' names)."""
+    shown = client.get(url).context
+    data = {f"contact-{name}": value for name, value in shown["contact_form"].initial.items() if value is not None}
+    for state, item_form in shown["item_forms"]:
+        data |= {f"{item_form.prefix}-state": state.state, f"{item_form.prefix}-title": state.title}
+        data |= {f"{item_form.prefix}-url": state.url}
+    return data | changes
+
+
+def test_a_recipient_whose_letter_has_gone_is_not_offered_for_removal_and_the_page_says_why(client, team: Team):
+    campaign = team["campaign"]
+    draft = team["request"].recipient
+    other = campaign.recipients.exclude(pk=draft.pk).first()
+    assert other is not None
+    sent(requests.request_for(other))
+    client.force_login(team["editor"])
+    page = page_of(client.get(reverse("web:recipient", args=[campaign.slug, other.pk])))
+    assert reverse("web:remove_recipient", args=[campaign.slug, other.pk]) not in page
+    assert f"Remove {other.contact.body.name}" not in page
+    assert f"{other.contact.body.name} cannot be removed from the campaign: the letter is sent." in page
+    page = page_of(client.get(reverse("web:recipient", args=[campaign.slug, draft.pk])))
+    assert reverse("web:remove_recipient", args=[campaign.slug, draft.pk]) in page
+    assert "cannot be removed from the campaign" not in page
+
+
+def test_a_bad_email_on_a_recipients_page_is_in_the_error_summary_and_the_web_address_is_named_so(client, team):
+    recipient = team["request"].recipient
+    client.force_login(team["editor"])
+    url = reverse("web:recipient", args=[team["campaign"].slug, recipient.pk])
+    page = page_of(client.get(url))
+    assert ">Web address</label>" in page
+    assert ">Url</label>" not in page
+    response = client.post(url, recipient_form(client, url, **{"contact-email": "not an address"}))
+    assert response.status_code == 200
+    page = page_of(response)
+    said = "Enter an email address in the correct format, like name@example.com"
+    start = page.index('class="govuk-error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert "There is a problem" in summary
+    assert f'<a href="#id_contact-email">{said}</a>' in summary
+    assert f'<span class="govuk-visually-hidden">Error:</span> {said}</p>' in page  # at the field too
+    assert 'value="not an address"' in page
+    assert "<title>Error: " in page

@@ -120,3 +120,26 @@ def test_after_saving_the_page_says_the_warnings_at_the_top_not_only_done(client
     assert "govuk-notification-banner" in banners
     assert "Line 1 starts &quot;Dear Commissioner&quot;: Docket adds the greeting itself" in banners
     assert "Line 5 starts &quot;With best wishes&quot;: Docket adds the sign-off" in banners
+
+
+def template_group(page: str) -> str:
+    """The Template box's form group: from its opening tag to the textarea's."""
+    end = page.index('id="id_template_source"')
+    return page[page.rindex('<div class="govuk-form-group', 0, end) : end]
+
+
+def test_the_template_box_is_red_only_with_a_message_at_it(client, team: Team):
+    client.force_login(team["editor"])
+    page = editor_page(client, team["campaign"])
+    assert "--error" not in template_group(page)
+    # A preview that cannot be made says so in the preview, linked to the line; the box is not red without words.
+    page = editor_page(client, team["campaign"], "Please send {{ fields.no_such_field }}.")
+    assert 'id="preview-error"' in page
+    assert "--error" not in template_group(page)
+    # A template that cannot be saved: red, with the message at the box and in the summary.
+    url = reverse("web:editor", args=[team["campaign"].slug])
+    page = client.post(url, {"template_source": "x" * 100_001, "action": "save"}).content.decode()
+    group = template_group(page)
+    assert "govuk-form-group--error" in group
+    assert "The letter template must be 100,000 characters or fewer" in group
+    assert "govuk-textarea--error" in page[page.index('id="id_template_source"') - 100 :][:200]

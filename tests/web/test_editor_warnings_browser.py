@@ -52,13 +52,13 @@ def test_after_saving_the_warnings_are_said_at_the_top_before_the_long_list(brow
         "**Dear Commissioner**,\n\nPlease reply by {{ due_date | long_date }}.\n\nWith best wishes,\n"
     )
     page.get_by_role("button", name="Save the template").click()
-    banner = page.locator(".govuk-notification-banner", has_text="Docket adds the greeting itself")
+    banner = page.locator("main > .govuk-warning-text", has_text="Docket adds the greeting itself")
     banner.wait_for()
     assert 'Line 1 starts "Dear Commissioner": Docket adds the greeting itself' in banner.inner_text()
-    sign_off = page.locator(".govuk-notification-banner", has_text="With best wishes")
+    sign_off = page.locator("main > .govuk-warning-text", has_text="With best wishes")
     assert 'Line 5 starts "With best wishes": Docket adds the sign-off' in sign_off.inner_text()
     # The example's letters are dated 13 October 2020: the reply-by date they print is long past.
-    dated = page.locator(".govuk-notification-banner", has_text="so the reply-by date it prints")
+    dated = page.locator("main > .govuk-warning-text", has_text="so the reply-by date it prints")
     assert "is already past" in dated.inner_text()
     # Seen on the first screen, above the list of what a letter can use (long on a phone).
     top = banner.bounding_box()

@@ -57,9 +57,7 @@ def test_the_editor_and_the_letter_column(browser, live_server, example):
 
     page.get_by_role("button", name="Save the template").click()
     count = example.recipients.count()
-    assert page.get_by_text(
-        f"The letter template is saved, but {count} of its {count} letters cannot be made"
-    ).is_visible()
+    page.get_by_text(f"The letter template is saved, but {count} of its {count} letters cannot be made").wait_for()
     check(page, "editor-saved-with-errors")
 
     page.goto(f"/campaigns/{example.slug}/")

@@ -73,8 +73,8 @@ def test_a_back_dated_letter_that_prints_its_reply_by_date_is_warned_of():
     campaign = Campaign(letter_date=D(2026, 11, 2), response_working_days=20, template_source=BY_DUE_DATE)
     assert letters.short_reply(campaign, today=D(2026, 11, 25)) == (
         "The letter is dated 2 November 2026, so the reply-by date it prints, 30 November 2026, is only 3 working "
-        "days from today. Change the letter's date in the campaign's settings, or leave it blank to date letters "
-        "the day they are sent."
+        "days from today. Give the letter a later date, or leave its date blank to date letters the day they are "
+        "sent."
     )
     assert "30 October 2026, is already past" in letters.short_reply(
         Campaign(letter_date=D(2026, 10, 2), response_working_days=20, template_source=BY_DUE_DATE),

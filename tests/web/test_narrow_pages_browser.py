@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import FloatRect
 
 from docket.requests.models import InfoRequest
 from tests.web.conftest import Team, in_flight
@@ -77,3 +78,111 @@ def test_find_bodies_with_nothing_chosen_says_what_to_choose(browser, live_serve
         check(page, name)
         summary.get_by_role("link", name=message).click()
         assert page.evaluate("document.activeElement.id") == "id_q"
+
+
+def edge_shades(region) -> tuple[int, int]:
+    """How dark (0 white, 255 black) the region's left and right edges are: the median down the middle half of
+    each edge's outermost pixels, so that a letter of text crossing the edge does not count."""
+    import io
+    import statistics
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(region.screenshot())).convert("L")
+    width, height = image.size
+
+    def shade(x: int) -> int:
+        column = image.crop((x, height // 4, x + 1, 3 * height // 4)).tobytes()  # one byte a pixel ("L")
+        return 255 - int(statistics.median(column))
+
+    return shade(1), shade(width - 2)
+
+
+def test_a_table_wider_than_a_phone_is_shaded_at_the_edge_it_goes_on_past(browser, live_server, team: Team, flight):
+    page = signed_in(browser, live_server, team["coordinator"])
+    page.goto(f"/campaigns/{team['campaign'].slug}/")
+    region = page.locator(".docket-table-scroll", has=page.locator("#recipients"))
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table does not fit at desktop width"
+    assert edge_shades(region) == (0, 0), "a table that fits is shaded"
+    page.set_viewport_size(PHONE)
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    left, right = edge_shades(region)
+    assert left == 0
+    assert right > 20, "nothing shows that the table goes on past the right edge"
+    region.evaluate("e => { e.scrollLeft = e.scrollWidth }")
+    left, right = edge_shades(region)
+    assert left > 20, "nothing shows that the table goes on past the left edge"
+    assert right == 0
+
+
+def test_on_a_phone_the_menu_folds_under_a_button_and_without_javascript_its_links_show(browser, live_server, team):
+    page = signed_in(browser, live_server, team["coordinator"])
+    page.set_viewport_size(PHONE)
+    outbox = page.get_by_role("link", name="Outbox", exact=True)
+    menu = page.get_by_role("button", name="Menu")
+    assert menu.is_visible(), "no Menu button on a phone"
+    assert not outbox.is_visible(), "the menu's links fill the phone's first screen"
+    menu.click()
+    assert outbox.is_visible()
+    check(page, "menu-open-phone")
+    outbox.click()
+    page.wait_for_url("**/outbox/")
+    page.set_viewport_size(DESKTOP)
+    assert not menu.is_visible()
+    assert page.get_by_role("link", name="Outbox", exact=True).is_visible()
+
+    plain = browser.new_context(java_script_enabled=False, base_url=live_server.url, viewport=PHONE).new_page()
+    plain.goto("/sign-in/")
+    plain.get_by_label("Email address").fill(team["coordinator"].email)
+    plain.get_by_label("Password").fill("a-long-test-password")
+    plain.get_by_role("button", name="Sign in").click()
+    plain.wait_for_url("**/")
+    assert not plain.get_by_role("button", name="Menu").is_visible()
+    assert plain.get_by_role("link", name="Outbox", exact=True).is_visible()
+    plain.context.close()
+
+
+def test_the_letter_editor_shows_the_preview_under_the_template_on_a_phone_and_beside_it_on_a_desktop(
+    browser, live_server, team: Team
+):
+    page = signed_in(browser, live_server, team["coordinator"])
+    page.goto(f"/campaigns/{team['campaign'].slug}/letter/")
+
+    def box(selector: str) -> FloatRect:
+        found: FloatRect | None = page.locator(selector).bounding_box()
+        assert found is not None, selector
+        return found
+
+    template, preview, listed = box("#id_template_source"), box("#preview"), box("#insertable")
+    assert preview["x"] > template["x"] + template["width"], "the preview is not beside the template"
+    assert listed["y"] > template["y"] + template["height"], "the list is not under the template"
+    assert abs(listed["x"] - box(".docket-editor-template")["x"]) < 2
+    assert listed["y"] - (template["y"] + template["height"]) < 200, "a gap between the template and the list"
+    page.set_viewport_size(PHONE)
+    template, preview, listed = box("#id_template_source"), box("#preview"), box("#insertable")
+    assert template["y"] < preview["y"] < listed["y"], "on a phone the preview is below the long list"
+    no_wider_than_a_phone(page, "editor")
+
+
+# Whether the element's text is all in sight: within the window, and within any scroll region it is in.
+TEXT_IN_SIGHT = """e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    let right = window.innerWidth;
+    const region = e.closest('.docket-table-scroll');
+    if (region) right = Math.min(right, region.getBoundingClientRect().right);
+    return [...range.getClientRects()].every(r => r.right <= right + 1);
+}"""
+
+
+def test_the_ledgers_heading_wraps_on_a_phone_and_is_not_cut_off(browser, live_server, team: Team, flight):
+    """A tester saw "Bodies 1 to 3 of 3, item by iter" at 390 px: the caption was as wide as the table, in
+    the table's scroll region, so a phone showed only its start."""
+    page = signed_in(browser, live_server, team["coordinator"])
+    page.set_viewport_size(PHONE)
+    page.goto(f"/campaigns/{team['campaign'].slug}/ledger/")
+    heading = page.get_by_text("Bodies 1 to 3 of 3, item by item")
+    assert heading.evaluate(TEXT_IN_SIGHT), "the ledger's heading is cut off at the phone's edge"
+    assert page.get_by_role("region", name="Bodies 1 to 3 of 3, item by item").count() == 1
+    assert page.get_by_role("table", name="Bodies 1 to 3 of 3, item by item").count() == 1
+    no_wider_than_a_phone(page, "ledger-heading")

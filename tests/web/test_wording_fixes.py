@@ -80,7 +80,7 @@ def test_no_send_button_when_no_chaser_can_go(client, team, two_campaigns):
     client.force_login(team["coordinator"])
     url = reverse("web:ledger_chase", args=[ours.campaign.slug])
     page = client.post(url, {"recipient": [ours.sent.recipient_id]}).content.decode()
-    assert "It was written to today" in page
+    assert "The letter went today: a chaser can be sent from" in page
     assert "Send the chasers" not in page
     assert "This body cannot be chased now" in page
     assert OutboxMessage.objects.filter(kind="chaser").count() == 0
@@ -105,7 +105,8 @@ def test_the_embargo_is_typed_in_day_month_and_year_boxes_and_a_wrong_one_is_tol
         {"kind": "letter", "object": "", "action": "approve", "embargo_until_day": "3", "embargo_until_year": "2032"},
         follow=True,
     )
-    assert "The embargo date must include a month" in error_summary(on_request)
+    assert on_request.status_code == 400  # the request's page again, the mistake at the boxes (test below)
+    assert "The embargo date must include a month" in on_request.content.decode()
     letter.refresh_from_db()
     assert letter.embargo_until == datetime.date(2031, 1, 31)  # nothing changed by the mistakes
     page = client.get(reverse("web:request", args=[ours.sent.pk])).content.decode()
@@ -127,3 +128,24 @@ def test_the_ledgers_checkbox_label_puts_no_the_before_an_item_named_with_your(c
     assert "Select your discharge strategy of " in page
     assert "the your" not in page
     assert "Select the Problem Profile/Strategic Needs Assessment of " in page
+
+
+def test_an_embargo_date_typed_wrong_on_the_request_page_is_said_at_its_boxes_and_nothing_is_written(
+    client, team, two_campaigns
+):
+    """As on the ledger: the mistake at the date boxes it was typed in, the typing (and the consent beside it)
+    kept, and the error summary linking to the day box; the consent is not saved without the date."""
+    ours = two_campaigns["ours"]
+    client.force_login(team["coordinator"])
+    typed = {"embargo_until_day": "30", "embargo_until_month": "2", "embargo_until_year": "2031"}
+    response = client.post(
+        reverse("web:publication", args=[ours.sent.pk]),
+        {"kind": "letter", "object": "0", "action": "approve", "consent": "By email, 3 March", **typed},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<a href="#embargo_until-letter-0-day">The embargo date must be a real date' in page
+    assert 'id="embargo_until-letter-0-error"' in page
+    assert 'id="embargo_until-letter-0-day" name="embargo_until_day" type="text" inputmode="numeric" value="30"' in page
+    assert 'value="By email, 3 March"' in page
+    assert not Publication.objects.filter(request=ours.sent, consent="By email, 3 March").exists()

@@ -47,3 +47,9 @@ def status_tag(status: str) -> str:
 def thousands(value: int | None) -> str:
     """10000 as '10,000' (a limit, a count); None as ''."""
     return "" if value is None else f"{value:,}"
+
+
+@register.filter
+def of(mapping: dict[object, object], key: object) -> object:
+    """``mapping[key]``, or None: ``{{ bodies_public|of:request.pk }}``."""
+    return mapping.get(key)
