@@ -19,7 +19,7 @@ from docket.evidence.indexing import BATCH, day, indexable, parts
 from docket.evidence.models import Audience, Kind, SearchEntry
 from docket.publishing.models import Publication, PublicationState
 from docket.publishing.redaction import Span, redact
-from docket.publishing.rules import spans_in
+from docket.publishing.rules import RuleCannotBeUsed, spans_in
 from docket.requests.models import InfoRequest
 
 
@@ -66,8 +66,14 @@ def _rows(publication: Publication) -> Iterator[SearchEntry]:
 
 
 def redacted_pages(text: str, page_starts: list[int], redacted: str, request: InfoRequest) -> list[tuple[int, str]]:
-    """(page, redacted text of the page) of a document whose redacted text is ``redacted``."""
-    return split_redacted(text, page_starts, spans_in(text, request), redacted)
+    """(page, redacted text of the page) of a document whose redacted text is ``redacted``: one page when the
+    rules' redactions no longer give that text (a rule changed, or one now cannot be used) - it was redacted when
+    it was published, and it is indexed as it was published, never from the text before redaction."""
+    try:
+        spans = spans_in(text, request)
+    except RuleCannotBeUsed:
+        return [(1, redacted)]
+    return split_redacted(text, page_starts, spans, redacted)
 
 
 def split_redacted(text: str, page_starts: list[int], spans: list[Span], redacted: str) -> list[tuple[int, str]]:

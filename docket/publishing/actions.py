@@ -23,7 +23,7 @@ from docket.publishing.models import Publication, PublicationState, RedactionRul
 from docket.publishing.pdf_redaction import RedactionFailed, redact_pdf
 from docket.publishing.public_letter import is_tagged, letter_html, nothing_to_redact_in_objects
 from docket.publishing.redaction import pattern_problem, redact
-from docket.publishing.rules import bodies_of, scope_words, spans_finder
+from docket.publishing.rules import bodies_of, scope_words, spans_finder, unusable
 from docket.requests.actions import Actor, TransitionError, event_row, record_event
 from docket.requests.events import EventKind
 from docket.requests.models import Event, FrozenLetter, InfoRequest
@@ -326,6 +326,8 @@ def set_rule_active(rule: RedactionRule, active: bool, campaign: Campaign, actor
     """Switch a rule off (it stays listed, and redacts nothing) or on again; logged on ``campaign``."""
     if rule.active == active:
         return rule
+    if active and (problem := unusable(rule)):
+        raise RuleError(problem)
     kind = EventKind.REDACTION_RULE_SWITCHED_ON if active else EventKind.REDACTION_RULE_SWITCHED_OFF
     with transaction.atomic():
         RedactionRule.objects.filter(pk=rule.pk).update(active=active)

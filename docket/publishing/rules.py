@@ -8,8 +8,9 @@ from django.db.models import Q, QuerySet
 
 from docket.campaigns.models import Campaign, Office
 from docket.directory.models import Body
+from docket.errors import DocketError
 from docket.publishing.models import RedactionRule
-from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, redact
+from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, pattern_problem, redact
 from docket.requests.models import InfoRequest
 from docket.requests.refusals import body_name
 
@@ -23,7 +24,28 @@ def rules_for(request: InfoRequest) -> list[Rule]:
         | Q(scope=RedactionRule.Scope.BODY, body_id=request.recipient.contact.body_id)
         | Q(scope=RedactionRule.Scope.REQUEST, request_id=request.pk)
     )
-    return [Rule(r.pattern, r.reason, r.is_regex, r.replacement) for r in scoped.order_by("pk")]
+    rules = list(scoped.order_by("pk"))
+    for rule in rules:
+        if problem := unusable(rule):
+            raise RuleCannotBeUsed(problem)
+    return [Rule(r.pattern, r.reason, r.is_regex, r.replacement) for r in rules]
+
+
+class RuleCannotBeUsed(DocketError):
+    """A rule that is on and that Docket's matcher refuses: nothing is previewed or published without it."""
+
+
+def unusable(rule: RedactionRule) -> str:
+    """Why a stored rule cannot be searched with, in words; "" if it can. A rule saved before redaction rules
+    were searched by RE2 (a lookahead, say) is refused by it now, and must not be left out silently."""
+    problem = pattern_problem(rule.pattern, rule.is_regex)
+    if not problem:
+        return ""
+    return (
+        f"The redaction rule for “{rule.pattern}” ({rule.reason}) cannot be used: {problem} Nothing is previewed "
+        "or published until it is removed (or switched off) on the campaign's Redaction rules page, and added "
+        "again written more simply."
+    )
 
 
 def allowed_for(request: InfoRequest) -> AllowList:

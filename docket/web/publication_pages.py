@@ -16,7 +16,7 @@ from docket.mail.models import InboundMessage
 from docket.publishing import actions
 from docket.publishing.models import Publication, PublicationState
 from docket.publishing.redaction import Span
-from docket.publishing.rules import spans_finder
+from docket.publishing.rules import RuleCannotBeUsed, spans_finder
 from docket.requests.models import FrozenLetter, InfoRequest
 from docket.web.access import access_request
 from docket.web.decorators import actor_of, requires
@@ -72,8 +72,13 @@ def publishables(request: InfoRequest, shown: Iterable[InboundMessage] | None = 
                 }
             )
     letter_published = getattr(existing.get(("letter", 0)), "state", "") == PublicationState.PUBLISHED
-    spans_in, left = spans_finder(request), PREVIEW_CHARS
+    try:
+        spans_in, problem = spans_finder(request), ""
+    except RuleCannotBeUsed as error:  # said once above the texts; publishing refuses with the same words
+        spans_in, problem = (lambda text: []), str(error)
+    left = PREVIEW_CHARS
     for row in rows:
+        row["rules_problem"] = problem
         row["publication"] = existing.get((row["kind"], row["object"]))
         published = getattr(row["publication"], "state", "") == PublicationState.PUBLISHED
         row["waits_for_letter"] = published and row["kind"] != "letter" and not letter_published

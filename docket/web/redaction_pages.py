@@ -20,7 +20,7 @@ from docket.campaigns.models import Campaign
 from docket.directory.models import Body
 from docket.publishing import actions
 from docket.publishing.models import RedactionRule
-from docket.publishing.rules import bodies_of, rules_of, scope_words
+from docket.publishing.rules import bodies_of, rules_of, scope_words, unusable
 from docket.requests.models import InfoRequest
 from docket.requests.refusals import body_name
 from docket.web.access import access_campaign, can
@@ -82,7 +82,7 @@ class RuleForm(GovukMessages, forms.Form):
 
 
 def _page(request: HttpRequest, campaign: Campaign, form: RuleForm) -> HttpResponse:
-    rules = [{"rule": rule, "where": scope_words(rule)} for rule in rules_of(campaign)]
+    rules = [{"rule": rule, "where": scope_words(rule), "problem": unusable(rule)} for rule in rules_of(campaign)]
     context = {
         "campaign": campaign,
         "rules": rules,

@@ -134,3 +134,42 @@ def test_the_rules_of_another_campaign_are_not_listed(client, team):
     )
     client.force_login(team["admin"])
     assert other.pattern not in client.get(rules_url(team)).content.decode()
+
+
+def test_a_stored_rule_the_matcher_refuses_stops_previews_and_publishing_in_words(client, team, replied):
+    """A rule saved before rules were searched by RE2 (a lookahead was allowed then) is not left out silently:
+    the request page says so where its previews were, publishing refuses, and the rules page names it."""
+    from docket.publishing.models import Publication
+
+    rule = RedactionRule.objects.create(
+        pattern=r"Jane(?= Doe)",
+        is_regex=True,
+        reason="A private person",
+        scope=Scope.CAMPAIGN,
+        campaign=team["campaign"],
+    )
+    client.force_login(team["coordinator"])
+    request_page = reverse("web:request", args=[replied.pk])
+    response = client.get(request_page)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="rules-problem"' in page
+    assert "The redaction rule for “Jane(?= Doe)” (A private person) cannot be used" in page
+    assert "it looks ahead with (?=…)" in page
+    assert "Nothing to redact found." not in page
+    letter = client.post(
+        reverse("web:publication", args=[replied.pk]),
+        {"kind": "letter", "object": "0", "action": "publish"},
+        follow=True,
+    )
+    assert "cannot be used" in letter.content.decode()
+    assert not Publication.objects.filter(request=replied, state="published").exists()
+    rules_page = client.get(rules_url(team)).content.decode()
+    assert f'id="rule-problem-{rule.pk}"' in rules_page
+    change = reverse("web:redaction_rule_change", args=[team["campaign"].slug, rule.pk])
+    client.post(change, {"action": "off"})
+    on_again = client.post(change, {"action": "on"}, follow=True).content.decode()
+    rule.refresh_from_db()
+    assert rule.active is False
+    assert "cannot be used" in on_again
+    assert "Nothing to redact found." in client.get(request_page).content.decode()
