@@ -82,7 +82,9 @@ class RuleForm(GovukMessages, forms.Form):
 
 
 def _page(request: HttpRequest, campaign: Campaign, form: RuleForm) -> HttpResponse:
-    rules = [{"rule": rule, "where": scope_words(rule), "problem": unusable(rule)} for rule in rules_of(campaign)]
+    rules = [
+        {"rule": rule, "where": scope_words(rule), "problem": unusable(rule, "rules")} for rule in rules_of(campaign)
+    ]
     context = {
         "campaign": campaign,
         "rules": rules,

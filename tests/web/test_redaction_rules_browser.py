@@ -57,3 +57,23 @@ def test_a_rule_added_from_the_request_page_shows_in_its_preview(browser, live_s
     assert "A private person" in publication.inner_text()
     publication.scroll_into_view_if_needed()
     shot(page, "redaction-rules-request-preview")
+
+
+def test_a_stored_rule_that_cannot_be_used_is_said_on_the_request_and_rules_pages(browser, live_server, example):
+    from docket.publishing.models import RedactionRule
+
+    request = sent_request(actions.request_for(example.recipients.get(contact__full_name="Michael Lane")))
+    mail_with_attachment("Our strategy", status=InboundMessage.Status.FILED, request=request, body_text="Jane Doe")
+    RedactionRule.objects.create(  # as saved before rules were searched by RE2, which has no lookahead
+        pattern="Jane(?= Doe)", is_regex=True, reason="A private person", scope=RedactionRule.Scope.EVERYWHERE
+    )
+    page = signed_in(browser, live_server, person("coordinator@office.example", "coordinator", example))
+    page.goto(f"/requests/{request.pk}/")
+    warning = page.locator("#rules-problem")
+    assert "cannot be used: The regular expression cannot be used: it looks ahead" in warning.inner_text()
+    warning.scroll_into_view_if_needed()
+    shot(page, "redaction-rule-unusable-request")
+    warning.get_by_role("link", name="Redaction rules").click()
+    page.wait_for_url("**/redaction/**")
+    assert "it looks ahead" in page.locator("#rules").inner_text()
+    shot(page, "redaction-rule-unusable-rules")
