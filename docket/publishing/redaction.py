@@ -353,6 +353,32 @@ UNSUPPORTED = (
 )
 
 
+# What RE2's other refusals ("missing ): (abc") mean, in words; the part after the colon says where.
+READABLE = (
+    ("missing )", "a bracket ( is not closed with )"),
+    ("unexpected )", "a closing bracket ) has no ( before it"),
+    ("missing ]", "a square bracket [ is not closed with ]"),
+    ("invalid repetition size", "a count in curly brackets is over 1,000, or its numbers are the wrong way round"),
+    ("no argument for repetition operator", "a *, + or ? has nothing before it to repeat"),
+    ("bad repetition operator", "two repeat signs follow each other, such as ** or +*"),
+    ("invalid escape sequence", "a backslash is followed by something that means nothing after one"),
+    ("invalid character class range", "a range in square brackets runs backwards (such as z-a) or is not known"),
+    ("invalid character class", "a class in square brackets is not one Docket's matcher knows"),
+    ("trailing \\", "it ends with a backslash"),
+    ("invalid perl operator", "a (? is followed by something Docket's matcher does not know"),
+    ("invalid named capture group", "a group's name, in (?P<name>…), is not a name"),
+)
+
+
+def _in_words(refusal: str) -> str:
+    """RE2's refusal of a pattern, in words: "a bracket ( is not closed with ) (at “(abc”)"."""
+    code, _, where = refusal.partition(": ")
+    plain = next((words for found, words in READABLE if code == found), "")
+    if not plain:
+        return refusal
+    return f"{plain} (at “{where}”)" if where else plain
+
+
 def pattern_problem(pattern: str, is_regex: bool) -> str | None:
     """Why a rule's text cannot be used, in words for the person who typed it; None if it can.
 
@@ -375,7 +401,7 @@ def pattern_problem(pattern: str, is_regex: bool) -> str | None:
         why = next((why for found, why in UNSUPPORTED if words.startswith(found)), "")
         if why:
             return f"The regular expression cannot be used: {why}. Write it more simply."
-        return f"The regular expression cannot be read: {words or error}."
+        return f"The regular expression cannot be read: {_in_words(words) if words else error}."
     if getattr(compiled, "programsize", 0) > PROGRAM_LIMIT:
         return (
             "The regular expression is too large to search every published text with: a repeat of a "
