@@ -42,7 +42,8 @@ def test_a_missing_page_is_the_page_not_found_pattern_with_the_workspace_around_
     assert "If you typed the web address, check it is correct." in page
     assert DASHBOARD_LINK in page
     assert "govuk-service-navigation" in page
-    assert "Sign out (viewer@office.example)" in page
+    assert "Signed in as viewer@office.example" in page
+    assert ">Sign out</button>" in page
     assert "Not Found" not in page
     assert "requested resource" not in page
 

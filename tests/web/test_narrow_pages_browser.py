@@ -186,3 +186,15 @@ def test_the_ledgers_heading_wraps_on_a_phone_and_is_not_cut_off(browser, live_s
     assert page.get_by_role("region", name="Bodies 1 to 3 of 3, item by item").count() == 1
     assert page.get_by_role("table", name="Bodies 1 to 3 of 3, item by item").count() == 1
     no_wider_than_a_phone(page, "ledger-heading")
+
+
+def test_the_menu_is_one_line_at_desktop_width_and_says_who_is_signed_in(browser, live_server, team: Team):
+    """An admin's menu has the most links; with the signed-in address in the header it fits one line at 1280 px
+    (it wrapped "Sign out (coordinator@office.example)" onto a second line)."""
+    page = signed_in(browser, live_server, team["admin"])
+    page.set_viewport_size(DESKTOP)
+    page.goto("/")
+    tops = {round(item.bounding_box()["y"]) for item in page.locator(".govuk-service-navigation__item").all()}
+    assert len(tops) == 1, f"the menu is on {len(tops)} lines"
+    assert page.locator("#signed-in").inner_text() == f"Signed in as {team['admin'].email}"
+    check(page, "menu-desktop")
