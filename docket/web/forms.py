@@ -97,7 +97,7 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{named} must be a real date, for example 1 12 2026")
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day of twenty digits
             raise forms.ValidationError(f"{named} must be a real date, for example 1 12 2026") from None
 
 

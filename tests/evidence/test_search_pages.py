@@ -51,6 +51,8 @@ def test_a_mistake_is_shown_on_the_page(client, viewer, replied):
     assert 'id="since-search-day" name="since_day" type="text" inputmode="numeric" value="31"' in page
     assert 'aria-describedby=" since-search-error"' in page
     assert '<a href="#since-search-day">The first date must be a real date' in page
+    huge = {"q": "mentoring", "since_day": "9" * 20, "since_month": "1", "since_year": "2020"}
+    assert "The first date must be a real date" in client.get(reverse("web:search"), huge).content.decode()
     found = {"q": "mentoring", "since_day": "1", "since_month": "1", "since_year": "2020"}
     assert "There is a problem" not in client.get(reverse("web:search"), found).content.decode()
 

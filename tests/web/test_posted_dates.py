@@ -23,7 +23,14 @@ def test_a_month_is_its_number_or_its_name(month):
 
 
 @pytest.mark.parametrize(
-    ("day", "month", "year"), [("2", "Decem ber", "2026"), ("31", "Feb", "2026"), ("2", "13", "26")]
+    ("day", "month", "year"),
+    [
+        ("2", "Decem ber", "2026"),
+        ("31", "Feb", "2026"),
+        ("2", "13", "26"),
+        ("99999999999999999999", "1", "2026"),  # too large for a C long: an OverflowError, not a ValueError
+        ("1", "99999999999999999999", "2026"),
+    ],
 )
 def test_what_is_not_a_date_says_so(day, month, year):
     with pytest.raises(DocketError, match="The date must be a real date"):
