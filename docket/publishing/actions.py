@@ -131,7 +131,22 @@ def set_embargo(publication: Publication, until: datetime.date | None, actor: Ac
     return _move(publication, EventKind.PUBLICATION_EMBARGO, None, actor, note, embargo_until=until)
 
 
+CONSENT_MAX = 1000  # characters: what a body said of publishing, in a sentence or a few, not a document
+
+
+def consent_problem(consent: str) -> str:
+    """Why ``consent`` cannot be recorded, in words; "" if it can."""
+    if len(consent) > CONSENT_MAX:
+        return (
+            f"The body's consent must be {CONSENT_MAX:,} characters or fewer: it has {len(consent):,}. "
+            "Say what the body agreed to in a sentence or two; its whole reply is kept with the request."
+        )
+    return ""
+
+
 def record_consent(publication: Publication, consent: str, actor: Actor) -> Publication:
+    if problem := consent_problem(consent):
+        raise DocketError(problem)
     return _move(publication, EventKind.PUBLICATION_CONSENT, None, actor, consent, consent=consent)
 
 

@@ -122,13 +122,17 @@ def _publication(found: InfoRequest, kind: str, object_id: int) -> Publication:
     return actions.document_publication(attachment.pk, found)
 
 
-def _embargo_mistake(request: HttpRequest, found: InfoRequest, mistake: str) -> HttpResponse:
-    """The request's page with the embargo date's mistake at the boxes it was typed in, the typing kept."""
+def _form_mistake(request: HttpRequest, found: InfoRequest, mistake: str, box: str = "embargo") -> HttpResponse:
+    """The request's page with an item's publication form sent back: the mistake at the box it was typed in
+    (``box``: "embargo", the date boxes, or "consent"), what was typed kept in both."""
     from docket.web.request_pages import page_of  # the request's page, which imports this module
 
     kind, shown = request.POST.get("kind", ""), str(form_id(request.POST.get("object"), "item") or 0)
     typed = {part: request.POST.get(f"embargo_until_{part}", "") for part in ("day", "month", "year")}
-    kept = {"error": mistake, "field": f"embargo_until-{kind}", "item": f"{shown}-day"}
+    if box == "consent":
+        kept = {"error": mistake, "field": f"consent-{kind}", "item": shown, "consent_error": mistake}
+    else:
+        kept = {"error": mistake, "field": f"embargo_until-{kind}", "item": f"{shown}-day", "embargo_error": mistake}
     kept["embargo_for"] = f"{kind}-{shown}"
     response = page_of(request, found, kept | typed | {"consent": request.POST.get("consent", "")})
     response.status_code = 400
@@ -142,13 +146,17 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     found = access_request(request.user, pk)
     actor = actor_of(request)
     what = request.POST.get("action", "")
+    if what not in DONE:  # before anything typed beside it is saved
+        return HttpResponse("Unknown action", status=404)
     # A mistake (a move not allowed, a bad id or date, a PDF that cannot be redacted) is shown by ShowUserErrors.
     item = _publication(found, request.POST.get("kind", ""), form_id(request.POST.get("object"), "item") or 0)
     try:  # read before anything is written: a mistake in the date leaves the consent typed beside it unsaved too
         embargo = posted_date(request.POST, "embargo_until", "The embargo date")
     except DocketError as mistake:  # said at its date boxes, as typed (not only at the top, the boxes emptied)
-        return _embargo_mistake(request, found, str(mistake))
+        return _form_mistake(request, found, str(mistake))
     consent = request.POST.get("consent", "").strip()
+    if too_long := actions.consent_problem(consent):
+        return _form_mistake(request, found, too_long, "consent")
     if consent and consent != item.consent:
         item = actions.record_consent(item, consent, actor)
     if embargo is not None:
@@ -162,10 +170,8 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
         if item.state == PublicationState.PRIVATE:
             item = actions.approve(item, actor)
         actions.publish(item, actor)
-    elif what == "private":
+    else:  # "private"
         actions.make_private(item, actor, request.POST.get("note", ""))
-    else:
-        return HttpResponse("Unknown action", status=404)
     said = f"{item.get_kind_display()}: {DONE[what]}."
     if what == "publish" and item.kind != Publication.Kind.LETTER and not _letter_published(found):
         said += f" {NOT_BEFORE_THE_LETTER}"

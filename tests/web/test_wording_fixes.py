@@ -149,3 +149,38 @@ def test_an_embargo_date_typed_wrong_on_the_request_page_is_said_at_its_boxes_an
     assert 'id="embargo_until-letter-0-day" name="embargo_until_day" type="text" inputmode="numeric" value="30"' in page
     assert 'value="By email, 3 March"' in page
     assert not Publication.objects.filter(request=ours.sent, consent="By email, 3 March").exists()
+
+
+def test_a_consent_too_long_is_said_at_its_box_and_nothing_is_written(client, team, two_campaigns):
+    """A tester saved a consent of 200,000 characters (the Timeline printed it all): it is refused at its box,
+    the embargo typed beside it kept and not saved either."""
+    ours = two_campaigns["ours"]
+    client.force_login(team["coordinator"])
+    typed = {"embargo_until_day": "1", "embargo_until_month": "1", "embargo_until_year": "2031"}
+    response = client.post(
+        reverse("web:publication", args=[ours.sent.pk]),
+        {"kind": "letter", "object": "0", "action": "approve", "consent": "x" * 1001, **typed},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        '<a href="#consent-letter-0">The body&#x27;s consent must be 1,000 characters or fewer: it has 1,001.' in page
+    )
+    assert 'id="consent-letter-0-error"' in page
+    assert 'id="embargo_until-letter-0-error"' not in page  # the date was right
+    assert 'id="embargo_until-letter-0-day" name="embargo_until_day" type="text" inputmode="numeric" value="1"' in page
+    assert not Publication.objects.filter(request=ours.sent).exclude(consent="").exists()
+    assert not Publication.objects.filter(request=ours.sent, embargo_until__isnull=False).exists()
+
+
+def test_an_unknown_action_saves_nothing_typed_beside_it(client, team, two_campaigns):
+    ours = two_campaigns["ours"]
+    client.force_login(team["coordinator"])
+    typed = {"embargo_until_day": "1", "embargo_until_month": "1", "embargo_until_year": "2031"}
+    response = client.post(
+        reverse("web:publication", args=[ours.sent.pk]),
+        {"kind": "letter", "object": "0", "action": "", "consent": "By email", **typed},
+    )
+    assert response.status_code == 404
+    assert not Publication.objects.filter(request=ours.sent).exclude(consent="").exists()
+    assert not Publication.objects.filter(request=ours.sent, embargo_until__isnull=False).exists()
