@@ -128,6 +128,20 @@ FILLERS = frozenset("\u034f\u115f\u1160\u3164\uffa0")
 BLANKS = frozenset("\u2800")  # the braille blank: a space to a reader
 
 
+# A rule typed with a straight apostrophe finds a curly one (as a word processor types it), and the other way
+# round: "O'Brien" is "O\u2019Brien"; the same for double quotes.
+APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u2032"
+DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u2033'
+
+
+def _literal(char: str) -> str:
+    """The pattern of one character of a literal rule: itself, or any of its kind of apostrophe or quote."""
+    for kind in (APOSTROPHES, DOUBLE_QUOTES):
+        if char in kind:
+            return f"[{re.escape(kind)}]"
+    return re.escape(char)
+
+
 def _base(char: str) -> str:
     """The letter without its accents: "e" of "é" (a rule for "Zebedee" finds "Zébedee", and one for "José" "Jose")."""
     return char if char.isascii() else unicodedata.normalize("NFD", char)[0]
@@ -174,8 +188,12 @@ class Rule:
         """
         if self.is_regex:
             return regular_expression(self.pattern)
-        letters = (_base(c) for c in self.pattern if not c.isspace())
-        return re.compile(LITERAL_GAP.join(re.escape(c) for c in letters), re.IGNORECASE)
+        letters = [_base(c) for c in self.pattern if not c.isspace()]
+        pattern = LITERAL_GAP.join(_literal(c) for c in letters)
+        # A whole word or number: a rule for "Ted" does not redact "interested", nor "12345" part of "123456".
+        before = r"(?<!\w)" if letters[0].isalnum() else ""
+        after = r"(?!\w)" if letters[-1].isalnum() else ""
+        return re.compile(before + pattern + after, re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,28 @@ def test_a_text_rule_finds_the_name_behind_marks_a_reader_does_not_see_or_reads_
     assert [span.text for span in spans] == [written]
 
 
+def test_a_text_rule_finds_whole_words_and_numbers_only():
+    """A tester's rule for "Ted" redacted "interested" and "co-ordinated"; one for a number, part of a longer one."""
+    text = "Ted Baker (ref 12345) is interested; ref 123456 co-ordinated it, with Ted's help."
+    spans = find(text, [Rule("Ted", "a private person"), Rule("12345", "his reference")], AllowList())
+    assert [span.text for span in spans] == ["Ted", "12345", "Ted"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "written"),
+    [
+        ("Zo\u00eb O\u2019Brien", "Zo\u00eb O'Brien"),  # typed in Word (curly), written plainly (straight)
+        ("O'Brien", "O\u2019Brien"),
+        ("O'Brien", "O\u2018Brien"),
+        ('the "Quill" report', "the \u201cQuill\u201d report"),
+    ],
+)
+def test_a_text_rule_finds_a_name_whichever_apostrophe_or_quote_it_is_written_with(rule, written):
+    """A tester published "Zoë O'Brien" past a rule typed with a curly apostrophe."""
+    spans = find(f"Signed, {written}.", [Rule(rule, "a private person")], AllowList())
+    assert [span.text for span in spans] == [written]
+
+
 @pytest.mark.parametrize(
     ("pattern", "words"),
     [
