@@ -376,25 +376,33 @@ READABLE = (
     ("missing )", "a bracket ( is not closed with )"),
     ("unexpected )", "a closing bracket ) has no ( before it"),
     ("missing ]", "a square bracket [ is not closed with ]"),
-    ("invalid repetition size", "a count in curly brackets is over 1,000, or its numbers are the wrong way round"),
+    (
+        "invalid repetition size",
+        "a count in curly brackets is too large (over 1,000, counting repeats inside "
+        "repeats) or its numbers are the wrong way round",
+    ),
     ("no argument for repetition operator", "a *, + or ? has nothing before it to repeat"),
     ("bad repetition operator", "two repeat signs follow each other, such as ** or +*"),
     ("invalid escape sequence", "a backslash is followed by something that means nothing after one"),
-    ("invalid character class range", "a range in square brackets runs backwards (such as z-a) or is not known"),
+    (
+        "invalid character class range",
+        "a range such as z-a runs backwards, or a class such as [:name:] or "
+        "\\p{Name} is not one Docket's matcher knows",
+    ),
     ("invalid character class", "a class in square brackets is not one Docket's matcher knows"),
     ("trailing \\", "it ends with a backslash"),
-    ("invalid perl operator", "a (? is followed by something Docket's matcher does not know"),
+    ("invalid perl operator", "a (? is not closed, or is followed by something Docket's matcher does not know"),
     ("invalid named capture group", "a group's name, in (?P<name>…), is not a name"),
 )
 
 
 def _in_words(refusal: str) -> str:
-    """RE2's refusal of a pattern, in words: "a bracket ( is not closed with ) (at “(abc”)"."""
+    """RE2's refusal of a pattern, in words: "a bracket ( is not closed with ), in “(abc”"."""
     code, _, where = refusal.partition(": ")
     plain = next((words for found, words in READABLE if code == found), "")
     if not plain:
         return refusal
-    return f"{plain} (at “{where}”)" if where else plain
+    return f"{plain}, in “{where}”" if where else plain
 
 
 def pattern_problem(pattern: str, is_regex: bool) -> str | None:

@@ -44,7 +44,10 @@ class RuleForm(GovukMessages, forms.Form):
     pattern = forms.CharField(
         label="Text to redact",
         required=False,
-        help_text="A name, a word or a number. Capitals and the spacing between letters do not matter.",
+        help_text=(
+            "A name, a word or a number, found as a whole word (“Ted” does not redact “interested”). Capitals, "
+            "accents, the kind of apostrophe and the spacing between letters do not matter."
+        ),
     )
     kind = forms.ChoiceField(
         label="What the text is",
