@@ -405,8 +405,37 @@ def _in_words(refusal: str) -> str:
     return f"{plain}, in “{where}”" if where else plain
 
 
+# A sentence any letter or reply might hold: a rule that finds most of it would black out whole letters.
+ORDINARY = "Thank you for your letter of 13 October 2020 about the work of the partnership in our area."
+# Escapes of regular expressions that ordinary text does not hold: a text rule with one was meant as a pattern.
+PATTERN_ESCAPES = re.compile(r"\\[dwsbDWSB]")
+
+
 def pattern_problem(pattern: str, is_regex: bool) -> str | None:
-    """Why a rule's text cannot be used, in words for the person who typed it; None if it can.
+    """Why a rule cannot be saved, in words for the person who typed it; None if it can: what ``search_problem``
+    refuses, a regular expression that would redact most of any text ("." or "[[:alpha:]]+"), and a text rule
+    that holds a regular expression's escape ("REF-\\d{6}" with "Text, as typed" chosen: it would find nothing)."""
+    if problem := search_problem(pattern, is_regex):
+        return problem
+    if not is_regex:
+        if escape := PATTERN_ESCAPES.search(pattern):
+            return (
+                f"“{pattern}” looks like a regular expression ({escape[0]}), but “Text, as typed” is chosen, "
+                "so it would be looked for letter by letter. Choose “A regular expression” if it is one."
+            )
+        return None
+    found = sum(hit.end() - hit.start() for hit in regular_expression(pattern).finditer(ORDINARY))
+    if found * 2 > len(ORDINARY):
+        return (
+            f"The regular expression would redact most of any text: it finds {found} of the {len(ORDINARY)} "
+            f"characters of “{ORDINARY}” Make it find only what must not be published. "
+            "Capitals do not count: [A-Z] finds any letter."
+        )
+    return None
+
+
+def search_problem(pattern: str, is_regex: bool) -> str | None:
+    """Why a rule's text cannot be searched with, in words for the person who typed it; None if it can.
 
     Refused: a regular expression that RE2 cannot compile (with what in it is not supported, in words), and
     any rule that can match nothing at all (it would "redact" the empty string everywhere).

@@ -10,7 +10,7 @@ from docket.campaigns.models import Campaign, Office
 from docket.directory.models import Body
 from docket.errors import DocketError
 from docket.publishing.models import RedactionRule
-from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, pattern_problem, redact
+from docket.publishing.redaction import AllowList, Rule, Span, allow_list, find, redact, search_problem
 from docket.requests.models import InfoRequest
 from docket.requests.refusals import body_name
 
@@ -39,7 +39,7 @@ def unusable(rule: RedactionRule, where: str = "request") -> str:
     """Why a stored rule cannot be searched with, in words; "" if it can. A rule saved before redaction rules
     were searched by RE2 (a lookahead, say) is refused by it now, and must not be left out silently.
     ``where`` "rules": said on the Redaction rules page itself, in fewer words."""
-    problem = pattern_problem(rule.pattern, rule.is_regex)
+    problem = search_problem(rule.pattern, rule.is_regex)
     if not problem:
         return ""
     if where == "rules":
