@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import LogoutView, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,3 +67,17 @@ class ChooseOwnPassword(PasswordResetConfirmView):
         response = super().form_valid(form)
         accounts.password_chosen(form.user)
         return response
+
+
+class SignOut(LogoutView):
+    """Signing out is a POST (the header's button). The address typed, or followed from an old link, is a GET: a
+    page with the Sign out button for someone signed in, the sign-in page for anyone else (Django's LogoutView
+    answers a GET with an empty 405, a blank page)."""
+
+    http_method_names = ["get", "post", "options"]
+    next_page = "web:login"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("web:login")
+        return render(request, "web/sign_out.html")
