@@ -70,9 +70,9 @@ class ChooseOwnPassword(PasswordResetConfirmView):
 
 
 class SignOut(LogoutView):
-    """Signing out is a POST (the header's button). The address typed, or followed from an old link, is a GET: a
-    page with the Sign out button for someone signed in, the sign-in page for anyone else (Django's LogoutView
-    answers a GET with an empty 405, a blank page)."""
+    """Signing out is a POST (the header's button), after which the sign-in page says so. The address typed, or
+    followed from an old link, is a GET: a page with the Sign out button for someone signed in, the sign-in page
+    for anyone else (Django's LogoutView answers a GET with an empty 405, a blank page)."""
 
     http_method_names = ["get", "post", "options"]
     next_page = "web:login"
@@ -81,3 +81,8 @@ class SignOut(LogoutView):
         if not request.user.is_authenticated:
             return redirect("web:login")
         return render(request, "web/sign_out.html")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)  # the session is flushed; the message is kept in a cookie
+        messages.success(request, "You have signed out.")
+        return response

@@ -1,6 +1,6 @@
-"""Signing out: by POST only (the header's button); /sign-out/ typed or followed from an old link (a GET) is a
-page with a Sign out button for someone signed in, the sign-in page for anyone else (it was a blank page:
-Django's LogoutView answers a GET 405, empty)."""
+"""Signing out: by POST only (the header's button), after which the sign-in page says "You have signed out.";
+/sign-out/ typed or followed from an old link (a GET) is a page with a Sign out button for someone signed in,
+the sign-in page for anyone else (it was a blank page: Django's LogoutView answers a GET 405, empty)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests.web.conftest import person
 pytestmark = pytest.mark.django_db
 SIGN_OUT = "/sign-out/"
 SIGN_IN = "/sign-in/"
+SIGNED_OUT = "You have signed out."
 
 
 @pytest.fixture
@@ -58,6 +59,23 @@ def test_the_address_typed_by_someone_not_signed_in_is_the_sign_in_page(viewer):
     assert response.redirect_chain == [(SIGN_IN, 302)]
     page = response.content.decode()
     assert '<h1 class="govuk-heading-l">Sign in to Docket</h1>' in page
+    assert SIGNED_OUT not in page  # they did not sign out: they were not signed in
+
+
+def test_signing_out_is_said_on_the_sign_in_page_once(viewer):
+    client = Client()
+    client.force_login(viewer)
+    response = client.post(SIGN_OUT, follow=True)
+    assert response.redirect_chain == [(SIGN_IN, 302)]
+    page = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Sign in to Docket</h1>' in page
+    banner = re.search(
+        r'<div class="govuk-notification-banner govuk-notification-banner--success".*?</div>\s*</div>', page, re.S
+    )
+    assert banner, page
+    assert f'<p class="govuk-notification-banner__heading">{SIGNED_OUT}</p>' in banner.group(0)
+    assert not is_signed_in(client)
+    assert SIGNED_OUT not in client.get(SIGN_IN).content.decode()  # said once, not on every visit
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
