@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import LogoutView, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,4 +66,23 @@ class ChooseOwnPassword(PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         accounts.password_chosen(form.user)
+        return response
+
+
+class SignOut(LogoutView):
+    """Signing out is a POST (the header's button), after which the sign-in page says so. The address typed, or
+    followed from an old link, is a GET: a page with the Sign out button for someone signed in, the sign-in page
+    for anyone else (Django's LogoutView answers a GET with an empty 405, a blank page)."""
+
+    http_method_names = ["get", "post", "options"]
+    next_page = "web:login"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("web:login")
+        return render(request, "web/sign_out.html")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)  # the session is flushed; the message is kept in a cookie
+        messages.success(request, "You have signed out.")
         return response

@@ -34,7 +34,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("sign-out/", account_pages.SignOut.as_view(), name="logout"),
     path("campaigns/new/", campaign_setup_pages.new_campaign, name="new_campaign"),
     path("campaigns/new/from-letters/", learning_pages.learn_campaign, name="learn_campaign"),
     path("campaigns/<slug:slug>/", campaign_pages.campaign, name="campaign"),

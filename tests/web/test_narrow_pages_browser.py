@@ -1,7 +1,8 @@
 """In Chromium (Playwright), at desktop width and at phone width (390 px): the campaign's recipients show each one's
 state and due date under the body's name on a phone (the State and Due columns are past the edge there); the
 evidence ledger shows each request's reply-by date, marked overdue when past; "Find bodies" with nothing chosen
-says what to choose. axe-core and the CSP on each page; screenshots in test-artefacts/screenshots."""
+says what to choose; the Users page and a campaign's Redaction rules keep their tables in scroll regions. axe-core
+and the CSP on each page; screenshots in test-artefacts/screenshots."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import FloatRect
 
+from docket.publishing.models import RedactionRule
 from docket.requests.models import InfoRequest
 from tests.web.conftest import Team, in_flight
 from tests.web.test_browser import check, signed_in
@@ -198,3 +200,38 @@ def test_the_menu_is_one_line_at_desktop_width_and_says_who_is_signed_in(browser
     assert len(tops) == 1, f"the menu is on {len(tops)} lines"
     assert page.locator("#signed-in").inner_text() == f"Signed in as {team['admin'].email}"
     check(page, "menu-desktop")
+
+
+def test_the_users_page_and_the_redaction_rules_fit_a_phone(browser, live_server, team: Team):
+    """A tester's findings at 390 px: the Users page was 519 px wide (the blue header stopped short of the edge and
+    the buttons were cut off), and the Redaction rules table 716 px for an admin (who may change the rules), 609 px
+    for an editor (who may not)."""
+    campaign = team["campaign"]
+    RedactionRule.objects.create(
+        pattern="Jane Doe", reason="A private person", scope=RedactionRule.Scope.CAMPAIGN, campaign=campaign
+    )
+    RedactionRule.objects.create(pattern=r"REF-\d{6}", is_regex=True, reason="A case reference", active=False)
+    rules = "2 rules for this campaign (including the office\N{RIGHT SINGLE QUOTATION MARK}s rules for everywhere)"
+
+    admin = signed_in(browser, live_server, team["admin"])
+    admin.goto("/users/")
+    people = admin.get_by_role("region", name="People who can sign in")
+    assert people.count() == 1
+    assert people.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table does not fit at desktop width"
+    check(admin, "users-desktop")
+    no_wider_than_a_phone(admin, "users")
+    admin.set_viewport_size(DESKTOP)
+    admin.goto(f"/campaigns/{campaign.slug}/redaction/")
+    assert admin.get_by_role("region", name=rules).count() == 1
+    assert admin.get_by_role("table", name=rules).count() == 1
+    assert admin.get_by_role("button", name="Switch off the rule for Jane Doe").count() == 1  # the admin's column
+    check(admin, "redaction-rules-admin-desktop")
+    no_wider_than_a_phone(admin, "redaction-rules-admin")
+    assert admin.get_by_text(rules).evaluate(TEXT_IN_SIGHT), "the table's name is cut off at the phone's edge"
+
+    editor = signed_in(browser, live_server, team["editor"])
+    editor.goto(f"/campaigns/{campaign.slug}/redaction/")
+    assert editor.get_by_role("region", name=rules).count() == 1
+    assert editor.get_by_role("button", name="Switch off the rule for Jane Doe").count() == 0
+    no_wider_than_a_phone(editor, "redaction-rules-editor")
+    assert editor.get_by_text(rules).evaluate(TEXT_IN_SIGHT), "the table's name is cut off at the phone's edge"
