@@ -191,8 +191,8 @@ class Rule:
         letters = [_base(c) for c in self.pattern if not c.isspace()]
         pattern = LITERAL_GAP.join(_literal(c) for c in letters)
         # A whole word or number: a rule for "Ted" does not redact "interested", nor "12345" part of "123456".
-        before = r"(?<!\w)" if letters[0].isalnum() else ""
-        after = r"(?!\w)" if letters[-1].isalnum() else ""
+        before = r"(?<!\w)" if letters and letters[0].isalnum() else ""
+        after = r"(?!\w)" if letters and letters[-1].isalnum() else ""
         return re.compile(before + pattern + after, re.IGNORECASE)
 
 

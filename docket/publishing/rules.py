@@ -35,15 +35,12 @@ class RuleCannotBeUsed(DocketError):
     """A rule that is on and that Docket's matcher refuses: nothing is previewed or published without it."""
 
 
-def unusable(rule: RedactionRule, where: str = "request") -> str:
+def unusable(rule: RedactionRule) -> str:
     """Why a stored rule cannot be searched with, in words; "" if it can. A rule saved before redaction rules
-    were searched by RE2 (a lookahead, say) is refused by it now, and must not be left out silently.
-    ``where`` "rules": said on the Redaction rules page itself, in fewer words."""
+    were searched by RE2 (a lookahead, say) is refused by it now, and must not be left out silently."""
     problem = search_problem(rule.pattern, rule.is_regex)
     if not problem:
         return ""
-    if where == "rules":
-        return f"This rule cannot be used. {problem} Nothing is previewed or published while it is on."
     return (
         f"The redaction rule for “{rule.pattern}” ({rule.reason}) cannot be used: {problem} Nothing is previewed "
         "or published until it is removed (or switched off) on the campaign's Redaction rules page, and added "

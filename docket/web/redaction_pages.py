@@ -20,7 +20,8 @@ from docket.campaigns.models import Campaign
 from docket.directory.models import Body
 from docket.publishing import actions
 from docket.publishing.models import RedactionRule
-from docket.publishing.rules import bodies_of, rules_of, scope_words, unusable
+from docket.publishing.redaction import search_problem
+from docket.publishing.rules import bodies_of, rules_of, scope_words
 from docket.requests.models import InfoRequest
 from docket.requests.refusals import body_name
 from docket.web.access import access_campaign, can
@@ -86,7 +87,8 @@ class RuleForm(GovukMessages, forms.Form):
 
 def _page(request: HttpRequest, campaign: Campaign, form: RuleForm) -> HttpResponse:
     rules = [
-        {"rule": rule, "where": scope_words(rule), "problem": unusable(rule, "rules")} for rule in rules_of(campaign)
+        {"rule": rule, "where": scope_words(rule), "problem": search_problem(rule.pattern, rule.is_regex)}
+        for rule in rules_of(campaign)
     ]
     context = {
         "campaign": campaign,
